@@ -1,0 +1,1117 @@
+package dev.dispatch.backend.memory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
+
+import dev.dispatch.queue.CloseMode;
+import dev.dispatch.queue.DeadLetter;
+import dev.dispatch.queue.Delivery;
+import dev.dispatch.queue.Ids;
+import dev.dispatch.queue.JobQueue;
+import dev.dispatch.queue.Payload;
+import dev.dispatch.queue.PutOptions;
+import dev.dispatch.queue.PutOutcome;
+import dev.dispatch.queue.QueueConfig;
+import dev.dispatch.queue.QueueDeletedException;
+import dev.dispatch.queue.QueueListener;
+import dev.dispatch.queue.QueueListener.WaitKind;
+import dev.dispatch.queue.QueueSnapshot;
+import dev.dispatch.queue.Scheduler;
+import dev.dispatch.queue.TakeOptions;
+import dev.dispatch.queue.TakeOutcome;
+
+/**
+ * A {@link JobQueue} held in this JVM's memory. Fast, and gone when the process ends: use
+ * it for one replica, or where losing queued jobs on a crash is acceptable.
+ */
+public final class MemoryJobQueue implements JobQueue {
+
+	/*
+	 * Design notes.
+	 *
+	 * One ReentrantLock guards all mutable state of the queue: the ready deque, the
+	 * delayed and leased jobs, the three sets of parked waiters, the idempotency keys,
+	 * the configuration and the closed/purging/deleted flags. Operations are short and
+	 * never block while holding it.
+	 *
+	 * Every operation has the same shape: lock; decide; record what must happen as a
+	 * consequence (completing futures, calling the listener, forwarding dead letters,
+	 * calling off timers) in an Effects list; unlock; run the effects. No future is
+	 * completed and no listener or other queue is called while the lock is held, so
+	 * dependent stages never run under our lock, and two queues that dead-letter into
+	 * each other cannot deadlock.
+	 *
+	 * Parked operations are Waiters, kept in insertion-ordered sets (FIFO, O(1) removal
+	 * on timeout or cancel). A waiter leaves WAITING exactly once, under the lock:
+	 *
+	 * WAITING --settle--> SETTLED (hand-off, wait elapsed, closed, drained) WAITING
+	 * --withdraw--> CANCELLED (its future was cancelled)
+	 *
+	 * The outcome is fixed when the waiter settles. Its future is completed afterwards,
+	 * outside the lock; if the future's owner cancels in between, cancel() finds the
+	 * waiter SETTLED, completes the future itself with that same outcome, and answers
+	 * false. So a hand-off happens exactly once: a job given to a take is never lost to a
+	 * racing cancel or timeout. Should a take's future be completed some other way all
+	 * the same, its jobs go back to the head of the queue without counting the attempt
+	 * (handBack).
+	 *
+	 * rebalance() restores the invariants after every change: - takers parked => nothing
+	 * ready (a parked taker takes ready jobs, oldest taker first); - putters parked => no
+	 * taker parked and ready + delayed >= capacity (a parked putter is admitted, oldest
+	 * first, straight into a parked taker or into free room); - drained => no taker
+	 * parked (they are answered drained); - nothing unfinished => no join parked. A fresh
+	 * put or take joins the tail of its set and then runs rebalance(), so it can never
+	 * overtake an older parked one. Requeued jobs (nack, expiry, release, a delayed job
+	 * falling due) go to the head of ready regardless of capacity; puts then wait until
+	 * the queue falls below capacity.
+	 *
+	 * Visibility: every read and write of shared state happens under the lock, and
+	 * futures are completed after the unlock by the thread that made the change, so a
+	 * thread that observes a completion also observes the state change behind it.
+	 */
+
+	private static final System.Logger log = System.getLogger(MemoryJobQueue.class.getName());
+
+	/** Where jobs that leave this queue for a dead-letter queue are sent. */
+	@FunctionalInterface
+	interface DeadLetterSink {
+
+		/**
+		 * Places {@code jobs} on the queue named {@code queue}; never blocks, never
+		 * drops.
+		 */
+		void accept(String queue, List<Job> jobs);
+
+	}
+
+	private final String name;
+
+	private final Scheduler scheduler;
+
+	private final QueueListener listener;
+
+	private final DeadLetterSink deadLetters;
+
+	/** How long an idempotency key stays known after its put was accepted. */
+	private final Duration dedupWindow;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	/** Guarded by lock. */
+	private QueueConfig config;
+
+	/** Jobs ready for a consumer, next one first. Guarded by lock. */
+	private final ArrayDeque<Job> ready = new ArrayDeque<>();
+
+	/** Jobs nacked with a delay, each with the timer that readies it. Guarded by lock. */
+	private final Map<Job, Scheduler.Cancellable> delayed = new HashMap<>();
+
+	/** Jobs held by consumers, by lease id. Guarded by lock. */
+	private final Map<String, Lease> leases = new HashMap<>();
+
+	/** Parked puts, oldest first. Guarded by lock. */
+	private final LinkedHashSet<PutWaiter> putters = new LinkedHashSet<>();
+
+	/** Parked takes, oldest first. Guarded by lock. */
+	private final LinkedHashSet<TakeWaiter> takers = new LinkedHashSet<>();
+
+	/** Parked joins. Guarded by lock. */
+	private final LinkedHashSet<JoinWaiter> joiners = new LinkedHashSet<>();
+
+	/**
+	 * Accepted idempotency keys, oldest first (so expired ones are at the head). Guarded
+	 * by lock.
+	 */
+	private final LinkedHashMap<String, KnownKey> knownKeys = new LinkedHashMap<>();
+
+	/** Set by close; never unset. Guarded by lock. */
+	private boolean closed;
+
+	/**
+	 * Set by an immediate close: waiting and failing jobs go to the dead-letter queue.
+	 * Guarded by lock.
+	 */
+	private boolean purging;
+
+	/**
+	 * Set when the registry deleted the queue; implies closed and purging. Guarded by
+	 * lock.
+	 */
+	private boolean deleted;
+
+	MemoryJobQueue(String name, QueueConfig config, Scheduler scheduler, QueueListener listener,
+			DeadLetterSink deadLetters, Duration dedupWindow) {
+		this.name = name;
+		this.config = config;
+		this.scheduler = scheduler;
+		this.listener = listener;
+		this.deadLetters = deadLetters;
+		this.dedupWindow = dedupWindow;
+	}
+
+	@Override
+	public String name() {
+		return this.name;
+	}
+
+	// ---- operations
+
+	@Override
+	public CompletableFuture<PutOutcome> put(Payload payload, PutOptions options) {
+		Objects.requireNonNull(payload, "payload");
+		Objects.requireNonNull(options, "options");
+		PutWaiter putter = new PutWaiter(payload, options.idempotencyKey(), Ids.newJobId());
+		Effects fx = new Effects();
+		this.lock.lock();
+		try {
+			PutOutcome.Accepted duplicate = knownKey(putter.key);
+			if (duplicate != null) {
+				settle(putter, duplicate, fx);
+			}
+			else if (this.closed) {
+				reject(putter, new PutOutcome.Closed(), fx);
+			}
+			else {
+				this.putters.add(putter);
+				rebalance(fx);
+				if (putter.state == WaiterState.WAITING) {
+					if (options.maxWait().isZero()) {
+						this.putters.remove(putter);
+						reject(putter, new PutOutcome.Full(), fx);
+					}
+					else {
+						park(putter, options.maxWait());
+					}
+				}
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		fx.run();
+		return putter.future;
+	}
+
+	@Override
+	public CompletableFuture<TakeOutcome> take(TakeOptions options) {
+		Objects.requireNonNull(options, "options");
+		TakeWaiter taker = new TakeWaiter(options);
+		Effects fx = new Effects();
+		this.lock.lock();
+		try {
+			if (isDrained()) {
+				settle(taker, new TakeOutcome.Drained(), fx);
+			}
+			else {
+				this.takers.add(taker);
+				rebalance(fx);
+				if (taker.state == WaiterState.WAITING) {
+					if (options.maxWait().isZero()) {
+						this.takers.remove(taker);
+						settle(taker, new TakeOutcome.Empty(), fx);
+					}
+					else {
+						park(taker, options.maxWait());
+					}
+				}
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		fx.run();
+		return taker.future;
+	}
+
+	@Override
+	public CompletableFuture<Boolean> ack(String leaseId) {
+		Objects.requireNonNull(leaseId, "leaseId");
+		Effects fx = new Effects();
+		boolean held;
+		this.lock.lock();
+		try {
+			Lease lease = this.leases.remove(leaseId);
+			held = lease != null;
+			if (held) {
+				fx.cancel(lease.expiry);
+				fx.add(() -> this.listener.acked(this.name));
+				rebalance(fx);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		fx.run();
+		return CompletableFuture.completedFuture(held);
+	}
+
+	@Override
+	public CompletableFuture<Boolean> nack(String leaseId, Duration delay) {
+		Objects.requireNonNull(leaseId, "leaseId");
+		Objects.requireNonNull(delay, "delay");
+		if (delay.isNegative()) {
+			throw new IllegalArgumentException("delay must not be negative, got " + delay);
+		}
+		Effects fx = new Effects();
+		boolean held;
+		this.lock.lock();
+		try {
+			Lease lease = this.leases.remove(leaseId);
+			held = lease != null;
+			if (held) {
+				fx.cancel(lease.expiry);
+				fx.add(() -> this.listener.nacked(this.name));
+				requeueFailed(lease.job, delay, fx);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		fx.run();
+		return CompletableFuture.completedFuture(held);
+	}
+
+	@Override
+	public CompletableFuture<Optional<Instant>> extend(String leaseId, Duration by) {
+		Objects.requireNonNull(leaseId, "leaseId");
+		if (by != null && (by.isNegative() || by.isZero())) {
+			throw new IllegalArgumentException("extension must be positive, got " + by);
+		}
+		Effects fx = new Effects();
+		Optional<Instant> deadline = Optional.empty();
+		this.lock.lock();
+		try {
+			Lease lease = this.leases.get(leaseId);
+			if (lease != null) {
+				Duration length = (by != null) ? by : this.config.leaseTimeout();
+				fx.cancel(lease.expiry);
+				lease.expiresAt = this.scheduler.now().plus(length);
+				lease.expiry = this.scheduler.schedule(length, () -> expire(lease));
+				deadline = Optional.of(lease.expiresAt);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		fx.run();
+		return CompletableFuture.completedFuture(deadline);
+	}
+
+	@Override
+	public CompletableFuture<Boolean> release(String leaseId) {
+		Objects.requireNonNull(leaseId, "leaseId");
+		Effects fx = new Effects();
+		boolean held;
+		this.lock.lock();
+		try {
+			Lease lease = this.leases.remove(leaseId);
+			held = lease != null;
+			if (held) {
+				fx.cancel(lease.expiry);
+				requeueUndelivered(lease.job, fx);
+				rebalance(fx);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		fx.run();
+		return CompletableFuture.completedFuture(held);
+	}
+
+	@Override
+	public CompletableFuture<Integer> close(CloseMode mode) {
+		Objects.requireNonNull(mode, "mode");
+		Effects fx = new Effects();
+		int purged = 0;
+		this.lock.lock();
+		try {
+			closeLocked(fx);
+			if (mode == CloseMode.IMMEDIATE && !this.purging) {
+				this.purging = true;
+				purged = purgeWaitingJobs(fx);
+			}
+			rebalance(fx);
+		}
+		finally {
+			this.lock.unlock();
+		}
+		fx.run();
+		return CompletableFuture.completedFuture(purged);
+	}
+
+	@Override
+	public CompletableFuture<Boolean> join(Duration wait) {
+		Objects.requireNonNull(wait, "wait");
+		if (wait.isNegative()) {
+			throw new IllegalArgumentException("wait must not be negative, got " + wait);
+		}
+		JoinWaiter joiner = new JoinWaiter();
+		Effects fx = new Effects();
+		this.lock.lock();
+		try {
+			if (this.deleted) {
+				fail(joiner, new QueueDeletedException(this.name), fx);
+			}
+			else if (unfinished() == 0) {
+				settle(joiner, true, fx);
+			}
+			else if (wait.isZero()) {
+				settle(joiner, false, fx);
+			}
+			else {
+				this.joiners.add(joiner);
+				park(joiner, wait);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		fx.run();
+		return joiner.future;
+	}
+
+	@Override
+	public CompletableFuture<Void> configure(QueueConfig config) {
+		Objects.requireNonNull(config, "config");
+		Effects fx = new Effects();
+		this.lock.lock();
+		try {
+			if (this.deleted) {
+				return CompletableFuture.failedFuture(new QueueDeletedException(this.name));
+			}
+			this.config = config;
+			rebalance(fx);
+		}
+		finally {
+			this.lock.unlock();
+		}
+		fx.run();
+		return CompletableFuture.completedFuture(null);
+	}
+
+	@Override
+	public CompletableFuture<QueueSnapshot> snapshot() {
+		return CompletableFuture.completedFuture(snapshotNow());
+	}
+
+	/** The queue's state now, read under the lock; for gauges that must not wait. */
+	public QueueSnapshot snapshotNow() {
+		this.lock.lock();
+		try {
+			Instant oldestReadyAt = null;
+			for (Job job : this.ready) {
+				if (oldestReadyAt == null || job.enqueuedAt.isBefore(oldestReadyAt)) {
+					oldestReadyAt = job.enqueuedAt;
+				}
+			}
+			return new QueueSnapshot(this.name, this.config, this.ready.size(), this.delayed.size(), this.leases.size(),
+					this.putters.size(), this.takers.size(), this.closed, isDrained(), oldestReadyAt);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	// ---- used by the registry
+
+	/** The configuration in force. */
+	QueueConfig config() {
+		this.lock.lock();
+		try {
+			return this.config;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Places jobs arriving from another queue's dead-lettering at the tail, whatever the
+	 * capacity or closed state of this queue, so that none is dropped and the sender
+	 * never blocks.
+	 * @return {@code false} if this queue was deleted: the sender must find the new one
+	 */
+	boolean acceptDeadLetters(List<Job> jobs) {
+		Effects fx = new Effects();
+		this.lock.lock();
+		try {
+			if (this.deleted) {
+				return false;
+			}
+			for (Job job : jobs) {
+				this.ready.addLast(job);
+				fx.add(() -> this.listener.enqueued(this.name));
+			}
+			rebalance(fx);
+		}
+		finally {
+			this.lock.unlock();
+		}
+		fx.run();
+		return true;
+	}
+
+	/**
+	 * Deletes the queue: closes it, sends every job it still has (ready, delayed or
+	 * leased) to the dead-letter queue, answers parked puts closed, parked takes drained
+	 * and parked joins with {@link QueueDeletedException}.
+	 */
+	void delete() {
+		Effects fx = new Effects();
+		this.lock.lock();
+		try {
+			if (this.deleted) {
+				return;
+			}
+			closeLocked(fx);
+			this.purging = true;
+			this.deleted = true;
+			purgeWaitingJobs(fx);
+			for (Lease lease : this.leases.values()) {
+				fx.cancel(lease.expiry);
+				deadLetter(lease.job, DeadLetter.Reason.PURGED, fx);
+			}
+			this.leases.clear();
+			for (JoinWaiter joiner : this.joiners) {
+				fx.cancel(joiner.deadline);
+				fail(joiner, new QueueDeletedException(this.name), fx);
+			}
+			this.joiners.clear();
+			rebalance(fx);
+		}
+		finally {
+			this.lock.unlock();
+		}
+		fx.run();
+	}
+
+	// ---- state changes; call only when holding lock
+
+	/**
+	 * Restores the invariants listed in the design notes after any change of state.
+	 */
+	private void rebalance(Effects fx) {
+		assert this.lock.isHeldByCurrentThread();
+		for (;;) {
+			TakeWaiter taker = first(this.takers);
+			if (taker != null && !this.ready.isEmpty()) {
+				List<Job> jobs = new ArrayList<>(Math.min(taker.options.max(), this.ready.size()));
+				while (jobs.size() < taker.options.max() && !this.ready.isEmpty()) {
+					jobs.add(this.ready.pollFirst());
+				}
+				deliver(taker, jobs, false, fx);
+				continue;
+			}
+			PutWaiter putter = first(this.putters);
+			if (putter != null && (taker != null || hasRoom())) {
+				admit(putter, fx);
+				continue;
+			}
+			break;
+		}
+		if (isDrained()) {
+			for (TakeWaiter taker : this.takers) {
+				fx.cancel(taker.deadline);
+				settle(taker, new TakeOutcome.Drained(), fx);
+			}
+			this.takers.clear();
+		}
+		if (unfinished() == 0 && !this.joiners.isEmpty()) {
+			for (JoinWaiter joiner : this.joiners) {
+				fx.cancel(joiner.deadline);
+				settle(joiner, true, fx);
+			}
+			this.joiners.clear();
+		}
+	}
+
+	/**
+	 * Accepts the oldest parked put: into the oldest parked take if there is one, else at
+	 * the tail of ready. A key accepted meanwhile (a twin put parked alongside) creates
+	 * nothing.
+	 */
+	private void admit(PutWaiter putter, Effects fx) {
+		assert this.lock.isHeldByCurrentThread();
+		this.putters.remove(putter);
+		fx.cancel(putter.deadline);
+		PutOutcome.Accepted duplicate = knownKey(putter.key);
+		if (duplicate != null) {
+			settle(putter, duplicate, fx);
+			return;
+		}
+		Instant now = this.scheduler.now();
+		Job job = new Job(putter.jobId, putter.payload, now, null);
+		PutOutcome.Accepted accepted = new PutOutcome.Accepted(job.id, now, false);
+		if (putter.key != null) {
+			this.knownKeys.put(putter.key,
+					new KnownKey(new PutOutcome.Accepted(job.id, now, true), now.plus(this.dedupWindow)));
+		}
+		fx.add(() -> this.listener.enqueued(this.name));
+		settle(putter, accepted, fx);
+		TakeWaiter taker = first(this.takers);
+		if (taker != null) {
+			deliver(taker, List.of(job), true, fx);
+		}
+		else {
+			this.ready.addLast(job);
+		}
+	}
+
+	/** Hands {@code jobs} to {@code taker}, leasing them unless it asked for auto-ack. */
+	private void deliver(TakeWaiter taker, List<Job> jobs, boolean direct, Effects fx) {
+		assert this.lock.isHeldByCurrentThread();
+		this.takers.remove(taker);
+		fx.cancel(taker.deadline);
+		Instant now = this.scheduler.now();
+		TakeOptions options = taker.options;
+		Duration leaseLength = (options.lease() != null) ? options.lease() : this.config.leaseTimeout();
+		List<Delivery> deliveries = new ArrayList<>(jobs.size());
+		List<String> leaseIds = new ArrayList<>(jobs.size());
+		for (Job job : jobs) {
+			job.attempt++;
+			Duration sinceEnqueued = (job.attempt == 1) ? Duration.between(job.enqueuedAt, now) : null;
+			fx.add(() -> this.listener.delivered(this.name, direct, sinceEnqueued));
+			if (options.autoAck()) {
+				deliveries
+					.add(new Delivery(null, job.id, job.payload, job.attempt, job.enqueuedAt, null, job.deadLetter));
+				fx.add(() -> this.listener.acked(this.name));
+			}
+			else {
+				Lease lease = new Lease(Ids.newLeaseId(), job, now.plus(leaseLength));
+				lease.expiry = this.scheduler.schedule(leaseLength, () -> expire(lease));
+				this.leases.put(lease.id, lease);
+				leaseIds.add(lease.id);
+				deliveries.add(new Delivery(lease.id, job.id, job.payload, job.attempt, job.enqueuedAt, lease.expiresAt,
+						job.deadLetter));
+			}
+		}
+		TakeOutcome.Delivered outcome = new TakeOutcome.Delivered(deliveries);
+		taker.state = WaiterState.SETTLED;
+		taker.outcome = outcome;
+		Duration waited = Duration.between(taker.parkedAt, now);
+		fx.add(() -> {
+			this.listener.waitEnded(this.name, WaitKind.TAKE, waited, outcome.label());
+			if (!taker.finish()) {
+				handBack(jobs, leaseIds);
+			}
+		});
+	}
+
+	/**
+	 * A job whose lease failed (nack or expiry): back to the head, delayed, or
+	 * dead-lettered.
+	 */
+	private void requeueFailed(Job job, Duration delay, Effects fx) {
+		assert this.lock.isHeldByCurrentThread();
+		if (job.attempt >= this.config.maxAttempts()) {
+			deadLetter(job, DeadLetter.Reason.MAX_ATTEMPTS, fx);
+		}
+		else if (this.purging) {
+			deadLetter(job, DeadLetter.Reason.PURGED, fx);
+		}
+		else if (delay.isPositive()) {
+			this.delayed.put(job, this.scheduler.schedule(delay, () -> promote(job)));
+		}
+		else {
+			this.ready.addFirst(job);
+		}
+		rebalance(fx);
+	}
+
+	/**
+	 * A job delivered to a consumer that never got it: back to the head, attempt not
+	 * counted.
+	 */
+	private void requeueUndelivered(Job job, Effects fx) {
+		assert this.lock.isHeldByCurrentThread();
+		job.attempt--;
+		fx.add(() -> this.listener.released(this.name));
+		if (this.purging) {
+			deadLetter(job, DeadLetter.Reason.PURGED, fx);
+		}
+		else {
+			this.ready.addFirst(job);
+		}
+	}
+
+	/**
+	 * Sends a job to the dead-letter queue (after the unlock); it restarts there at
+	 * attempt 0.
+	 */
+	private void deadLetter(Job job, DeadLetter.Reason reason, Effects fx) {
+		assert this.lock.isHeldByCurrentThread();
+		DeadLetter origin = new DeadLetter(this.name, reason, job.attempt);
+		fx.deadLetter(this.config.deadLetterQueueFor(this.name),
+				new Job(job.id, job.payload, this.scheduler.now(), origin));
+		fx.add(() -> this.listener.deadLettered(this.name, reason));
+	}
+
+	/** Moves every ready and delayed job to the dead-letter queue; returns how many. */
+	private int purgeWaitingJobs(Effects fx) {
+		assert this.lock.isHeldByCurrentThread();
+		int purged = this.ready.size() + this.delayed.size();
+		for (Job job : this.ready) {
+			deadLetter(job, DeadLetter.Reason.PURGED, fx);
+		}
+		this.ready.clear();
+		for (Map.Entry<Job, Scheduler.Cancellable> entry : this.delayed.entrySet()) {
+			fx.cancel(entry.getValue());
+			deadLetter(entry.getKey(), DeadLetter.Reason.PURGED, fx);
+		}
+		this.delayed.clear();
+		return purged;
+	}
+
+	/** Marks the queue closed and answers parked puts. */
+	private void closeLocked(Effects fx) {
+		assert this.lock.isHeldByCurrentThread();
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		for (PutWaiter putter : this.putters) {
+			fx.cancel(putter.deadline);
+			reject(putter, new PutOutcome.Closed(), fx);
+		}
+		this.putters.clear();
+	}
+
+	private void park(Waiter<?> waiter, Duration wait) {
+		assert this.lock.isHeldByCurrentThread();
+		waiter.deadline = this.scheduler.schedule(wait, () -> waitElapsed(waiter));
+	}
+
+	private void reject(PutWaiter putter, PutOutcome outcome, Effects fx) {
+		settle(putter, outcome, fx);
+		fx.add(() -> this.listener.putRejected(this.name, outcome));
+	}
+
+	/** Fixes a waiter's outcome; its future completes after the unlock. */
+	private <T> void settle(Waiter<T> waiter, T outcome, Effects fx) {
+		assert this.lock.isHeldByCurrentThread();
+		waiter.state = WaiterState.SETTLED;
+		waiter.outcome = outcome;
+		WaitKind kind = waiter.kind();
+		if (kind != null) {
+			Duration waited = Duration.between(waiter.parkedAt, this.scheduler.now());
+			String label = (outcome instanceof PutOutcome put) ? put.label() : ((TakeOutcome) outcome).label();
+			fx.add(() -> this.listener.waitEnded(this.name, kind, waited, label));
+		}
+		fx.add(waiter::finish);
+	}
+
+	/** Fixes a waiter's outcome as a failure; its future completes after the unlock. */
+	private void fail(Waiter<?> waiter, RuntimeException failure, Effects fx) {
+		assert this.lock.isHeldByCurrentThread();
+		waiter.state = WaiterState.SETTLED;
+		waiter.failure = failure;
+		fx.add(waiter::finish);
+	}
+
+	private PutOutcome.Accepted knownKey(String key) {
+		assert this.lock.isHeldByCurrentThread();
+		if (key == null) {
+			return null;
+		}
+		Instant now = this.scheduler.now();
+		Iterator<KnownKey> oldest = this.knownKeys.values().iterator();
+		while (oldest.hasNext() && !oldest.next().expiresAt.isAfter(now)) {
+			oldest.remove();
+		}
+		KnownKey known = this.knownKeys.get(key);
+		return (known != null) ? known.original : null;
+	}
+
+	private boolean hasRoom() {
+		return this.ready.size() + this.delayed.size() < this.config.capacity();
+	}
+
+	private boolean isDrained() {
+		return this.closed && (this.purging || unfinished() == 0);
+	}
+
+	private int unfinished() {
+		return this.ready.size() + this.delayed.size() + this.leases.size();
+	}
+
+	private static <T> T first(LinkedHashSet<T> set) {
+		return set.isEmpty() ? null : set.getFirst();
+	}
+
+	// ---- timer and cancellation entry points (they take the lock themselves)
+
+	private void waitElapsed(Waiter<?> waiter) {
+		Effects fx = new Effects();
+		this.lock.lock();
+		try {
+			if (waiter.state != WaiterState.WAITING) {
+				return;
+			}
+			switch (waiter) {
+				case PutWaiter putter -> {
+					this.putters.remove(putter);
+					reject(putter, new PutOutcome.Full(), fx);
+				}
+				case TakeWaiter taker -> {
+					this.takers.remove(taker);
+					settle(taker, new TakeOutcome.Empty(), fx);
+				}
+				case JoinWaiter joiner -> {
+					this.joiners.remove(joiner);
+					settle(joiner, false, fx);
+				}
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		fx.run();
+	}
+
+	/**
+	 * Withdraws a parked operation whose future is being cancelled.
+	 * @return {@code true} if it was withdrawn, {@code false} if its outcome was already
+	 * fixed
+	 */
+	private boolean withdraw(Waiter<?> waiter) {
+		Effects fx = new Effects();
+		this.lock.lock();
+		try {
+			if (waiter.state != WaiterState.WAITING) {
+				return false;
+			}
+			waiter.state = WaiterState.CANCELLED;
+			fx.cancel(waiter.deadline);
+			boolean removed = this.putters.remove(waiter) || this.takers.remove(waiter) || this.joiners.remove(waiter);
+			assert removed : "a waiting waiter is parked";
+			WaitKind kind = waiter.kind();
+			if (kind != null) {
+				Duration waited = Duration.between(waiter.parkedAt, this.scheduler.now());
+				fx.add(() -> this.listener.waitEnded(this.name, kind, waited, "cancelled"));
+			}
+			rebalance(fx);
+		}
+		finally {
+			this.lock.unlock();
+		}
+		fx.run();
+		return true;
+	}
+
+	private void expire(Lease lease) {
+		Effects fx = new Effects();
+		this.lock.lock();
+		try {
+			if (this.leases.get(lease.id) != lease) {
+				return;
+			}
+			Duration left = Duration.between(this.scheduler.now(), lease.expiresAt);
+			if (left.isPositive()) {
+				lease.expiry = this.scheduler.schedule(left, () -> expire(lease));
+				return;
+			}
+			this.leases.remove(lease.id);
+			fx.add(() -> this.listener.expired(this.name));
+			requeueFailed(lease.job, Duration.ZERO, fx);
+		}
+		finally {
+			this.lock.unlock();
+		}
+		fx.run();
+	}
+
+	private void promote(Job job) {
+		Effects fx = new Effects();
+		this.lock.lock();
+		try {
+			if (this.delayed.remove(job) != null) {
+				this.ready.addFirst(job);
+				rebalance(fx);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		fx.run();
+	}
+
+	/**
+	 * Takes back jobs whose take future was completed by someone else, so they never
+	 * reached a consumer: to the head, in their order, attempt not counted.
+	 * @param leaseIds the jobs' lease ids, one per job, or empty if they were settled at
+	 * delivery
+	 */
+	private void handBack(List<Job> jobs, List<String> leaseIds) {
+		Effects fx = new Effects();
+		this.lock.lock();
+		try {
+			for (int i = jobs.size() - 1; i >= 0; i--) {
+				if (!leaseIds.isEmpty()) {
+					Lease lease = this.leases.remove(leaseIds.get(i));
+					if (lease == null) {
+						continue; // settled meanwhile by whoever completed the future
+					}
+					fx.cancel(lease.expiry);
+				}
+				requeueUndelivered(jobs.get(i), fx);
+			}
+			rebalance(fx);
+		}
+		finally {
+			this.lock.unlock();
+		}
+		fx.run();
+	}
+
+	// ---- parts
+
+	/** A job in this queue. */
+	static final class Job {
+
+		final String id;
+
+		final Payload payload;
+
+		final Instant enqueuedAt;
+
+		/** Why the job came to this dead-letter queue, or null. */
+		final DeadLetter deadLetter;
+
+		/** Deliveries so far in this queue. Guarded by the owning queue's lock. */
+		int attempt;
+
+		Job(String id, Payload payload, Instant enqueuedAt, DeadLetter deadLetter) {
+			this.id = id;
+			this.payload = payload;
+			this.enqueuedAt = enqueuedAt;
+			this.deadLetter = deadLetter;
+		}
+
+	}
+
+	/** A job held by a consumer. Mutable parts guarded by the queue's lock. */
+	private static final class Lease {
+
+		final String id;
+
+		final Job job;
+
+		Instant expiresAt;
+
+		Scheduler.Cancellable expiry;
+
+		Lease(String id, Job job, Instant expiresAt) {
+			this.id = id;
+			this.job = job;
+			this.expiresAt = expiresAt;
+		}
+
+	}
+
+	private record KnownKey(PutOutcome.Accepted original, Instant expiresAt) {
+	}
+
+	/**
+	 * Life cycle of a parked operation; moved only under the queue's lock.
+	 *
+	 * <pre>
+	 * WAITING ──settle──▶ SETTLED
+	 *    └─────withdraw──▶ CANCELLED
+	 * </pre>
+	 */
+	private enum WaiterState {
+
+		WAITING, SETTLED, CANCELLED
+
+	}
+
+	/** A parked operation and the future its caller holds. */
+	private abstract sealed class Waiter<T> permits PutWaiter, TakeWaiter, JoinWaiter {
+
+		final WaitFuture<T> future = new WaitFuture<>(this);
+
+		final Instant parkedAt = MemoryJobQueue.this.scheduler.now();
+
+		/** Guarded by lock. */
+		WaiterState state = WaiterState.WAITING;
+
+		/** The outcome fixed when settled. Guarded by lock. */
+		T outcome;
+
+		/** The failure fixed when settled, instead of an outcome. Guarded by lock. */
+		RuntimeException failure;
+
+		/** The timer that ends the wait, or null. Guarded by lock. */
+		Scheduler.Cancellable deadline;
+
+		/** The kind reported to the listener, or null for joins. */
+		abstract WaitKind kind();
+
+		/**
+		 * Completes the future with the outcome fixed when the waiter settled. Call only
+		 * after the waiter settled, from a thread that has held the lock since.
+		 * @return whether the future now holds that outcome (false for a failure, or if
+		 * the future was completed by other means)
+		 */
+		boolean finish() {
+			if (this.failure != null) {
+				this.future.completeExceptionally(this.failure);
+				return false;
+			}
+			if (this.future.complete(this.outcome)) {
+				return true;
+			}
+			return !this.future.isCompletedExceptionally() && this.future.getNow(null) == this.outcome;
+		}
+
+	}
+
+	private final class PutWaiter extends Waiter<PutOutcome> {
+
+		final Payload payload;
+
+		final String key;
+
+		/** Made before the lock is taken, to keep the critical section short. */
+		final String jobId;
+
+		PutWaiter(Payload payload, String key, String jobId) {
+			this.payload = payload;
+			this.key = key;
+			this.jobId = jobId;
+		}
+
+		@Override
+		WaitKind kind() {
+			return WaitKind.PUT;
+		}
+
+	}
+
+	private final class TakeWaiter extends Waiter<TakeOutcome> {
+
+		final TakeOptions options;
+
+		TakeWaiter(TakeOptions options) {
+			this.options = options;
+		}
+
+		@Override
+		WaitKind kind() {
+			return WaitKind.TAKE;
+		}
+
+	}
+
+	private final class JoinWaiter extends Waiter<Boolean> {
+
+		@Override
+		WaitKind kind() {
+			return null;
+		}
+
+	}
+
+	/**
+	 * The future of a parked operation. Cancelling it withdraws the operation if it is
+	 * still parked; otherwise it completes with the outcome already decided and cancel
+	 * answers false.
+	 */
+	private final class WaitFuture<T> extends CompletableFuture<T> {
+
+		private final Waiter<T> waiter;
+
+		WaitFuture(Waiter<T> waiter) {
+			this.waiter = waiter;
+		}
+
+		@Override
+		public boolean cancel(boolean mayInterruptIfRunning) {
+			if (isDone()) {
+				return isCancelled();
+			}
+			if (withdraw(this.waiter)) {
+				return super.cancel(mayInterruptIfRunning);
+			}
+			this.waiter.finish();
+			return isCancelled();
+		}
+
+	}
+
+	/**
+	 * What an operation must do once it has released the lock, in order: call off timers,
+	 * forward dead letters, then complete futures and notify the listener.
+	 */
+	private final class Effects {
+
+		private List<Runnable> actions;
+
+		private List<Scheduler.Cancellable> timers;
+
+		private String deadLetterQueue;
+
+		private List<Job> deadJobs;
+
+		void add(Runnable action) {
+			if (this.actions == null) {
+				this.actions = new ArrayList<>(4);
+			}
+			this.actions.add(action);
+		}
+
+		void cancel(Scheduler.Cancellable timer) {
+			if (timer == null) {
+				return;
+			}
+			if (this.timers == null) {
+				this.timers = new ArrayList<>(2);
+			}
+			this.timers.add(timer);
+		}
+
+		void deadLetter(String queue, Job job) {
+			if (this.deadJobs == null) {
+				this.deadJobs = new ArrayList<>();
+			}
+			this.deadLetterQueue = queue;
+			this.deadJobs.add(job);
+		}
+
+		void run() {
+			assert !MemoryJobQueue.this.lock.isHeldByCurrentThread() : "effects run after the unlock";
+			if (this.timers != null) {
+				this.timers.forEach(Scheduler.Cancellable::cancel);
+			}
+			if (this.deadJobs != null) {
+				MemoryJobQueue.this.deadLetters.accept(this.deadLetterQueue, this.deadJobs);
+			}
+			if (this.actions != null) {
+				for (Runnable action : this.actions) {
+					try {
+						action.run();
+					}
+					catch (RuntimeException ex) {
+						log.log(System.Logger.Level.WARNING,
+								"queue " + MemoryJobQueue.this.name + ": a listener or completion stage failed", ex);
+					}
+				}
+			}
+		}
+
+	}
+
+}

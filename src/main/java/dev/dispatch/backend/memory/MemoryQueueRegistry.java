@@ -1,0 +1,157 @@
+package dev.dispatch.backend.memory;
+
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.dispatch.queue.JobQueue;
+import dev.dispatch.queue.QueueConfig;
+import dev.dispatch.queue.QueueListener;
+import dev.dispatch.queue.QueueNames;
+import dev.dispatch.queue.QueueNotFoundException;
+import dev.dispatch.queue.QueueRegistry;
+import dev.dispatch.queue.Scheduler;
+
+/**
+ * The queues of one process, held in memory. Dead-letter queues are created on demand,
+ * whatever the auto-create setting, so that a failing job always has somewhere to go.
+ */
+public final class MemoryQueueRegistry implements QueueRegistry {
+
+	/** How long an idempotency key is remembered unless configured otherwise. */
+	public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofMinutes(10);
+
+	private final ConcurrentHashMap<String, MemoryJobQueue> queues = new ConcurrentHashMap<>();
+
+	private final Scheduler scheduler;
+
+	private final QueueListener listener;
+
+	private final QueueConfig defaults;
+
+	private final boolean autoCreate;
+
+	private final Duration dedupWindow;
+
+	/**
+	 * @param scheduler time and timers for every queue
+	 * @param listener told of everything that happens in every queue
+	 * @param defaults the configuration of queues created on demand
+	 * @param autoCreate whether {@link #obtain} creates unknown queues
+	 * @param dedupWindow how long idempotency keys are remembered
+	 */
+	public MemoryQueueRegistry(Scheduler scheduler, QueueListener listener, QueueConfig defaults, boolean autoCreate,
+			Duration dedupWindow) {
+		this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+		this.listener = Objects.requireNonNull(listener, "listener");
+		this.defaults = Objects.requireNonNull(defaults, "defaults");
+		this.autoCreate = autoCreate;
+		if (dedupWindow.isNegative() || dedupWindow.isZero()) {
+			throw new IllegalArgumentException("dedup window must be positive, got " + dedupWindow);
+		}
+		this.dedupWindow = dedupWindow;
+	}
+
+	@Override
+	public Optional<JobQueue> find(String name) {
+		return Optional.ofNullable(this.queues.get(QueueNames.requireValid(name)));
+	}
+
+	@Override
+	public JobQueue obtain(String name) {
+		MemoryJobQueue queue = this.queues.get(QueueNames.requireValid(name));
+		if (queue != null) {
+			return queue;
+		}
+		if (!this.autoCreate) {
+			throw new QueueNotFoundException(name);
+		}
+		return getOrCreate(name, this.defaults);
+	}
+
+	@Override
+	public boolean configure(String name, QueueConfig config) {
+		QueueNames.requireValid(name);
+		Objects.requireNonNull(config, "config");
+		for (;;) {
+			boolean[] created = { false };
+			MemoryJobQueue queue = this.queues.computeIfAbsent(name, (key) -> {
+				created[0] = true;
+				return newQueue(key, config);
+			});
+			if (created[0]) {
+				this.listener.queueCreated(name);
+				return true;
+			}
+			if (!queue.configure(config).isCompletedExceptionally()) {
+				return false;
+			}
+			// deleted between the lookup and the change: the next round creates it anew
+			this.queues.remove(name, queue);
+		}
+	}
+
+	@Override
+	public List<JobQueue> list() {
+		return this.queues.values()
+			.stream()
+			.sorted(Comparator.comparing(MemoryJobQueue::name))
+			.map(JobQueue.class::cast)
+			.toList();
+	}
+
+	@Override
+	public boolean delete(String name) {
+		MemoryJobQueue queue = this.queues.remove(QueueNames.requireValid(name));
+		if (queue == null) {
+			return false;
+		}
+		queue.delete();
+		this.listener.queueDeleted(name);
+		return true;
+	}
+
+	@Override
+	public QueueConfig defaults() {
+		return this.defaults;
+	}
+
+	@Override
+	public boolean autoCreate() {
+		return this.autoCreate;
+	}
+
+	private MemoryJobQueue getOrCreate(String name, QueueConfig config) {
+		MemoryJobQueue existing = this.queues.get(name);
+		if (existing != null) {
+			return existing;
+		}
+		MemoryJobQueue fresh = newQueue(name, config);
+		MemoryJobQueue raced = this.queues.putIfAbsent(name, fresh);
+		if (raced != null) {
+			return raced;
+		}
+		this.listener.queueCreated(name);
+		return fresh;
+	}
+
+	private MemoryJobQueue newQueue(String name, QueueConfig config) {
+		return new MemoryJobQueue(name, config, this.scheduler, this.listener, this::deadLetter, this.dedupWindow);
+	}
+
+	/**
+	 * Places dead letters on {@code target}, creating it if needed; retries if it is
+	 * deleted meanwhile.
+	 */
+	private void deadLetter(String target, List<MemoryJobQueue.Job> jobs) {
+		// a deleted queue leaves the map before it refuses, so the next round finds its
+		// successor
+		while (!getOrCreate(target, this.defaults).acceptDeadLetters(jobs)) {
+			Thread.onSpinWait();
+		}
+	}
+
+}

@@ -1,0 +1,71 @@
+package dev.dispatch.config;
+
+import java.time.Duration;
+import java.util.Map;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+
+import dev.dispatch.queue.QueueConfig;
+import dev.dispatch.queue.QueueNames;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings under {@code dispatch.*}.
+ *
+ * @param autoCreate whether a put on an unknown queue creates it with the defaults
+ * @param dedupWindow how long an accepted idempotency key is remembered
+ * @param defaults configuration of queues created on demand
+ * @param queues queues that exist from start-up, by name; unset parts take the defaults
+ */
+@Validated
+@ConfigurationProperties("dispatch")
+public record DispatchProperties(@DefaultValue("true") boolean autoCreate, @DefaultValue("10m") Duration dedupWindow,
+		@DefaultValue @Valid Defaults defaults, Map<String, @Valid QueueProperties> queues) {
+
+	public DispatchProperties {
+		queues = (queues != null) ? Map.copyOf(queues) : Map.of();
+	}
+
+	/**
+	 * Configuration of queues created on demand.
+	 *
+	 * @param capacity most jobs ready or delayed at once
+	 * @param leaseTimeout how long a consumer holds a job unless its take says otherwise
+	 * @param maxAttempts deliveries before a failing job goes to the dead-letter queue
+	 */
+	public record Defaults(@DefaultValue("1000") @Min(1) int capacity, @DefaultValue("30s") Duration leaseTimeout,
+			@DefaultValue("5") @Min(1) int maxAttempts) {
+
+		/** These defaults as a queue configuration. */
+		public QueueConfig toQueueConfig() {
+			return new QueueConfig(this.capacity, this.leaseTimeout, this.maxAttempts, null);
+		}
+
+	}
+
+	/**
+	 * One queue declared in configuration.
+	 *
+	 * @param capacity most jobs ready or delayed at once; unset: the default
+	 * @param leaseTimeout how long a consumer holds a job; unset: the default
+	 * @param maxAttempts deliveries before a failing job is dead-lettered; unset: the
+	 * default
+	 * @param deadLetterQueue where failing jobs go; unset: {@code <queue>.dead}
+	 */
+	public record QueueProperties(@Min(1) Integer capacity, Duration leaseTimeout, @Min(1) Integer maxAttempts,
+			@Pattern(regexp = QueueNames.PATTERN) String deadLetterQueue) {
+
+		/** This queue's configuration, with unset parts taken from {@code defaults}. */
+		public QueueConfig toQueueConfig(Defaults defaults) {
+			return new QueueConfig((this.capacity != null) ? this.capacity : defaults.capacity(),
+					(this.leaseTimeout != null) ? this.leaseTimeout : defaults.leaseTimeout(),
+					(this.maxAttempts != null) ? this.maxAttempts : defaults.maxAttempts(), this.deadLetterQueue);
+		}
+
+	}
+
+}

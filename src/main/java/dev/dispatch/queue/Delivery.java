@@ -1,0 +1,20 @@
+package dev.dispatch.queue;
+
+import java.time.Instant;
+
+/**
+ * A job as handed to a consumer.
+ *
+ * @param leaseId the lease to ack, nack or extend; {@code null} when the take settled the
+ * job at delivery
+ * @param jobId the job's id, the same on every delivery and in the dead-letter queue
+ * @param payload the job's payload, as sent
+ * @param attempt 1 on the first delivery, one more on each redelivery
+ * @param enqueuedAt when the job entered this queue
+ * @param leaseExpiresAt when the lease ends unless extended; {@code null} without a lease
+ * @param deadLetter why the job came to this dead-letter queue, or {@code null}
+ */
+public record Delivery(String leaseId, String jobId, Payload payload, int attempt, Instant enqueuedAt,
+		Instant leaseExpiresAt, DeadLetter deadLetter) {
+
+}

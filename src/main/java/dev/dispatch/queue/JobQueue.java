@@ -1,0 +1,181 @@
+package dev.dispatch.queue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A bounded, closeable queue of jobs with leases: the heart of Dispatch.
+ *
+ * <p>
+ * Producers {@link #put put} jobs; a put on a full queue waits for room. Consumers
+ * {@link #take take} jobs; a take on an empty queue waits for a job. A taken job is
+ * <em>leased</em>: the consumer {@link #ack acks} it when done, {@link #nack nacks} it to
+ * have it delivered again, or {@link #extend extends} the lease; a lease that runs out
+ * returns the job to the queue. After {@code maxAttempts} deliveries a failing job goes
+ * to the queue's dead-letter queue. {@link #close Closing} the queue refuses new jobs
+ * while consumers drain the rest; once nothing is left, takes answer
+ * {@link TakeOutcome.Drained drained} and consumers stop.
+ *
+ * <p>
+ * Every operation is asynchronous: it returns a {@link CompletableFuture} at once and
+ * completes it when the outcome is known. Waiting operations take a {@code wait}; zero
+ * never parks. Parked puts and takes are served strictly in arrival order, and a later
+ * arrival never overtakes a parked one.
+ *
+ * <table>
+ * <caption>Outcomes</caption>
+ * <tr>
+ * <th>operation</th>
+ * <th>succeeds now</th>
+ * <th>waits</th>
+ * <th>wait elapses</th>
+ * <th>queue closed</th>
+ * </tr>
+ * <tr>
+ * <td>{@link #put put}</td>
+ * <td>{@link PutOutcome.Accepted Accepted}; handed straight to the oldest parked take if
+ * there is one</td>
+ * <td>while ready + delayed &ge; capacity, or older puts are parked</td>
+ * <td>{@link PutOutcome.Full Full}: not accepted</td>
+ * <td>{@link PutOutcome.Closed Closed}, also for puts parked when the queue closes; a
+ * repeated idempotency key still answers Accepted</td>
+ * </tr>
+ * <tr>
+ * <td>{@link #take take}</td>
+ * <td>{@link TakeOutcome.Delivered Delivered}: 1 to {@code max} jobs</td>
+ * <td>while nothing is ready</td>
+ * <td>{@link TakeOutcome.Empty Empty}</td>
+ * <td>jobs still ready or coming back are delivered; {@link TakeOutcome.Drained Drained}
+ * once none can come (at once after an immediate close)</td>
+ * </tr>
+ * <tr>
+ * <td>{@link #ack ack}</td>
+ * <td>{@code true}; the job is finished</td>
+ * <td>never</td>
+ * <td>&mdash;</td>
+ * <td>allowed</td>
+ * </tr>
+ * <tr>
+ * <td>{@link #nack nack}</td>
+ * <td>{@code true}; the job goes back to the head of the queue (after its delay), or to
+ * the dead-letter queue after its last attempt</td>
+ * <td>never</td>
+ * <td>&mdash;</td>
+ * <td>allowed; after an immediate close the job goes to the dead-letter queue</td>
+ * </tr>
+ * <tr>
+ * <td>{@link #extend extend}</td>
+ * <td>the new deadline</td>
+ * <td>never</td>
+ * <td>&mdash;</td>
+ * <td>allowed</td>
+ * </tr>
+ * <tr>
+ * <td>{@link #join join}</td>
+ * <td>{@code true} when nothing is unfinished</td>
+ * <td>while jobs are ready, delayed or leased</td>
+ * <td>{@code false}</td>
+ * <td>allowed</td>
+ * </tr>
+ * </table>
+ *
+ * <p>
+ * Settling operations ({@code ack}, {@code nack}, {@code extend}, {@code release}) answer
+ * {@code false} or empty for a lease that is not held any more (acked, nacked, expired,
+ * or never issued); they never fail for that reason.
+ *
+ * <p>
+ * <b>Cancellation.</b> Cancelling the future of a parked put or take withdraws it: a
+ * withdrawn put was never accepted, a withdrawn take received nothing. {@code cancel}
+ * answers {@code false} when the outcome was already decided; the future then completes
+ * with that outcome. A consumer that received jobs it can no longer process (its client
+ * went away) hands them back with {@link #release}. Other means of completing these
+ * futures from outside are not supported.
+ *
+ * <p>
+ * <b>Nulls.</b> No argument may be {@code null} unless its documentation says so.
+ *
+ * <p>
+ * <b>Memory consistency.</b> Actions in a thread before a put happen-before actions that
+ * follow the completion of a take that receives that job, on the thread that observes the
+ * completion. Actions before an ack, nack or release happen-before the completion of the
+ * operations that then observe its effect (a take receiving the job again, a join
+ * completing, a take answering drained).
+ *
+ * <p>
+ * Implementations may live in one JVM or be shared by many (a Redis backend); nothing
+ * here assumes one process. Job and lease ids are strings, unique and, for leases,
+ * unguessable.
+ */
+public interface JobQueue {
+
+	/** The queue's name. */
+	String name();
+
+	/**
+	 * Offers a job. Waits up to {@code options.maxWait()} for room; see the table above.
+	 */
+	CompletableFuture<PutOutcome> put(Payload payload, PutOptions options);
+
+	/**
+	 * Asks for up to {@code options.max()} jobs, waiting up to {@code options.maxWait()}
+	 * for the first; see the table above. Each delivered job's attempt counts one more.
+	 */
+	CompletableFuture<TakeOutcome> take(TakeOptions options);
+
+	/** Finishes the leased job: it leaves the queue for good. */
+	CompletableFuture<Boolean> ack(String leaseId);
+
+	/**
+	 * Gives the leased job back: to the head of the queue, or after {@code delay} to the
+	 * head of the queue; to the dead-letter queue if it had its last attempt.
+	 * {@code delay} may be zero.
+	 */
+	CompletableFuture<Boolean> nack(String leaseId, Duration delay);
+
+	/**
+	 * Moves the lease's deadline to {@code by} from now ({@code null}: the queue's lease
+	 * timeout from now).
+	 * @return the new deadline, or empty if the lease is not held
+	 */
+	CompletableFuture<Optional<Instant>> extend(String leaseId, Duration by);
+
+	/**
+	 * Hands back a job delivered to a consumer that could not receive it: the job returns
+	 * to the head of the queue at once and its attempt does not count.
+	 */
+	CompletableFuture<Boolean> release(String leaseId);
+
+	/**
+	 * Closes the queue: no job is accepted any more and parked puts answer closed.
+	 * Idempotent; an immediate close after a graceful one purges what is left.
+	 * <ul>
+	 * <li>{@link CloseMode#GRACEFUL}: consumers receive every job still ready, delayed,
+	 * or coming back from a failed lease; once none is left, takes answer drained.</li>
+	 * <li>{@link CloseMode#IMMEDIATE}: every ready and delayed job goes to the
+	 * dead-letter queue (reason purged), as do jobs whose leases fail later; takes answer
+	 * drained at once; acks are still taken and join still waits for the leases to
+	 * settle.</li>
+	 * </ul>
+	 * @return how many jobs this call moved to the dead-letter queue
+	 */
+	CompletableFuture<Integer> close(CloseMode mode);
+
+	/**
+	 * Waits up to {@code wait} until no job is ready, delayed or leased.
+	 * @return {@code true} when that happened, {@code false} if the wait elapsed first
+	 */
+	CompletableFuture<Boolean> join(Duration wait);
+
+	/**
+	 * Applies a new configuration while the queue runs. A larger capacity admits parked
+	 * puts at once; a smaller one makes puts wait until the queue falls below it.
+	 */
+	CompletableFuture<Void> configure(QueueConfig config);
+
+	/** The queue's state, all parts read at one instant. */
+	CompletableFuture<QueueSnapshot> snapshot();
+
+}

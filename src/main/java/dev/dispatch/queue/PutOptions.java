@@ -1,0 +1,47 @@
+package dev.dispatch.queue;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a put behaves.
+ *
+ * @param maxWait how long the put may wait for room; zero never waits
+ * @param idempotencyKey a key that makes a repeated put create nothing, or {@code null}
+ */
+public record PutOptions(Duration maxWait, String idempotencyKey) {
+
+	/** Longest idempotency key accepted. */
+	public static final int MAX_KEY_LENGTH = 256;
+
+	public PutOptions {
+		requireWait(maxWait);
+		if (idempotencyKey != null && (idempotencyKey.isEmpty() || idempotencyKey.length() > MAX_KEY_LENGTH)) {
+			throw new IllegalArgumentException("idempotency key must be 1 to " + MAX_KEY_LENGTH + " characters");
+		}
+	}
+
+	/** A put that waits up to {@code wait}, without an idempotency key. */
+	public static PutOptions waiting(Duration wait) {
+		return new PutOptions(wait, null);
+	}
+
+	/** A put that never waits: {@code put_nowait}. */
+	public static PutOptions noWait() {
+		return new PutOptions(Duration.ZERO, null);
+	}
+
+	/** These options with an idempotency key. */
+	public PutOptions withIdempotencyKey(String key) {
+		return new PutOptions(this.maxWait, key);
+	}
+
+	static Duration requireWait(Duration wait) {
+		Objects.requireNonNull(wait, "wait");
+		if (wait.isNegative()) {
+			throw new IllegalArgumentException("wait must not be negative, got " + wait);
+		}
+		return wait;
+	}
+
+}

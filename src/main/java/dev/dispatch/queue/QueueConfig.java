@@ -1,0 +1,63 @@
+package dev.dispatch.queue;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How one queue behaves. All parts may change while the queue runs.
+ *
+ * @param capacity upper bound on ready + delayed jobs, at least 1; puts wait while it is
+ * reached
+ * @param leaseTimeout how long a consumer holds a job when the take names no lease;
+ * positive
+ * @param maxAttempts deliveries after which a failed job goes to the dead-letter queue;
+ * at least 1
+ * @param deadLetterQueue where such jobs go; {@code null} means {@code <queue>.dead}
+ */
+public record QueueConfig(int capacity, Duration leaseTimeout, int maxAttempts, String deadLetterQueue) {
+
+	/** Capacity of a queue created with no configuration. */
+	public static final int DEFAULT_CAPACITY = 1000;
+
+	/** Lease timeout of a queue created with no configuration. */
+	public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(30);
+
+	/** Attempts of a queue created with no configuration. */
+	public static final int DEFAULT_MAX_ATTEMPTS = 5;
+
+	/**
+	 * The defaults: capacity 1000, lease timeout 30 s, 5 attempts, dead letters to
+	 * {@code <queue>.dead}.
+	 */
+	public static final QueueConfig DEFAULTS = new QueueConfig(DEFAULT_CAPACITY, DEFAULT_LEASE_TIMEOUT,
+			DEFAULT_MAX_ATTEMPTS, null);
+
+	public QueueConfig {
+		if (capacity < 1) {
+			throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
+		}
+		Objects.requireNonNull(leaseTimeout, "leaseTimeout");
+		if (leaseTimeout.isNegative() || leaseTimeout.isZero()) {
+			throw new IllegalArgumentException("leaseTimeout must be positive, got " + leaseTimeout);
+		}
+		if (maxAttempts < 1) {
+			throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
+		}
+		if (deadLetterQueue != null) {
+			QueueNames.requireValid(deadLetterQueue);
+		}
+	}
+
+	/** This configuration with another capacity. */
+	public QueueConfig withCapacity(int capacity) {
+		return new QueueConfig(capacity, this.leaseTimeout, this.maxAttempts, this.deadLetterQueue);
+	}
+
+	/**
+	 * The dead-letter queue of the queue named {@code queue} under this configuration.
+	 */
+	public String deadLetterQueueFor(String queue) {
+		return (this.deadLetterQueue != null) ? this.deadLetterQueue : QueueNames.deadLetterQueueOf(queue);
+	}
+
+}

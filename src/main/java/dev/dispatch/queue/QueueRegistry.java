@@ -1,0 +1,54 @@
+package dev.dispatch.queue;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The named queues of one Dispatch deployment. Names follow {@link QueueNames}; every
+ * method throws {@link IllegalArgumentException} for a name that does not.
+ */
+public interface QueueRegistry {
+
+	/** The queue named {@code name}, if it exists. */
+	Optional<JobQueue> find(String name);
+
+	/**
+	 * The queue named {@code name}.
+	 * @throws QueueNotFoundException if there is none
+	 */
+	default JobQueue require(String name) {
+		return find(name).orElseThrow(() -> new QueueNotFoundException(name));
+	}
+
+	/**
+	 * The queue named {@code name}, created with the {@link #defaults() defaults} if it
+	 * does not exist and auto-creation is on.
+	 * @throws QueueNotFoundException if it does not exist and auto-creation is off
+	 */
+	JobQueue obtain(String name);
+
+	/**
+	 * Creates the queue named {@code name} with {@code config}, or applies {@code config}
+	 * to it while it runs (a larger capacity admits parked puts at once).
+	 * @return whether the queue was created
+	 */
+	boolean configure(String name, QueueConfig config);
+
+	/** Every queue, ordered by name. */
+	List<JobQueue> list();
+
+	/**
+	 * Deletes the queue named {@code name}. Parked puts answer closed, parked takes
+	 * drained, parked joins fail with {@link QueueDeletedException}; jobs still in the
+	 * queue or leased go to its dead-letter queue (reason purged), so none is lost.
+	 * @return whether there was such a queue
+	 */
+	boolean delete(String name);
+
+	/** The configuration of queues created on demand. */
+	QueueConfig defaults();
+
+	/** Whether puts on unknown queues create them. */
+	boolean autoCreate();
+
+}
