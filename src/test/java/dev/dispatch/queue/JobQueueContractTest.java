@@ -1,0 +1,939 @@
+package dev.dispatch.queue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The contract every {@link JobQueue} backend must keep: each row of the semantics in
+ * {@code docs/semantics.md}. A backend's test extends this class and says how to make a
+ * registry. Time is a {@link ManualScheduler}: no test sleeps.
+ */
+public abstract class JobQueueContractTest {
+
+	protected static final Duration LEASE = Duration.ofSeconds(30);
+
+	protected static final Duration WAIT = Duration.ofSeconds(10);
+
+	protected static final Duration DEDUP_WINDOW = Duration.ofMinutes(10);
+
+	protected ManualScheduler time;
+
+	protected RecordingListener events;
+
+	protected QueueRegistry registry;
+
+	/** Queue "q": capacity 3, lease 30 s, 3 attempts. */
+	protected JobQueue queue;
+
+	/**
+	 * A new, empty registry of the backend under test.
+	 */
+	protected abstract QueueRegistry newRegistry(Scheduler scheduler, QueueListener listener, QueueConfig defaults,
+			boolean autoCreate, Duration dedupWindow);
+
+	@BeforeEach
+	void newQueue() {
+		this.time = new ManualScheduler();
+		this.events = new RecordingListener();
+		this.registry = newRegistry(this.time, this.events, QueueConfig.DEFAULTS, true, DEDUP_WINDOW);
+		this.queue = queue("q", 3);
+	}
+
+	// ---- helpers
+
+	protected JobQueue queue(String name, int capacity) {
+		return queue(name, new QueueConfig(capacity, LEASE, 3, null));
+	}
+
+	protected JobQueue queue(String name, QueueConfig config) {
+		this.registry.configure(name, config);
+		return this.registry.require(name);
+	}
+
+	protected static <T> T done(CompletableFuture<T> future) {
+		try {
+			return future.get(5, TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			throw new AssertionError("operation did not complete: " + ex, ex);
+		}
+	}
+
+	protected static void assertParked(CompletableFuture<?> future) {
+		assertThat(future).as("parked operation").isNotDone();
+	}
+
+	protected static QueueSnapshot snapshot(JobQueue queue) {
+		return done(queue.snapshot());
+	}
+
+	protected static CompletableFuture<PutOutcome> put(JobQueue queue, String payload, Duration wait) {
+		return queue.put(Payload.of(payload), PutOptions.waiting(wait));
+	}
+
+	protected static PutOutcome.Accepted accept(JobQueue queue, String payload) {
+		PutOutcome outcome = done(put(queue, payload, Duration.ZERO));
+		assertThat(outcome).isInstanceOf(PutOutcome.Accepted.class);
+		return (PutOutcome.Accepted) outcome;
+	}
+
+	protected static CompletableFuture<TakeOutcome> take(JobQueue queue, Duration wait) {
+		return queue.take(TakeOptions.leased(wait));
+	}
+
+	protected static List<Delivery> delivered(CompletableFuture<TakeOutcome> take) {
+		TakeOutcome outcome = done(take);
+		assertThat(outcome).isInstanceOf(TakeOutcome.Delivered.class);
+		return ((TakeOutcome.Delivered) outcome).deliveries();
+	}
+
+	protected static Delivery takeOne(JobQueue queue) {
+		List<Delivery> deliveries = delivered(take(queue, Duration.ZERO));
+		assertThat(deliveries).hasSize(1);
+		return deliveries.getFirst();
+	}
+
+	protected static List<String> payloads(List<Delivery> deliveries) {
+		return deliveries.stream().map((d) -> d.payload().asString()).toList();
+	}
+
+	/** Takes and acks every job ready now, returning their payloads in order. */
+	protected static List<String> drainReady(JobQueue queue) {
+		List<String> seen = new ArrayList<>();
+		for (;;) {
+			TakeOutcome outcome = done(take(queue, Duration.ZERO));
+			if (!(outcome instanceof TakeOutcome.Delivered delivered)) {
+				return seen;
+			}
+			for (Delivery delivery : delivered.deliveries()) {
+				seen.add(delivery.payload().asString());
+				assertThat(done(queue.ack(delivery.leaseId()))).isTrue();
+			}
+		}
+	}
+
+	// ---- the contract
+
+	@Nested
+	class PutAndTake {
+
+		@Test
+		void jobsComeOutInTheOrderTheyWentIn() {
+			accept(queue, "a");
+			accept(queue, "b");
+			accept(queue, "c");
+			assertThat(drainReady(queue)).containsExactly("a", "b", "c");
+			assertThat(snapshot(queue).unfinished()).isZero();
+		}
+
+		@Test
+		void aDeliveryCarriesTheJobAndItsLease() {
+			Instant start = time.now();
+			PutOutcome.Accepted accepted = accept(queue, "{\"n\":1}");
+			time.advance(Duration.ofSeconds(2));
+			Delivery delivery = takeOne(queue);
+			assertThat(delivery.jobId()).isEqualTo(accepted.jobId());
+			assertThat(delivery.payload()).isEqualTo(Payload.of("{\"n\":1}"));
+			assertThat(delivery.attempt()).isEqualTo(1);
+			assertThat(delivery.enqueuedAt()).isEqualTo(start).isEqualTo(accepted.enqueuedAt());
+			assertThat(delivery.leaseExpiresAt()).isEqualTo(start.plusSeconds(2).plus(LEASE));
+			assertThat(delivery.leaseId()).hasSizeGreaterThanOrEqualTo(20);
+			assertThat(delivery.deadLetter()).isNull();
+		}
+
+		@Test
+		void leaseIdsAndJobIdsAreUnique() {
+			for (int i = 0; i < 3; i++) {
+				accept(queue, "x");
+			}
+			List<Delivery> all = delivered(queue.take(TakeOptions.leased(Duration.ZERO).withMax(3)));
+			assertThat(all.stream().map(Delivery::leaseId).distinct()).hasSize(3);
+			assertThat(all.stream().map(Delivery::jobId).distinct()).hasSize(3);
+		}
+
+		@Test
+		void aTakeHandsOverUpToMaxJobs() {
+			accept(queue, "a");
+			accept(queue, "b");
+			accept(queue, "c");
+			TakeOptions two = TakeOptions.leased(Duration.ZERO).withMax(2);
+			assertThat(payloads(delivered(queue.take(two)))).containsExactly("a", "b");
+			assertThat(payloads(delivered(queue.take(two.withMax(5))))).containsExactly("c");
+		}
+
+		@Test
+		void aPutOnAFullQueueWithoutWaitIsRefused() {
+			fill(queue, 3);
+			assertThat(done(put(queue, "late", Duration.ZERO))).isInstanceOf(PutOutcome.Full.class);
+			assertThat(snapshot(queue).size()).isEqualTo(3);
+			assertThat(events.count("q", "rejected full")).isEqualTo(1);
+		}
+
+		@Test
+		void leasedJobsDoNotTakeRoom() {
+			fill(queue, 3);
+			takeOne(queue);
+			accept(queue, "fits");
+			QueueSnapshot state = snapshot(queue);
+			assertThat(state.size()).isEqualTo(3);
+			assertThat(state.inFlight()).isEqualTo(1);
+			assertThat(state.unfinished()).isEqualTo(4);
+		}
+
+		@Test
+		void waitZeroNeverParks() {
+			assertThat(done(take(queue, Duration.ZERO))).isInstanceOf(TakeOutcome.Empty.class);
+			fill(queue, 3);
+			assertThat(done(put(queue, "x", Duration.ZERO))).isInstanceOf(PutOutcome.Full.class);
+			QueueSnapshot state = snapshot(queue);
+			assertThat(state.waitingPutters()).isZero();
+			assertThat(state.waitingTakers()).isZero();
+		}
+
+		@Test
+		void payloadsAreKeptByteForByte() {
+			byte[] bytes = "{ \"spaced\" :  [1, 2.50, \"é\\u00e9\"] }"
+				.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+			done(queue.put(Payload.of(bytes), PutOptions.noWait()));
+			assertThat(takeOne(queue).payload().toByteArray()).isEqualTo(bytes);
+		}
+
+	}
+
+	@Nested
+	class Parking {
+
+		@Test
+		void aParkedPutIsAcceptedWhenRoomFrees() {
+			fill(queue, 3);
+			CompletableFuture<PutOutcome> parked = put(queue, "d", WAIT);
+			assertParked(parked);
+			assertThat(snapshot(queue).waitingPutters()).isEqualTo(1);
+			assertThat(takeOne(queue).payload().asString()).isEqualTo("1");
+			assertThat(done(parked)).isInstanceOf(PutOutcome.Accepted.class);
+			assertThat(drainReady(queue)).containsExactly("2", "3", "d");
+		}
+
+		@Test
+		void parkedPutsAreAcceptedInArrivalOrder() {
+			JobQueue one = queue("one", 1);
+			accept(one, "first");
+			List<CompletableFuture<PutOutcome>> parked = List.of(put(one, "p1", WAIT), put(one, "p2", WAIT),
+					put(one, "p3", WAIT));
+			List<String> order = new ArrayList<>();
+			for (int i = 0; i < 4; i++) {
+				Delivery delivery = takeOne(one);
+				order.add(delivery.payload().asString());
+				done(one.ack(delivery.leaseId()));
+			}
+			assertThat(order).containsExactly("first", "p1", "p2", "p3");
+			assertThat(parked).allSatisfy((p) -> assertThat(done(p)).isInstanceOf(PutOutcome.Accepted.class));
+		}
+
+		@Test
+		void aLateArrivalNeverOvertakesAParkedPut() {
+			JobQueue one = queue("one", 1);
+			accept(one, "first");
+			CompletableFuture<PutOutcome> parked = put(one, "parked", WAIT);
+			takeOne(one);
+			assertThat(done(parked)).isInstanceOf(PutOutcome.Accepted.class);
+			assertThat(done(put(one, "late", Duration.ZERO))).isInstanceOf(PutOutcome.Full.class);
+			assertThat(payloads(List.of(takeOne(one)))).containsExactly("parked");
+		}
+
+		@Test
+		void aParkedTakeReceivesAPutDirectly() {
+			CompletableFuture<TakeOutcome> parked = take(queue, WAIT);
+			assertParked(parked);
+			assertThat(snapshot(queue).waitingTakers()).isEqualTo(1);
+			time.advance(Duration.ofSeconds(1));
+			accept(queue, "a");
+			assertThat(payloads(delivered(parked))).containsExactly("a");
+			QueueSnapshot state = snapshot(queue);
+			assertThat(state.size()).isZero();
+			assertThat(state.inFlight()).isEqualTo(1);
+			assertThat(state.waitingTakers()).isZero();
+			assertThat(events.events()).contains("q delivered direct first 0ms", "q waited take 1000ms delivered");
+		}
+
+		@Test
+		void parkedTakesAreServedInArrivalOrder() {
+			List<CompletableFuture<TakeOutcome>> parked = List.of(take(queue, WAIT), take(queue, WAIT),
+					take(queue, WAIT));
+			accept(queue, "a");
+			accept(queue, "b");
+			accept(queue, "c");
+			assertThat(parked.stream().map((p) -> payloads(delivered(p)).getFirst())).containsExactly("a", "b", "c");
+		}
+
+		@Test
+		void aTakeAnswersAsSoonAsOneJobArrives() {
+			CompletableFuture<TakeOutcome> parked = queue.take(TakeOptions.leased(WAIT).withMax(10));
+			accept(queue, "only");
+			assertThat(payloads(delivered(parked))).containsExactly("only");
+		}
+
+		@Test
+		void aPutWhoseWaitElapsesIsNotAccepted() {
+			fill(queue, 3);
+			CompletableFuture<PutOutcome> parked = put(queue, "late", WAIT);
+			time.advance(WAIT.minusMillis(1));
+			assertParked(parked);
+			time.advance(Duration.ofMillis(1));
+			assertThat(done(parked)).isInstanceOf(PutOutcome.Full.class);
+			assertThat(snapshot(queue).waitingPutters()).isZero();
+			assertThat(drainReady(queue)).containsExactly("1", "2", "3");
+			assertThat(events.events()).contains("q waited put 10000ms full");
+		}
+
+		@Test
+		void aTakeWhoseWaitElapsesIsEmpty() {
+			CompletableFuture<TakeOutcome> parked = take(queue, WAIT);
+			time.advance(WAIT);
+			assertThat(done(parked)).isInstanceOf(TakeOutcome.Empty.class);
+			assertThat(snapshot(queue).waitingTakers()).isZero();
+			accept(queue, "a");
+			assertThat(snapshot(queue).size()).isEqualTo(1);
+		}
+
+		@Test
+		void aParkedPutMeetsATakeEvenWhenDelayedJobsFillTheQueue() {
+			JobQueue one = queue("one", 1);
+			accept(one, "a");
+			done(one.nack(takeOne(one).leaseId(), Duration.ofMinutes(1)));
+			CompletableFuture<PutOutcome> parked = put(one, "b", WAIT);
+			assertParked(parked);
+			CompletableFuture<TakeOutcome> taker = take(one, WAIT);
+			assertThat(payloads(delivered(taker))).containsExactly("b");
+			assertThat(done(parked)).isInstanceOf(PutOutcome.Accepted.class);
+		}
+
+	}
+
+	@Nested
+	class Cancellation {
+
+		@Test
+		void aCancelledParkedTakeIsWithdrawn() {
+			CompletableFuture<TakeOutcome> parked = take(queue, WAIT);
+			assertThat(parked.cancel(false)).isTrue();
+			assertThat(snapshot(queue).waitingTakers()).isZero();
+			accept(queue, "a");
+			assertThat(snapshot(queue).size()).isEqualTo(1);
+			assertThat(events.count("q", "waited take")).isEqualTo(1);
+		}
+
+		@Test
+		void aCancelledParkedPutWasNeverAccepted() {
+			fill(queue, 3);
+			CompletableFuture<PutOutcome> parked = put(queue, "gone", WAIT);
+			assertThat(parked.cancel(false)).isTrue();
+			assertThat(parked).isCancelled();
+			takeOne(queue);
+			assertThat(drainReady(queue)).containsExactly("2", "3");
+			assertThat(snapshot(queue).waitingPutters()).isZero();
+		}
+
+		@Test
+		void cancellingAfterTheHandOffAnswersFalseAndKeepsTheJob() {
+			CompletableFuture<TakeOutcome> parked = take(queue, WAIT);
+			accept(queue, "a");
+			assertThat(parked.cancel(false)).isFalse();
+			assertThat(payloads(delivered(parked))).containsExactly("a");
+		}
+
+		@Test
+		void aReleasedJobGoesBackToTheHeadWithoutCountingTheAttempt() {
+			accept(queue, "a");
+			accept(queue, "b");
+			Delivery first = takeOne(queue);
+			assertThat(done(queue.release(first.leaseId()))).isTrue();
+			Delivery again = takeOne(queue);
+			assertThat(again.payload().asString()).isEqualTo("a");
+			assertThat(again.attempt()).isEqualTo(1);
+			assertThat(done(queue.ack(first.leaseId()))).isFalse();
+		}
+
+		@Test
+		void aReleasedJobGoesToAParkedTake() {
+			accept(queue, "a");
+			Delivery first = takeOne(queue);
+			CompletableFuture<TakeOutcome> parked = take(queue, WAIT);
+			done(queue.release(first.leaseId()));
+			assertThat(payloads(delivered(parked))).containsExactly("a");
+		}
+
+	}
+
+	@Nested
+	class Leases {
+
+		@Test
+		void anAckFinishesTheJobOnce() {
+			accept(queue, "a");
+			Delivery delivery = takeOne(queue);
+			assertThat(done(queue.ack(delivery.leaseId()))).isTrue();
+			assertThat(done(queue.ack(delivery.leaseId()))).isFalse();
+			assertThat(snapshot(queue).unfinished()).isZero();
+		}
+
+		@Test
+		void unknownLeasesAreNotHeld() {
+			assertThat(done(queue.ack("nope"))).isFalse();
+			assertThat(done(queue.nack("nope", Duration.ZERO))).isFalse();
+			assertThat(done(queue.extend("nope", null))).isEmpty();
+			assertThat(done(queue.release("nope"))).isFalse();
+		}
+
+		@Test
+		void anExpiredLeaseReturnsTheJobToTheHead() {
+			accept(queue, "a");
+			accept(queue, "b");
+			Delivery first = takeOne(queue);
+			time.advance(LEASE.minusMillis(1));
+			assertThat(snapshot(queue).inFlight()).isEqualTo(1);
+			time.advance(Duration.ofMillis(1));
+			assertThat(snapshot(queue).inFlight()).isZero();
+			Delivery again = takeOne(queue);
+			assertThat(again.payload().asString()).isEqualTo("a");
+			assertThat(again.attempt()).isEqualTo(2);
+			assertThat(again.jobId()).isEqualTo(first.jobId());
+			assertThat(done(queue.ack(first.leaseId()))).isFalse();
+			assertThat(events.count("q", "expired")).isEqualTo(1);
+		}
+
+		@Test
+		void anExpiredLeaseGoesToAParkedTake() {
+			accept(queue, "a");
+			takeOne(queue);
+			CompletableFuture<TakeOutcome> parked = take(queue, LEASE.plus(WAIT));
+			time.advance(LEASE);
+			assertThat(delivered(parked).getFirst().attempt()).isEqualTo(2);
+		}
+
+		@Test
+		void aTakeMayNameItsOwnLease() {
+			accept(queue, "a");
+			Delivery delivery = delivered(
+					queue.take(TakeOptions.leased(Duration.ZERO).withLease(Duration.ofSeconds(5))))
+				.getFirst();
+			assertThat(delivery.leaseExpiresAt()).isEqualTo(time.now().plusSeconds(5));
+			time.advance(Duration.ofSeconds(5));
+			assertThat(snapshot(queue).size()).isEqualTo(1);
+		}
+
+		@Test
+		void extendMovesTheDeadlineFromNow() {
+			accept(queue, "a");
+			Delivery delivery = takeOne(queue);
+			time.advance(Duration.ofSeconds(20));
+			Instant deadline = done(queue.extend(delivery.leaseId(), Duration.ofSeconds(30))).orElseThrow();
+			assertThat(deadline).isEqualTo(time.now().plusSeconds(30));
+			time.advance(Duration.ofSeconds(29));
+			assertThat(snapshot(queue).inFlight()).isEqualTo(1);
+			time.advance(Duration.ofSeconds(1));
+			assertThat(snapshot(queue).inFlight()).isZero();
+			assertThat(snapshot(queue).size()).isEqualTo(1);
+		}
+
+		@Test
+		void extendWithoutLengthUsesTheQueuesLeaseTimeout() {
+			accept(queue, "a");
+			Delivery delivery = takeOne(queue);
+			time.advance(Duration.ofSeconds(10));
+			assertThat(done(queue.extend(delivery.leaseId(), null))).contains(time.now().plus(LEASE));
+		}
+
+		@Test
+		void aNackedJobGoesBackAheadOfOlderReadyJobs() {
+			accept(queue, "a");
+			accept(queue, "b");
+			Delivery first = takeOne(queue);
+			assertThat(done(queue.nack(first.leaseId(), Duration.ZERO))).isTrue();
+			assertThat(done(queue.nack(first.leaseId(), Duration.ZERO))).isFalse();
+			Delivery again = takeOne(queue);
+			assertThat(again.payload().asString()).isEqualTo("a");
+			assertThat(again.attempt()).isEqualTo(2);
+		}
+
+		@Test
+		void aDelayedNackReturnsTheJobToTheHeadWhenDue() {
+			accept(queue, "a");
+			accept(queue, "b");
+			done(queue.nack(takeOne(queue).leaseId(), Duration.ofSeconds(10)));
+			QueueSnapshot state = snapshot(queue);
+			assertThat(state.delayed()).isEqualTo(1);
+			assertThat(state.size()).isEqualTo(1);
+			assertThat(state.unfinished()).isEqualTo(2);
+			accept(queue, "c");
+			time.advance(Duration.ofSeconds(10));
+			assertThat(drainReady(queue)).containsExactly("a", "b", "c");
+		}
+
+		@Test
+		void delayedJobsTakeRoom() {
+			fill(queue, 2);
+			done(queue.nack(takeOne(queue).leaseId(), Duration.ofSeconds(10)));
+			accept(queue, "3");
+			assertThat(done(put(queue, "4", Duration.ZERO))).isInstanceOf(PutOutcome.Full.class);
+		}
+
+		@Test
+		void aDelayedJobGoesToAParkedTakeWhenDue() {
+			accept(queue, "a");
+			done(queue.nack(takeOne(queue).leaseId(), Duration.ofSeconds(10)));
+			CompletableFuture<TakeOutcome> parked = take(queue, Duration.ofSeconds(20));
+			time.advance(Duration.ofSeconds(10));
+			assertThat(payloads(delivered(parked))).containsExactly("a");
+		}
+
+		@Test
+		void requeuedJobsMayTakeTheQueueAboveCapacity() {
+			JobQueue two = queue("two", 2);
+			accept(two, "a");
+			accept(two, "b");
+			Delivery a = takeOne(two);
+			accept(two, "c");
+			done(two.nack(a.leaseId(), Duration.ZERO));
+			assertThat(snapshot(two).size()).isEqualTo(3);
+			CompletableFuture<PutOutcome> parked = put(two, "d", WAIT);
+			takeOne(two);
+			assertParked(parked);
+			takeOne(two);
+			assertThat(done(parked)).isInstanceOf(PutOutcome.Accepted.class);
+		}
+
+	}
+
+	@Nested
+	class DeadLetters {
+
+		@Test
+		void aJobNackedOnItsLastAttemptGoesToTheDeadLetterQueue() {
+			PutOutcome.Accepted accepted = accept(queue, "poison");
+			for (int attempt = 1; attempt <= 3; attempt++) {
+				Delivery delivery = takeOne(queue);
+				assertThat(delivery.attempt()).isEqualTo(attempt);
+				done(queue.nack(delivery.leaseId(), Duration.ZERO));
+			}
+			assertThat(snapshot(queue).unfinished()).isZero();
+			JobQueue dead = registry.require("q.dead");
+			Delivery corpse = takeOne(dead);
+			assertThat(corpse.jobId()).isEqualTo(accepted.jobId());
+			assertThat(corpse.payload().asString()).isEqualTo("poison");
+			assertThat(corpse.attempt()).isEqualTo(1);
+			assertThat(corpse.deadLetter()).isEqualTo(new DeadLetter("q", DeadLetter.Reason.MAX_ATTEMPTS, 3));
+			assertThat(events.count("q", "deadlettered max-attempts")).isEqualTo(1);
+		}
+
+		@Test
+		void aLeaseExpiringOnTheLastAttemptDeadLettersTheJob() {
+			accept(queue, "slow");
+			for (int attempt = 1; attempt <= 3; attempt++) {
+				takeOne(queue);
+				time.advance(LEASE);
+			}
+			assertThat(snapshot(registry.require("q.dead")).size()).isEqualTo(1);
+			assertThat(snapshot(queue).unfinished()).isZero();
+		}
+
+		@Test
+		void aQueueMayNameItsDeadLetterQueue() {
+			JobQueue once = queue("once", new QueueConfig(10, LEASE, 1, "graveyard"));
+			accept(once, "x");
+			done(once.nack(takeOne(once).leaseId(), Duration.ZERO));
+			assertThat(takeOne(registry.require("graveyard")).deadLetter().queue()).isEqualTo("once");
+		}
+
+		@Test
+		void deadLetteringIgnoresTheDeadLetterQueuesCapacityAndClosedState() {
+			JobQueue dead = queue("q.dead", 1);
+			accept(dead, "already there");
+			done(dead.close(CloseMode.GRACEFUL));
+			JobQueue once = queue("once", new QueueConfig(10, LEASE, 1, "q.dead"));
+			accept(once, "x");
+			accept(once, "y");
+			done(once.nack(takeOne(once).leaseId(), Duration.ZERO));
+			done(once.nack(takeOne(once).leaseId(), Duration.ZERO));
+			assertThat(snapshot(dead).size()).isEqualTo(3);
+			assertThat(drainReady(dead)).containsExactly("already there", "x", "y");
+		}
+
+	}
+
+	@Nested
+	class Close {
+
+		@Test
+		void closeAnswersParkedPutsAndRefusesNewOnes() {
+			fill(queue, 3);
+			CompletableFuture<PutOutcome> parked = put(queue, "parked", WAIT);
+			done(queue.close(CloseMode.GRACEFUL));
+			assertThat(done(parked)).isInstanceOf(PutOutcome.Closed.class);
+			assertThat(done(put(queue, "new", WAIT))).isInstanceOf(PutOutcome.Closed.class);
+			assertThat(events.count("q", "rejected closed")).isEqualTo(2);
+			assertThat(snapshot(queue).closed()).isTrue();
+		}
+
+		@Test
+		void aClosedQueueDeliversWhatItHoldsThenDrains() {
+			accept(queue, "a");
+			accept(queue, "b");
+			done(queue.close(CloseMode.GRACEFUL));
+			Delivery a = takeOne(queue);
+			Delivery b = takeOne(queue);
+			assertThat(done(take(queue, Duration.ZERO))).as("leases may still fail")
+				.isInstanceOf(TakeOutcome.Empty.class);
+			assertThat(snapshot(queue).drained()).isFalse();
+			done(queue.ack(a.leaseId()));
+			done(queue.ack(b.leaseId()));
+			assertThat(done(take(queue, WAIT))).isInstanceOf(TakeOutcome.Drained.class);
+			assertThat(snapshot(queue).drained()).isTrue();
+		}
+
+		@Test
+		void parkedTakesAreAnsweredDrainedWhenTheLastLeaseSettles() {
+			accept(queue, "a");
+			Delivery a = takeOne(queue);
+			CompletableFuture<TakeOutcome> parked = take(queue, WAIT);
+			done(queue.close(CloseMode.GRACEFUL));
+			assertParked(parked);
+			done(queue.ack(a.leaseId()));
+			assertThat(done(parked)).isInstanceOf(TakeOutcome.Drained.class);
+		}
+
+		@Test
+		void aJobWhoseLeaseFailsAfterCloseIsStillDelivered() {
+			accept(queue, "a");
+			takeOne(queue);
+			done(queue.close(CloseMode.GRACEFUL));
+			CompletableFuture<TakeOutcome> parked = take(queue, LEASE.plus(WAIT));
+			time.advance(LEASE);
+			Delivery again = delivered(parked).getFirst();
+			assertThat(again.attempt()).isEqualTo(2);
+			done(queue.ack(again.leaseId()));
+			assertThat(done(take(queue, Duration.ZERO))).isInstanceOf(TakeOutcome.Drained.class);
+		}
+
+		@Test
+		void delayedJobsAreDeliveredAfterAGracefulClose() {
+			accept(queue, "a");
+			done(queue.nack(takeOne(queue).leaseId(), Duration.ofSeconds(5)));
+			done(queue.close(CloseMode.GRACEFUL));
+			CompletableFuture<TakeOutcome> parked = take(queue, WAIT);
+			time.advance(Duration.ofSeconds(5));
+			assertThat(payloads(delivered(parked))).containsExactly("a");
+		}
+
+		@Test
+		void closingAnEmptyQueueAnswersParkedTakesDrainedAtOnce() {
+			CompletableFuture<TakeOutcome> parked = take(queue, WAIT);
+			assertThat(done(queue.close(CloseMode.GRACEFUL))).isZero();
+			assertThat(done(parked)).isInstanceOf(TakeOutcome.Drained.class);
+		}
+
+		@Test
+		void anImmediateClosePurgesWaitingJobsToTheDeadLetterQueue() {
+			accept(queue, "a");
+			accept(queue, "b");
+			accept(queue, "c");
+			Delivery a = takeOne(queue);
+			done(queue.nack(takeOne(queue).leaseId(), Duration.ofMinutes(1)));
+			assertThat(done(queue.close(CloseMode.IMMEDIATE))).isEqualTo(2);
+			assertThat(done(take(queue, WAIT))).isInstanceOf(TakeOutcome.Drained.class);
+			QueueSnapshot state = snapshot(queue);
+			assertThat(state.drained()).isTrue();
+			assertThat(state.inFlight()).isEqualTo(1);
+			JobQueue dead = registry.require("q.dead");
+			List<Delivery> purged = delivered(dead.take(TakeOptions.leased(Duration.ZERO).withMax(5)));
+			assertThat(payloads(purged)).containsExactlyInAnyOrder("b", "c");
+			assertThat(purged)
+				.allSatisfy((d) -> assertThat(d.deadLetter().reason()).isEqualTo(DeadLetter.Reason.PURGED));
+
+			CompletableFuture<Boolean> join = queue.join(WAIT);
+			assertParked(join);
+			done(queue.nack(a.leaseId(), Duration.ZERO));
+			assertThat(done(join)).isTrue();
+			assertThat(payloads(List.of(takeOne(dead)))).containsExactly("a");
+		}
+
+		@Test
+		void acksAreStillTakenAfterAnImmediateClose() {
+			accept(queue, "a");
+			Delivery a = takeOne(queue);
+			done(queue.close(CloseMode.IMMEDIATE));
+			assertThat(done(queue.ack(a.leaseId()))).isTrue();
+			assertThat(registry.find("q.dead")).isEmpty();
+		}
+
+		@Test
+		void closeIsIdempotentAndAnImmediateCloseMayFollowAGracefulOne() {
+			accept(queue, "a");
+			assertThat(done(queue.close(CloseMode.GRACEFUL))).isZero();
+			assertThat(done(queue.close(CloseMode.GRACEFUL))).isZero();
+			assertThat(done(queue.close(CloseMode.IMMEDIATE))).isEqualTo(1);
+			assertThat(done(queue.close(CloseMode.IMMEDIATE))).isZero();
+			assertThat(snapshot(registry.require("q.dead")).size()).isEqualTo(1);
+		}
+
+	}
+
+	@Nested
+	class Join {
+
+		@Test
+		void joinAnswersAtOnceWhenNothingIsUnfinished() {
+			assertThat(done(queue.join(WAIT))).isTrue();
+		}
+
+		@Test
+		void joinWaitsForTheLastAck() {
+			accept(queue, "a");
+			accept(queue, "b");
+			CompletableFuture<Boolean> join = queue.join(WAIT);
+			Delivery a = takeOne(queue);
+			Delivery b = takeOne(queue);
+			done(queue.ack(a.leaseId()));
+			assertParked(join);
+			done(queue.ack(b.leaseId()));
+			assertThat(done(join)).isTrue();
+		}
+
+		@Test
+		void joinAnswersFalseWhenItsWaitElapses() {
+			accept(queue, "a");
+			CompletableFuture<Boolean> join = queue.join(WAIT);
+			time.advance(WAIT);
+			assertThat(done(join)).isFalse();
+			assertThat(done(queue.join(Duration.ZERO))).isFalse();
+		}
+
+		@Test
+		void autoAckedJobsAreFinishedAtDelivery() {
+			accept(queue, "a");
+			Delivery delivery = delivered(queue.take(TakeOptions.autoAcked(Duration.ZERO))).getFirst();
+			assertThat(delivery.leaseId()).isNull();
+			assertThat(delivery.leaseExpiresAt()).isNull();
+			assertThat(delivery.attempt()).isEqualTo(1);
+			assertThat(done(queue.join(Duration.ZERO))).isTrue();
+		}
+
+	}
+
+	@Nested
+	class Idempotency {
+
+		private PutOutcome putKeyed(JobQueue queue, String payload, String key, Duration wait) {
+			return done(queue.put(Payload.of(payload), PutOptions.waiting(wait).withIdempotencyKey(key)));
+		}
+
+		@Test
+		void aRepeatedKeyCreatesNothingAndAnswersTheOriginalId() {
+			PutOutcome.Accepted first = (PutOutcome.Accepted) putKeyed(queue, "a", "k", Duration.ZERO);
+			time.advance(Duration.ofMinutes(1));
+			PutOutcome again = putKeyed(queue, "a", "k", Duration.ZERO);
+			assertThat(again).isEqualTo(new PutOutcome.Accepted(first.jobId(), first.enqueuedAt(), true));
+			assertThat(snapshot(queue).size()).isEqualTo(1);
+		}
+
+		@Test
+		void aKeyIsForgottenAfterTheDedupWindow() {
+			PutOutcome.Accepted first = (PutOutcome.Accepted) putKeyed(queue, "a", "k", Duration.ZERO);
+			time.advance(DEDUP_WINDOW);
+			PutOutcome.Accepted second = (PutOutcome.Accepted) putKeyed(queue, "a", "k", Duration.ZERO);
+			assertThat(second.duplicate()).isFalse();
+			assertThat(second.jobId()).isNotEqualTo(first.jobId());
+		}
+
+		@Test
+		void aRepeatedKeyIsAnsweredEvenAfterClose() {
+			PutOutcome.Accepted first = (PutOutcome.Accepted) putKeyed(queue, "a", "k", Duration.ZERO);
+			done(queue.close(CloseMode.GRACEFUL));
+			assertThat(putKeyed(queue, "a", "k", Duration.ZERO))
+				.isEqualTo(new PutOutcome.Accepted(first.jobId(), first.enqueuedAt(), true));
+			assertThat(putKeyed(queue, "a", "other", Duration.ZERO)).isInstanceOf(PutOutcome.Closed.class);
+		}
+
+		@Test
+		void aRepeatedKeyOnAFullQueueAnswersAtOnce() {
+			putKeyed(queue, "a", "k", Duration.ZERO);
+			fill(queue, 2);
+			assertThat(putKeyed(queue, "a", "k", Duration.ZERO)).isInstanceOf(PutOutcome.Accepted.class);
+		}
+
+		@Test
+		void twinPutsParkedWithOneKeyCreateOneJob() {
+			fill(queue, 3);
+			CompletableFuture<PutOutcome> first = queue.put(Payload.of("x"),
+					PutOptions.waiting(WAIT).withIdempotencyKey("k"));
+			CompletableFuture<PutOutcome> twin = queue.put(Payload.of("x"),
+					PutOptions.waiting(WAIT).withIdempotencyKey("k"));
+			takeOne(queue);
+			takeOne(queue);
+			PutOutcome.Accepted original = (PutOutcome.Accepted) done(first);
+			assertThat(done(twin)).isEqualTo(new PutOutcome.Accepted(original.jobId(), original.enqueuedAt(), true));
+			assertThat(drainReady(queue)).containsExactly("3", "x");
+		}
+
+	}
+
+	@Nested
+	class Capacity {
+
+		@Test
+		void growingTheCapacityAdmitsParkedPutsInOrder() {
+			fill(queue, 3);
+			CompletableFuture<PutOutcome> p1 = put(queue, "p1", WAIT);
+			CompletableFuture<PutOutcome> p2 = put(queue, "p2", WAIT);
+			CompletableFuture<PutOutcome> p3 = put(queue, "p3", WAIT);
+			done(queue.configure(new QueueConfig(5, LEASE, 3, null)));
+			assertThat(done(p1)).isInstanceOf(PutOutcome.Accepted.class);
+			assertThat(done(p2)).isInstanceOf(PutOutcome.Accepted.class);
+			assertParked(p3);
+			assertThat(snapshot(queue).capacity()).isEqualTo(5);
+			assertThat(drainReady(queue)).containsExactly("1", "2", "3", "p1", "p2", "p3");
+		}
+
+		@Test
+		void shrinkingTheCapacityMakesPutsWaitUntilTheQueueFallsBelowIt() {
+			fill(queue, 3);
+			done(queue.configure(new QueueConfig(1, LEASE, 3, null)));
+			CompletableFuture<PutOutcome> parked = put(queue, "p", WAIT);
+			takeOne(queue);
+			takeOne(queue);
+			assertParked(parked);
+			takeOne(queue);
+			assertThat(done(parked)).isInstanceOf(PutOutcome.Accepted.class);
+		}
+
+	}
+
+	@Nested
+	class Registry {
+
+		@Test
+		void unknownQueuesAreCreatedOnDemandWithTheDefaults() {
+			JobQueue fresh = registry.obtain("fresh");
+			assertThat(snapshot(fresh).config()).isEqualTo(QueueConfig.DEFAULTS);
+			assertThat(registry.obtain("fresh")).isSameAs(fresh);
+			assertThat(events.events()).contains("fresh created");
+		}
+
+		@Test
+		void withoutAutoCreateUnknownQueuesAreNotFound() {
+			QueueRegistry strict = newRegistry(time, QueueListener.NONE, QueueConfig.DEFAULTS, false, DEDUP_WINDOW);
+			assertThatThrownBy(() -> strict.obtain("nope")).isInstanceOf(QueueNotFoundException.class)
+				.hasMessageContaining("nope");
+			assertThat(strict.configure("declared", QueueConfig.DEFAULTS)).isTrue();
+			assertThat(strict.obtain("declared").name()).isEqualTo("declared");
+		}
+
+		@Test
+		void configureCreatesOrUpdates() {
+			assertThat(registry.configure("b", QueueConfig.DEFAULTS)).isTrue();
+			assertThat(registry.configure("b", QueueConfig.DEFAULTS.withCapacity(7))).isFalse();
+			assertThat(snapshot(registry.require("b")).capacity()).isEqualTo(7);
+			assertThat(registry.list().stream().map(JobQueue::name)).containsExactly("b", "q");
+		}
+
+		@Test
+		void badNamesAreRefused() {
+			for (String bad : new String[] { "", "has space", "slash/name", "ünicode", "x".repeat(129) }) {
+				assertThatIllegalArgumentException().isThrownBy(() -> registry.obtain(bad))
+					.withMessageContaining("queue name");
+			}
+			assertThat(registry.obtain("A-z_0.9").name()).isEqualTo("A-z_0.9");
+		}
+
+		@Test
+		void deleteAnswersParkedClientsAndKeepsEveryJob() {
+			fill(queue, 3);
+			Delivery leased = takeOne(queue);
+			CompletableFuture<PutOutcome> parkedPut = put(queue, "p1", WAIT);
+			CompletableFuture<PutOutcome> secondPut = put(queue, "p2", WAIT);
+			JobQueue other = queue("other", 1);
+			CompletableFuture<TakeOutcome> parkedTake = take(other, WAIT);
+			CompletableFuture<Boolean> join = queue.join(WAIT);
+			assertThat(done(parkedPut)).isInstanceOf(PutOutcome.Accepted.class);
+
+			assertThat(registry.delete("q")).isTrue();
+			assertThat(registry.delete("q")).isFalse();
+			assertThat(done(secondPut)).isInstanceOf(PutOutcome.Closed.class);
+			assertThatThrownBy(() -> join.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+				.hasCauseInstanceOf(QueueDeletedException.class);
+			assertThat(registry.find("q")).isEmpty();
+			assertThat(done(queue.ack(leased.leaseId()))).isFalse();
+			assertThat(done(put(queue, "after", Duration.ZERO))).isInstanceOf(PutOutcome.Closed.class);
+			assertThat(done(take(queue, Duration.ZERO))).isInstanceOf(TakeOutcome.Drained.class);
+			assertThat(drainReady(registry.require("q.dead"))).containsExactlyInAnyOrder("1", "2", "3", "p1");
+			assertThat(events.events()).contains("q deleted");
+
+			registry.delete("other");
+			assertThat(done(parkedTake)).isInstanceOf(TakeOutcome.Drained.class);
+		}
+
+		@Test
+		void aDeletedNameMayBeUsedAgain() {
+			accept(queue, "old");
+			registry.delete("q");
+			JobQueue again = registry.obtain("q");
+			assertThat(again).isNotSameAs(queue);
+			assertThat(snapshot(again).unfinished()).isZero();
+			assertThat(snapshot(again).closed()).isFalse();
+		}
+
+	}
+
+	@Nested
+	class Arguments {
+
+		@Test
+		void outOfRangeArgumentsAreRefusedWithAReason() {
+			assertThatIllegalArgumentException().isThrownBy(() -> PutOptions.waiting(Duration.ofSeconds(-1)))
+				.withMessageContaining("wait");
+			assertThatIllegalArgumentException().isThrownBy(() -> TakeOptions.leased(Duration.ZERO).withMax(0))
+				.withMessageContaining("max");
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> TakeOptions.leased(Duration.ZERO).withLease(Duration.ZERO))
+				.withMessageContaining("lease");
+			assertThatIllegalArgumentException().isThrownBy(() -> new QueueConfig(0, LEASE, 1, null))
+				.withMessageContaining("capacity");
+			assertThatIllegalArgumentException().isThrownBy(() -> new QueueConfig(1, LEASE, 0, null))
+				.withMessageContaining("maxAttempts");
+			assertThatIllegalArgumentException().isThrownBy(() -> new QueueConfig(1, Duration.ZERO, 1, null))
+				.withMessageContaining("leaseTimeout");
+			assertThatIllegalArgumentException().isThrownBy(() -> new QueueConfig(1, LEASE, 1, "bad name"))
+				.withMessageContaining("queue name");
+			assertThatIllegalArgumentException().isThrownBy(() -> PutOptions.noWait().withIdempotencyKey(""))
+				.withMessageContaining("idempotency key");
+			assertThatIllegalArgumentException().isThrownBy(() -> queue.nack("lease", Duration.ofSeconds(-1)))
+				.withMessageContaining("delay");
+			assertThatIllegalArgumentException().isThrownBy(() -> queue.extend("lease", Duration.ZERO))
+				.withMessageContaining("extension");
+			assertThatIllegalArgumentException().isThrownBy(() -> queue.join(Duration.ofSeconds(-1)))
+				.withMessageContaining("wait");
+		}
+
+	}
+
+	/** Puts jobs "1" to "n". */
+	protected static void fill(JobQueue queue, int n) {
+		for (int i = 1; i <= n; i++) {
+			accept(queue, Integer.toString(i));
+		}
+	}
+
+}
