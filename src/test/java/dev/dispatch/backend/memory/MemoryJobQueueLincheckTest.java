@@ -1,0 +1,147 @@
+package dev.dispatch.backend.memory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import dev.dispatch.queue.CloseMode;
+import dev.dispatch.queue.Delivery;
+import dev.dispatch.queue.Ids;
+import dev.dispatch.queue.JobQueue;
+import dev.dispatch.queue.ManualScheduler;
+import dev.dispatch.queue.Payload;
+import dev.dispatch.queue.PutOptions;
+import dev.dispatch.queue.PutOutcome;
+import dev.dispatch.queue.QueueConfig;
+import dev.dispatch.queue.QueueListener;
+import dev.dispatch.queue.QueueSnapshot;
+import dev.dispatch.queue.TakeOptions;
+import dev.dispatch.queue.TakeOutcome;
+import org.jetbrains.lincheck.datastructures.IntGen;
+import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
+import org.jetbrains.lincheck.datastructures.Operation;
+import org.jetbrains.lincheck.datastructures.Param;
+import org.jetbrains.lincheck.datastructures.StressOptions;
+import org.junit.jupiter.api.Test;
+
+import static org.jetbrains.lincheck.datastructures.ManagedStrategyGuaranteeKt.forClasses;
+
+/**
+ * Linearizability of the queue's non-parking operations, checked by Lincheck: every
+ * concurrent run of these operations must give results some sequential order of them
+ * would give. Model checking explores thread interleavings systematically; stress mode
+ * runs them on real threads. Parking, timeouts and cancellation races are covered by
+ * {@link MemoryJobQueueStressTest}.
+ */
+@Param(name = "job", gen = IntGen.class, conf = "1:4")
+@Param(name = "key", gen = IntGen.class, conf = "1:2")
+@Param(name = "capacity", gen = IntGen.class, conf = "1:3")
+public class MemoryJobQueueLincheckTest {
+
+	/** Scenarios per mode; raise with -Dlincheck.iterations for a longer search. */
+	private static final int ITERATIONS = Integer.getInteger("lincheck.iterations", 2);
+
+	/** Interleavings (or stress runs) per scenario. */
+	private static final int INVOCATIONS = Integer.getInteger("lincheck.invocations", 50);
+
+	private final MemoryQueueRegistry registry = new MemoryQueueRegistry(new ManualScheduler(), QueueListener.NONE,
+			QueueConfig.DEFAULTS, true, Duration.ofMinutes(10));
+
+	private final JobQueue queue;
+
+	public MemoryJobQueueLincheckTest() {
+		this.registry.configure("q", new QueueConfig(2, Duration.ofSeconds(30), 2, null));
+		this.queue = this.registry.require("q");
+	}
+
+	@Operation
+	public String put(@Param(name = "job") int job) {
+		return this.queue.put(Payload.of(Integer.toString(job)), PutOptions.noWait()).join().label();
+	}
+
+	@Operation
+	public String putKeyed(@Param(name = "job") int job, @Param(name = "key") int key) {
+		PutOutcome outcome = this.queue
+			.put(Payload.of(Integer.toString(job)), PutOptions.noWait().withIdempotencyKey("k" + key))
+			.join();
+		return outcome.label();
+	}
+
+	@Operation
+	public String take() {
+		return describe(this.queue.take(TakeOptions.autoAcked(Duration.ZERO)).join());
+	}
+
+	@Operation
+	public String takeTwo() {
+		return describe(this.queue.take(TakeOptions.autoAcked(Duration.ZERO).withMax(2)).join());
+	}
+
+	@Operation
+	public String takeLeased() {
+		return describe(this.queue.take(TakeOptions.leased(Duration.ZERO)).join());
+	}
+
+	@Operation
+	public int close() {
+		return this.queue.close(CloseMode.GRACEFUL).join();
+	}
+
+	@Operation
+	public int closeImmediately() {
+		return this.queue.close(CloseMode.IMMEDIATE).join();
+	}
+
+	@Operation
+	public void resize(@Param(name = "capacity") int capacity) {
+		this.queue.configure(new QueueConfig(capacity, Duration.ofSeconds(30), 2, null)).join();
+	}
+
+	@Operation
+	public String state() {
+		QueueSnapshot s = this.queue.snapshot().join();
+		return "size=" + s.size() + " inFlight=" + s.inFlight() + " closed=" + s.closed() + " drained=" + s.drained();
+	}
+
+	@Operation
+	public boolean joined() {
+		return this.queue.join(Duration.ZERO).join();
+	}
+
+	private static String describe(TakeOutcome outcome) {
+		if (outcome instanceof TakeOutcome.Delivered delivered) {
+			List<Delivery> deliveries = delivered.deliveries();
+			return deliveries.stream()
+				.map((d) -> d.payload().asString() + "#" + d.attempt())
+				.collect(Collectors.joining(","));
+		}
+		return outcome.label();
+	}
+
+	@Test
+	void modelChecking() {
+		new ModelCheckingOptions().iterations(ITERATIONS)
+			.invocationsPerIteration(INVOCATIONS)
+			.threads(3)
+			.actorsPerThread(3)
+			.analyzeStdLib$lincheck(true)
+			// Making ids, copying payloads and reading the test clock touch no queue
+			// state: run
+			// them atomically, so the model checker spends its interleavings on the queue
+			// itself.
+			.addGuarantee(forClasses(Ids.class.getName(), Payload.class.getName(), ManualScheduler.class.getName())
+				.allMethods()
+				.ignore())
+			.check(getClass());
+	}
+
+	@Test
+	void stress() {
+		new StressOptions().iterations(ITERATIONS)
+			.invocationsPerIteration(INVOCATIONS)
+			.threads(3)
+			.actorsPerThread(3)
+			.check(getClass());
+	}
+
+}

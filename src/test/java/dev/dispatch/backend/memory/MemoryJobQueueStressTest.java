@@ -1,0 +1,269 @@
+package dev.dispatch.backend.memory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import dev.dispatch.queue.CloseMode;
+import dev.dispatch.queue.Delivery;
+import dev.dispatch.queue.JobQueue;
+import dev.dispatch.queue.Payload;
+import dev.dispatch.queue.PutOptions;
+import dev.dispatch.queue.PutOutcome;
+import dev.dispatch.queue.QueueConfig;
+import dev.dispatch.queue.QueueListener;
+import dev.dispatch.queue.QueueSnapshot;
+import dev.dispatch.queue.SystemScheduler;
+import dev.dispatch.queue.TakeOptions;
+import dev.dispatch.queue.TakeOutcome;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Randomized stress: producers and consumers on real threads and a real clock, through a
+ * small queue, with random waits (so waits elapse), random cancellation of parked
+ * operations, random batch sizes, and consumers that ack, nack, release or abandon what
+ * they get (so leases expire and jobs are dead-lettered). The queue is closed while
+ * producers are still at work.
+ *
+ * <p>
+ * Afterwards every accepted job was acked exactly once or sits in the dead-letter queue,
+ * no job whose put was withdrawn or refused ever appeared, no job was delivered more
+ * often than its lease failures explain, and every consumer saw the queue drained.
+ */
+class MemoryJobQueueStressTest {
+
+	private static final int PRODUCERS = 4;
+
+	private static final int CONSUMERS = 4;
+
+	private static final int JOBS_PER_PRODUCER = 1_500;
+
+	private static final Duration LEASE = Duration.ofMillis(40);
+
+	private static final int MAX_ATTEMPTS = 4;
+
+	@ParameterizedTest(name = "seed {0}")
+	@ValueSource(longs = { 1, 2, 3, 4, 5 })
+	void everyAcceptedJobIsSettledOnceOrDeadLettered(long seed) throws Exception {
+		try (SystemScheduler scheduler = new SystemScheduler()) {
+			MemoryQueueRegistry registry = new MemoryQueueRegistry(scheduler, QueueListener.NONE, QueueConfig.DEFAULTS,
+					false, Duration.ofMinutes(10));
+			registry.configure("stress", new QueueConfig(8, LEASE, MAX_ATTEMPTS, null));
+			new Run(registry, registry.require("stress"), seed).execute();
+		}
+	}
+
+	/** One run: its workers, and the ledger they keep. */
+	private static final class Run {
+
+		private final MemoryQueueRegistry registry;
+
+		private final JobQueue queue;
+
+		private final long seed;
+
+		/** Payloads whose put was accepted, with their job ids. */
+		private final Map<String, String> accepted = new ConcurrentHashMap<>();
+
+		/** Payloads whose put was withdrawn or refused: they must never be delivered. */
+		private final Set<String> notAccepted = ConcurrentHashMap.newKeySet();
+
+		/** Deliveries per job id. */
+		private final Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
+
+		/**
+		 * Lease failures per job id (nack or abandon; each is followed by a redelivery).
+		 */
+		private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
+
+		/** Releases per job id (hand-backs that do not count an attempt). */
+		private final Map<String, AtomicInteger> releases = new ConcurrentHashMap<>();
+
+		/** Successful acks per job id. */
+		private final Map<String, AtomicInteger> acks = new ConcurrentHashMap<>();
+
+		private final AtomicInteger drainedConsumers = new AtomicInteger();
+
+		private final AtomicInteger acceptedCount = new AtomicInteger();
+
+		Run(MemoryQueueRegistry registry, JobQueue queue, long seed) {
+			this.registry = registry;
+			this.queue = queue;
+			this.seed = seed;
+		}
+
+		void execute() throws Exception {
+			ExecutorService threads = Executors.newFixedThreadPool(PRODUCERS + CONSUMERS + 1);
+			try {
+				List<Future<?>> workers = new ArrayList<>();
+				SplittableRandom root = new SplittableRandom(this.seed);
+				for (int p = 0; p < PRODUCERS; p++) {
+					int id = p;
+					SplittableRandom random = root.split();
+					workers.add(threads.submit(() -> produce(id, random)));
+				}
+				for (int c = 0; c < CONSUMERS; c++) {
+					SplittableRandom random = root.split();
+					workers.add(threads.submit(() -> consume(random)));
+				}
+				workers.add(threads.submit(this::closeMidway));
+				for (Future<?> worker : workers) {
+					worker.get(120, TimeUnit.SECONDS);
+				}
+			}
+			finally {
+				threads.shutdownNow();
+			}
+			check();
+		}
+
+		private void closeMidway() {
+			int half = PRODUCERS * JOBS_PER_PRODUCER / 2;
+			while (this.acceptedCount.get() < half) {
+				LockSupport.parkNanos(100_000);
+			}
+			this.queue.close(CloseMode.GRACEFUL).join();
+		}
+
+		private void produce(int producer, SplittableRandom random) {
+			for (int job = 0; job < JOBS_PER_PRODUCER; job++) {
+				for (int attempt = 0;; attempt++) {
+					String payload = "p" + producer + "-" + job + "-" + attempt;
+					CompletableFuture<PutOutcome> put = this.queue.put(Payload.of(payload),
+							PutOptions.waiting(Duration.ofMillis(random.nextInt(4))));
+					if (random.nextInt(10) == 0 && put.cancel(false)) {
+						this.notAccepted.add(payload);
+						continue;
+					}
+					PutOutcome outcome = put.join();
+					if (outcome instanceof PutOutcome.Accepted ok) {
+						this.accepted.put(payload, ok.jobId());
+						this.acceptedCount.incrementAndGet();
+						break;
+					}
+					this.notAccepted.add(payload);
+					if (outcome instanceof PutOutcome.Closed) {
+						return;
+					}
+				}
+			}
+		}
+
+		private void consume(SplittableRandom random) {
+			for (;;) {
+				TakeOptions options = TakeOptions.leased(Duration.ofMillis(random.nextInt(6)))
+					.withMax(1 + random.nextInt(3));
+				CompletableFuture<TakeOutcome> take = this.queue.take(options);
+				if (random.nextInt(10) == 0 && take.cancel(false)) {
+					continue;
+				}
+				TakeOutcome outcome = take.join();
+				if (outcome instanceof TakeOutcome.Drained) {
+					this.drainedConsumers.incrementAndGet();
+					return;
+				}
+				if (outcome instanceof TakeOutcome.Delivered delivered) {
+					for (Delivery delivery : delivered.deliveries()) {
+						settle(delivery, random);
+					}
+				}
+			}
+		}
+
+		private void settle(Delivery delivery, SplittableRandom random) {
+			count(this.deliveries, delivery.jobId());
+			int dice = random.nextInt(100);
+			if (dice < 80) {
+				if (this.queue.ack(delivery.leaseId()).join()) {
+					count(this.acks, delivery.jobId());
+				}
+				else {
+					// the lease ran out before the ack: the job comes again
+					count(this.failures, delivery.jobId());
+				}
+			}
+			else if (dice < 90) {
+				// nacked, or expired just before: a lease failure either way
+				this.queue.nack(delivery.leaseId(), Duration.ZERO).join();
+				count(this.failures, delivery.jobId());
+			}
+			else if (dice < 95) {
+				if (this.queue.release(delivery.leaseId()).join()) {
+					count(this.releases, delivery.jobId());
+				}
+				else {
+					count(this.failures, delivery.jobId());
+				}
+			}
+			else {
+				count(this.failures, delivery.jobId()); // abandoned: the lease will
+														// expire
+			}
+		}
+
+		private static void count(Map<String, AtomicInteger> counts, String jobId) {
+			counts.computeIfAbsent(jobId, (id) -> new AtomicInteger()).incrementAndGet();
+		}
+
+		private void check() {
+			QueueSnapshot end = this.queue.snapshot().join();
+			assertThat(end.drained()).as("queue drained").isTrue();
+			assertThat(end.unfinished()).isZero();
+			assertThat(end.waitingPutters() + end.waitingTakers()).isZero();
+			assertThat(this.drainedConsumers.get()).as("consumers that saw the end").isEqualTo(CONSUMERS);
+
+			Set<String> deadJobIds = ConcurrentHashMap.newKeySet();
+			this.registry.find("stress.dead").ifPresent((dead) -> {
+				for (;;) {
+					TakeOutcome outcome = dead.take(TakeOptions.autoAcked(Duration.ZERO).withMax(100)).join();
+					if (!(outcome instanceof TakeOutcome.Delivered delivered)) {
+						break;
+					}
+					delivered.deliveries().forEach((d) -> {
+						assertThat(d.deadLetter().attempts()).isEqualTo(MAX_ATTEMPTS);
+						assertThat(deadJobIds.add(d.jobId())).as("dead-lettered once").isTrue();
+					});
+				}
+			});
+
+			Set<String> acceptedIds = Set.copyOf(this.accepted.values());
+			assertThat(acceptedIds).as("job ids are unique").hasSize(this.accepted.size());
+			assertThat(this.deliveries.keySet()).as("only accepted jobs are delivered").isSubsetOf(acceptedIds);
+			for (String jobId : acceptedIds) {
+				int acked = get(this.acks, jobId);
+				boolean dead = deadJobIds.contains(jobId);
+				assertThat(acked + (dead ? 1 : 0)).as("job %s settled exactly once", jobId).isEqualTo(1);
+				int delivered = get(this.deliveries, jobId);
+				int failed = get(this.failures, jobId);
+				int released = get(this.releases, jobId);
+				int expected = dead ? failed + released : 1 + failed + released;
+				assertThat(delivered).as("deliveries of job %s explained by its lease failures", jobId)
+					.isEqualTo(expected);
+			}
+			assertThat(this.notAccepted).as("refused or withdrawn puts")
+				.doesNotContainAnyElementsOf(this.accepted.keySet());
+			assertThat(this.acceptedCount.get()).isGreaterThanOrEqualTo(PRODUCERS * JOBS_PER_PRODUCER / 2);
+		}
+
+		private static int get(Map<String, AtomicInteger> counts, String jobId) {
+			AtomicInteger count = counts.get(jobId);
+			return (count != null) ? count.get() : 0;
+		}
+
+	}
+
+}
