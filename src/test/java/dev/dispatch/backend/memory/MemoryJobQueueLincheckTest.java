@@ -38,11 +38,16 @@ import static org.jetbrains.lincheck.datastructures.ManagedStrategyGuaranteeKt.f
 @Param(name = "capacity", gen = IntGen.class, conf = "1:3")
 public class MemoryJobQueueLincheckTest {
 
-	/** Scenarios per mode; raise with -Dlincheck.iterations for a longer search. */
-	private static final int ITERATIONS = Integer.getInteger("lincheck.iterations", 2);
+	/**
+	 * Scenarios per mode. The defaults keep {@code ./mvnw verify} near a minute and a
+	 * half here; raise them for a deeper search
+	 * ({@code -Dlincheck.iterations=10 -Dlincheck.invocations=1000} found a lock released
+	 * in the middle of {@code rebalance} in about seven minutes).
+	 */
+	private static final int ITERATIONS = Integer.getInteger("lincheck.iterations", 8);
 
 	/** Interleavings (or stress runs) per scenario. */
-	private static final int INVOCATIONS = Integer.getInteger("lincheck.invocations", 50);
+	private static final int INVOCATIONS = Integer.getInteger("lincheck.invocations", 250);
 
 	private final MemoryQueueRegistry registry = new MemoryQueueRegistry(new ManualScheduler(), QueueListener.NONE,
 			QueueConfig.DEFAULTS, true, Duration.ofMinutes(10));
@@ -124,6 +129,10 @@ public class MemoryJobQueueLincheckTest {
 			.invocationsPerIteration(INVOCATIONS)
 			.threads(3)
 			.actorsPerThread(3)
+			// Step into java.util too: the queue's state lives in JDK collections guarded
+			// by a
+			// ReentrantLock, and without this the checker sees almost no switch points in
+			// it.
 			.analyzeStdLib$lincheck(true)
 			// Making ids, copying payloads and reading the test clock touch no queue
 			// state: run

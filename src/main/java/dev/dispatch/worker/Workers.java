@@ -1,0 +1,192 @@
+package dev.dispatch.worker;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import dev.dispatch.config.WorkerProperties;
+import dev.dispatch.queue.QueueRegistry;
+import dev.dispatch.queue.QueueSnapshot;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Starts the configured pushers and pullers once the application is ready, and stops them
+ * on shutdown: parked puts and takes are withdrawn, handlers get {@code shutdownGrace} to
+ * finish the job in hand (it is then acked), and after that they are interrupted (the job
+ * goes back to the queue). When every puller of a queue has seen it drained, the queue's
+ * final state is logged.
+ */
+@Component
+public class Workers implements SmartLifecycle {
+
+	private static final Log log = LogFactory.getLog(Workers.class);
+
+	private final WorkerProperties properties;
+
+	private final Map<String, JobHandler> handlers;
+
+	private final Pusher pusher;
+
+	private final Puller puller;
+
+	private final QueueRegistry registry;
+
+	private final StopSignal stop = new StopSignal();
+
+	private final List<CompletableFuture<WorkerReport>> running = new ArrayList<>();
+
+	private final CompletableFuture<List<WorkerReport>> finished = new CompletableFuture<>();
+
+	private volatile boolean started;
+
+	Workers(WorkerProperties properties, Map<String, JobHandler> handlers, Pusher pusher, Puller puller,
+			QueueRegistry registry) {
+		this.properties = properties;
+		this.handlers = handlers;
+		this.pusher = pusher;
+		this.puller = puller;
+		this.registry = registry;
+		properties.pullers().forEach((name, spec) -> {
+			if (!handlers.containsKey(spec.handler())) {
+				throw new IllegalStateException(
+						"puller '%s' names handler '%s', but no JobHandler bean has that name; known: %s"
+							.formatted(name, spec.handler(), new TreeMap<>(handlers).keySet()));
+			}
+		});
+	}
+
+	/** Every worker's report, once all of them have ended (drained, done, or stopped). */
+	public CompletableFuture<List<WorkerReport>> finished() {
+		return this.finished;
+	}
+
+	@EventListener(ApplicationReadyEvent.class)
+	synchronized void launch() {
+		if (this.stop.isRaised() || !this.running.isEmpty()) {
+			return;
+		}
+		Map<String, List<CompletableFuture<WorkerReport>>> pullersByQueue = new TreeMap<>();
+		new TreeMap<>(this.properties.pullers()).forEach((name, spec) -> {
+			for (int slot = 1; slot <= spec.concurrency(); slot++) {
+				String label = (spec.concurrency() == 1) ? name : name + "-" + slot;
+				CompletableFuture<WorkerReport> worker = this.puller.run(label, spec, this.handlers.get(spec.handler()),
+						this.stop);
+				track(worker);
+				pullersByQueue.computeIfAbsent(spec.queue(), (queue) -> new ArrayList<>()).add(worker);
+			}
+		});
+		new TreeMap<>(this.properties.pushers()).forEach((name, spec) -> track(this.pusher.run(name, spec, this.stop)));
+		pullersByQueue.forEach(this::reportWhenDrained);
+		CompletableFuture.allOf(this.running.toArray(CompletableFuture[]::new))
+			.whenComplete((ignored, failure) -> this.finished.complete(reports()));
+		if (!this.running.isEmpty()) {
+			log.info("Started %d pusher(s) and %d puller thread(s)".formatted(this.properties.pushers().size(),
+					this.running.size() - this.properties.pushers().size()));
+		}
+	}
+
+	private void track(CompletableFuture<WorkerReport> worker) {
+		this.running.add(worker);
+		worker.whenComplete((report, failure) -> {
+			if (failure != null) {
+				log.error("A worker failed", failure);
+			}
+		});
+	}
+
+	private void reportWhenDrained(String queue, List<CompletableFuture<WorkerReport>> pullers) {
+		CompletableFuture.allOf(pullers.toArray(CompletableFuture[]::new)).thenRun(() -> {
+			boolean allDrained = pullers.stream()
+				.map(CompletableFuture::join)
+				.allMatch((r) -> ((WorkerReport.Pulled) r).drained());
+			if (allDrained) {
+				this.registry.find(queue)
+					.ifPresent((q) -> log
+						.info("Queue %s is drained; final state: %s".formatted(queue, describe(q.snapshot().join()))));
+			}
+		});
+	}
+
+	private static String describe(QueueSnapshot s) {
+		return "size=%d delayed=%d inFlight=%d unfinished=%d capacity=%d closed=%s drained=%s".formatted(s.size(),
+				s.delayed(), s.inFlight(), s.unfinished(), s.capacity(), s.closed(), s.drained());
+	}
+
+	private List<WorkerReport> reports() {
+		return this.running.stream()
+			.filter((worker) -> !worker.isCompletedExceptionally())
+			.map(CompletableFuture::join)
+			.toList();
+	}
+
+	@Override
+	public void start() {
+		this.started = true;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.started;
+	}
+
+	/**
+	 * Stops every worker: withdraws parked operations, waits up to the shutdown grace for
+	 * handlers to finish, then interrupts them so that they release their jobs.
+	 */
+	@Override
+	public void stop() {
+		this.started = false;
+		List<CompletableFuture<WorkerReport>> workers;
+		synchronized (this) {
+			this.stop.raise();
+			workers = List.copyOf(this.running);
+		}
+		if (workers.isEmpty()) {
+			return;
+		}
+		CompletableFuture<Void> all = CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new));
+		if (!await(all, this.properties.shutdownGrace())) {
+			log.warn("Workers still busy after %s; interrupting them".formatted(this.properties.shutdownGrace()));
+			this.stop.interruptWorkers();
+			if (!await(all, Duration.ofSeconds(5))) {
+				log.error("Workers did not stop; their leased jobs return to the queue when the leases expire");
+			}
+		}
+	}
+
+	private static boolean await(CompletableFuture<?> all, Duration timeout) {
+		try {
+			all.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			return true;
+		}
+		catch (TimeoutException ex) {
+			return false;
+		}
+		catch (ExecutionException ex) {
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	/** Stop workers before the web server and the queue timers go. */
+	@Override
+	public int getPhase() {
+		return SmartLifecycle.DEFAULT_PHASE + 1024;
+	}
+
+}
