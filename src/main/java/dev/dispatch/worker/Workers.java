@@ -147,12 +147,12 @@ public class Workers implements SmartLifecycle {
 	 */
 	@Override
 	public void stop() {
-		this.started = false;
 		List<CompletableFuture<WorkerReport>> workers;
 		synchronized (this) {
 			this.stop.raise();
 			workers = List.copyOf(this.running);
 		}
+		this.started = false;
 		if (workers.isEmpty()) {
 			return;
 		}

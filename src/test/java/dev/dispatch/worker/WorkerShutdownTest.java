@@ -82,6 +82,7 @@ class WorkerShutdownTest {
 		awaitPushed(queue);
 
 		Thread closer = Thread.ofVirtual().start(context::close);
+		Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !workers.isRunning());
 		release.countDown();
 		closer.join(TimeUnit.SECONDS.toMillis(30));
 
