@@ -919,6 +919,9 @@ public abstract class JobQueueContractTest {
 				.withMessageContaining("queue name");
 			assertThatIllegalArgumentException().isThrownBy(() -> PutOptions.noWait().withIdempotencyKey(""))
 				.withMessageContaining("idempotency key");
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> registry.configure("loop", new QueueConfig(1, LEASE, 1, "loop")))
+				.withMessageContaining("its own dead-letter queue");
 			assertThatIllegalArgumentException().isThrownBy(() -> queue.nack("lease", Duration.ofSeconds(-1)))
 				.withMessageContaining("delay");
 			assertThatIllegalArgumentException().isThrownBy(() -> queue.extend("lease", Duration.ZERO))

@@ -76,6 +76,9 @@ public final class MemoryQueueRegistry implements QueueRegistry {
 	public boolean configure(String name, QueueConfig config) {
 		QueueNames.requireValid(name);
 		Objects.requireNonNull(config, "config");
+		if (name.equals(config.deadLetterQueue())) {
+			throw new IllegalArgumentException("queue '" + name + "' cannot be its own dead-letter queue");
+		}
 		for (;;) {
 			boolean[] created = { false };
 			MemoryJobQueue queue = this.queues.computeIfAbsent(name, (key) -> {
