@@ -18,7 +18,7 @@ import org.springframework.context.annotation.Configuration;
  * declared in {@code dispatch.queues}.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(DispatchProperties.class)
+@EnableConfigurationProperties({ DispatchProperties.class, HttpProperties.class })
 class QueueConfiguration {
 
 	@Bean(destroyMethod = "close")

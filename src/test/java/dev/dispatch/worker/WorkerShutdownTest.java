@@ -86,7 +86,7 @@ class WorkerShutdownTest {
 		release.countDown();
 		closer.join(TimeUnit.SECONDS.toMillis(30));
 
-		assertThat(workers.finished()).isDone();
+		assertThat(workers.finished().get(10, TimeUnit.SECONDS)).as("every worker has ended").hasSize(2);
 		QueueSnapshot after = queue.snapshot().join();
 		assertThat(after.inFlight()).isZero();
 		assertThat(after.unfinished()).as("the job in hand was acked, the others wait").isEqualTo(2);

@@ -1,0 +1,34 @@
+package dev.dispatch.config;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The HTTP API's settings, under {@code dispatch.http.*}.
+ *
+ * @param defaultWait how long a put, take or join waits when the request names no
+ * {@code wait} (under the 60 s idle timeout of common ingresses)
+ * @param maxWait the longest wait a request gets; longer ones are cut to it, not refused
+ * @param maxPayloadSize the largest job payload accepted
+ * @param retryAfter what {@code Retry-After} tells clients answered 503
+ */
+@Validated
+@ConfigurationProperties("dispatch.http")
+public record HttpProperties(@DefaultValue("20s") Duration defaultWait, @DefaultValue("60s") Duration maxWait,
+		@DefaultValue("256KB") DataSize maxPayloadSize, @DefaultValue("1s") Duration retryAfter) {
+
+	public HttpProperties {
+		if (maxWait.isNegative() || defaultWait.isNegative() || defaultWait.compareTo(maxWait) > 0) {
+			throw new IllegalArgumentException(
+					"dispatch.http needs 0 <= default-wait <= max-wait, got " + defaultWait + " and " + maxWait);
+		}
+		if (maxPayloadSize.toBytes() < 1 || maxPayloadSize.toBytes() > Integer.MAX_VALUE - 8) {
+			throw new IllegalArgumentException("dispatch.http.max-payload-size out of range: " + maxPayloadSize);
+		}
+	}
+
+}

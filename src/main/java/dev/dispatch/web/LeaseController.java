@@ -1,0 +1,111 @@
+package dev.dispatch.web;
+
+import java.time.Duration;
+import java.util.function.Function;
+
+import dev.dispatch.queue.Delivery;
+import dev.dispatch.queue.JobQueue;
+import dev.dispatch.queue.QueueRegistry;
+import dev.dispatch.queue.TakeOptions;
+import dev.dispatch.queue.TakeOutcome;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.DeferredResult;
+
+/**
+ * Consumers' endpoints: take jobs (long-polling), then ack, nack or extend their leases.
+ * Takes always lease the jobs in the queue; with {@code ack=auto} the leases are acked
+ * once the answer has been handed to the connection, and given back if the client went
+ * away first.
+ */
+@RestController
+class LeaseController {
+
+	private final QueueRegistry registry;
+
+	private final Waits waits;
+
+	LeaseController(QueueRegistry registry, Waits waits) {
+		this.registry = registry;
+		this.waits = waits;
+	}
+
+	@PostMapping("/v1/queues/{queue}/leases")
+	DeferredResult<ResponseEntity<?>> take(@PathVariable String queue, @RequestParam(required = false) String wait,
+			@RequestParam(defaultValue = "1") int max, @RequestParam(required = false) String lease,
+			@RequestParam(defaultValue = "manual") String ack) {
+		boolean autoAck = switch (ack) {
+			case "auto" -> true;
+			case "manual", "" -> false;
+			default -> throw new InvalidRequestException("'ack' must be 'auto' or 'manual'; got '" + ack + "'");
+		};
+		Duration patience = this.waits.of(wait);
+		Duration leaseLength = Durations.parse("lease", lease);
+		if (leaseLength != null && leaseLength.isZero()) {
+			throw new InvalidRequestException("'lease' must be longer than 0");
+		}
+		TakeOptions options = new TakeOptions(max, patience, leaseLength, false);
+		JobQueue source = this.registry.require(queue);
+		return LongPoll.park(source.take(options), patience, (outcome) -> answer(queue, outcome, autoAck),
+				() -> ResponseEntity.noContent().build(), (outcome) -> forEachJob(outcome, source::release),
+				autoAck ? (outcome) -> forEachJob(outcome, source::ack) : LongPoll.nothingToGiveBack());
+	}
+
+	private ResponseEntity<?> answer(String queue, TakeOutcome outcome, boolean autoAck) {
+		return switch (outcome) {
+			case TakeOutcome.Delivered delivered -> ResponseEntity.ok(Views.Lease.of(delivered.deliveries(), autoAck));
+			case TakeOutcome.Empty empty -> ResponseEntity.noContent().build();
+			case TakeOutcome.Drained drained -> throw DispatchProblem.queueDrained(queue);
+		};
+	}
+
+	/**
+	 * Settles the jobs of a take once the answer's fate is known: never handed to the
+	 * connection, they are released (back to the head, attempt not counted); handed over
+	 * with {@code ack=auto}, they are acked.
+	 */
+	private static void forEachJob(TakeOutcome outcome, Function<String, ?> settle) {
+		if (outcome instanceof TakeOutcome.Delivered delivered) {
+			for (Delivery job : delivered.deliveries()) {
+				settle.apply(job.leaseId());
+			}
+		}
+	}
+
+	@PostMapping("/v1/queues/{queue}/leases/{leaseId}/ack")
+	ResponseEntity<Void> ack(@PathVariable String queue, @PathVariable String leaseId) {
+		if (!this.registry.require(queue).ack(leaseId).join()) {
+			throw DispatchProblem.leaseExpired(queue, leaseId);
+		}
+		return ResponseEntity.noContent().build();
+	}
+
+	@PostMapping("/v1/queues/{queue}/leases/{leaseId}/nack")
+	ResponseEntity<Void> nack(@PathVariable String queue, @PathVariable String leaseId,
+			@RequestParam(required = false) String delay) {
+		Duration after = Durations.parse("delay", delay);
+		if (!this.registry.require(queue).nack(leaseId, (after != null) ? after : Duration.ZERO).join()) {
+			throw DispatchProblem.leaseExpired(queue, leaseId);
+		}
+		return ResponseEntity.noContent().build();
+	}
+
+	@PostMapping("/v1/queues/{queue}/leases/{leaseId}/extend")
+	Views.Extended extend(@PathVariable String queue, @PathVariable String leaseId,
+			@RequestParam(required = false) String by) {
+		Duration length = Durations.parse("by", by);
+		if (length != null && length.isZero()) {
+			throw new InvalidRequestException("'by' must be longer than 0");
+		}
+		return this.registry.require(queue)
+			.extend(leaseId, length)
+			.join()
+			.map(Views.Extended::new)
+			.orElseThrow(() -> DispatchProblem.leaseExpired(queue, leaseId));
+	}
+
+}

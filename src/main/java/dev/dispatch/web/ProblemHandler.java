@@ -1,0 +1,89 @@
+package dev.dispatch.web;
+
+import java.net.URI;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import dev.dispatch.queue.QueueNotFoundException;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Turns every error into an RFC 9457 problem with a stable {@code type}: Dispatch's own
+ * cases, the framework's (bad parameters, unknown paths, wrong methods) and anything
+ * unexpected, which answers 500 without a stack trace or class name.
+ */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+	private static final Log log = LogFactory.getLog(ProblemHandler.class);
+
+	@ExceptionHandler(QueueNotFoundException.class)
+	ResponseEntity<Object> queueNotFound(QueueNotFoundException ex, WebRequest request) {
+		DispatchProblem problem = DispatchProblem.queueNotFound(ex.queue());
+		return handleExceptionInternal(problem, problem.getBody(), problem.getHeaders(), problem.getStatusCode(),
+				request);
+	}
+
+	@ExceptionHandler(IllegalArgumentException.class)
+	ResponseEntity<Object> invalid(IllegalArgumentException ex, WebRequest request) {
+		InvalidRequestException problem = new InvalidRequestException(ex.getMessage());
+		return handleExceptionInternal(problem, problem.getBody(), problem.getHeaders(), problem.getStatusCode(),
+				request);
+	}
+
+	@ExceptionHandler(Exception.class)
+	ResponseEntity<Object> unexpected(Exception ex, WebRequest request) {
+		log.error("Unexpected failure answering " + request.getDescription(false), ex);
+		DispatchProblem problem = new DispatchProblem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error",
+				"Internal error", "the server failed to answer this request; it has been logged");
+		return handleExceptionInternal(problem, problem.getBody(), problem.getHeaders(), problem.getStatusCode(),
+				request);
+	}
+
+	/**
+	 * Gives the framework's own problems (type {@code about:blank}) a Dispatch type too.
+	 */
+	@Override
+	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
+			HttpStatusCode status, WebRequest request) {
+		Object resolved = (body == null && ex instanceof ErrorResponse response) ? response.getBody() : body;
+		if (!(resolved instanceof ProblemDetail problem)) {
+			return super.handleExceptionInternal(ex, body, headers, status, request);
+		}
+		if (problem.getType() == null || "about:blank".equals(problem.getType().toString())) {
+			problem.setType(URI.create(DispatchProblem.TYPE_PREFIX + typeOf(status)));
+		}
+		// a handler that produces application/json must not make its problems look like
+		// results
+		HttpHeaders problemHeaders = new HttpHeaders();
+		problemHeaders.putAll(headers);
+		problemHeaders.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		return super.handleExceptionInternal(ex, problem, problemHeaders, status, request);
+	}
+
+	private static String typeOf(HttpStatusCode status) {
+		return switch (status.value()) {
+			case 400 -> "invalid-request";
+			case 404 -> "not-found";
+			case 405 -> "method-not-allowed";
+			case 406 -> "not-acceptable";
+			case 413 -> "payload-too-large";
+			case 415 -> "unsupported-media-type";
+			case 503 -> "unavailable";
+			default -> (status.is4xxClientError()) ? "client-error" : "internal-error";
+		};
+	}
+
+}

@@ -1,0 +1,99 @@
+package dev.dispatch.web;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import dev.dispatch.queue.CloseMode;
+import dev.dispatch.queue.JobQueue;
+import dev.dispatch.queue.QueueConfig;
+import dev.dispatch.queue.QueueRegistry;
+import dev.dispatch.queue.QueueSnapshot;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.DeferredResult;
+
+/** Queue administration: create or change, list, inspect, close, join, delete. */
+@RestController
+class QueueController {
+
+	private final QueueRegistry registry;
+
+	private final Waits waits;
+
+	QueueController(QueueRegistry registry, Waits waits) {
+		this.registry = registry;
+		this.waits = waits;
+	}
+
+	@GetMapping("/v1/queues")
+	List<Views.QueueInfo> list() {
+		return this.registry.list().stream().map((queue) -> Views.QueueInfo.of(queue.snapshot().join())).toList();
+	}
+
+	@GetMapping("/v1/queues/{queue}")
+	Views.QueueInfo get(@PathVariable String queue) {
+		return Views.QueueInfo.of(this.registry.require(queue).snapshot().join());
+	}
+
+	@PutMapping("/v1/queues/{queue}")
+	ResponseEntity<Views.QueueInfo> configure(@PathVariable String queue,
+			@RequestBody(required = false) Views.QueueSettings settings) {
+		Views.QueueSettings asked = (settings != null) ? settings : new Views.QueueSettings(null, null, null, null);
+		QueueConfig current = this.registry.find(queue)
+			.map((existing) -> existing.snapshot().join().config())
+			.orElse(this.registry.defaults());
+		Duration leaseTimeout = Durations.parse("leaseTimeout", asked.leaseTimeout());
+		QueueConfig config = new QueueConfig((asked.capacity() != null) ? asked.capacity() : current.capacity(),
+				(leaseTimeout != null) ? leaseTimeout : current.leaseTimeout(),
+				(asked.maxAttempts() != null) ? asked.maxAttempts() : current.maxAttempts(),
+				(asked.deadLetterQueue() != null) ? asked.deadLetterQueue() : current.deadLetterQueue());
+		boolean created = this.registry.configure(queue, config);
+		Views.QueueInfo info = Views.QueueInfo.of(this.registry.require(queue).snapshot().join());
+		return created ? ResponseEntity.created(URI.create("/v1/queues/" + queue)).body(info) : ResponseEntity.ok(info);
+	}
+
+	@DeleteMapping("/v1/queues/{queue}")
+	ResponseEntity<Void> delete(@PathVariable String queue) {
+		if (!this.registry.delete(queue)) {
+			throw DispatchProblem.queueNotFound(queue);
+		}
+		return ResponseEntity.noContent().build();
+	}
+
+	@PostMapping("/v1/queues/{queue}/close")
+	Views.QueueInfo close(@PathVariable String queue, @RequestParam(defaultValue = "false") boolean immediate) {
+		JobQueue target = this.registry.require(queue);
+		int purged = target.close(immediate ? CloseMode.IMMEDIATE : CloseMode.GRACEFUL).join();
+		return Views.QueueInfo.of(target.snapshot().join(), purged);
+	}
+
+	/**
+	 * Waits until nothing is unfinished: 204; 202 with the queue's state if the wait ran
+	 * out first.
+	 */
+	@GetMapping("/v1/queues/{queue}/join")
+	DeferredResult<ResponseEntity<?>> join(@PathVariable String queue, @RequestParam(required = false) String wait) {
+		Duration patience = this.waits.of(wait);
+		JobQueue target = this.registry.require(queue);
+		CompletableFuture<Boolean> joined = target.join(patience);
+		return LongPoll.park(joined, patience,
+				(done) -> done ? ResponseEntity.noContent().build() : stillUnfinished(target),
+				() -> stillUnfinished(target), LongPoll.nothingToGiveBack());
+	}
+
+	private static ResponseEntity<?> stillUnfinished(JobQueue queue) {
+		QueueSnapshot state = queue.snapshot().join();
+		return ResponseEntity.accepted().body(Views.QueueInfo.of(state));
+	}
+
+}

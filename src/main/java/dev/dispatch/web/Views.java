@@ -1,0 +1,82 @@
+package dev.dispatch.web;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonRawValue;
+
+import dev.dispatch.queue.DeadLetter;
+import dev.dispatch.queue.Delivery;
+import dev.dispatch.queue.QueueSnapshot;
+
+/** The JSON bodies of the API's answers. */
+final class Views {
+
+	private Views() {
+	}
+
+	/** A job accepted by a put. */
+	record Accepted(String id, String queue, Instant enqueuedAt) {
+	}
+
+	/** A queue's state. */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record QueueInfo(String name, int capacity, String leaseTimeout, int maxAttempts, String deadLetterQueue, int size,
+			int delayed, int inFlight, int unfinished, int waitingPutters, int waitingTakers, boolean closed,
+			boolean drained, Integer purged) {
+
+		static QueueInfo of(QueueSnapshot s) {
+			return of(s, null);
+		}
+
+		static QueueInfo of(QueueSnapshot s, Integer purged) {
+			return new QueueInfo(s.name(), s.capacity(), format(s.config().leaseTimeout()), s.config().maxAttempts(),
+					s.config().deadLetterQueueFor(s.name()), s.size(), s.delayed(), s.inFlight(), s.unfinished(),
+					s.waitingPutters(), s.waitingTakers(), s.closed(), s.drained(), purged);
+		}
+
+	}
+
+	/** A job handed to a consumer; the payload is written exactly as it was sent. */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record Lease(@JsonInclude(JsonInclude.Include.ALWAYS) String leaseId, String jobId, @JsonRawValue String payload,
+			int attempt, Instant enqueuedAt, @JsonInclude(JsonInclude.Include.ALWAYS) Instant leaseExpiresAt,
+			DeadLetterInfo deadLetter) {
+
+		static List<Lease> of(List<Delivery> deliveries, boolean autoAck) {
+			return deliveries.stream()
+				.map((d) -> new Lease(autoAck ? null : d.leaseId(), d.jobId(), d.payload().asString(), d.attempt(),
+						d.enqueuedAt(), autoAck ? null : d.leaseExpiresAt(), DeadLetterInfo.of(d.deadLetter())))
+				.toList();
+		}
+
+	}
+
+	/** Where a dead-lettered job came from. */
+	record DeadLetterInfo(String queue, String reason, int attempts) {
+
+		static DeadLetterInfo of(DeadLetter deadLetter) {
+			return (deadLetter != null)
+					? new DeadLetterInfo(deadLetter.queue(), deadLetter.reason().label(), deadLetter.attempts()) : null;
+		}
+
+	}
+
+	/** A lease's new deadline. */
+	record Extended(Instant leaseExpiresAt) {
+	}
+
+	/**
+	 * A queue's settings as sent in {@code PUT /v1/queues/{queue}}; absent parts keep
+	 * their value.
+	 */
+	record QueueSettings(Integer capacity, String leaseTimeout, Integer maxAttempts, String deadLetterQueue) {
+	}
+
+	static String format(Duration duration) {
+		return duration.toString();
+	}
+
+}

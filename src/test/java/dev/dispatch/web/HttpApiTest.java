@@ -1,0 +1,282 @@
+package dev.dispatch.web;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.dispatch.queue.QueueRegistry;
+import dev.dispatch.queue.QueueSnapshot;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The HTTP API over a real socket: long-poll puts and takes, leases, close, join,
+ * idempotency, and a clear 4xx problem for every bad input.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = "dispatch.http.max-payload-size=1KB")
+class HttpApiTest {
+
+	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	QueueRegistry registry;
+
+	private HttpRequest.Builder request(String path) {
+		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+			.timeout(Duration.ofSeconds(30));
+	}
+
+	private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+		return http.send(request, HttpResponse.BodyHandlers.ofString());
+	}
+
+	private CompletableFuture<HttpResponse<String>> sendAsync(HttpRequest request) {
+		return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+	}
+
+	private HttpRequest post(String path, String body) {
+		return request(path).header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+			.build();
+	}
+
+	private HttpRequest post(String path) {
+		return request(path).POST(HttpRequest.BodyPublishers.noBody()).build();
+	}
+
+	private HttpRequest putQueue(String queue, String settings) {
+		return request("/v1/queues/" + queue).header("Content-Type", "application/json")
+			.PUT(HttpRequest.BodyPublishers.ofString(settings))
+			.build();
+	}
+
+	private QueueSnapshot state(String queue) {
+		return this.registry.require(queue).snapshot().join();
+	}
+
+	private static String field(String json, String name) {
+		int at = json.indexOf("\"" + name + "\":");
+		assertThat(at).as("field %s in %s", name, json).isNotNegative();
+		int start = at + name.length() + 3;
+		if (json.charAt(start) == '"') {
+			return json.substring(start + 1, json.indexOf('"', start + 1));
+		}
+		int end = start;
+		while (end < json.length() && ",}]".indexOf(json.charAt(end)) < 0) {
+			end++;
+		}
+		return json.substring(start, end);
+	}
+
+	private static void assertProblem(HttpResponse<String> response, int status, String type) {
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((contentType) -> assertThat(contentType).startsWith("application/problem+json"));
+		assertThat(response.body()).contains("\"type\":\"/problems/" + type + "\"");
+		assertThat(response.body()).doesNotContain("Exception").doesNotContain("at dev.");
+	}
+
+	@Test
+	void aJobGoesInAndComesOutByteForByteThenIsAcked() throws Exception {
+		String payload = "{ \"n\" : 1.50, \"s\": \"é\\u00e9\" , \"a\":[1,2] }";
+		HttpResponse<String> put = send(post("/v1/queues/basic/jobs?wait=0", payload));
+		assertThat(put.statusCode()).isEqualTo(201);
+		String id = field(put.body(), "id");
+		assertThat(put.headers().firstValue("Location")).hasValue("/v1/queues/basic/jobs/" + id);
+
+		HttpResponse<String> take = send(post("/v1/queues/basic/leases?wait=0"));
+		assertThat(take.statusCode()).isEqualTo(200);
+		assertThat(take.body()).contains("\"payload\":" + payload).contains("\"jobId\":\"" + id + "\"");
+		assertThat(field(take.body(), "attempt")).isEqualTo("1");
+		String leaseId = field(take.body(), "leaseId");
+
+		assertThat(send(post("/v1/queues/basic/leases/" + leaseId + "/ack")).statusCode()).isEqualTo(204);
+		assertProblem(send(post("/v1/queues/basic/leases/" + leaseId + "/ack")), 410, "lease-expired");
+		assertThat(state("basic").unfinished()).isZero();
+	}
+
+	@Test
+	void aParkedTakeIsReleasedByAPut() throws Exception {
+		send(putQueue("waiting-take", "{}"));
+		CompletableFuture<HttpResponse<String>> take = sendAsync(post("/v1/queues/waiting-take/leases?wait=20s"));
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> state("waiting-take").waitingTakers() == 1);
+		assertThat(send(post("/v1/queues/waiting-take/jobs", "\"hello\"")).statusCode()).isEqualTo(201);
+		HttpResponse<String> answer = take.get(10, TimeUnit.SECONDS);
+		assertThat(answer.statusCode()).isEqualTo(200);
+		assertThat(answer.body()).contains("\"payload\":\"hello\"");
+	}
+
+	@Test
+	void aParkedPutIsReleasedByATakeAndAFullQueueAnswers503() throws Exception {
+		assertThat(send(putQueue("tight", "{\"capacity\": 1}")).statusCode()).isEqualTo(201);
+		assertThat(send(post("/v1/queues/tight/jobs", "1")).statusCode()).isEqualTo(201);
+		HttpResponse<String> full = send(post("/v1/queues/tight/jobs?wait=0", "2"));
+		assertProblem(full, 503, "queue-full");
+		assertThat(full.headers().firstValue("Retry-After")).hasValue("1");
+
+		CompletableFuture<HttpResponse<String>> parked = sendAsync(post("/v1/queues/tight/jobs?wait=20s", "3"));
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> state("tight").waitingPutters() == 1);
+		assertThat(send(post("/v1/queues/tight/leases?wait=0&ack=auto")).body()).contains("\"payload\":1");
+		assertThat(parked.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(201);
+	}
+
+	@Test
+	void aWaitThatElapsesAnswersEmptyOrFull() throws Exception {
+		send(putQueue("elapsing", "{\"capacity\": 1}"));
+		assertThat(send(post("/v1/queues/elapsing/leases?wait=200ms")).statusCode()).isEqualTo(204);
+		send(post("/v1/queues/elapsing/jobs", "1"));
+		assertProblem(send(post("/v1/queues/elapsing/jobs?wait=0.2", "2")), 503, "queue-full");
+		assertThat(state("elapsing").size()).isEqualTo(1);
+	}
+
+	@Test
+	void closeAnswersParkedPutsAndTakesAndDrainWaitsForLeases() throws Exception {
+		send(putQueue("closing", "{\"capacity\": 1}"));
+		send(post("/v1/queues/closing/jobs", "1"));
+		CompletableFuture<HttpResponse<String>> parkedPut = sendAsync(post("/v1/queues/closing/jobs?wait=20s", "2"));
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> state("closing").waitingPutters() == 1);
+
+		HttpResponse<String> closed = send(post("/v1/queues/closing/close"));
+		assertThat(closed.statusCode()).isEqualTo(200);
+		assertThat(field(closed.body(), "closed")).isEqualTo("true");
+		assertProblem(parkedPut.get(10, TimeUnit.SECONDS), 409, "queue-closed");
+		assertProblem(send(post("/v1/queues/closing/jobs", "3")), 409, "queue-closed");
+
+		String leaseId = field(send(post("/v1/queues/closing/leases?wait=0")).body(), "leaseId");
+		CompletableFuture<HttpResponse<String>> parkedTake = sendAsync(post("/v1/queues/closing/leases?wait=20s"));
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> state("closing").waitingTakers() == 1);
+		assertThat(parkedTake).as("an outstanding lease may still bring the job back").isNotDone();
+		send(post("/v1/queues/closing/leases/" + leaseId + "/ack"));
+		assertProblem(parkedTake.get(10, TimeUnit.SECONDS), 410, "queue-drained");
+		assertProblem(send(post("/v1/queues/closing/leases?wait=0")), 410, "queue-drained");
+	}
+
+	@Test
+	void immediateCloseReportsPurgedJobs() throws Exception {
+		send(post("/v1/queues/purging/jobs", "1"));
+		send(post("/v1/queues/purging/jobs", "2"));
+		HttpResponse<String> closed = send(post("/v1/queues/purging/close?immediate=true"));
+		assertThat(field(closed.body(), "purged")).isEqualTo("2");
+		assertThat(state("purging.dead").size()).isEqualTo(2);
+		assertThat(send(post("/v1/queues/purging.dead/leases?wait=0")).body())
+			.contains("\"deadLetter\":{\"queue\":\"purging\",\"reason\":\"purged\",\"attempts\":0}");
+	}
+
+	@Test
+	void nackAndExtendSettleLeases() throws Exception {
+		send(post("/v1/queues/leasing/jobs", "\"job\""));
+		String first = field(send(post("/v1/queues/leasing/leases?wait=0&lease=30s")).body(), "leaseId");
+		HttpResponse<String> extended = send(post("/v1/queues/leasing/leases/" + first + "/extend?by=2m"));
+		assertThat(extended.statusCode()).isEqualTo(200);
+		assertThat(extended.body()).contains("leaseExpiresAt");
+		assertThat(send(post("/v1/queues/leasing/leases/" + first + "/nack")).statusCode()).isEqualTo(204);
+		HttpResponse<String> again = send(post("/v1/queues/leasing/leases?wait=0"));
+		assertThat(field(again.body(), "attempt")).isEqualTo("2");
+		String second = field(again.body(), "leaseId");
+		assertThat(send(post("/v1/queues/leasing/leases/" + second + "/nack?delay=1m")).statusCode()).isEqualTo(204);
+		assertThat(state("leasing").delayed()).isEqualTo(1);
+		assertProblem(send(post("/v1/queues/leasing/leases/" + second + "/extend")), 410, "lease-expired");
+	}
+
+	@Test
+	void autoAckTakesSettleAtDelivery() throws Exception {
+		send(post("/v1/queues/auto/jobs", "7"));
+		HttpResponse<String> take = send(post("/v1/queues/auto/leases?wait=0&ack=auto"));
+		assertThat(take.body()).contains("\"leaseId\":null").contains("\"leaseExpiresAt\":null");
+		Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> state("auto").unfinished() == 0);
+	}
+
+	@Test
+	void aRepeatedIdempotencyKeyAnswersTheOriginalJob() throws Exception {
+		HttpRequest keyed = request("/v1/queues/keyed/jobs").header("Idempotency-Key", "order-42")
+			.POST(HttpRequest.BodyPublishers.ofString("{}"))
+			.build();
+		HttpResponse<String> first = send(keyed);
+		HttpResponse<String> second = send(keyed);
+		assertThat(first.statusCode()).isEqualTo(201);
+		assertThat(second.statusCode()).isEqualTo(200);
+		assertThat(field(second.body(), "id")).isEqualTo(field(first.body(), "id"));
+		assertThat(state("keyed").size()).isEqualTo(1);
+	}
+
+	@Test
+	void joinAnswersWhenNothingIsUnfinished() throws Exception {
+		send(post("/v1/queues/joined/jobs", "1"));
+		HttpResponse<String> pending = send(request("/v1/queues/joined/join?wait=100ms").GET().build());
+		assertThat(pending.statusCode()).isEqualTo(202);
+		assertThat(field(pending.body(), "unfinished")).isEqualTo("1");
+		CompletableFuture<HttpResponse<String>> join = sendAsync(
+				request("/v1/queues/joined/join?wait=20s").GET().build());
+		send(post("/v1/queues/joined/leases?ack=auto&wait=0"));
+		assertThat(join.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(204);
+	}
+
+	@Test
+	void queuesAreCreatedListedAndDeleted() throws Exception {
+		HttpResponse<String> created = send(
+				putQueue("admin", "{\"capacity\": 5, \"leaseTimeout\": \"2m\", \"maxAttempts\": 2}"));
+		assertThat(created.statusCode()).isEqualTo(201);
+		assertThat(created.body()).contains("\"capacity\":5")
+			.contains("\"leaseTimeout\":\"PT2M\"")
+			.contains("\"deadLetterQueue\":\"admin.dead\"");
+		HttpResponse<String> updated = send(putQueue("admin", "{\"capacity\": 8}"));
+		assertThat(updated.statusCode()).isEqualTo(200);
+		assertThat(updated.body()).contains("\"capacity\":8").contains("\"maxAttempts\":2");
+		assertThat(send(request("/v1/queues").GET().build()).body()).contains("\"name\":\"admin\"");
+		assertThat(send(request("/v1/queues/admin").GET().build()).statusCode()).isEqualTo(200);
+		assertThat(send(request("/v1/queues/admin").DELETE().build()).statusCode()).isEqualTo(204);
+		assertProblem(send(request("/v1/queues/admin").GET().build()), 404, "queue-not-found");
+		assertProblem(send(request("/v1/queues/admin").DELETE().build()), 404, "queue-not-found");
+	}
+
+	@Test
+	void everyBadInputGetsAClearClientErrorAndEnqueuesNothing() throws Exception {
+		send(putQueue("strict", "{}"));
+		List<HttpRequest> badJobs = List.of(post("/v1/queues/strict/jobs", "{\"unclosed\": "),
+				post("/v1/queues/strict/jobs", "{} {}"), post("/v1/queues/strict/jobs", ""),
+				post("/v1/queues/strict/jobs", "not json"), post("/v1/queues/strict/jobs?wait=-1", "1"),
+				post("/v1/queues/strict/jobs?wait=soon", "1"));
+		for (HttpRequest bad : badJobs) {
+			assertProblem(send(bad), 400, "invalid-request");
+		}
+		assertProblem(send(post("/v1/queues/strict/jobs", "\"" + "x".repeat(2000) + "\"")), 413, "payload-too-large");
+		assertThat(state("strict").unfinished()).isZero();
+
+		assertProblem(send(post("/v1/queues/bad%20name/jobs", "1")), 400, "invalid-request");
+		assertProblem(send(post("/v1/queues/" + "n".repeat(129) + "/jobs", "1")), 400, "invalid-request");
+		assertProblem(send(putQueue("strict", "{\"capacity\": 0}")), 400, "invalid-request");
+		assertProblem(send(putQueue("strict", "{\"leaseTimeout\": \"forever\"}")), 400, "invalid-request");
+		assertProblem(send(putQueue("strict", "{\"capacity\": \"many\"}")), 400, "invalid-request");
+		assertProblem(send(putQueue("strict", "{\"deadLetterQueue\": \"strict\"}")), 400, "invalid-request");
+		assertProblem(send(post("/v1/queues/strict/leases?max=0")), 400, "invalid-request");
+		assertProblem(send(post("/v1/queues/strict/leases?max=lots")), 400, "invalid-request");
+		assertProblem(send(post("/v1/queues/strict/leases?ack=sometimes")), 400, "invalid-request");
+		assertProblem(send(post("/v1/queues/strict/leases?lease=0")), 400, "invalid-request");
+		assertProblem(send(post("/v1/queues/strict/close?immediate=maybe")), 400, "invalid-request");
+		assertProblem(send(post("/v1/queues/strict/leases/nope/nack?delay=-5s")), 400, "invalid-request");
+		assertProblem(send(post("/v1/queues/strict/leases/nope/ack")), 410, "lease-expired");
+		assertProblem(send(post("/v1/queues/nowhere/leases?wait=0")), 404, "queue-not-found");
+		assertProblem(send(post("/v1/queues/nowhere/close")), 404, "queue-not-found");
+		assertProblem(send(request("/v1/queues/nowhere/join").GET().build()), 404, "queue-not-found");
+		assertProblem(send(request("/v1/nothing-here").GET().build()), 404, "not-found");
+		assertProblem(send(request("/v1/queues/strict/jobs").GET().build()), 405, "method-not-allowed");
+	}
+
+}
