@@ -183,10 +183,14 @@ public class Workers implements SmartLifecycle {
 		}
 	}
 
-	/** Stop workers before the web server and the queue timers go. */
+	/**
+	 * Stop workers early: before the web server's graceful shutdown (phase
+	 * {@code DEFAULT_PHASE - 2048}; higher phases stop first) and before any bean they use is
+	 * destroyed.
+	 */
 	@Override
 	public int getPhase() {
-		return SmartLifecycle.DEFAULT_PHASE + 1024;
+		return SmartLifecycle.DEFAULT_PHASE - 512;
 	}
 
 }
