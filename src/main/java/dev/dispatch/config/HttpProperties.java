@@ -15,16 +15,24 @@ import org.springframework.validation.annotation.Validated;
  * @param maxWait the longest wait a request gets; longer ones are cut to it, not refused
  * @param maxPayloadSize the largest job payload accepted
  * @param retryAfter what {@code Retry-After} tells clients answered 503
+ * @param maxWaitersPerQueue most requests parked on one queue at once; more answer 503
+ * {@code too-many-waiters}
+ * @param maxWaiters most requests parked in all at once (each holds a connection, so keep
+ * it below the process's open-file limit)
  */
 @Validated
 @ConfigurationProperties("dispatch.http")
 public record HttpProperties(@DefaultValue("20s") Duration defaultWait, @DefaultValue("60s") Duration maxWait,
-		@DefaultValue("256KB") DataSize maxPayloadSize, @DefaultValue("1s") Duration retryAfter) {
+		@DefaultValue("256KB") DataSize maxPayloadSize, @DefaultValue("1s") Duration retryAfter,
+		@DefaultValue("10000") int maxWaitersPerQueue, @DefaultValue("15000") int maxWaiters) {
 
 	public HttpProperties {
 		if (maxWait.isNegative() || defaultWait.isNegative() || defaultWait.compareTo(maxWait) > 0) {
 			throw new IllegalArgumentException(
 					"dispatch.http needs 0 <= default-wait <= max-wait, got " + defaultWait + " and " + maxWait);
+		}
+		if (maxWaitersPerQueue < 0 || maxWaiters < 0) {
+			throw new IllegalArgumentException("dispatch.http waiter limits must not be negative");
 		}
 		if (maxPayloadSize.toBytes() < 1 || maxPayloadSize.toBytes() > Integer.MAX_VALUE - 8) {
 			throw new IllegalArgumentException("dispatch.http.max-payload-size out of range: " + maxPayloadSize);

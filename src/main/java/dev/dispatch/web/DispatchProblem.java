@@ -65,4 +65,16 @@ class DispatchProblem extends ErrorResponseException {
 				"a job's payload may have at most " + limit + " bytes");
 	}
 
+	static DispatchProblem serverDraining(Duration retryAfter) {
+		return new DispatchProblem(HttpStatus.SERVICE_UNAVAILABLE, "server-draining", "Server draining",
+				"this instance is shutting down; send the request again (another instance will answer)")
+			.retryAfter(retryAfter);
+	}
+
+	static DispatchProblem tooManyWaiters(String queue, Duration retryAfter) {
+		return new DispatchProblem(HttpStatus.SERVICE_UNAVAILABLE, "too-many-waiters", "Too many waiting requests",
+				"too many requests are already waiting on queue '" + queue + "' or on this instance")
+			.retryAfter(retryAfter);
+	}
+
 }

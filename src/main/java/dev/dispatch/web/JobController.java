@@ -28,34 +28,44 @@ class JobController {
 
 	private final PayloadReader payloads;
 
-	private final Waits waits;
+	private final LongPolls polls;
 
-	JobController(QueueRegistry registry, PayloadReader payloads, Waits waits) {
+	JobController(QueueRegistry registry, PayloadReader payloads, LongPolls polls) {
 		this.registry = registry;
 		this.payloads = payloads;
-		this.waits = waits;
+		this.polls = polls;
 	}
 
 	@PostMapping("/v1/queues/{queue}/jobs")
 	DeferredResult<ResponseEntity<?>> put(@PathVariable String queue, @RequestParam(required = false) String wait,
 			@RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
 			HttpServletRequest request) throws IOException {
-		Duration patience = this.waits.of(wait);
-		PutOptions options = new PutOptions(patience,
-				(idempotencyKey != null && !idempotencyKey.isEmpty()) ? idempotencyKey : null);
+		this.polls.refuseIfDraining();
+		Duration patience = this.polls.waitOf(wait);
+		boolean limited = patience.isPositive() && !this.polls.mayPark(queue);
+		Duration granted = limited ? Duration.ZERO : patience;
+		String key = (idempotencyKey != null && !idempotencyKey.isEmpty()) ? idempotencyKey : null;
 		Payload payload = this.payloads.read(request);
 		JobQueue target = this.registry.obtain(queue);
-		return LongPoll.park(target.put(payload, options), patience, (outcome) -> answer(queue, outcome),
-				() -> DispatchProblem.queueFull(queue, this.waits.retryAfter()), LongPoll.nothingToGiveBack());
+		return this.polls.park(queue, target.put(payload, new PutOptions(granted, key)), granted,
+				(outcome) -> answer(queue, outcome, limited), () -> cutShort(queue), LongPolls.nothing(),
+				LongPolls.nothing());
 	}
 
-	private ResponseEntity<?> answer(String queue, PutOutcome outcome) {
+	/** A put cut short: by shutdown, or by the backstop timeout. */
+	private Object cutShort(String queue) {
+		return this.polls.isDraining() ? DispatchProblem.serverDraining(this.polls.retryAfter())
+				: DispatchProblem.queueFull(queue, this.polls.retryAfter());
+	}
+
+	private ResponseEntity<?> answer(String queue, PutOutcome outcome, boolean limited) {
 		return switch (outcome) {
 			case PutOutcome.Accepted accepted ->
 				ResponseEntity.status(accepted.duplicate() ? HttpStatus.OK : HttpStatus.CREATED)
 					.location(URI.create("/v1/queues/" + queue + "/jobs/" + accepted.jobId()))
 					.body(new Views.Accepted(accepted.jobId(), queue, accepted.enqueuedAt()));
-			case PutOutcome.Full full -> throw DispatchProblem.queueFull(queue, this.waits.retryAfter());
+			case PutOutcome.Full full -> throw limited ? DispatchProblem.tooManyWaiters(queue, this.polls.retryAfter())
+					: DispatchProblem.queueFull(queue, this.polls.retryAfter());
 			case PutOutcome.Closed closed -> throw DispatchProblem.queueClosed(queue);
 		};
 	}

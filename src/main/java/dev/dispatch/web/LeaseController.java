@@ -27,11 +27,11 @@ class LeaseController {
 
 	private final QueueRegistry registry;
 
-	private final Waits waits;
+	private final LongPolls polls;
 
-	LeaseController(QueueRegistry registry, Waits waits) {
+	LeaseController(QueueRegistry registry, LongPolls polls) {
 		this.registry = registry;
-		this.waits = waits;
+		this.polls = polls;
 	}
 
 	@PostMapping("/v1/queues/{queue}/leases")
@@ -43,22 +43,31 @@ class LeaseController {
 			case "manual", "" -> false;
 			default -> throw new InvalidRequestException("'ack' must be 'auto' or 'manual'; got '" + ack + "'");
 		};
-		Duration patience = this.waits.of(wait);
+		this.polls.refuseIfDraining();
+		Duration patience = this.polls.waitOf(wait);
+		boolean limited = patience.isPositive() && !this.polls.mayPark(queue);
+		Duration granted = limited ? Duration.ZERO : patience;
 		Duration leaseLength = Durations.parse("lease", lease);
 		if (leaseLength != null && leaseLength.isZero()) {
 			throw new InvalidRequestException("'lease' must be longer than 0");
 		}
-		TakeOptions options = new TakeOptions(max, patience, leaseLength, false);
+		TakeOptions options = new TakeOptions(max, granted, leaseLength, false);
 		JobQueue source = this.registry.require(queue);
-		return LongPoll.park(source.take(options), patience, (outcome) -> answer(queue, outcome, autoAck),
-				() -> ResponseEntity.noContent().build(), (outcome) -> forEachJob(outcome, source::release),
-				autoAck ? (outcome) -> forEachJob(outcome, source::ack) : LongPoll.nothingToGiveBack());
+		return this.polls.park(queue, source.take(options), granted,
+				(outcome) -> answer(queue, outcome, autoAck, limited), () -> ResponseEntity.noContent().build(),
+				(outcome) -> forEachJob(outcome, source::release),
+				autoAck ? (outcome) -> forEachJob(outcome, source::ack) : LongPolls.nothing());
 	}
 
-	private ResponseEntity<?> answer(String queue, TakeOutcome outcome, boolean autoAck) {
+	private ResponseEntity<?> answer(String queue, TakeOutcome outcome, boolean autoAck, boolean limited) {
 		return switch (outcome) {
 			case TakeOutcome.Delivered delivered -> ResponseEntity.ok(Views.Lease.of(delivered.deliveries(), autoAck));
-			case TakeOutcome.Empty empty -> ResponseEntity.noContent().build();
+			case TakeOutcome.Empty empty -> {
+				if (limited) {
+					throw DispatchProblem.tooManyWaiters(queue, this.polls.retryAfter());
+				}
+				yield ResponseEntity.noContent().build();
+			}
 			case TakeOutcome.Drained drained -> throw DispatchProblem.queueDrained(queue);
 		};
 	}

@@ -28,11 +28,11 @@ class QueueController {
 
 	private final QueueRegistry registry;
 
-	private final Waits waits;
+	private final LongPolls polls;
 
-	QueueController(QueueRegistry registry, Waits waits) {
+	QueueController(QueueRegistry registry, LongPolls polls) {
 		this.registry = registry;
-		this.waits = waits;
+		this.polls = polls;
 	}
 
 	@GetMapping("/v1/queues")
@@ -83,12 +83,20 @@ class QueueController {
 	 */
 	@GetMapping("/v1/queues/{queue}/join")
 	DeferredResult<ResponseEntity<?>> join(@PathVariable String queue, @RequestParam(required = false) String wait) {
-		Duration patience = this.waits.of(wait);
+		Duration patience = this.polls.waitOf(wait);
+		boolean limited = patience.isPositive() && !this.polls.mayPark(queue);
+		Duration granted = limited ? Duration.ZERO : patience;
 		JobQueue target = this.registry.require(queue);
-		CompletableFuture<Boolean> joined = target.join(patience);
-		return LongPoll.park(joined, patience,
-				(done) -> done ? ResponseEntity.noContent().build() : stillUnfinished(target),
-				() -> stillUnfinished(target), LongPoll.nothingToGiveBack());
+		CompletableFuture<Boolean> joined = target.join(granted);
+		return this.polls.park(queue, joined, granted, (done) -> {
+			if (done) {
+				return ResponseEntity.noContent().build();
+			}
+			if (limited) {
+				throw DispatchProblem.tooManyWaiters(queue, this.polls.retryAfter());
+			}
+			return stillUnfinished(target);
+		}, () -> stillUnfinished(target), LongPolls.nothing(), LongPolls.nothing());
 	}
 
 	private static ResponseEntity<?> stillUnfinished(JobQueue queue) {

@@ -185,8 +185,8 @@ public class Workers implements SmartLifecycle {
 
 	/**
 	 * Stop workers early: before the web server's graceful shutdown (phase
-	 * {@code DEFAULT_PHASE - 2048}; higher phases stop first) and before any bean they use is
-	 * destroyed.
+	 * {@code DEFAULT_PHASE - 2048}; higher phases stop first) and before any bean they
+	 * use is destroyed.
 	 */
 	@Override
 	public int getPhase() {

@@ -1,0 +1,213 @@
+package dev.dispatch.web;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import dev.dispatch.config.HttpProperties;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Component;
+import org.springframework.web.context.request.async.DeferredResult;
+
+/**
+ * Parks HTTP requests on queue operations without holding a thread, within limits, and
+ * lets them go when the service shuts down.
+ *
+ * <p>
+ * The queue answers when its own wait elapses; the {@link DeferredResult}'s timeout, a
+ * little later, is only a backstop. When a request times out, fails or completes, its
+ * parked operation is cancelled; if the queue had already decided an outcome, that
+ * outcome is handed to {@code undelivered} (a take gives its jobs back), so no job is
+ * lost between the queue and the socket.
+ *
+ * <p>
+ * Limits: at most {@code dispatch.http.max-waiters-per-queue} requests parked on one
+ * queue and {@code max-waiters} in all (checked before parking, so concurrent arrivals
+ * may pass them by a few). A request over a limit is still served if it can be at once,
+ * else answered 503 {@code too-many-waiters}.
+ *
+ * <p>
+ * Shutdown: before the web server drains (a higher lifecycle phase stops first), every
+ * parked request is answered at once — puts with 503 {@code server-draining}, takes with
+ * 204 — so that clients re-poll another instance, and new puts and takes are refused with
+ * 503.
+ */
+@Component
+class LongPolls implements SmartLifecycle {
+
+	/** How much longer than the queue's own wait a request may stay parked. */
+	static final Duration BACKSTOP = Duration.ofSeconds(5);
+
+	private final HttpProperties http;
+
+	/** Ways to answer each parked request now; run when draining. */
+	private final Set<Runnable> cutShort = ConcurrentHashMap.newKeySet();
+
+	private final ConcurrentHashMap<String, AtomicInteger> parkedPerQueue = new ConcurrentHashMap<>();
+
+	private final AtomicInteger parked = new AtomicInteger();
+
+	private volatile boolean draining;
+
+	private volatile boolean running;
+
+	LongPolls(HttpProperties http) {
+		this.http = http;
+	}
+
+	/**
+	 * The wait a request gets: its {@code wait} parameter, else the default, never above
+	 * the cap.
+	 */
+	Duration waitOf(String wait) {
+		Duration asked = Durations.parse("wait", wait);
+		if (asked == null) {
+			return this.http.defaultWait();
+		}
+		return (asked.compareTo(this.http.maxWait()) > 0) ? this.http.maxWait() : asked;
+	}
+
+	Duration retryAfter() {
+		return this.http.retryAfter();
+	}
+
+	/** Refuses new puts and takes once the service is shutting down. */
+	void refuseIfDraining() {
+		if (this.draining) {
+			throw DispatchProblem.serverDraining(this.http.retryAfter());
+		}
+	}
+
+	boolean isDraining() {
+		return this.draining;
+	}
+
+	/** Whether one more request may park on {@code queue}. */
+	boolean mayPark(String queue) {
+		AtomicInteger onQueue = this.parkedPerQueue.get(queue);
+		return this.parked.get() < this.http.maxWaiters()
+				&& (onQueue == null || onQueue.get() < this.http.maxWaitersPerQueue());
+	}
+
+	/**
+	 * Parks the request on {@code operation}.
+	 * @param answer the response to an outcome (may throw a {@link DispatchProblem})
+	 * @param cut the response (or problem) when the request is cut short: timed out or
+	 * drained
+	 * @param undelivered called with an outcome that never reached the connection
+	 * @param delivered called with an outcome once it has been handed to the connection
+	 */
+	<T> DeferredResult<ResponseEntity<?>> park(String queue, CompletableFuture<T> operation, Duration wait,
+			Function<T, ResponseEntity<?>> answer, Supplier<Object> cut, Consumer<T> undelivered,
+			Consumer<T> delivered) {
+		DeferredResult<ResponseEntity<?>> result = new DeferredResult<>(wait.plus(BACKSTOP).toMillis());
+		Runnable cutNow = () -> {
+			if (operation.cancel(false)) {
+				result.setErrorResult(cut.get()); // a response, or a problem to answer
+													// with
+			}
+		};
+		result.onTimeout(cutNow);
+		result.onError((failure) -> operation.cancel(false));
+		Runnable untrack = operation.isDone() ? () -> {
+		} : track(queue, cutNow);
+		// DeferredResult keeps one callback of each kind: this one does both jobs
+		result.onCompletion(() -> {
+			operation.cancel(false);
+			untrack.run();
+		});
+		if (this.draining) {
+			cutNow.run();
+		}
+		operation
+			.whenComplete((outcome, failure) -> complete(result, outcome, failure, answer, undelivered, delivered));
+		return result;
+	}
+
+	/**
+	 * Counts a parked request until the returned action runs (once, when it completes).
+	 */
+	private Runnable track(String queue, Runnable cutNow) {
+		this.parkedPerQueue.compute(queue, (name, count) -> {
+			AtomicInteger counter = (count != null) ? count : new AtomicInteger();
+			counter.incrementAndGet();
+			return counter;
+		});
+		this.parked.incrementAndGet();
+		this.cutShort.add(cutNow);
+		return () -> {
+			this.cutShort.remove(cutNow);
+			this.parked.decrementAndGet();
+			this.parkedPerQueue.computeIfPresent(queue, (name, count) -> (count.decrementAndGet() == 0) ? null : count);
+		};
+	}
+
+	private static <T> void complete(DeferredResult<ResponseEntity<?>> result, T outcome, Throwable failure,
+			Function<T, ResponseEntity<?>> answer, Consumer<T> undelivered, Consumer<T> delivered) {
+		if (failure != null) {
+			Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
+			if (!(cause instanceof CancellationException)) {
+				result.setErrorResult(cause);
+			}
+			return;
+		}
+		ResponseEntity<?> response;
+		try {
+			response = answer.apply(outcome);
+		}
+		catch (RuntimeException problem) {
+			undelivered.accept(outcome);
+			result.setErrorResult(problem);
+			return;
+		}
+		if (result.setResult(response)) {
+			delivered.accept(outcome);
+		}
+		else {
+			undelivered.accept(outcome);
+		}
+	}
+
+	/** For operations with nothing to give back or to settle. */
+	static <T> Consumer<T> nothing() {
+		return (outcome) -> {
+		};
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	/** Answers every parked request now and refuses new puts and takes. */
+	@Override
+	public void stop() {
+		this.draining = true;
+		this.cutShort.forEach(Runnable::run);
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/**
+	 * Before the web server's graceful shutdown ({@code DEFAULT_PHASE - 2048}), which
+	 * waits for requests.
+	 */
+	@Override
+	public int getPhase() {
+		return SmartLifecycle.DEFAULT_PHASE - 1024;
+	}
+
+}
