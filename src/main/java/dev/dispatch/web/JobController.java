@@ -2,7 +2,9 @@ package dev.dispatch.web;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 import dev.dispatch.queue.JobQueue;
 import dev.dispatch.queue.Payload;
@@ -16,9 +18,10 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
+import org.springframework.web.util.UriComponentsBuilder;
+import org.springframework.web.util.UriUtils;
 
 /** Producers' endpoint: put a job, waiting for room as long as the request allows. */
 @RestController
@@ -36,20 +39,35 @@ class JobController {
 		this.polls = polls;
 	}
 
+	/**
+	 * Puts the body as a job. The body is read before the query string is looked at:
+	 * asking the servlet container for a parameter would make it consume a form-encoded
+	 * body (what {@code curl -d} sends by default) as parameters.
+	 */
 	@PostMapping("/v1/queues/{queue}/jobs")
-	DeferredResult<ResponseEntity<?>> put(@PathVariable String queue, @RequestParam(required = false) String wait,
+	DeferredResult<ResponseEntity<?>> put(@PathVariable String queue,
 			@RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
 			HttpServletRequest request) throws IOException {
 		this.polls.refuseIfDraining();
-		Duration patience = this.polls.waitOf(wait);
+		Payload payload = this.payloads.read(request);
+		Duration patience = this.polls.waitOf(queryParameter(request, "wait"));
 		boolean limited = patience.isPositive() && !this.polls.mayPark(queue);
 		Duration granted = limited ? Duration.ZERO : patience;
 		String key = (idempotencyKey != null && !idempotencyKey.isEmpty()) ? idempotencyKey : null;
-		Payload payload = this.payloads.read(request);
 		JobQueue target = this.registry.obtain(queue);
 		return this.polls.park(queue, target.put(payload, new PutOptions(granted, key)), granted,
 				(outcome) -> answer(queue, outcome, limited), () -> cutShort(queue), LongPolls.nothing(),
 				LongPolls.nothing());
+	}
+
+	private static String queryParameter(HttpServletRequest request, String name) {
+		String query = request.getQueryString();
+		if (query == null) {
+			return null;
+		}
+		List<String> values = UriComponentsBuilder.newInstance().query(query).build().getQueryParams().get(name);
+		return (values == null || values.isEmpty() || values.getFirst() == null) ? null
+				: UriUtils.decode(values.getFirst(), StandardCharsets.UTF_8);
 	}
 
 	/** A put cut short: by shutdown, or by the backstop timeout. */

@@ -113,6 +113,16 @@ class HttpApiTest {
 	}
 
 	@Test
+	void aBodySentAsAFormIsStillTakenAsTheJob() throws Exception {
+		HttpRequest curlStyle = request("/v1/queues/form/jobs?wait=1s")
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString("{\"a\":1}"))
+			.build();
+		assertThat(send(curlStyle).statusCode()).isEqualTo(201);
+		assertThat(send(post("/v1/queues/form/leases?wait=0")).body()).contains("\"payload\":{\"a\":1}");
+	}
+
+	@Test
 	void aParkedTakeIsReleasedByAPut() throws Exception {
 		send(putQueue("waiting-take", "{}"));
 		CompletableFuture<HttpResponse<String>> take = sendAsync(post("/v1/queues/waiting-take/leases?wait=20s"));
