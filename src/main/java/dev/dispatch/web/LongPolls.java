@@ -183,8 +183,13 @@ class LongPolls implements SmartLifecycle {
 		};
 	}
 
+	/**
+	 * Serves again after a {@link #stop()} that was not followed by a shutdown (a paused
+	 * context).
+	 */
 	@Override
 	public void start() {
+		this.draining = false;
 		this.running = true;
 	}
 

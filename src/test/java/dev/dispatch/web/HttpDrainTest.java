@@ -84,6 +84,10 @@ class HttpDrainTest {
 				assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
 			}
 			assertThat(context.getBean(QueueRegistry.class).require("full").snapshot().join().size()).isZero();
+
+			context.getBean(LongPolls.class).start(); // a stopped context may be started
+														// again
+			assertThat(post(port, "/v1/queues/full/jobs", "1").get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(201);
 		}
 	}
 
