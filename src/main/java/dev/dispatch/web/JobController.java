@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.dispatch.queue.JobQueue;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import dev.dispatch.queue.Payload;
 import dev.dispatch.queue.PutOptions;
 import dev.dispatch.queue.PutOutcome;
@@ -45,6 +47,8 @@ class JobController {
 	 * body (what {@code curl -d} sends by default) as parameters.
 	 */
 	@PostMapping("/v1/queues/{queue}/jobs")
+	@Parameter(name = "wait", in = ParameterIn.QUERY, description = "how long to wait for room: 500ms, 30s, 2m,"
+			+ " PT30S or seconds; default dispatch.http.default-wait, at most dispatch.http.max-wait")
 	DeferredResult<ResponseEntity<?>> put(@PathVariable String queue,
 			@RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
 			HttpServletRequest request) throws IOException {

@@ -26,7 +26,8 @@ import org.springframework.stereotype.Component;
  * on shutdown: parked puts and takes are withdrawn, handlers get {@code shutdownGrace} to
  * finish the job in hand (it is then acked), and after that they are interrupted (the job
  * goes back to the queue). When every puller of a queue has seen it drained, the queue's
- * final state is logged.
+ * final state is logged. Workers run once per application: a context stopped and started
+ * again does not restart them.
  */
 @Component
 public class Workers implements SmartLifecycle {
