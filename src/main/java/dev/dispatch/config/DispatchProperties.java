@@ -17,14 +17,17 @@ import org.springframework.validation.annotation.Validated;
  * Settings under {@code dispatch.*}.
  *
  * @param autoCreate whether a put on an unknown queue creates it with the defaults
+ * @param maxQueues most queues (dead-letter queues are created beyond it, so no job is
+ * dropped)
  * @param dedupWindow how long an accepted idempotency key is remembered
  * @param defaults configuration of queues created on demand
  * @param queues queues that exist from start-up, by name; unset parts take the defaults
  */
 @Validated
 @ConfigurationProperties("dispatch")
-public record DispatchProperties(@DefaultValue("true") boolean autoCreate, @DefaultValue("10m") Duration dedupWindow,
-		@DefaultValue @Valid Defaults defaults, Map<String, @Valid QueueProperties> queues) {
+public record DispatchProperties(@DefaultValue("true") boolean autoCreate, @DefaultValue("1000") @Min(1) int maxQueues,
+		@DefaultValue("10m") Duration dedupWindow, @DefaultValue @Valid Defaults defaults,
+		Map<String, @Valid QueueProperties> queues) {
 
 	public DispatchProperties {
 		queues = (queues != null) ? Map.copyOf(queues) : Map.of();

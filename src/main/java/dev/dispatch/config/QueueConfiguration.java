@@ -31,7 +31,8 @@ class QueueConfiguration {
 			ObjectProvider<QueueListener> listeners) {
 		QueueListener listener = QueueListener.allOf(listeners.orderedStream().toList());
 		MemoryQueueRegistry registry = new MemoryQueueRegistry(queueScheduler, listener,
-				properties.defaults().toQueueConfig(), properties.autoCreate(), properties.dedupWindow());
+				properties.defaults().toQueueConfig(), properties.autoCreate(), properties.dedupWindow(),
+				properties.maxQueues());
 		for (Map.Entry<String, DispatchProperties.QueueProperties> queue : properties.queues().entrySet()) {
 			registry.configure(QueueNames.requireValid(queue.getKey()),
 					queue.getValue().toQueueConfig(properties.defaults()));

@@ -6,6 +6,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import dev.dispatch.queue.QueueNotFoundException;
+import dev.dispatch.queue.TooManyQueuesException;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -32,6 +33,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler(QueueNotFoundException.class)
 	ResponseEntity<Object> queueNotFound(QueueNotFoundException ex, WebRequest request) {
 		DispatchProblem problem = DispatchProblem.queueNotFound(ex.queue());
+		return handleExceptionInternal(problem, problem.getBody(), problem.getHeaders(), problem.getStatusCode(),
+				request);
+	}
+
+	@ExceptionHandler(TooManyQueuesException.class)
+	ResponseEntity<Object> tooManyQueues(TooManyQueuesException ex, WebRequest request) {
+		DispatchProblem problem = new DispatchProblem(HttpStatus.CONFLICT, "too-many-queues", "Too many queues",
+				ex.getMessage() + "; delete queues no longer used");
 		return handleExceptionInternal(problem, problem.getBody(), problem.getHeaders(), problem.getStatusCode(),
 				request);
 	}

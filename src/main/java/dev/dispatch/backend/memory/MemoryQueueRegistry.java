@@ -14,6 +14,7 @@ import dev.dispatch.queue.QueueNames;
 import dev.dispatch.queue.QueueNotFoundException;
 import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.queue.Scheduler;
+import dev.dispatch.queue.TooManyQueuesException;
 
 /**
  * The queues of one process, held in memory. Dead-letter queues are created on demand,
@@ -36,6 +37,9 @@ public final class MemoryQueueRegistry implements QueueRegistry {
 
 	private final Duration dedupWindow;
 
+	/** Most queues created by name (dead-letter queues are always created). */
+	private final int maxQueues;
+
 	/**
 	 * @param scheduler time and timers for every queue
 	 * @param listener told of everything that happens in every queue
@@ -45,6 +49,20 @@ public final class MemoryQueueRegistry implements QueueRegistry {
 	 */
 	public MemoryQueueRegistry(Scheduler scheduler, QueueListener listener, QueueConfig defaults, boolean autoCreate,
 			Duration dedupWindow) {
+		this(scheduler, listener, defaults, autoCreate, dedupWindow, Integer.MAX_VALUE);
+	}
+
+	/**
+	 * @param scheduler time and timers for every queue
+	 * @param listener told of everything that happens in every queue
+	 * @param defaults the configuration of queues created on demand
+	 * @param autoCreate whether {@link #obtain} creates unknown queues
+	 * @param dedupWindow how long idempotency keys are remembered
+	 * @param maxQueues most queues that {@link #obtain} and {@link #configure} create; a
+	 * dead-letter queue is created whatever the count, so that no failing job is dropped
+	 */
+	public MemoryQueueRegistry(Scheduler scheduler, QueueListener listener, QueueConfig defaults, boolean autoCreate,
+			Duration dedupWindow, int maxQueues) {
 		this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
 		this.listener = Objects.requireNonNull(listener, "listener");
 		this.defaults = Objects.requireNonNull(defaults, "defaults");
@@ -53,6 +71,10 @@ public final class MemoryQueueRegistry implements QueueRegistry {
 			throw new IllegalArgumentException("dedup window must be positive, got " + dedupWindow);
 		}
 		this.dedupWindow = dedupWindow;
+		if (maxQueues < 1) {
+			throw new IllegalArgumentException("max queues must be at least 1, got " + maxQueues);
+		}
+		this.maxQueues = maxQueues;
 	}
 
 	@Override
@@ -69,6 +91,7 @@ public final class MemoryQueueRegistry implements QueueRegistry {
 		if (!this.autoCreate) {
 			throw new QueueNotFoundException(name);
 		}
+		requireRoomFor(name);
 		return getOrCreate(name, this.defaults);
 	}
 
@@ -78,6 +101,9 @@ public final class MemoryQueueRegistry implements QueueRegistry {
 		Objects.requireNonNull(config, "config");
 		if (name.equals(config.deadLetterQueue())) {
 			throw new IllegalArgumentException("queue '" + name + "' cannot be its own dead-letter queue");
+		}
+		if (!this.queues.containsKey(name)) {
+			requireRoomFor(name);
 		}
 		for (;;) {
 			boolean[] created = { false };
@@ -125,6 +151,16 @@ public final class MemoryQueueRegistry implements QueueRegistry {
 	@Override
 	public boolean autoCreate() {
 		return this.autoCreate;
+	}
+
+	/**
+	 * Refuses a new queue once the limit is reached (checked before creating; racing
+	 * creators may pass it by a few).
+	 */
+	private void requireRoomFor(String name) {
+		if (this.queues.size() >= this.maxQueues) {
+			throw new TooManyQueuesException(name, this.maxQueues);
+		}
 	}
 
 	private MemoryJobQueue getOrCreate(String name, QueueConfig config) {
