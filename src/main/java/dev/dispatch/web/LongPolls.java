@@ -110,10 +110,10 @@ class LongPolls implements SmartLifecycle {
 			Function<T, ResponseEntity<?>> answer, Supplier<Object> cut, Consumer<T> undelivered,
 			Consumer<T> delivered) {
 		DeferredResult<ResponseEntity<?>> result = new DeferredResult<>(wait.plus(BACKSTOP).toMillis());
+		// setErrorResult takes a response as well as a problem: cut may give either
 		Runnable cutNow = () -> {
 			if (operation.cancel(false)) {
-				result.setErrorResult(cut.get()); // a response, or a problem to answer
-													// with
+				result.setErrorResult(cut.get());
 			}
 		};
 		result.onTimeout(cutNow);
