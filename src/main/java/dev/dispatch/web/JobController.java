@@ -54,13 +54,11 @@ class JobController {
 			HttpServletRequest request) throws IOException {
 		this.polls.refuseIfDraining();
 		Payload payload = this.payloads.read(request);
-		Duration patience = this.polls.waitOf(queryParameter(request, "wait"));
-		boolean limited = patience.isPositive() && !this.polls.mayPark(queue);
-		Duration granted = limited ? Duration.ZERO : patience;
+		LongPolls.Grant grant = this.polls.grant(queue, queryParameter(request, "wait"));
 		String key = (idempotencyKey != null && !idempotencyKey.isEmpty()) ? idempotencyKey : null;
 		JobQueue target = this.registry.obtain(queue);
-		return this.polls.park(queue, target.put(payload, new PutOptions(granted, key)), granted,
-				(outcome) -> answer(queue, outcome, limited), () -> cutShort(queue), LongPolls.nothing(),
+		return this.polls.park(queue, target.put(payload, new PutOptions(grant.granted(), key)), grant.granted(),
+				(outcome) -> answer(queue, outcome, grant.limited()), () -> cutShort(queue), LongPolls.nothing(),
 				LongPolls.nothing());
 	}
 

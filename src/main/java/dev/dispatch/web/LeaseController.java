@@ -44,17 +44,15 @@ class LeaseController {
 			default -> throw new InvalidRequestException("'ack' must be 'auto' or 'manual'; got '" + ack + "'");
 		};
 		this.polls.refuseIfDraining();
-		Duration patience = this.polls.waitOf(wait);
-		boolean limited = patience.isPositive() && !this.polls.mayPark(queue);
-		Duration granted = limited ? Duration.ZERO : patience;
+		LongPolls.Grant grant = this.polls.grant(queue, wait);
 		Duration leaseLength = Durations.parse("lease", lease);
 		if (leaseLength != null && leaseLength.isZero()) {
 			throw new InvalidRequestException("'lease' must be longer than 0");
 		}
-		TakeOptions options = new TakeOptions(max, granted, leaseLength, false);
+		TakeOptions options = new TakeOptions(max, grant.granted(), leaseLength, false);
 		JobQueue source = this.registry.require(queue);
-		return this.polls.park(queue, source.take(options), granted,
-				(outcome) -> answer(queue, outcome, autoAck, limited), () -> ResponseEntity.noContent().build(),
+		return this.polls.park(queue, source.take(options), grant.granted(),
+				(outcome) -> answer(queue, outcome, autoAck, grant.limited()), () -> ResponseEntity.noContent().build(),
 				(outcome) -> forEachJob(outcome, source::release),
 				autoAck ? (outcome) -> forEachJob(outcome, source::ack) : LongPolls.nothing());
 	}

@@ -91,8 +91,29 @@ class LongPolls implements SmartLifecycle {
 		return this.draining;
 	}
 
+	/**
+	 * The wait a request on {@code queue} gets: its {@code wait} parameter within the
+	 * limits, or zero if no more requests may park there (it is then served only if it
+	 * can be at once).
+	 */
+	Grant grant(String queue, String wait) {
+		Duration patience = waitOf(wait);
+		boolean limited = patience.isPositive() && !mayPark(queue);
+		return new Grant(limited ? Duration.ZERO : patience, limited);
+	}
+
+	/**
+	 * The wait granted to a request.
+	 *
+	 * @param granted how long it may park
+	 * @param limited whether it was denied parking by a limit (an empty outcome then
+	 * answers 503 {@code too-many-waiters})
+	 */
+	record Grant(Duration granted, boolean limited) {
+	}
+
 	/** Whether one more request may park on {@code queue}. */
-	boolean mayPark(String queue) {
+	private boolean mayPark(String queue) {
 		AtomicInteger onQueue = this.parkedPerQueue.get(queue);
 		return this.parked.get() < this.http.maxWaiters()
 				&& (onQueue == null || onQueue.get() < this.http.maxWaitersPerQueue());

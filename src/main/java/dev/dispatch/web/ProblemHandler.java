@@ -32,31 +32,28 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(QueueNotFoundException.class)
 	ResponseEntity<Object> queueNotFound(QueueNotFoundException ex, WebRequest request) {
-		DispatchProblem problem = DispatchProblem.queueNotFound(ex.queue());
-		return handleExceptionInternal(problem, problem.getBody(), problem.getHeaders(), problem.getStatusCode(),
-				request);
+		return respond(DispatchProblem.queueNotFound(ex.queue()), request);
 	}
 
 	@ExceptionHandler(TooManyQueuesException.class)
 	ResponseEntity<Object> tooManyQueues(TooManyQueuesException ex, WebRequest request) {
-		DispatchProblem problem = new DispatchProblem(HttpStatus.CONFLICT, "too-many-queues", "Too many queues",
-				ex.getMessage() + "; delete queues no longer used");
-		return handleExceptionInternal(problem, problem.getBody(), problem.getHeaders(), problem.getStatusCode(),
-				request);
+		return respond(new DispatchProblem(HttpStatus.CONFLICT, "too-many-queues", "Too many queues",
+				ex.getMessage() + "; delete queues no longer used"), request);
 	}
 
 	@ExceptionHandler(IllegalArgumentException.class)
 	ResponseEntity<Object> invalid(IllegalArgumentException ex, WebRequest request) {
-		InvalidRequestException problem = new InvalidRequestException(ex.getMessage());
-		return handleExceptionInternal(problem, problem.getBody(), problem.getHeaders(), problem.getStatusCode(),
-				request);
+		return respond(new InvalidRequestException(ex.getMessage()), request);
 	}
 
 	@ExceptionHandler(Exception.class)
 	ResponseEntity<Object> unexpected(Exception ex, WebRequest request) {
 		log.error("Unexpected failure answering " + request.getDescription(false), ex);
-		DispatchProblem problem = new DispatchProblem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error",
-				"Internal error", "the server failed to answer this request; it has been logged");
+		return respond(new DispatchProblem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
+				"the server failed to answer this request; it has been logged"), request);
+	}
+
+	private ResponseEntity<Object> respond(DispatchProblem problem, WebRequest request) {
 		return handleExceptionInternal(problem, problem.getBody(), problem.getHeaders(), problem.getStatusCode(),
 				request);
 	}

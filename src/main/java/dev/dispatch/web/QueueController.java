@@ -83,16 +83,14 @@ class QueueController {
 	 */
 	@GetMapping("/v1/queues/{queue}/join")
 	DeferredResult<ResponseEntity<?>> join(@PathVariable String queue, @RequestParam(required = false) String wait) {
-		Duration patience = this.polls.waitOf(wait);
-		boolean limited = patience.isPositive() && !this.polls.mayPark(queue);
-		Duration granted = limited ? Duration.ZERO : patience;
+		LongPolls.Grant grant = this.polls.grant(queue, wait);
 		JobQueue target = this.registry.require(queue);
-		CompletableFuture<Boolean> joined = target.join(granted);
-		return this.polls.park(queue, joined, granted, (done) -> {
+		CompletableFuture<Boolean> joined = target.join(grant.granted());
+		return this.polls.park(queue, joined, grant.granted(), (done) -> {
 			if (done) {
 				return ResponseEntity.noContent().build();
 			}
-			if (limited) {
+			if (grant.limited()) {
 				throw DispatchProblem.tooManyWaiters(queue, this.polls.retryAfter());
 			}
 			return stillUnfinished(target);
