@@ -3,7 +3,6 @@ package dev.dispatch.web;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 
 import dev.dispatch.queue.JobQueue;
