@@ -4,12 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 
 import dev.dispatch.config.HttpProperties;
+import dev.dispatch.json.JsonValues;
 import dev.dispatch.queue.Payload;
 import jakarta.servlet.http.HttpServletRequest;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.stereotype.Component;
 
@@ -20,8 +17,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class PayloadReader {
-
-	private final JsonMapper json = JsonMapper.builder().build();
 
 	private final int limit;
 
@@ -44,20 +39,12 @@ class PayloadReader {
 		return Payload.of(body);
 	}
 
-	private void check(byte[] body) {
-		try (JsonParser parser = this.json.createParser(body)) {
-			JsonToken first = parser.nextToken();
-			if (first == null) {
-				throw new InvalidRequestException(
-						"the body must be a JSON value (object, array, string, number…); it is empty");
-			}
-			parser.skipChildren();
-			if (parser.nextToken() != null) {
-				throw new InvalidRequestException("the body must be one JSON value; more follows it");
-			}
+	private static void check(byte[] body) {
+		try {
+			JsonValues.requireOne(body);
 		}
-		catch (JacksonException ex) {
-			throw new InvalidRequestException("the body is not valid JSON: " + ex.getOriginalMessage());
+		catch (IllegalArgumentException ex) {
+			throw new InvalidRequestException(ex.getMessage());
 		}
 	}
 

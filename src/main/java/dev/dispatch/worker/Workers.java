@@ -1,5 +1,6 @@
 package dev.dispatch.worker;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import dev.dispatch.config.WorkerProperties;
+import dev.dispatch.json.JsonValues;
 import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.queue.QueueSnapshot;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -59,6 +61,16 @@ public class Workers implements SmartLifecycle {
 		this.pusher = pusher;
 		this.puller = puller;
 		this.registry = registry;
+		properties.pushers().forEach((name, spec) -> {
+			try {
+				JsonValues.requireOne(spec.payloadOf(1).getBytes(StandardCharsets.UTF_8));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalStateException(
+						"pusher '%s' has a payload template that is not JSON once {n} is filled in: %s".formatted(name,
+								ex.getMessage()));
+			}
+		});
 		properties.pullers().forEach((name, spec) -> {
 			if (!handlers.containsKey(spec.handler())) {
 				throw new IllegalStateException(
