@@ -1,7 +1,5 @@
 package dev.dispatch.queue;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -36,11 +34,6 @@ public final class Payload {
 	/** A copy of the bytes. */
 	public byte[] toByteArray() {
 		return this.bytes.clone();
-	}
-
-	/** Writes the bytes, unchanged, to {@code out}. */
-	public void writeTo(OutputStream out) throws IOException {
-		out.write(this.bytes);
 	}
 
 	/** The bytes decoded as UTF-8. */

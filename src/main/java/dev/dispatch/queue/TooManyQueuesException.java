@@ -3,17 +3,9 @@ package dev.dispatch.queue;
 /** Creating a queue would exceed the registry's limit on queues. */
 public class TooManyQueuesException extends RuntimeException {
 
-	private final int limit;
-
 	public TooManyQueuesException(String queue, int limit) {
 		super("cannot create queue '" + queue + "': there are already " + limit
 				+ " queues, the most allowed (dispatch.max-queues)");
-		this.limit = limit;
-	}
-
-	/** The most queues allowed. */
-	public int limit() {
-		return this.limit;
 	}
 
 }

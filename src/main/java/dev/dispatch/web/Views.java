@@ -1,6 +1,5 @@
 package dev.dispatch.web;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -32,7 +31,7 @@ final class Views {
 		}
 
 		static QueueInfo of(QueueSnapshot s, Integer purged) {
-			return new QueueInfo(s.name(), s.capacity(), format(s.config().leaseTimeout()), s.config().maxAttempts(),
+			return new QueueInfo(s.name(), s.capacity(), s.config().leaseTimeout().toString(), s.config().maxAttempts(),
 					s.config().deadLetterQueueFor(s.name()), s.size(), s.delayed(), s.inFlight(), s.unfinished(),
 					s.waitingPutters(), s.waitingTakers(), s.closed(), s.drained(), purged);
 		}
@@ -73,10 +72,6 @@ final class Views {
 	 * their value.
 	 */
 	record QueueSettings(Integer capacity, String leaseTimeout, Integer maxAttempts, String deadLetterQueue) {
-	}
-
-	static String format(Duration duration) {
-		return duration.toString();
 	}
 
 }

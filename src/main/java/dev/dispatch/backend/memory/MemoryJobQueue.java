@@ -404,11 +404,6 @@ public final class MemoryJobQueue implements JobQueue {
 
 	@Override
 	public CompletableFuture<QueueSnapshot> snapshot() {
-		return CompletableFuture.completedFuture(snapshotNow());
-	}
-
-	/** The queue's state now, read under the lock; for gauges that must not wait. */
-	public QueueSnapshot snapshotNow() {
 		this.lock.lock();
 		try {
 			Instant oldestReadyAt = null;
@@ -417,8 +412,9 @@ public final class MemoryJobQueue implements JobQueue {
 					oldestReadyAt = job.enqueuedAt;
 				}
 			}
-			return new QueueSnapshot(this.name, this.config, this.ready.size(), this.delayed.size(), this.leases.size(),
-					this.putters.size(), this.takers.size(), this.closed, isDrained(), oldestReadyAt);
+			return CompletableFuture.completedFuture(new QueueSnapshot(this.name, this.config, this.ready.size(),
+					this.delayed.size(), this.leases.size(), this.putters.size(), this.takers.size(), this.closed,
+					isDrained(), oldestReadyAt));
 		}
 		finally {
 			this.lock.unlock();
@@ -426,17 +422,6 @@ public final class MemoryJobQueue implements JobQueue {
 	}
 
 	// ---- used by the registry
-
-	/** The configuration in force. */
-	QueueConfig config() {
-		this.lock.lock();
-		try {
-			return this.config;
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
 
 	/**
 	 * Places jobs arriving from another queue's dead-lettering at the tail, whatever the
