@@ -24,7 +24,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("dispatch.http")
 public record HttpProperties(@DefaultValue("20s") Duration defaultWait, @DefaultValue("60s") Duration maxWait,
 		@DefaultValue("256KB") DataSize maxPayloadSize, @DefaultValue("1s") Duration retryAfter,
-		@DefaultValue("4000") int maxWaitersPerQueue, @DefaultValue("4000") int maxWaiters) {
+		@DefaultValue("10000") int maxWaitersPerQueue, @DefaultValue("15000") int maxWaiters) {
 
 	public HttpProperties {
 		if (maxWait.isNegative() || defaultWait.isNegative() || defaultWait.compareTo(maxWait) > 0) {
