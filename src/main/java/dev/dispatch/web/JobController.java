@@ -56,9 +56,9 @@ class JobController {
 		LongPolls.Grant grant = this.polls.grant(queue, queryParameter(request, "wait"));
 		String key = (idempotencyKey != null && !idempotencyKey.isEmpty()) ? idempotencyKey : null;
 		JobQueue target = this.registry.obtain(queue);
-		return this.polls.park(queue, target.put(payload, new PutOptions(grant.granted(), key)), grant.granted(),
-				(outcome) -> answer(queue, outcome, grant.limited()), () -> cutShort(queue), LongPolls.nothing(),
-				LongPolls.nothing());
+		return this.polls.park(request, queue, target.put(payload, new PutOptions(grant.granted(), key)),
+				grant.granted(), (outcome) -> answer(queue, outcome, grant.limited()), () -> cutShort(queue),
+				LongPolls.nothing(), LongPolls.nothing());
 	}
 
 	private static String queryParameter(HttpServletRequest request, String name) {

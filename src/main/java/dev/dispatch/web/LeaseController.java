@@ -9,6 +9,8 @@ import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.queue.TakeOptions;
 import dev.dispatch.queue.TakeOutcome;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -37,7 +39,7 @@ class LeaseController {
 	@PostMapping("/v1/queues/{queue}/leases")
 	DeferredResult<ResponseEntity<?>> take(@PathVariable String queue, @RequestParam(required = false) String wait,
 			@RequestParam(defaultValue = "1") int max, @RequestParam(required = false) String lease,
-			@RequestParam(defaultValue = "manual") String ack) {
+			@RequestParam(defaultValue = "manual") String ack, HttpServletRequest request) {
 		boolean autoAck = switch (ack) {
 			case "auto" -> true;
 			case "manual", "" -> false;
@@ -51,7 +53,7 @@ class LeaseController {
 		}
 		TakeOptions options = new TakeOptions(max, grant.granted(), leaseLength, false);
 		JobQueue source = this.registry.require(queue);
-		return this.polls.park(queue, source.take(options), grant.granted(),
+		return this.polls.park(request, queue, source.take(options), grant.granted(),
 				(outcome) -> answer(queue, outcome, autoAck, grant.limited()), () -> ResponseEntity.noContent().build(),
 				(outcome) -> forEachJob(outcome, source::release),
 				autoAck ? (outcome) -> forEachJob(outcome, source::ack) : LongPolls.nothing());

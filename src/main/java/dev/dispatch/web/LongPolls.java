@@ -7,11 +7,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 import dev.dispatch.config.HttpProperties;
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.ResponseEntity;
@@ -121,36 +123,49 @@ class LongPolls implements SmartLifecycle {
 
 	/**
 	 * Parks the request on {@code operation}.
+	 * @param request the request parked, whose connection is watched for the client going
+	 * away
 	 * @param answer the response to an outcome (may throw a {@link DispatchProblem})
-	 * @param cut the response (or problem) when the request is cut short: timed out or
-	 * drained
+	 * @param cut the response (or problem) when the request is cut short: timed out,
+	 * drained or its client gone
 	 * @param undelivered called with an outcome that never reached the connection
 	 * @param delivered called with an outcome once it has been handed to the connection
 	 */
-	<T> DeferredResult<ResponseEntity<?>> park(String queue, CompletableFuture<T> operation, Duration wait,
-			Function<T, ResponseEntity<?>> answer, Supplier<Object> cut, Consumer<T> undelivered,
+	<T> DeferredResult<ResponseEntity<?>> park(HttpServletRequest request, String queue, CompletableFuture<T> operation,
+			Duration wait, Function<T, ResponseEntity<?>> answer, Supplier<Object> cut, Consumer<T> undelivered,
 			Consumer<T> delivered) {
 		DeferredResult<ResponseEntity<?>> result = new DeferredResult<>(wait.plus(BACKSTOP).toMillis());
+		AtomicReference<ConnectionWatch> watch = new AtomicReference<>(ConnectionWatch.NONE);
 		// setErrorResult takes a response as well as a problem: cut may give either
 		Runnable cutNow = () -> {
 			if (operation.cancel(false)) {
+				watch.get().stop();
 				result.setErrorResult(cut.get());
 			}
 		};
 		result.onTimeout(cutNow);
-		result.onError((failure) -> operation.cancel(false));
+		result.onError((failure) -> {
+			watch.get().stop();
+			operation.cancel(false);
+		});
 		Runnable untrack = operation.isDone() ? () -> {
 		} : track(queue, cutNow);
 		// DeferredResult keeps one callback of each kind: this one does both jobs
 		result.onCompletion(() -> {
+			watch.get().stop();
 			operation.cancel(false);
 			untrack.run();
 		});
+		if (!operation.isDone()) {
+			watch.set(ConnectionWatch.start(request, cutNow));
+		}
 		if (this.draining) {
 			cutNow.run();
 		}
-		operation
-			.whenComplete((outcome, failure) -> complete(result, outcome, failure, answer, undelivered, delivered));
+		operation.whenComplete((outcome, failure) -> {
+			watch.get().stop();
+			complete(result, outcome, failure, answer, undelivered, delivered);
+		});
 		return result;
 	}
 

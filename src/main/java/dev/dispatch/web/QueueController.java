@@ -11,6 +11,8 @@ import dev.dispatch.queue.QueueConfig;
 import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.queue.QueueSnapshot;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -82,11 +84,12 @@ class QueueController {
 	 * out first.
 	 */
 	@GetMapping("/v1/queues/{queue}/join")
-	DeferredResult<ResponseEntity<?>> join(@PathVariable String queue, @RequestParam(required = false) String wait) {
+	DeferredResult<ResponseEntity<?>> join(@PathVariable String queue, @RequestParam(required = false) String wait,
+			HttpServletRequest request) {
 		LongPolls.Grant grant = this.polls.grant(queue, wait);
 		JobQueue target = this.registry.require(queue);
 		CompletableFuture<Boolean> joined = target.join(grant.granted());
-		return this.polls.park(queue, joined, grant.granted(), (done) -> {
+		return this.polls.park(request, queue, joined, grant.granted(), (done) -> {
 			if (done) {
 				return ResponseEntity.noContent().build();
 			}
