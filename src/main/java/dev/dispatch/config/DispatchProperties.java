@@ -11,6 +11,7 @@ import dev.dispatch.queue.QueueConfig;
 import dev.dispatch.queue.QueueNames;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -20,17 +21,30 @@ import org.springframework.validation.annotation.Validated;
  * @param maxQueues most queues (dead-letter queues are created beyond it, so no job is
  * dropped)
  * @param dedupWindow how long an accepted idempotency key is remembered
+ * @param maxHeldBytes most payload bytes held at once, in all queues together: accepted
+ * jobs and parked puts (puts beyond it answer 503 {@code storage-full}); unset: a quarter
+ * of the JVM's maximum heap
  * @param defaults configuration of queues created on demand
  * @param queues queues that exist from start-up, by name; unset parts take the defaults
  */
 @Validated
 @ConfigurationProperties("dispatch")
 public record DispatchProperties(@DefaultValue("true") boolean autoCreate, @DefaultValue("1000") @Min(1) int maxQueues,
-		@DefaultValue("10m") Duration dedupWindow, @DefaultValue @Valid Defaults defaults,
+		@DefaultValue("10m") Duration dedupWindow, DataSize maxHeldBytes, @DefaultValue @Valid Defaults defaults,
 		Map<String, @Valid QueueProperties> queues) {
 
 	public DispatchProperties {
 		queues = (queues != null) ? Map.copyOf(queues) : Map.of();
+		if (maxHeldBytes != null && maxHeldBytes.toBytes() < 1) {
+			throw new IllegalArgumentException("dispatch.max-held-bytes must be positive, got " + maxHeldBytes);
+		}
+	}
+
+	/**
+	 * The payload bytes all queues may hold: as configured, else a quarter of the heap.
+	 */
+	public long heldBytesLimit() {
+		return (this.maxHeldBytes != null) ? this.maxHeldBytes.toBytes() : Runtime.getRuntime().maxMemory() / 4;
 	}
 
 	/**

@@ -3,6 +3,7 @@ package dev.dispatch.config;
 import java.util.Map;
 
 import dev.dispatch.backend.memory.MemoryQueueRegistry;
+import dev.dispatch.backend.memory.PayloadBudget;
 import dev.dispatch.queue.QueueListener;
 import dev.dispatch.queue.QueueNames;
 import dev.dispatch.queue.QueueRegistry;
@@ -32,7 +33,7 @@ class QueueConfiguration {
 		QueueListener listener = QueueListener.allOf(listeners.orderedStream().toList());
 		MemoryQueueRegistry registry = new MemoryQueueRegistry(queueScheduler, listener,
 				properties.defaults().toQueueConfig(), properties.autoCreate(), properties.dedupWindow(),
-				properties.maxQueues());
+				properties.maxQueues(), new PayloadBudget(properties.heldBytesLimit()));
 		for (Map.Entry<String, DispatchProperties.QueueProperties> queue : properties.queues().entrySet()) {
 			registry.configure(QueueNames.requireValid(queue.getKey()),
 					queue.getValue().toQueueConfig(properties.defaults()));

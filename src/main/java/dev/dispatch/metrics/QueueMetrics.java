@@ -125,7 +125,12 @@ public final class QueueMetrics implements QueueListener {
 	@Override
 	public void putRejected(String queue, PutOutcome outcome) {
 		QueueMeters m = of(queue);
-		(outcome instanceof PutOutcome.Closed ? m.rejectedClosed : m.rejectedFull).increment();
+		Counter reason = switch (outcome) {
+			case PutOutcome.Closed closed -> m.rejectedClosed;
+			case PutOutcome.StorageFull storageFull -> m.rejectedStorageFull;
+			default -> m.rejectedFull;
+		};
+		reason.increment();
 	}
 
 	@Override
@@ -179,6 +184,8 @@ public final class QueueMetrics implements QueueListener {
 
 		final Counter rejectedClosed;
 
+		final Counter rejectedStorageFull;
+
 		final Timer queued;
 
 		final Map<String, Timer> putWaits = new ConcurrentHashMap<>();
@@ -224,6 +231,8 @@ public final class QueueMetrics implements QueueListener {
 			this.rejectedFull = counter("dispatch.puts.rejected", "Puts not accepted", this.tags.and("reason", "full"));
 			this.rejectedClosed = counter("dispatch.puts.rejected", "Puts not accepted",
 					this.tags.and("reason", "closed"));
+			this.rejectedStorageFull = counter("dispatch.puts.rejected", "Puts not accepted",
+					this.tags.and("reason", "storage-full"));
 			this.queued = track(Timer.builder("dispatch.job.queued")
 				.description("Time from acceptance to first delivery")
 				.tags(this.tags)

@@ -82,6 +82,12 @@ import java.util.concurrent.CompletableFuture;
  * </table>
  *
  * <p>
+ * <b>Storage.</b> A backend may bound the payload bytes it holds (accepted jobs and
+ * parked puts). A put that would go beyond that bound answers
+ * {@link PutOutcome.StorageFull StorageFull} at once, without waiting; jobs moved to a
+ * dead-letter queue are never refused for it.
+ *
+ * <p>
  * Settling operations ({@code ack}, {@code nack}, {@code extend}, {@code release}) answer
  * {@code false} or empty for a lease that is not held any more (acked, nacked, expired,
  * or never issued); they never fail for that reason.

@@ -45,4 +45,17 @@ public sealed interface PutOutcome {
 
 	}
 
+	/**
+	 * The service holds as many payload bytes as it may: the job was not accepted, at
+	 * once, whatever the put's wait. Room comes back as other jobs are settled.
+	 */
+	record StorageFull() implements PutOutcome {
+
+		@Override
+		public String label() {
+			return "storage-full";
+		}
+
+	}
+
 }

@@ -40,6 +40,12 @@ class DispatchProblem extends ErrorResponseException {
 			.retryAfter(retryAfter);
 	}
 
+	static DispatchProblem storageFull(Duration retryAfter) {
+		return new DispatchProblem(HttpStatus.SERVICE_UNAVAILABLE, "storage-full", "Storage full",
+				"this instance holds as many payload bytes as dispatch.max-held-bytes allows; the job was not accepted")
+			.retryAfter(retryAfter);
+	}
+
 	static DispatchProblem queueClosed(String queue) {
 		return new DispatchProblem(HttpStatus.CONFLICT, "queue-closed", "Queue closed",
 				"queue '" + queue + "' is closed and accepts no more jobs");

@@ -86,6 +86,7 @@ class JobController {
 			case PutOutcome.Full full -> throw limited ? DispatchProblem.tooManyWaiters(queue, this.polls.retryAfter())
 					: DispatchProblem.queueFull(queue, this.polls.retryAfter());
 			case PutOutcome.Closed closed -> throw DispatchProblem.queueClosed(queue);
+			case PutOutcome.StorageFull storageFull -> throw DispatchProblem.storageFull(this.polls.retryAfter());
 		};
 	}
 

@@ -1,5 +1,7 @@
 package dev.dispatch.worker;
 
+import java.time.Duration;
+
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 
@@ -25,6 +27,9 @@ import org.springframework.stereotype.Component;
 class Pusher {
 
 	private static final Log log = LogFactory.getLog(Pusher.class);
+
+	/** How long a pusher waits before trying again a put refused for storage. */
+	private static final Duration STORAGE_FULL_PAUSE = Duration.ofSeconds(1);
 
 	private final QueueRegistry registry;
 
@@ -53,8 +58,17 @@ class Pusher {
 			}
 			Payload payload = Payload.of(spec.payloadOf(n));
 			PutOutcome outcome = queue.put(payload, PutOptions.noWait()).join();
-			while (outcome instanceof PutOutcome.Full) {
+			while (outcome instanceof PutOutcome.Full || outcome instanceof PutOutcome.StorageFull) {
 				waits++;
+				if (outcome instanceof PutOutcome.StorageFull) {
+					// refused at once, without parking: try again after a pause
+					log.info("[ %s ] The service's payload storage is full; waiting for room".formatted(name));
+					if (stop.pause(STORAGE_FULL_PAUSE)) {
+						return report(name, spec, pushed, waits, false);
+					}
+					outcome = queue.put(payload, PutOptions.noWait()).join();
+					continue;
+				}
 				log.info("[ %s ] Queue %s is full (%d jobs); waiting for room".formatted(name, spec.queue(),
 						queue.snapshot().join().size()));
 				try {

@@ -13,11 +13,13 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Past dispatch.max-queues, creating a queue (explicitly or by a put) answers 409
- * too-many-queues.
+ * What one instance may hold: past dispatch.max-queues, creating a queue (explicitly or
+ * by a put) answers 409 too-many-queues; past dispatch.max-held-bytes, a put answers 503
+ * storage-full and nothing is enqueued.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "dispatch.max-queues=1")
-class QueueLimitHttpTest {
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "dispatch.max-queues=1", "dispatch.max-held-bytes=20B" })
+class InstanceLimitsHttpTest {
 
 	private static final HttpClient http = HttpClient.newHttpClient();
 
@@ -33,13 +35,32 @@ class QueueLimitHttpTest {
 
 	@Test
 	void queuesBeyondTheLimitAreRefused() throws Exception {
-		assertThat(send("PUT", "/v1/queues/only", "{}").statusCode()).isEqualTo(201);
+		// 201, or 200 if the other test created it first
+		assertThat(send("PUT", "/v1/queues/only", "{}").statusCode()).isIn(200, 201);
 		for (HttpResponse<String> refused : new HttpResponse[] { send("PUT", "/v1/queues/second", "{}"),
 				send("POST", "/v1/queues/second/jobs", "1") }) {
 			assertThat(refused.statusCode()).isEqualTo(409);
 			assertThat(refused.body()).contains("/problems/too-many-queues");
 		}
 		assertThat(send("POST", "/v1/queues/only/jobs", "1").statusCode()).isEqualTo(201);
+		send("POST", "/v1/queues/only/leases?ack=auto&wait=0", "");
+	}
+
+	@Test
+	void putsBeyondTheHeldBytesAreRefusedUntilJobsAreSettled() throws Exception {
+		String twelveBytes = "\"0123456789\"";
+		assertThat(send("POST", "/v1/queues/only/jobs", twelveBytes).statusCode()).isEqualTo(201);
+
+		HttpResponse<String> refused = send("POST", "/v1/queues/only/jobs?wait=5s", twelveBytes);
+
+		assertThat(refused.statusCode()).isEqualTo(503);
+		assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+		assertThat(refused.body()).contains("/problems/storage-full");
+		assertThat(send("GET", "/v1/queues/only", "").body()).contains("\"size\":1");
+
+		assertThat(send("POST", "/v1/queues/only/leases?ack=auto&wait=0", "").statusCode()).isEqualTo(200);
+		assertThat(send("POST", "/v1/queues/only/jobs", twelveBytes).statusCode()).isEqualTo(201);
+		send("POST", "/v1/queues/only/leases?ack=auto&wait=0", "");
 	}
 
 }

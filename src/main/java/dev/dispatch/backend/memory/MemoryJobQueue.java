@@ -104,6 +104,12 @@ public final class MemoryJobQueue implements JobQueue {
 
 	private final DeadLetterSink deadLetters;
 
+	/**
+	 * Payload bytes shared with the other queues of the registry: this queue charges the
+	 * jobs it holds and its parked puts.
+	 */
+	private final PayloadBudget budget;
+
 	/** How long an idempotency key stays known after its put was accepted. */
 	private final Duration dedupWindow;
 
@@ -152,8 +158,9 @@ public final class MemoryJobQueue implements JobQueue {
 	private boolean deleted;
 
 	MemoryJobQueue(String name, QueueConfig config, Scheduler scheduler, QueueListener listener,
-			DeadLetterSink deadLetters, Duration dedupWindow) {
+			DeadLetterSink deadLetters, Duration dedupWindow, PayloadBudget budget) {
 		this.name = name;
+		this.budget = budget;
 		this.config = config;
 		this.scheduler = scheduler;
 		this.listener = listener;
@@ -183,7 +190,11 @@ public final class MemoryJobQueue implements JobQueue {
 			else if (this.closed) {
 				reject(putter, new PutOutcome.Closed(), fx);
 			}
+			else if (!this.budget.tryReserve(payload.size())) {
+				reject(putter, new PutOutcome.StorageFull(), fx);
+			}
 			else {
+				putter.reserved = payload.size();
 				this.putters.add(putter);
 				rebalance(fx);
 				if (putter.state == WaiterState.WAITING) {
@@ -245,6 +256,7 @@ public final class MemoryJobQueue implements JobQueue {
 			Lease lease = this.leases.remove(leaseId);
 			held = lease != null;
 			if (held) {
+				this.budget.release(lease.job.payload.size());
 				fx.cancel(lease.expiry);
 				fx.add(() -> this.listener.acked(this.name));
 				rebalance(fx);
@@ -437,6 +449,7 @@ public final class MemoryJobQueue implements JobQueue {
 				return false;
 			}
 			for (Job job : jobs) {
+				this.budget.charge(job.payload.size());
 				this.ready.addLast(job);
 				fx.add(() -> this.listener.enqueued(this.name));
 			}
@@ -534,9 +547,12 @@ public final class MemoryJobQueue implements JobQueue {
 		fx.cancel(putter.deadline);
 		PutOutcome.Accepted duplicate = knownKey(putter.key);
 		if (duplicate != null) {
+			releaseReservation(putter);
 			settle(putter, duplicate, fx);
 			return;
 		}
+		// the put's reserved bytes are the job's from now on
+		putter.reserved = 0;
 		Instant now = this.scheduler.now();
 		Job job = new Job(putter.jobId, putter.payload, now, null);
 		PutOutcome.Accepted accepted = new PutOutcome.Accepted(job.id, now, false);
@@ -570,6 +586,7 @@ public final class MemoryJobQueue implements JobQueue {
 			Duration sinceEnqueued = (job.attempt == 1) ? Duration.between(job.enqueuedAt, now) : null;
 			fx.add(() -> this.listener.delivered(this.name, direct, sinceEnqueued));
 			if (options.autoAck()) {
+				this.budget.release(job.payload.size());
 				deliveries
 					.add(new Delivery(null, job.id, job.payload, job.attempt, job.enqueuedAt, null, job.deadLetter));
 				fx.add(() -> this.listener.acked(this.name));
@@ -638,6 +655,7 @@ public final class MemoryJobQueue implements JobQueue {
 	 */
 	private void deadLetter(Job job, DeadLetter.Reason reason, Effects fx) {
 		assert this.lock.isHeldByCurrentThread();
+		this.budget.release(job.payload.size());
 		DeadLetter origin = new DeadLetter(this.name, reason, job.attempt);
 		fx.deadLetter(this.config.deadLetterQueueFor(this.name),
 				new Job(job.id, job.payload, this.scheduler.now(), origin));
@@ -680,8 +698,16 @@ public final class MemoryJobQueue implements JobQueue {
 	}
 
 	private void reject(PutWaiter putter, PutOutcome outcome, Effects fx) {
+		releaseReservation(putter);
 		settle(putter, outcome, fx);
 		fx.add(() -> this.listener.putRejected(this.name, outcome));
+	}
+
+	/** Gives back the bytes a put reserved for a job that will not be accepted. */
+	private void releaseReservation(PutWaiter putter) {
+		assert this.lock.isHeldByCurrentThread();
+		this.budget.release(putter.reserved);
+		putter.reserved = 0;
 	}
 
 	/** Fixes a waiter's outcome; its future completes after the unlock. */
@@ -780,6 +806,9 @@ public final class MemoryJobQueue implements JobQueue {
 			}
 			waiter.state = WaiterState.CANCELLED;
 			fx.cancel(waiter.deadline);
+			if (waiter instanceof PutWaiter putter) {
+				releaseReservation(putter);
+			}
 			boolean removed = this.putters.remove(waiter) || this.takers.remove(waiter) || this.joiners.remove(waiter);
 			assert removed : "a waiting waiter is parked";
 			WaitKind kind = waiter.kind();
@@ -850,6 +879,10 @@ public final class MemoryJobQueue implements JobQueue {
 						continue; // settled meanwhile by whoever completed the future
 					}
 					fx.cancel(lease.expiry);
+				}
+				else {
+					// an auto-acked job stopped counting at delivery; it is held again
+					this.budget.charge(jobs.get(i).payload.size());
 				}
 				requeueUndelivered(jobs.get(i), fx);
 			}
@@ -972,6 +1005,11 @@ public final class MemoryJobQueue implements JobQueue {
 
 		/** Made before the lock is taken, to keep the critical section short. */
 		final String jobId;
+
+		/**
+		 * Payload bytes reserved for this put while it is not yet a job. Guarded by lock.
+		 */
+		long reserved;
 
 		PutWaiter(Payload payload, String key, String jobId) {
 			this.payload = payload;

@@ -40,6 +40,9 @@ public final class MemoryQueueRegistry implements QueueRegistry {
 	/** Most queues created by name (dead-letter queues are always created). */
 	private final int maxQueues;
 
+	/** Payload bytes all queues may hold together. */
+	private final PayloadBudget budget;
+
 	/**
 	 * @param scheduler time and timers for every queue
 	 * @param listener told of everything that happens in every queue
@@ -49,7 +52,7 @@ public final class MemoryQueueRegistry implements QueueRegistry {
 	 */
 	public MemoryQueueRegistry(Scheduler scheduler, QueueListener listener, QueueConfig defaults, boolean autoCreate,
 			Duration dedupWindow) {
-		this(scheduler, listener, defaults, autoCreate, dedupWindow, Integer.MAX_VALUE);
+		this(scheduler, listener, defaults, autoCreate, dedupWindow, Integer.MAX_VALUE, PayloadBudget.unlimited());
 	}
 
 	/**
@@ -60,9 +63,11 @@ public final class MemoryQueueRegistry implements QueueRegistry {
 	 * @param dedupWindow how long idempotency keys are remembered
 	 * @param maxQueues most queues that {@link #obtain} and {@link #configure} create; a
 	 * dead-letter queue is created whatever the count, so that no failing job is dropped
+	 * @param budget the payload bytes all queues may hold together
 	 */
 	public MemoryQueueRegistry(Scheduler scheduler, QueueListener listener, QueueConfig defaults, boolean autoCreate,
-			Duration dedupWindow, int maxQueues) {
+			Duration dedupWindow, int maxQueues, PayloadBudget budget) {
+		this.budget = Objects.requireNonNull(budget, "budget");
 		this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
 		this.listener = Objects.requireNonNull(listener, "listener");
 		this.defaults = Objects.requireNonNull(defaults, "defaults");
@@ -75,6 +80,11 @@ public final class MemoryQueueRegistry implements QueueRegistry {
 			throw new IllegalArgumentException("max queues must be at least 1, got " + maxQueues);
 		}
 		this.maxQueues = maxQueues;
+	}
+
+	/** The payload bytes all queues hold together, and their limit. */
+	public PayloadBudget budget() {
+		return this.budget;
 	}
 
 	@Override
@@ -178,7 +188,8 @@ public final class MemoryQueueRegistry implements QueueRegistry {
 	}
 
 	private MemoryJobQueue newQueue(String name, QueueConfig config) {
-		return new MemoryJobQueue(name, config, this.scheduler, this.listener, this::deadLetter, this.dedupWindow);
+		return new MemoryJobQueue(name, config, this.scheduler, this.listener, this::deadLetter, this.dedupWindow,
+				this.budget);
 	}
 
 	/**

@@ -56,12 +56,17 @@ class MemoryJobQueueStressTest {
 
 	private static final int MAX_ATTEMPTS = 4;
 
+	/** Bytes of payload the run may hold: about ten jobs' worth. */
+	private static final long PAYLOAD_BUDGET = 100;
+
 	@ParameterizedTest(name = "seed {0}")
 	@ValueSource(longs = { 1, 2, 3, 4, 5 })
 	void everyAcceptedJobIsSettledOnceOrDeadLettered(long seed) throws Exception {
 		try (SystemScheduler scheduler = new SystemScheduler()) {
+			// small enough that puts are now and then refused for storage, not only for
+			// room
 			MemoryQueueRegistry registry = new MemoryQueueRegistry(scheduler, QueueListener.NONE, QueueConfig.DEFAULTS,
-					false, Duration.ofMinutes(10));
+					false, Duration.ofMinutes(10), 10, new PayloadBudget(PAYLOAD_BUDGET));
 			registry.configure("stress", new QueueConfig(8, LEASE, MAX_ATTEMPTS, null));
 			new Run(registry, registry.require("stress"), seed).execute();
 		}
@@ -99,6 +104,8 @@ class MemoryJobQueueStressTest {
 		private final AtomicInteger drainedConsumers = new AtomicInteger();
 
 		private final AtomicInteger acceptedCount = new AtomicInteger();
+
+		private final AtomicInteger refusedForStorage = new AtomicInteger();
 
 		Run(MemoryQueueRegistry registry, JobQueue queue, long seed) {
 			this.registry = registry;
@@ -158,6 +165,12 @@ class MemoryJobQueueStressTest {
 					this.notAccepted.add(payload);
 					if (outcome instanceof PutOutcome.Closed) {
 						return;
+					}
+					if (outcome instanceof PutOutcome.StorageFull) {
+						// refused without waiting: back off as a client told Retry-After
+						// would
+						this.refusedForStorage.incrementAndGet();
+						sleepBriefly();
 					}
 				}
 			}
@@ -240,6 +253,8 @@ class MemoryJobQueueStressTest {
 				}
 			});
 
+			assertThat(this.registry.budget().held()).as("payload bytes still held once all is settled").isZero();
+
 			Set<String> acceptedIds = Set.copyOf(this.accepted.values());
 			assertThat(acceptedIds).as("job ids are unique").hasSize(this.accepted.size());
 			assertThat(this.deliveries.keySet()).as("only accepted jobs are delivered").isSubsetOf(acceptedIds);
@@ -257,6 +272,17 @@ class MemoryJobQueueStressTest {
 			assertThat(this.notAccepted).as("refused or withdrawn puts")
 				.doesNotContainAnyElementsOf(this.accepted.keySet());
 			assertThat(this.acceptedCount.get()).isGreaterThanOrEqualTo(PRODUCERS * JOBS_PER_PRODUCER / 2);
+			assertThat(this.refusedForStorage.get()).as("puts refused for storage").isPositive();
+		}
+
+		private static void sleepBriefly() {
+			try {
+				Thread.sleep(1);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
 		}
 
 		private static int get(Map<String, AtomicInteger> counts, String jobId) {

@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class MemoryQueueRegistryLimitTest {
 
 	private final MemoryQueueRegistry registry = new MemoryQueueRegistry(new ManualScheduler(), QueueListener.NONE,
-			new QueueConfig(10, Duration.ofSeconds(30), 1, null), true, Duration.ofMinutes(10), 2);
+			new QueueConfig(10, Duration.ofSeconds(30), 1, null), true, Duration.ofMinutes(10), 2,
+			PayloadBudget.unlimited());
 
 	@Test
 	void queuesBeyondTheLimitAreRefusedButDeadLetterQueuesAreAlwaysCreated() {
