@@ -1,0 +1,50 @@
+-- wrk script: each connection runs put -> take -> ack cycles on one queue, forever.
+-- Run with as many threads as connections (wrk -t N -c N): the state below is per thread, so
+-- one connection per thread keeps each connection's cycle its own.
+local queue = os.getenv("BENCH_QUEUE") or "bench"
+local state = "put"
+local lease = nil
+cycles = 0
+errors = 0
+
+function request()
+  if state == "put" then
+    return wrk.format("POST", "/v1/queues/" .. queue .. "/jobs?wait=5s",
+      {["Content-Type"] = "application/json"}, '{"n":1}')
+  elseif state == "take" then
+    return wrk.format("POST", "/v1/queues/" .. queue .. "/leases?wait=5s", {}, "")
+  else
+    return wrk.format("POST", "/v1/queues/" .. queue .. "/leases/" .. lease .. "/ack", {}, "")
+  end
+end
+
+function response(status, headers, body)
+  if state == "put" and status == 201 then
+    state = "take"
+  elseif state == "take" and status == 200 then
+    lease = string.match(body, '"leaseId":"([^"]+)"')
+    state = "ack"
+  elseif state == "ack" and status == 204 then
+    cycles = cycles + 1
+    state = "put"
+  else
+    -- a 204 take (nothing yet) is retried as is; anything else is counted
+    if status ~= 204 then errors = errors + 1 end
+  end
+end
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+threads = {}
+
+function done(summary, latency, requests)
+  local total, failed = 0, 0
+  for _, thread in ipairs(threads) do
+    total = total + thread:get("cycles")
+    failed = failed + thread:get("errors")
+  end
+  local seconds = summary.duration / 1e6
+  io.write(string.format("cycles: %d (%.0f/s), unexpected answers: %d\n", total, total / seconds, failed))
+end
