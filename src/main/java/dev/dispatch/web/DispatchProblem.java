@@ -17,8 +17,8 @@ class DispatchProblem extends ErrorResponseException {
 	/** The prefix of every problem type. */
 	static final String TYPE_PREFIX = "/problems/";
 
-	DispatchProblem(HttpStatus status, String type, String title, String detail) {
-		super(status, problem(status, type, title, detail), null);
+	DispatchProblem(ProblemType type, String detail) {
+		super(type.status(), problem(type.status(), type.slug(), type.title(), detail), null);
 	}
 
 	private static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {
@@ -35,50 +35,49 @@ class DispatchProblem extends ErrorResponseException {
 	}
 
 	static DispatchProblem queueFull(String queue, Duration retryAfter) {
-		return new DispatchProblem(HttpStatus.SERVICE_UNAVAILABLE, "queue-full", "Queue full",
+		return new DispatchProblem(ProblemType.QUEUE_FULL,
 				"queue '" + queue + "' stayed full for the whole wait; the job was not accepted")
 			.retryAfter(retryAfter);
 	}
 
 	static DispatchProblem storageFull(Duration retryAfter) {
-		return new DispatchProblem(HttpStatus.SERVICE_UNAVAILABLE, "storage-full", "Storage full",
+		return new DispatchProblem(ProblemType.STORAGE_FULL,
 				"this instance holds as many payload bytes as dispatch.max-held-bytes allows; the job was not accepted")
 			.retryAfter(retryAfter);
 	}
 
 	static DispatchProblem queueClosed(String queue) {
-		return new DispatchProblem(HttpStatus.CONFLICT, "queue-closed", "Queue closed",
+		return new DispatchProblem(ProblemType.QUEUE_CLOSED,
 				"queue '" + queue + "' is closed and accepts no more jobs");
 	}
 
 	static DispatchProblem queueDrained(String queue) {
-		return new DispatchProblem(HttpStatus.GONE, "queue-drained", "Queue drained",
+		return new DispatchProblem(ProblemType.QUEUE_DRAINED,
 				"queue '" + queue + "' is closed and empty; no job will come any more");
 	}
 
 	static DispatchProblem leaseExpired(String queue, String leaseId) {
-		return new DispatchProblem(HttpStatus.GONE, "lease-expired", "Lease not held",
+		return new DispatchProblem(ProblemType.LEASE_EXPIRED,
 				"lease '" + leaseId + "' on queue '" + queue + "' is not held any more (settled, expired or unknown)");
 	}
 
 	static DispatchProblem queueNotFound(String queue) {
-		return new DispatchProblem(HttpStatus.NOT_FOUND, "queue-not-found", "Queue not found",
-				"no queue named '" + queue + "'");
+		return new DispatchProblem(ProblemType.QUEUE_NOT_FOUND, "no queue named '" + queue + "'");
 	}
 
 	static DispatchProblem payloadTooLarge(long limit) {
-		return new DispatchProblem(HttpStatus.PAYLOAD_TOO_LARGE, "payload-too-large", "Payload too large",
+		return new DispatchProblem(ProblemType.PAYLOAD_TOO_LARGE,
 				"a job's payload may have at most " + limit + " bytes");
 	}
 
 	static DispatchProblem serverDraining(Duration retryAfter) {
-		return new DispatchProblem(HttpStatus.SERVICE_UNAVAILABLE, "server-draining", "Server draining",
+		return new DispatchProblem(ProblemType.SERVER_DRAINING,
 				"this instance is shutting down; send the request again (another instance will answer)")
 			.retryAfter(retryAfter);
 	}
 
 	static DispatchProblem tooManyWaiters(String queue, Duration retryAfter) {
-		return new DispatchProblem(HttpStatus.SERVICE_UNAVAILABLE, "too-many-waiters", "Too many waiting requests",
+		return new DispatchProblem(ProblemType.TOO_MANY_WAITERS,
 				"too many requests are already waiting on queue '" + queue + "' or on this instance")
 			.retryAfter(retryAfter);
 	}

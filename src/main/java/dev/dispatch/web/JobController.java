@@ -46,6 +46,9 @@ class JobController {
 	 * body (what {@code curl -d} sends by default) as parameters.
 	 */
 	@PostMapping("/v1/queues/{queue}/jobs")
+	@Problems({ ProblemType.QUEUE_FULL, ProblemType.STORAGE_FULL, ProblemType.TOO_MANY_WAITERS,
+			ProblemType.SERVER_DRAINING, ProblemType.QUEUE_CLOSED, ProblemType.TOO_MANY_QUEUES,
+			ProblemType.QUEUE_NOT_FOUND, ProblemType.PAYLOAD_TOO_LARGE })
 	@Parameter(name = "wait", in = ParameterIn.QUERY, description = "how long to wait for room: 500ms, 30s, 2m,"
 			+ " PT30S or seconds; default dispatch.http.default-wait, at most dispatch.http.max-wait")
 	DeferredResult<ResponseEntity<?>> put(@PathVariable String queue,

@@ -37,6 +37,8 @@ class LeaseController {
 	}
 
 	@PostMapping("/v1/queues/{queue}/leases")
+	@Problems({ ProblemType.TOO_MANY_WAITERS, ProblemType.SERVER_DRAINING, ProblemType.QUEUE_DRAINED,
+			ProblemType.QUEUE_NOT_FOUND })
 	DeferredResult<ResponseEntity<?>> take(@PathVariable String queue, @RequestParam(required = false) String wait,
 			@RequestParam(defaultValue = "1") int max, @RequestParam(required = false) String lease,
 			@RequestParam(defaultValue = "manual") String ack, HttpServletRequest request) {
@@ -86,6 +88,7 @@ class LeaseController {
 	}
 
 	@PostMapping("/v1/queues/{queue}/leases/{leaseId}/ack")
+	@Problems({ ProblemType.LEASE_EXPIRED, ProblemType.QUEUE_NOT_FOUND })
 	ResponseEntity<Void> ack(@PathVariable String queue, @PathVariable String leaseId) {
 		if (!this.registry.require(queue).ack(leaseId).join()) {
 			throw DispatchProblem.leaseExpired(queue, leaseId);
@@ -94,6 +97,7 @@ class LeaseController {
 	}
 
 	@PostMapping("/v1/queues/{queue}/leases/{leaseId}/nack")
+	@Problems({ ProblemType.LEASE_EXPIRED, ProblemType.QUEUE_NOT_FOUND })
 	ResponseEntity<Void> nack(@PathVariable String queue, @PathVariable String leaseId,
 			@RequestParam(required = false) String delay) {
 		Duration after = Durations.parse("delay", delay);
@@ -104,6 +108,7 @@ class LeaseController {
 	}
 
 	@PostMapping("/v1/queues/{queue}/leases/{leaseId}/extend")
+	@Problems({ ProblemType.LEASE_EXPIRED, ProblemType.QUEUE_NOT_FOUND })
 	Views.Extended extend(@PathVariable String queue, @PathVariable String leaseId,
 			@RequestParam(required = false) String by) {
 		Duration length = Durations.parse("by", by);

@@ -37,8 +37,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(TooManyQueuesException.class)
 	ResponseEntity<Object> tooManyQueues(TooManyQueuesException ex, WebRequest request) {
-		return respond(new DispatchProblem(HttpStatus.CONFLICT, "too-many-queues", "Too many queues",
-				ex.getMessage() + "; delete queues no longer used"), request);
+		return respond(
+				new DispatchProblem(ProblemType.TOO_MANY_QUEUES, ex.getMessage() + "; delete queues no longer used"),
+				request);
 	}
 
 	@ExceptionHandler(IllegalArgumentException.class)
@@ -49,7 +50,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler(Exception.class)
 	ResponseEntity<Object> unexpected(Exception ex, WebRequest request) {
 		log.error("Unexpected failure answering " + request.getDescription(false), ex);
-		return respond(new DispatchProblem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
+		return respond(new DispatchProblem(ProblemType.INTERNAL_ERROR,
 				"the server failed to answer this request; it has been logged"), request);
 	}
 

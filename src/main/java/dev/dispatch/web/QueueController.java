@@ -43,11 +43,13 @@ class QueueController {
 	}
 
 	@GetMapping("/v1/queues/{queue}")
+	@Problems({ ProblemType.QUEUE_NOT_FOUND })
 	Views.QueueInfo get(@PathVariable String queue) {
 		return Views.QueueInfo.of(this.registry.require(queue).snapshot().join());
 	}
 
 	@PutMapping("/v1/queues/{queue}")
+	@Problems({ ProblemType.TOO_MANY_QUEUES })
 	ResponseEntity<Views.QueueInfo> configure(@PathVariable String queue,
 			@RequestBody(required = false) Views.QueueSettings settings) {
 		Views.QueueSettings asked = (settings != null) ? settings : new Views.QueueSettings(null, null, null, null);
@@ -65,6 +67,7 @@ class QueueController {
 	}
 
 	@DeleteMapping("/v1/queues/{queue}")
+	@Problems({ ProblemType.QUEUE_NOT_FOUND })
 	ResponseEntity<Void> delete(@PathVariable String queue) {
 		if (!this.registry.delete(queue)) {
 			throw DispatchProblem.queueNotFound(queue);
@@ -73,6 +76,7 @@ class QueueController {
 	}
 
 	@PostMapping("/v1/queues/{queue}/close")
+	@Problems({ ProblemType.QUEUE_NOT_FOUND })
 	Views.QueueInfo close(@PathVariable String queue, @RequestParam(defaultValue = "false") boolean immediate) {
 		JobQueue target = this.registry.require(queue);
 		int purged = target.close(immediate ? CloseMode.IMMEDIATE : CloseMode.GRACEFUL).join();
@@ -84,6 +88,7 @@ class QueueController {
 	 * out first.
 	 */
 	@GetMapping("/v1/queues/{queue}/join")
+	@Problems({ ProblemType.TOO_MANY_WAITERS, ProblemType.QUEUE_NOT_FOUND })
 	DeferredResult<ResponseEntity<?>> join(@PathVariable String queue, @RequestParam(required = false) String wait,
 			HttpServletRequest request) {
 		LongPolls.Grant grant = this.polls.grant(queue, wait);

@@ -6,6 +6,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -35,6 +37,24 @@ class OpenApiTest {
 				"\"/v1/queues/{queue}/leases/{leaseId}/nack\"", "\"/v1/queues/{queue}/leases/{leaseId}/extend\"",
 				"\"/v1/queues/{queue}/close\"", "\"/v1/queues/{queue}/join\"");
 		assertThat(document.body()).as("the put's wait parameter").contains("how long to wait for room");
+	}
+
+	@Test
+	void everyEndpointDocumentsItsProblems() throws Exception {
+		JsonNode paths = JsonMapper.builder().build().readTree(get("/v3/api-docs").body()).path("paths");
+		JsonNode put = paths.path("/v1/queues/{queue}/jobs").path("post").path("responses");
+		assertThat(put.path("503").path("description").asString()).contains("/problems/queue-full",
+				"/problems/storage-full", "/problems/too-many-waiters", "/problems/server-draining");
+		assertThat(put.path("503").path("headers").has("Retry-After")).isTrue();
+		assertThat(put.path("503").path("content").has("application/problem+json")).isTrue();
+		assertThat(put.path("409").path("description").asString()).contains("/problems/queue-closed");
+		assertThat(put.path("413").path("description").asString()).contains("/problems/payload-too-large");
+		assertThat(put.path("400").path("description").asString()).contains("/problems/invalid-request");
+		JsonNode take = paths.path("/v1/queues/{queue}/leases").path("post").path("responses");
+		assertThat(take.path("410").path("description").asString()).contains("/problems/queue-drained");
+		JsonNode ack = paths.path("/v1/queues/{queue}/leases/{leaseId}/ack").path("post").path("responses");
+		assertThat(ack.path("410").path("description").asString()).contains("/problems/lease-expired");
+		assertThat(ack.has("503")).as("an ack never waits, so never answers 503").isFalse();
 	}
 
 	@Test

@@ -1,0 +1,75 @@
+package dev.dispatch.web;
+
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.headers.Header;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
+import org.springdoc.core.customizers.OperationCustomizer;
+
+import org.springframework.stereotype.Component;
+import org.springframework.web.method.HandlerMethod;
+
+/**
+ * Adds each endpoint's problem answers to the OpenAPI document, grouped by status, as RFC
+ * 9457 {@code application/problem+json} bodies; 503s carry {@code Retry-After}.
+ */
+@Component
+class ProblemDocs implements OperationCustomizer {
+
+	/** Problems any endpoint may answer with. */
+	private static final Set<ProblemType> EVERYWHERE = EnumSet.of(ProblemType.INVALID_REQUEST,
+			ProblemType.INTERNAL_ERROR);
+
+	private static final ObjectSchema PROBLEM = problemSchema();
+
+	@Override
+	public Operation customize(Operation operation, HandlerMethod handler) {
+		Set<ProblemType> types = EnumSet.copyOf(EVERYWHERE);
+		Problems declared = handler.getMethodAnnotation(Problems.class);
+		if (declared != null) {
+			types.addAll(Set.of(declared.value()));
+		}
+		Map<Integer, Set<ProblemType>> byStatus = types.stream()
+			.collect(Collectors.groupingBy((type) -> type.status().value(), TreeMap::new, Collectors.toSet()));
+		ApiResponses responses = (operation.getResponses() != null) ? operation.getResponses() : new ApiResponses();
+		byStatus.forEach((status, ofStatus) -> responses.addApiResponse(Integer.toString(status), response(ofStatus)));
+		return operation.responses(responses);
+	}
+
+	private static ApiResponse response(Set<ProblemType> types) {
+		String description = types.stream()
+			.sorted()
+			.map((type) -> "`/problems/" + type.slug() + "`: " + type.when())
+			.collect(Collectors.joining("; "));
+		ApiResponse response = new ApiResponse().description(description)
+			.content(new Content().addMediaType("application/problem+json", new MediaType().schema(PROBLEM)));
+		if (types.iterator().next().status().value() == 503) {
+			response.addHeaderObject("Retry-After",
+					new Header().description("seconds to wait before trying again").schema(new IntegerSchema()));
+		}
+		return response;
+	}
+
+	private static ObjectSchema problemSchema() {
+		ObjectSchema schema = new ObjectSchema();
+		schema.description("RFC 9457 problem details");
+		schema.addProperty("type", new StringSchema().description("stable problem type, /problems/<slug>"));
+		schema.addProperty("title", new StringSchema());
+		schema.addProperty("status", new IntegerSchema());
+		schema.addProperty("detail", new StringSchema().description("for people; not to be parsed"));
+		schema.addProperty("instance", new StringSchema());
+		return schema;
+	}
+
+}

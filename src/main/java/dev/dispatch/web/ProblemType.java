@@ -1,0 +1,78 @@
+package dev.dispatch.web;
+
+import org.springframework.http.HttpStatus;
+
+/**
+ * Dispatch's own problem types: the stable {@code /problems/<slug>} a client can switch
+ * on, with their status and when they are answered (which also documents them in the
+ * OpenAPI document).
+ */
+enum ProblemType {
+
+	QUEUE_FULL("queue-full", HttpStatus.SERVICE_UNAVAILABLE, "Queue full",
+			"the queue stayed full for the whole wait; the job was not accepted"),
+
+	STORAGE_FULL("storage-full", HttpStatus.SERVICE_UNAVAILABLE, "Storage full",
+			"the instance holds dispatch.max-held-bytes of payloads; the job was not accepted"),
+
+	TOO_MANY_WAITERS("too-many-waiters", HttpStatus.SERVICE_UNAVAILABLE, "Too many waiting requests",
+			"too many requests are parked on the queue or the instance, and this one could not be answered at once"),
+
+	SERVER_DRAINING("server-draining", HttpStatus.SERVICE_UNAVAILABLE, "Server draining",
+			"the instance is shutting down; send the request again"),
+
+	QUEUE_CLOSED("queue-closed", HttpStatus.CONFLICT, "Queue closed", "the queue is closed and accepts no jobs"),
+
+	TOO_MANY_QUEUES("too-many-queues", HttpStatus.CONFLICT, "Too many queues",
+			"creating the queue would pass dispatch.max-queues"),
+
+	QUEUE_DRAINED("queue-drained", HttpStatus.GONE, "Queue drained",
+			"the queue is closed and empty: no job will come any more"),
+
+	LEASE_EXPIRED("lease-expired", HttpStatus.GONE, "Lease not held",
+			"the lease is not held any more (settled, expired or never issued)"),
+
+	QUEUE_NOT_FOUND("queue-not-found", HttpStatus.NOT_FOUND, "Queue not found", "no queue by that name"),
+
+	INVALID_REQUEST("invalid-request", HttpStatus.BAD_REQUEST, "Invalid request",
+			"a bad parameter, name, setting or body; the detail says which"),
+
+	PAYLOAD_TOO_LARGE("payload-too-large", HttpStatus.PAYLOAD_TOO_LARGE, "Payload too large",
+			"the body is larger than dispatch.http.max-payload-size"),
+
+	INTERNAL_ERROR("internal-error", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
+			"a server fault, logged; never a stack trace");
+
+	private final String slug;
+
+	private final HttpStatus status;
+
+	private final String title;
+
+	private final String when;
+
+	ProblemType(String slug, HttpStatus status, String title, String when) {
+		this.slug = slug;
+		this.status = status;
+		this.title = title;
+		this.when = when;
+	}
+
+	String slug() {
+		return this.slug;
+	}
+
+	HttpStatus status() {
+		return this.status;
+	}
+
+	String title() {
+		return this.title;
+	}
+
+	/** When it is answered, for people reading the API document. */
+	String when() {
+		return this.when;
+	}
+
+}
