@@ -14,12 +14,19 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class ExternalTool {
 
+	/**
+	 * Where {@code .ci/run} installs tools, relative to the project (the tests'
+	 * directory).
+	 */
+	public static final String PROJECT_TOOLS = ".ci/tools/bin";
+
 	private ExternalTool() {
 	}
 
 	/**
 	 * The program's path.
-	 * @param name the executable's name, looked up on {@code PATH}
+	 * @param name the executable's name, looked up on {@code PATH}, then in
+	 * {@code .ci/tools/bin} (where {@code .ci/run} puts tools Debian does not package)
 	 * @param install how to install it, for the message
 	 */
 	public static Path require(String name, String install) {
@@ -37,10 +44,8 @@ public final class ExternalTool {
 
 	private static Optional<Path> find(String name) {
 		String path = System.getenv("PATH");
-		if (path == null) {
-			return Optional.empty();
-		}
-		for (String dir : path.split(File.pathSeparator)) {
+		String dirs = ((path != null) ? path + File.pathSeparator : "") + PROJECT_TOOLS;
+		for (String dir : dirs.split(File.pathSeparator)) {
 			Path candidate = Path.of(dir, name);
 			if (Files.isExecutable(candidate)) {
 				return Optional.of(candidate);
