@@ -1,7 +1,11 @@
 package dev.dispatch.config;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 
+import dev.dispatch.backend.memory.MemoryQueueRegistry;
+import dev.dispatch.backend.memory.PayloadBudget;
 import dev.dispatch.metrics.QueueMetrics;
 import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.queue.Scheduler;
@@ -18,6 +22,28 @@ class MetricsConfiguration {
 	@Bean
 	QueueMetrics queueMetrics(MeterRegistry meters, ObjectProvider<QueueRegistry> queues, Scheduler queueScheduler) {
 		return new QueueMetrics(meters, queues::getObject, queueScheduler);
+	}
+
+	/**
+	 * The memory backend's payload bytes held in all queues, and their limit
+	 * ({@code dispatch.max-held-bytes}): puts are refused {@code storage-full} when the
+	 * first reaches the second.
+	 */
+	@Bean
+	MeterBinder payloadBudgetMeters(QueueRegistry queues) {
+		return (meters) -> {
+			if (queues instanceof MemoryQueueRegistry memory) {
+				PayloadBudget budget = memory.budget();
+				Gauge.builder("dispatch.payload.held", budget, PayloadBudget::held)
+					.description("Payload bytes held in all queues: jobs and parked puts")
+					.baseUnit("bytes")
+					.register(meters);
+				Gauge.builder("dispatch.payload.limit", budget, PayloadBudget::limit)
+					.description("Most payload bytes held before puts are refused (dispatch.max-held-bytes)")
+					.baseUnit("bytes")
+					.register(meters);
+			}
+		};
 	}
 
 }

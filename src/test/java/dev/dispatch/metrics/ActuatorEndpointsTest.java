@@ -65,7 +65,8 @@ class ActuatorEndpointsTest {
 
 	@Test
 	void prometheusIsExportedAndNothingElseIsExposed() throws Exception {
-		assertThat(get("/actuator/prometheus").body()).contains("# TYPE");
+		assertThat(get("/actuator/prometheus").body()).contains("# TYPE", "dispatch_payload_held_bytes ",
+				"dispatch_payload_limit_bytes ");
 		for (String hidden : new String[] { "/actuator/env", "/actuator/beans", "/actuator/metrics",
 				"/actuator/configprops", "/actuator/heapdump", "/actuator/shutdown" }) {
 			assertThat(get(hidden).statusCode()).as(hidden).isEqualTo(404);
