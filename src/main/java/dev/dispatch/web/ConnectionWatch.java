@@ -1,10 +1,13 @@
 package dev.dispatch.web;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.servlet.http.HttpServletRequest;
 import org.eclipse.jetty.ee11.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.AbstractEndPoint;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.util.Callback;
 
 /**
@@ -41,21 +44,30 @@ final class ConnectionWatch {
 
 	/**
 	 * Calls {@code onGone} (on one of Jetty's threads) if the connection of
-	 * {@code request} becomes readable or fails before {@link #stop()}.
+	 * {@code request} becomes readable or fails before {@link #stop()}. Reads what is
+	 * left of the request's body first (blocking until it has arrived).
 	 */
 	static ConnectionWatch start(HttpServletRequest request, Runnable onGone) {
 		ServletContextRequest jettyRequest = ServletContextRequest.getServletContextRequest(request);
-		if (jettyRequest == null || !(jettyRequest.getConnectionMetaData()
-			.getConnection()
-			.getEndPoint() instanceof AbstractEndPoint ep)) {
+		EndPoint endPoint = (jettyRequest != null) ? jettyRequest.getConnectionMetaData().getConnection().getEndPoint()
+				: null;
+		if (!(endPoint instanceof AbstractEndPoint ep)) {
+			return NONE;
+		}
+		try {
+			// a body no one reads (a take's) must not arrive later, looking like the
+			// client speaking: read it to its end now
+			request.getInputStream().transferTo(OutputStream.nullOutputStream());
+		}
+		catch (IOException gone) {
+			onGone.run();
 			return NONE;
 		}
 		ConnectionWatch watch = new ConnectionWatch(ep);
 		watch.armed.set(true);
 		Callback gone = Callback.from(() -> watch.fire(onGone), (failure) -> watch.fire(onGone));
 		if (!ep.tryFillInterested(gone)) {
-			// someone else reads this connection: nothing to watch, and nothing to
-			// withdraw
+			// another reader is registered: nothing to watch or to withdraw
 			watch.armed.set(false);
 		}
 		return watch;

@@ -126,6 +126,26 @@ class ClientDisconnectTest {
 	}
 
 	@Test
+	void aTakeWhoseBodyArrivesLateStillWaitsItsWholeWait() throws Exception {
+		this.registry.configure("late-body", QueueConfig.DEFAULTS);
+		try (Socket client = new Socket()) {
+			client.connect(new InetSocketAddress("127.0.0.1", this.port), 5_000);
+			client.setSoTimeout(15_000);
+			String head = "POST /v1/queues/late-body/leases?wait=1s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+					+ "Content-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n";
+			long started = System.nanoTime();
+			client.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+			Thread.sleep(300);
+			client.getOutputStream().write("{}".getBytes(StandardCharsets.US_ASCII));
+
+			String answer = readToEnd(client);
+
+			assertThat(answer).startsWith("HTTP/1.1 204");
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+		}
+	}
+
+	@Test
 	void aConnectionKeptAliveServesTheNextRequestAfterALongPoll() throws Exception {
 		this.registry.configure("keep-alive", QueueConfig.DEFAULTS);
 		try (Socket client = send("POST", "/v1/queues/keep-alive/leases?wait=200ms", "")) {
