@@ -1,7 +1,6 @@
 package dev.dispatch.worker;
 
 import java.time.Duration;
-
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 
