@@ -82,14 +82,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
 	private static String typeOf(HttpStatusCode status) {
 		return switch (status.value()) {
-			case 400 -> "invalid-request";
+			case 400 -> ProblemType.INVALID_REQUEST.slug();
 			case 404 -> "not-found";
 			case 405 -> "method-not-allowed";
 			case 406 -> "not-acceptable";
-			case 413 -> "payload-too-large";
+			case 413 -> ProblemType.PAYLOAD_TOO_LARGE.slug();
 			case 415 -> "unsupported-media-type";
 			case 503 -> "unavailable";
-			default -> (status.is4xxClientError()) ? "client-error" : "internal-error";
+			default -> (status.is4xxClientError()) ? "client-error" : ProblemType.INTERNAL_ERROR.slug();
 		};
 	}
 
