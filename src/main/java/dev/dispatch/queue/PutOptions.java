@@ -1,7 +1,6 @@
 package dev.dispatch.queue;
 
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * How a put behaves.
@@ -15,7 +14,7 @@ public record PutOptions(Duration maxWait, String idempotencyKey) {
 	public static final int MAX_KEY_LENGTH = 256;
 
 	public PutOptions {
-		requireWait(maxWait);
+		QueueArguments.requireWait(maxWait);
 		if (idempotencyKey != null && (idempotencyKey.isEmpty() || idempotencyKey.length() > MAX_KEY_LENGTH)) {
 			throw new IllegalArgumentException("idempotency key must be 1 to " + MAX_KEY_LENGTH + " characters");
 		}
@@ -34,14 +33,6 @@ public record PutOptions(Duration maxWait, String idempotencyKey) {
 	/** These options with an idempotency key. */
 	public PutOptions withIdempotencyKey(String key) {
 		return new PutOptions(this.maxWait, key);
-	}
-
-	static Duration requireWait(Duration wait) {
-		Objects.requireNonNull(wait, "wait");
-		if (wait.isNegative()) {
-			throw new IllegalArgumentException("wait must not be negative, got " + wait);
-		}
-		return wait;
 	}
 
 }

@@ -22,7 +22,7 @@ public record TakeOptions(int max, Duration maxWait, Duration lease, boolean aut
 		if (max < 1 || max > MAX_BATCH) {
 			throw new IllegalArgumentException("max must be from 1 to " + MAX_BATCH + ", got " + max);
 		}
-		PutOptions.requireWait(maxWait);
+		QueueArguments.requireWait(maxWait);
 		if (lease != null && (lease.isNegative() || lease.isZero())) {
 			throw new IllegalArgumentException("lease must be positive, got " + lease);
 		}

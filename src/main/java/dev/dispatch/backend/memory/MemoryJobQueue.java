@@ -23,6 +23,7 @@ import dev.dispatch.queue.JobQueue;
 import dev.dispatch.queue.Payload;
 import dev.dispatch.queue.PutOptions;
 import dev.dispatch.queue.PutOutcome;
+import dev.dispatch.queue.QueueArguments;
 import dev.dispatch.queue.QueueConfig;
 import dev.dispatch.queue.QueueDeletedException;
 import dev.dispatch.queue.QueueListener;
@@ -31,12 +32,14 @@ import dev.dispatch.queue.QueueSnapshot;
 import dev.dispatch.queue.Scheduler;
 import dev.dispatch.queue.TakeOptions;
 import dev.dispatch.queue.TakeOutcome;
+import dev.dispatch.queue.spi.Effects;
+import dev.dispatch.queue.spi.Waiter;
 
 /**
  * A {@link JobQueue} held in this JVM's memory. Fast, and gone when the process ends: use
  * it for one replica, or where losing queued jobs on a crash is acceptable.
  */
-public final class MemoryJobQueue implements JobQueue {
+public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 
 	/*
 	 * Design notes.
@@ -53,16 +56,12 @@ public final class MemoryJobQueue implements JobQueue {
 	 * dependent stages never run under our lock, and two queues that dead-letter into
 	 * each other cannot deadlock.
 	 *
-	 * Parked operations are Waiters, kept in insertion-ordered sets (FIFO, O(1) removal
-	 * on timeout or cancel). A waiter leaves WAITING exactly once, under the lock:
-	 *
-	 * WAITING --settle--> SETTLED (hand-off, wait elapsed, closed, drained) WAITING
-	 * --withdraw--> CANCELLED (its future was cancelled)
-	 *
-	 * The outcome is fixed when the waiter settles. Its future is completed afterwards,
-	 * outside the lock; if the future's owner cancels in between, cancel() finds the
-	 * waiter SETTLED, completes the future itself with that same outcome, and answers
-	 * false. So a hand-off happens exactly once: a job given to a take is never lost to a
+	 * Parked operations are Waiters (queue.spi), kept in insertion-ordered sets (FIFO,
+	 * O(1) removal on timeout or cancel). A waiter leaves WAITING exactly once, under the
+	 * lock: settled (hand-off, wait elapsed, closed, drained) or withdrawn (its future
+	 * was cancelled). The outcome is fixed when the waiter settles and its future is
+	 * completed after the unlock; a cancel in between finds the outcome fixed and gets
+	 * it. So a hand-off happens exactly once: a job given to a take is never lost to a
 	 * racing cancel or timeout. Should a take's future be completed some other way all
 	 * the same, its jobs go back to the head of the queue without counting the attempt
 	 * (handBack).
@@ -81,8 +80,6 @@ public final class MemoryJobQueue implements JobQueue {
 	 * futures are completed after the unlock by the thread that made the change, so a
 	 * thread that observes a completion also observes the state change behind it.
 	 */
-
-	private static final System.Logger log = System.getLogger(MemoryJobQueue.class.getName());
 
 	/** Where jobs that leave this queue for a dead-letter queue are sent. */
 	@FunctionalInterface
@@ -179,8 +176,8 @@ public final class MemoryJobQueue implements JobQueue {
 	public CompletableFuture<PutOutcome> put(Payload payload, PutOptions options) {
 		Objects.requireNonNull(payload, "payload");
 		Objects.requireNonNull(options, "options");
-		PutWaiter putter = new PutWaiter(payload, options.idempotencyKey(), Ids.newJobId());
-		Effects fx = new Effects();
+		PutWaiter putter = new PutWaiter(this, this.scheduler.now(), payload, options.idempotencyKey(), Ids.newJobId());
+		QueueEffects fx = new QueueEffects();
 		this.lock.lock();
 		try {
 			PutOutcome.Accepted duplicate = knownKey(putter.key);
@@ -197,7 +194,7 @@ public final class MemoryJobQueue implements JobQueue {
 				putter.reserved = payload.size();
 				this.putters.add(putter);
 				rebalance(fx);
-				if (putter.state == WaiterState.WAITING) {
+				if (putter.isWaiting()) {
 					if (options.maxWait().isZero()) {
 						this.putters.remove(putter);
 						reject(putter, new PutOutcome.Full(), fx);
@@ -212,14 +209,14 @@ public final class MemoryJobQueue implements JobQueue {
 			this.lock.unlock();
 		}
 		fx.run();
-		return putter.future;
+		return putter.future();
 	}
 
 	@Override
 	public CompletableFuture<TakeOutcome> take(TakeOptions options) {
 		Objects.requireNonNull(options, "options");
-		TakeWaiter taker = new TakeWaiter(options);
-		Effects fx = new Effects();
+		TakeWaiter taker = new TakeWaiter(this, this.scheduler.now(), options);
+		QueueEffects fx = new QueueEffects();
 		this.lock.lock();
 		try {
 			if (isDrained()) {
@@ -228,7 +225,7 @@ public final class MemoryJobQueue implements JobQueue {
 			else {
 				this.takers.add(taker);
 				rebalance(fx);
-				if (taker.state == WaiterState.WAITING) {
+				if (taker.isWaiting()) {
 					if (options.maxWait().isZero()) {
 						this.takers.remove(taker);
 						settle(taker, new TakeOutcome.Empty(), fx);
@@ -243,13 +240,13 @@ public final class MemoryJobQueue implements JobQueue {
 			this.lock.unlock();
 		}
 		fx.run();
-		return taker.future;
+		return taker.future();
 	}
 
 	@Override
 	public CompletableFuture<Boolean> ack(String leaseId) {
 		Objects.requireNonNull(leaseId, "leaseId");
-		Effects fx = new Effects();
+		QueueEffects fx = new QueueEffects();
 		boolean held;
 		this.lock.lock();
 		try {
@@ -272,11 +269,8 @@ public final class MemoryJobQueue implements JobQueue {
 	@Override
 	public CompletableFuture<Boolean> nack(String leaseId, Duration delay) {
 		Objects.requireNonNull(leaseId, "leaseId");
-		Objects.requireNonNull(delay, "delay");
-		if (delay.isNegative()) {
-			throw new IllegalArgumentException("delay must not be negative, got " + delay);
-		}
-		Effects fx = new Effects();
+		QueueArguments.requireDelay(delay);
+		QueueEffects fx = new QueueEffects();
 		boolean held;
 		this.lock.lock();
 		try {
@@ -298,10 +292,8 @@ public final class MemoryJobQueue implements JobQueue {
 	@Override
 	public CompletableFuture<Optional<Instant>> extend(String leaseId, Duration by) {
 		Objects.requireNonNull(leaseId, "leaseId");
-		if (by != null && (by.isNegative() || by.isZero())) {
-			throw new IllegalArgumentException("extension must be positive, got " + by);
-		}
-		Effects fx = new Effects();
+		QueueArguments.requireExtension(by);
+		QueueEffects fx = new QueueEffects();
 		Optional<Instant> deadline = Optional.empty();
 		this.lock.lock();
 		try {
@@ -324,7 +316,7 @@ public final class MemoryJobQueue implements JobQueue {
 	@Override
 	public CompletableFuture<Boolean> release(String leaseId) {
 		Objects.requireNonNull(leaseId, "leaseId");
-		Effects fx = new Effects();
+		QueueEffects fx = new QueueEffects();
 		boolean held;
 		this.lock.lock();
 		try {
@@ -346,7 +338,7 @@ public final class MemoryJobQueue implements JobQueue {
 	@Override
 	public CompletableFuture<Integer> close(CloseMode mode) {
 		Objects.requireNonNull(mode, "mode");
-		Effects fx = new Effects();
+		QueueEffects fx = new QueueEffects();
 		int purged = 0;
 		this.lock.lock();
 		try {
@@ -366,12 +358,9 @@ public final class MemoryJobQueue implements JobQueue {
 
 	@Override
 	public CompletableFuture<Boolean> join(Duration wait) {
-		Objects.requireNonNull(wait, "wait");
-		if (wait.isNegative()) {
-			throw new IllegalArgumentException("wait must not be negative, got " + wait);
-		}
-		JoinWaiter joiner = new JoinWaiter();
-		Effects fx = new Effects();
+		QueueArguments.requireWait(wait);
+		JoinWaiter joiner = new JoinWaiter(this, this.scheduler.now());
+		QueueEffects fx = new QueueEffects();
 		this.lock.lock();
 		try {
 			if (this.deleted) {
@@ -392,13 +381,13 @@ public final class MemoryJobQueue implements JobQueue {
 			this.lock.unlock();
 		}
 		fx.run();
-		return joiner.future;
+		return joiner.future();
 	}
 
 	@Override
 	public CompletableFuture<Void> configure(QueueConfig config) {
 		Objects.requireNonNull(config, "config");
-		Effects fx = new Effects();
+		QueueEffects fx = new QueueEffects();
 		this.lock.lock();
 		try {
 			if (this.deleted) {
@@ -442,7 +431,7 @@ public final class MemoryJobQueue implements JobQueue {
 	 * @return {@code false} if this queue was deleted: the sender must find the new one
 	 */
 	boolean acceptDeadLetters(List<Job> jobs) {
-		Effects fx = new Effects();
+		QueueEffects fx = new QueueEffects();
 		this.lock.lock();
 		try {
 			if (this.deleted) {
@@ -468,7 +457,7 @@ public final class MemoryJobQueue implements JobQueue {
 	 * and parked joins with {@link QueueDeletedException}.
 	 */
 	void delete() {
-		Effects fx = new Effects();
+		QueueEffects fx = new QueueEffects();
 		this.lock.lock();
 		try {
 			if (this.deleted) {
@@ -484,7 +473,7 @@ public final class MemoryJobQueue implements JobQueue {
 			}
 			this.leases.clear();
 			for (JoinWaiter joiner : this.joiners) {
-				fx.cancel(joiner.deadline);
+				fx.cancel(joiner.deadline());
 				fail(joiner, new QueueDeletedException(this.name), fx);
 			}
 			this.joiners.clear();
@@ -501,7 +490,7 @@ public final class MemoryJobQueue implements JobQueue {
 	/**
 	 * Restores the invariants listed in the design notes after any change of state.
 	 */
-	private void rebalance(Effects fx) {
+	private void rebalance(QueueEffects fx) {
 		assert this.lock.isHeldByCurrentThread();
 		for (;;) {
 			TakeWaiter taker = first(this.takers);
@@ -522,14 +511,14 @@ public final class MemoryJobQueue implements JobQueue {
 		}
 		if (isDrained()) {
 			for (TakeWaiter taker : this.takers) {
-				fx.cancel(taker.deadline);
+				fx.cancel(taker.deadline());
 				settle(taker, new TakeOutcome.Drained(), fx);
 			}
 			this.takers.clear();
 		}
 		if (unfinished() == 0 && !this.joiners.isEmpty()) {
 			for (JoinWaiter joiner : this.joiners) {
-				fx.cancel(joiner.deadline);
+				fx.cancel(joiner.deadline());
 				settle(joiner, true, fx);
 			}
 			this.joiners.clear();
@@ -541,10 +530,10 @@ public final class MemoryJobQueue implements JobQueue {
 	 * the tail of ready. A key accepted meanwhile (a twin put parked alongside) creates
 	 * nothing.
 	 */
-	private void admit(PutWaiter putter, Effects fx) {
+	private void admit(PutWaiter putter, QueueEffects fx) {
 		assert this.lock.isHeldByCurrentThread();
 		this.putters.remove(putter);
-		fx.cancel(putter.deadline);
+		fx.cancel(putter.deadline());
 		PutOutcome.Accepted duplicate = knownKey(putter.key);
 		if (duplicate != null) {
 			releaseReservation(putter);
@@ -572,10 +561,10 @@ public final class MemoryJobQueue implements JobQueue {
 	}
 
 	/** Hands {@code jobs} to {@code taker}, leasing them unless it asked for auto-ack. */
-	private void deliver(TakeWaiter taker, List<Job> jobs, boolean direct, Effects fx) {
+	private void deliver(TakeWaiter taker, List<Job> jobs, boolean direct, QueueEffects fx) {
 		assert this.lock.isHeldByCurrentThread();
 		this.takers.remove(taker);
-		fx.cancel(taker.deadline);
+		fx.cancel(taker.deadline());
 		Instant now = this.scheduler.now();
 		TakeOptions options = taker.options;
 		Duration leaseLength = (options.lease() != null) ? options.lease() : this.config.leaseTimeout();
@@ -601,9 +590,8 @@ public final class MemoryJobQueue implements JobQueue {
 			}
 		}
 		TakeOutcome.Delivered outcome = new TakeOutcome.Delivered(deliveries);
-		taker.state = WaiterState.SETTLED;
-		taker.outcome = outcome;
-		Duration waited = Duration.between(taker.parkedAt, now);
+		taker.settle(outcome);
+		Duration waited = taker.waited(now);
 		fx.add(() -> {
 			this.listener.waitEnded(this.name, WaitKind.TAKE, waited, outcome.label());
 			if (!taker.finish()) {
@@ -616,7 +604,7 @@ public final class MemoryJobQueue implements JobQueue {
 	 * A job whose lease failed (nack or expiry): back to the head, delayed, or
 	 * dead-lettered.
 	 */
-	private void requeueFailed(Job job, Duration delay, Effects fx) {
+	private void requeueFailed(Job job, Duration delay, QueueEffects fx) {
 		assert this.lock.isHeldByCurrentThread();
 		if (job.attempt >= this.config.maxAttempts()) {
 			deadLetter(job, DeadLetter.Reason.MAX_ATTEMPTS, fx);
@@ -637,7 +625,7 @@ public final class MemoryJobQueue implements JobQueue {
 	 * A job delivered to a consumer that never got it: back to the head, attempt not
 	 * counted.
 	 */
-	private void requeueUndelivered(Job job, Effects fx) {
+	private void requeueUndelivered(Job job, QueueEffects fx) {
 		assert this.lock.isHeldByCurrentThread();
 		job.attempt--;
 		fx.add(() -> this.listener.released(this.name));
@@ -653,7 +641,7 @@ public final class MemoryJobQueue implements JobQueue {
 	 * Sends a job to the dead-letter queue (after the unlock); it restarts there at
 	 * attempt 0.
 	 */
-	private void deadLetter(Job job, DeadLetter.Reason reason, Effects fx) {
+	private void deadLetter(Job job, DeadLetter.Reason reason, QueueEffects fx) {
 		assert this.lock.isHeldByCurrentThread();
 		this.budget.release(job.payload.size());
 		DeadLetter origin = new DeadLetter(this.name, reason, job.attempt);
@@ -663,7 +651,7 @@ public final class MemoryJobQueue implements JobQueue {
 	}
 
 	/** Moves every ready and delayed job to the dead-letter queue; returns how many. */
-	private int purgeWaitingJobs(Effects fx) {
+	private int purgeWaitingJobs(QueueEffects fx) {
 		assert this.lock.isHeldByCurrentThread();
 		int purged = this.ready.size() + this.delayed.size();
 		for (Job job : this.ready) {
@@ -679,14 +667,14 @@ public final class MemoryJobQueue implements JobQueue {
 	}
 
 	/** Marks the queue closed and answers parked puts. */
-	private void closeLocked(Effects fx) {
+	private void closeLocked(QueueEffects fx) {
 		assert this.lock.isHeldByCurrentThread();
 		if (this.closed) {
 			return;
 		}
 		this.closed = true;
 		for (PutWaiter putter : this.putters) {
-			fx.cancel(putter.deadline);
+			fx.cancel(putter.deadline());
 			reject(putter, new PutOutcome.Closed(), fx);
 		}
 		this.putters.clear();
@@ -694,10 +682,10 @@ public final class MemoryJobQueue implements JobQueue {
 
 	private void park(Waiter<?> waiter, Duration wait) {
 		assert this.lock.isHeldByCurrentThread();
-		waiter.deadline = this.scheduler.schedule(wait, () -> waitElapsed(waiter));
+		waiter.deadline(this.scheduler.schedule(wait, () -> waitElapsed(waiter)));
 	}
 
-	private void reject(PutWaiter putter, PutOutcome outcome, Effects fx) {
+	private void reject(PutWaiter putter, PutOutcome outcome, QueueEffects fx) {
 		releaseReservation(putter);
 		settle(putter, outcome, fx);
 		fx.add(() -> this.listener.putRejected(this.name, outcome));
@@ -711,25 +699,20 @@ public final class MemoryJobQueue implements JobQueue {
 	}
 
 	/** Fixes a waiter's outcome; its future completes after the unlock. */
-	private <T> void settle(Waiter<T> waiter, T outcome, Effects fx) {
+	private <T> void settle(Waiter<T> waiter, T outcome, QueueEffects fx) {
 		assert this.lock.isHeldByCurrentThread();
-		waiter.state = WaiterState.SETTLED;
-		waiter.outcome = outcome;
 		WaitKind kind = waiter.kind();
 		if (kind != null) {
-			Duration waited = Duration.between(waiter.parkedAt, this.scheduler.now());
+			Duration waited = waiter.waited(this.scheduler.now());
 			String label = (outcome instanceof PutOutcome put) ? put.label() : ((TakeOutcome) outcome).label();
 			fx.add(() -> this.listener.waitEnded(this.name, kind, waited, label));
 		}
-		fx.add(waiter::finish);
+		fx.settle(waiter, outcome);
 	}
 
 	/** Fixes a waiter's outcome as a failure; its future completes after the unlock. */
-	private void fail(Waiter<?> waiter, RuntimeException failure, Effects fx) {
-		assert this.lock.isHeldByCurrentThread();
-		waiter.state = WaiterState.SETTLED;
-		waiter.failure = failure;
-		fx.add(waiter::finish);
+	private void fail(Waiter<?> waiter, RuntimeException failure, QueueEffects fx) {
+		fx.fail(waiter, failure);
 	}
 
 	private PutOutcome.Accepted knownKey(String key) {
@@ -765,25 +748,23 @@ public final class MemoryJobQueue implements JobQueue {
 	// ---- timer and cancellation entry points (they take the lock themselves)
 
 	private void waitElapsed(Waiter<?> waiter) {
-		Effects fx = new Effects();
+		QueueEffects fx = new QueueEffects();
 		this.lock.lock();
 		try {
-			if (waiter.state != WaiterState.WAITING) {
+			if (!waiter.isWaiting()) {
 				return;
 			}
-			switch (waiter) {
-				case PutWaiter putter -> {
-					this.putters.remove(putter);
-					reject(putter, new PutOutcome.Full(), fx);
-				}
-				case TakeWaiter taker -> {
-					this.takers.remove(taker);
-					settle(taker, new TakeOutcome.Empty(), fx);
-				}
-				case JoinWaiter joiner -> {
-					this.joiners.remove(joiner);
-					settle(joiner, false, fx);
-				}
+			if (waiter instanceof PutWaiter putter) {
+				this.putters.remove(putter);
+				reject(putter, new PutOutcome.Full(), fx);
+			}
+			else if (waiter instanceof TakeWaiter taker) {
+				this.takers.remove(taker);
+				settle(taker, new TakeOutcome.Empty(), fx);
+			}
+			else if (waiter instanceof JoinWaiter joiner) {
+				this.joiners.remove(joiner);
+				settle(joiner, false, fx);
 			}
 		}
 		finally {
@@ -792,20 +773,15 @@ public final class MemoryJobQueue implements JobQueue {
 		fx.run();
 	}
 
-	/**
-	 * Withdraws a parked operation whose future is being cancelled.
-	 * @return {@code true} if it was withdrawn, {@code false} if its outcome was already
-	 * fixed
-	 */
-	private boolean withdraw(Waiter<?> waiter) {
-		Effects fx = new Effects();
+	@Override
+	public boolean withdraw(Waiter<?> waiter) {
+		QueueEffects fx = new QueueEffects();
 		this.lock.lock();
 		try {
-			if (waiter.state != WaiterState.WAITING) {
+			if (!waiter.withdraw()) {
 				return false;
 			}
-			waiter.state = WaiterState.CANCELLED;
-			fx.cancel(waiter.deadline);
+			fx.cancel(waiter.deadline());
 			if (waiter instanceof PutWaiter putter) {
 				releaseReservation(putter);
 			}
@@ -813,7 +789,7 @@ public final class MemoryJobQueue implements JobQueue {
 			assert removed : "a waiting waiter is parked";
 			WaitKind kind = waiter.kind();
 			if (kind != null) {
-				Duration waited = Duration.between(waiter.parkedAt, this.scheduler.now());
+				Duration waited = waiter.waited(this.scheduler.now());
 				fx.add(() -> this.listener.waitEnded(this.name, kind, waited, "cancelled"));
 			}
 			rebalance(fx);
@@ -826,7 +802,7 @@ public final class MemoryJobQueue implements JobQueue {
 	}
 
 	private void expire(Lease lease) {
-		Effects fx = new Effects();
+		QueueEffects fx = new QueueEffects();
 		this.lock.lock();
 		try {
 			if (this.leases.get(lease.id) != lease) {
@@ -848,7 +824,7 @@ public final class MemoryJobQueue implements JobQueue {
 	}
 
 	private void promote(Job job) {
-		Effects fx = new Effects();
+		QueueEffects fx = new QueueEffects();
 		this.lock.lock();
 		try {
 			if (this.delayed.remove(job) != null) {
@@ -869,7 +845,7 @@ public final class MemoryJobQueue implements JobQueue {
 	 * delivery
 	 */
 	private void handBack(List<Job> jobs, List<String> leaseIds) {
-		Effects fx = new Effects();
+		QueueEffects fx = new QueueEffects();
 		this.lock.lock();
 		try {
 			for (int i = jobs.size() - 1; i >= 0; i--) {
@@ -942,62 +918,7 @@ public final class MemoryJobQueue implements JobQueue {
 	private record KnownKey(PutOutcome.Accepted original, Instant expiresAt) {
 	}
 
-	/**
-	 * Life cycle of a parked operation; moved only under the queue's lock.
-	 *
-	 * <pre>
-	 * WAITING ──settle──▶ SETTLED
-	 *    └─────withdraw──▶ CANCELLED
-	 * </pre>
-	 */
-	private enum WaiterState {
-
-		WAITING, SETTLED, CANCELLED
-
-	}
-
-	/** A parked operation and the future its caller holds. */
-	private abstract sealed class Waiter<T> permits PutWaiter, TakeWaiter, JoinWaiter {
-
-		final WaitFuture<T> future = new WaitFuture<>(this);
-
-		final Instant parkedAt = MemoryJobQueue.this.scheduler.now();
-
-		/** Guarded by lock. */
-		WaiterState state = WaiterState.WAITING;
-
-		/** The outcome fixed when settled. Guarded by lock. */
-		T outcome;
-
-		/** The failure fixed when settled, instead of an outcome. Guarded by lock. */
-		RuntimeException failure;
-
-		/** The timer that ends the wait, or null. Guarded by lock. */
-		Scheduler.Cancellable deadline;
-
-		/** The kind reported to the listener, or null for joins. */
-		abstract WaitKind kind();
-
-		/**
-		 * Completes the future with the outcome fixed when the waiter settled. Call only
-		 * after the waiter settled, from a thread that has held the lock since.
-		 * @return whether the future now holds that outcome (false for a failure, or if
-		 * the future was completed by other means)
-		 */
-		boolean finish() {
-			if (this.failure != null) {
-				this.future.completeExceptionally(this.failure);
-				return false;
-			}
-			if (this.future.complete(this.outcome)) {
-				return true;
-			}
-			return !this.future.isCompletedExceptionally() && this.future.getNow(null) == this.outcome;
-		}
-
-	}
-
-	private final class PutWaiter extends Waiter<PutOutcome> {
+	private static final class PutWaiter extends Waiter<PutOutcome> {
 
 		final Payload payload;
 
@@ -1011,99 +932,46 @@ public final class MemoryJobQueue implements JobQueue {
 		 */
 		long reserved;
 
-		PutWaiter(Payload payload, String key, String jobId) {
+		PutWaiter(Owner owner, Instant now, Payload payload, String key, String jobId) {
+			super(owner, now, WaitKind.PUT);
 			this.payload = payload;
 			this.key = key;
 			this.jobId = jobId;
 		}
 
-		@Override
-		WaitKind kind() {
-			return WaitKind.PUT;
-		}
-
 	}
 
-	private final class TakeWaiter extends Waiter<TakeOutcome> {
+	private static final class TakeWaiter extends Waiter<TakeOutcome> {
 
 		final TakeOptions options;
 
-		TakeWaiter(TakeOptions options) {
+		TakeWaiter(Owner owner, Instant now, TakeOptions options) {
+			super(owner, now, WaitKind.TAKE);
 			this.options = options;
 		}
 
-		@Override
-		WaitKind kind() {
-			return WaitKind.TAKE;
-		}
-
 	}
 
-	private final class JoinWaiter extends Waiter<Boolean> {
+	private static final class JoinWaiter extends Waiter<Boolean> {
 
-		@Override
-		WaitKind kind() {
-			return null;
+		JoinWaiter(Owner owner, Instant now) {
+			super(owner, now, null);
 		}
 
 	}
 
 	/**
-	 * The future of a parked operation. Cancelling it withdraws the operation if it is
-	 * still parked; otherwise it completes with the outcome already decided and cancel
-	 * answers false.
+	 * The effects of one operation, plus dead letters: forwarded to their queue after the
+	 * timers are called off and before futures complete.
 	 */
-	private final class WaitFuture<T> extends CompletableFuture<T> {
-
-		private final Waiter<T> waiter;
-
-		WaitFuture(Waiter<T> waiter) {
-			this.waiter = waiter;
-		}
-
-		@Override
-		public boolean cancel(boolean mayInterruptIfRunning) {
-			if (isDone()) {
-				return isCancelled();
-			}
-			if (withdraw(this.waiter)) {
-				return super.cancel(mayInterruptIfRunning);
-			}
-			this.waiter.finish();
-			return isCancelled();
-		}
-
-	}
-
-	/**
-	 * What an operation must do once it has released the lock, in order: call off timers,
-	 * forward dead letters, then complete futures and notify the listener.
-	 */
-	private final class Effects {
-
-		private List<Runnable> actions;
-
-		private List<Scheduler.Cancellable> timers;
+	private final class QueueEffects extends Effects {
 
 		private String deadLetterQueue;
 
 		private List<Job> deadJobs;
 
-		void add(Runnable action) {
-			if (this.actions == null) {
-				this.actions = new ArrayList<>(4);
-			}
-			this.actions.add(action);
-		}
-
-		void cancel(Scheduler.Cancellable timer) {
-			if (timer == null) {
-				return;
-			}
-			if (this.timers == null) {
-				this.timers = new ArrayList<>(2);
-			}
-			this.timers.add(timer);
+		QueueEffects() {
+			super(MemoryJobQueue.this.lock, MemoryJobQueue.this.name);
 		}
 
 		void deadLetter(String queue, Job job) {
@@ -1114,24 +982,10 @@ public final class MemoryJobQueue implements JobQueue {
 			this.deadJobs.add(job);
 		}
 
-		void run() {
-			assert !MemoryJobQueue.this.lock.isHeldByCurrentThread() : "effects run after the unlock";
-			if (this.timers != null) {
-				this.timers.forEach(Scheduler.Cancellable::cancel);
-			}
+		@Override
+		protected void beforeActions() {
 			if (this.deadJobs != null) {
 				MemoryJobQueue.this.deadLetters.accept(this.deadLetterQueue, this.deadJobs);
-			}
-			if (this.actions != null) {
-				for (Runnable action : this.actions) {
-					try {
-						action.run();
-					}
-					catch (RuntimeException ex) {
-						log.log(System.Logger.Level.WARNING,
-								"queue " + MemoryJobQueue.this.name + ": a listener or completion stage failed", ex);
-					}
-				}
 			}
 		}
 
