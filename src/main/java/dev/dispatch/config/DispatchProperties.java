@@ -17,6 +17,9 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Settings under {@code dispatch.*}.
  *
+ * @param backend where queues live: {@code memory} (this process only, the default) or
+ * {@code redis} (shared by replicas, with Spring Boot's {@code spring.data.redis.*}
+ * settings)
  * @param autoCreate whether a put on an unknown queue creates it with the defaults
  * @param maxQueues most queues (dead-letter queues are created beyond it, so no job is
  * dropped)
@@ -29,15 +32,26 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("dispatch")
-public record DispatchProperties(@DefaultValue("true") boolean autoCreate, @DefaultValue("1000") @Min(1) int maxQueues,
-		@DefaultValue("10m") Duration dedupWindow, DataSize maxHeldBytes, @DefaultValue @Valid Defaults defaults,
-		Map<String, @Valid QueueProperties> queues) {
+public record DispatchProperties(@DefaultValue("memory") Backend backend, @DefaultValue("true") boolean autoCreate,
+		@DefaultValue("1000") @Min(1) int maxQueues, @DefaultValue("10m") Duration dedupWindow, DataSize maxHeldBytes,
+		@DefaultValue @Valid Defaults defaults, Map<String, @Valid QueueProperties> queues) {
 
 	public DispatchProperties {
 		queues = (queues != null) ? Map.copyOf(queues) : Map.of();
 		if (maxHeldBytes != null && maxHeldBytes.toBytes() < 1) {
 			throw new IllegalArgumentException("dispatch.max-held-bytes must be positive, got " + maxHeldBytes);
 		}
+	}
+
+	/** Where queues live. */
+	public enum Backend {
+
+		/** In this process's memory: fast, one replica, gone with the process. */
+		MEMORY,
+
+		/** In Redis (or Valkey): survives restarts, shared by every replica. */
+		REDIS
+
 	}
 
 	/**

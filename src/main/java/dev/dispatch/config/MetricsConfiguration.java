@@ -4,11 +4,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
-import dev.dispatch.backend.memory.MemoryQueueRegistry;
-import dev.dispatch.backend.memory.PayloadBudget;
 import dev.dispatch.metrics.QueueMetrics;
 import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.queue.Scheduler;
+import dev.dispatch.queue.StorageReport;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -25,25 +24,22 @@ class MetricsConfiguration {
 	}
 
 	/**
-	 * The memory backend's payload bytes held in all queues, and their limit
-	 * ({@code dispatch.max-held-bytes}): puts are refused {@code storage-full} when the
-	 * first reaches the second.
+	 * The payload bytes the backend holds in all queues, and their limit, as the backend
+	 * reports them (the memory backend: {@code dispatch.max-held-bytes}): puts are
+	 * refused {@code storage-full} when the first reaches the second.
 	 */
 	@Bean
-	MeterBinder payloadBudgetMeters(QueueRegistry queues) {
-		return (meters) -> {
-			if (queues instanceof MemoryQueueRegistry memory) {
-				PayloadBudget budget = memory.budget();
-				Gauge.builder("dispatch.payload.held", budget, PayloadBudget::held)
-					.description("Payload bytes held in all queues: jobs and parked puts")
-					.baseUnit("bytes")
-					.register(meters);
-				Gauge.builder("dispatch.payload.limit", budget, PayloadBudget::limit)
-					.description("Most payload bytes held before puts are refused (dispatch.max-held-bytes)")
-					.baseUnit("bytes")
-					.register(meters);
-			}
-		};
+	MeterBinder payloadStorageMeters(QueueRegistry queues) {
+		return (meters) -> queues.storage().ifPresent((storage) -> {
+			Gauge.builder("dispatch.payload.held", storage, StorageReport::held)
+				.description("Payload bytes held in all queues: jobs and parked puts")
+				.baseUnit("bytes")
+				.register(meters);
+			Gauge.builder("dispatch.payload.limit", storage, StorageReport::limit)
+				.description("Most payload bytes held before puts are refused (dispatch.max-held-bytes)")
+				.baseUnit("bytes")
+				.register(meters);
+		});
 	}
 
 }

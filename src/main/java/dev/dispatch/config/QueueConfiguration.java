@@ -2,21 +2,19 @@ package dev.dispatch.config;
 
 import java.util.Map;
 
-import dev.dispatch.backend.memory.MemoryQueueRegistry;
-import dev.dispatch.backend.memory.PayloadBudget;
-import dev.dispatch.queue.QueueListener;
 import dev.dispatch.queue.QueueNames;
 import dev.dispatch.queue.QueueRegistry;
-import dev.dispatch.queue.Scheduler;
 import dev.dispatch.queue.SystemScheduler;
-import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Wires the queue core: the scheduler, the listeners, and the registry with the queues
- * declared in {@code dispatch.queues}.
+ * Wires what the queue core needs whatever the backend: the scheduler and the queues
+ * declared in {@code dispatch.queues}. The registry itself comes from the backend chosen
+ * by {@code dispatch.backend}, wired in its own {@code backend.*} package; it tells every
+ * {@code QueueListener} bean what happens in the queues.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({ DispatchProperties.class, HttpProperties.class })
@@ -27,18 +25,18 @@ class QueueConfiguration {
 		return new SystemScheduler();
 	}
 
+	/**
+	 * Creates or updates the queues of {@code dispatch.queues} once every bean exists,
+	 * before the workers and the web server start.
+	 */
 	@Bean
-	QueueRegistry queueRegistry(DispatchProperties properties, Scheduler queueScheduler,
-			ObjectProvider<QueueListener> listeners) {
-		QueueListener listener = QueueListener.allOf(listeners.orderedStream().toList());
-		MemoryQueueRegistry registry = new MemoryQueueRegistry(queueScheduler, listener,
-				properties.defaults().toQueueConfig(), properties.autoCreate(), properties.dedupWindow(),
-				properties.maxQueues(), new PayloadBudget(properties.heldBytesLimit()));
-		for (Map.Entry<String, DispatchProperties.QueueProperties> queue : properties.queues().entrySet()) {
-			registry.configure(QueueNames.requireValid(queue.getKey()),
-					queue.getValue().toQueueConfig(properties.defaults()));
-		}
-		return registry;
+	SmartInitializingSingleton declaredQueues(DispatchProperties properties, QueueRegistry registry) {
+		return () -> {
+			for (Map.Entry<String, DispatchProperties.QueueProperties> queue : properties.queues().entrySet()) {
+				registry.configure(QueueNames.requireValid(queue.getKey()),
+						queue.getValue().toQueueConfig(properties.defaults()));
+			}
+		};
 	}
 
 }

@@ -51,4 +51,12 @@ public interface QueueRegistry {
 	/** Whether puts on unknown queues create them. */
 	boolean autoCreate();
 
+	/**
+	 * What the backend holds of payloads and its limit, if it keeps such figures; empty
+	 * by default.
+	 */
+	default Optional<StorageReport> storage() {
+		return Optional.empty();
+	}
+
 }

@@ -1,7 +1,6 @@
-package dev.dispatch.config;
+package dev.dispatch.worker;
 
-import dev.dispatch.worker.SimulatedWorkHandler;
-import dev.dispatch.worker.WorkerExecutor;
+import dev.dispatch.config.WorkerProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -14,6 +14,7 @@ import dev.dispatch.queue.QueueNames;
 import dev.dispatch.queue.QueueNotFoundException;
 import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.queue.Scheduler;
+import dev.dispatch.queue.StorageReport;
 import dev.dispatch.queue.TooManyQueuesException;
 
 /**
@@ -83,8 +84,9 @@ public final class MemoryQueueRegistry implements QueueRegistry {
 	}
 
 	/** The payload bytes all queues hold together, and their limit. */
-	public PayloadBudget budget() {
-		return this.budget;
+	@Override
+	public Optional<StorageReport> storage() {
+		return Optional.of(this.budget);
 	}
 
 	@Override

@@ -2,6 +2,8 @@ package dev.dispatch.backend.memory;
 
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.dispatch.queue.StorageReport;
+
 /**
  * The payload bytes that all queues of one registry may hold at once: accepted jobs
  * (ready, delayed or leased) and the payloads of parked puts.
@@ -13,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * is {@link #release released} once, when its job or parked put leaves the registry.
  * Lock-free: queues call it while holding their own lock.
  */
-public final class PayloadBudget {
+public final class PayloadBudget implements StorageReport {
 
 	private final long limit;
 
@@ -59,10 +61,12 @@ public final class PayloadBudget {
 	}
 
 	/** Bytes held now. */
+	@Override
 	public long held() {
 		return this.held.get();
 	}
 
+	@Override
 	public long limit() {
 		return this.limit;
 	}

@@ -253,7 +253,8 @@ class MemoryJobQueueStressTest {
 				}
 			});
 
-			assertThat(this.registry.budget().held()).as("payload bytes still held once all is settled").isZero();
+			assertThat(this.registry.storage().orElseThrow().held()).as("payload bytes still held once all is settled")
+				.isZero();
 
 			Set<String> acceptedIds = Set.copyOf(this.accepted.values());
 			assertThat(acceptedIds).as("job ids are unique").hasSize(this.accepted.size());

@@ -1,0 +1,27 @@
+package dev.dispatch.backend.memory;
+
+import dev.dispatch.config.DispatchProperties;
+import dev.dispatch.queue.QueueListener;
+import dev.dispatch.queue.QueueRegistry;
+import dev.dispatch.queue.Scheduler;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Wires the in-memory backend, the default ({@code dispatch.backend=memory} or unset).
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "dispatch.backend", havingValue = "memory", matchIfMissing = true)
+class MemoryBackendConfiguration {
+
+	@Bean
+	QueueRegistry queueRegistry(DispatchProperties properties, Scheduler queueScheduler,
+			ObjectProvider<QueueListener> listeners) {
+		return new MemoryQueueRegistry(queueScheduler, QueueListener.allOf(listeners.orderedStream().toList()),
+				properties.defaults().toQueueConfig(), properties.autoCreate(), properties.dedupWindow(),
+				properties.maxQueues(), new PayloadBudget(properties.heldBytesLimit()));
+	}
+
+}
