@@ -546,8 +546,11 @@ public abstract class JobQueueContractTest {
 				takeOne(queue);
 				time.advance(LEASE);
 			}
-			assertThat(snapshot(registry.require("q.dead")).size()).isEqualTo(1);
+			// a shared backend expires leases on its own timer: reading the queue first
+			// brings
+			// it up to now, dead letters moved
 			assertThat(snapshot(queue).unfinished()).isZero();
+			assertThat(snapshot(registry.require("q.dead")).size()).isEqualTo(1);
 		}
 
 		@Test

@@ -1,0 +1,1186 @@
+package dev.dispatch.backend.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.lettuce.core.RedisCommandExecutionException;
+
+import dev.dispatch.backend.redis.RedisScripts.Script;
+import dev.dispatch.queue.BackendUnavailableException;
+import dev.dispatch.queue.CloseMode;
+import dev.dispatch.queue.DeadLetter;
+import dev.dispatch.queue.Delivery;
+import dev.dispatch.queue.Ids;
+import dev.dispatch.queue.JobQueue;
+import dev.dispatch.queue.Payload;
+import dev.dispatch.queue.PutOptions;
+import dev.dispatch.queue.PutOutcome;
+import dev.dispatch.queue.QueueArguments;
+import dev.dispatch.queue.QueueConfig;
+import dev.dispatch.queue.QueueDeletedException;
+import dev.dispatch.queue.QueueListener;
+import dev.dispatch.queue.QueueListener.WaitKind;
+import dev.dispatch.queue.QueueSnapshot;
+import dev.dispatch.queue.Scheduler;
+import dev.dispatch.queue.TakeOptions;
+import dev.dispatch.queue.TakeOutcome;
+import dev.dispatch.queue.spi.Effects;
+import dev.dispatch.queue.spi.Waiter;
+
+/**
+ * A {@link JobQueue} kept in Redis: it survives restarts of Dispatch and is shared by
+ * every replica that uses the same Redis. Each replica parks its own requests.
+ */
+final class RedisJobQueue implements JobQueue, Waiter.Owner {
+
+	/*-
+	 * Design notes.
+	 *
+	 * The queue's jobs, leases and settings live in Redis; every change is one Lua script
+	 * (RedisScripts), so each is atomic, and each takes the caller's clock (the injected
+	 * Scheduler) as "now". A script first brings the queue up to now (delayed jobs that
+	 * fell due, leases that ran out) and answers with the queue's state after it
+	 * (ScriptReply.State).
+	 *
+	 * What lives here are the parked requests of this replica: puts, takes and joins,
+	 * each a Waiter (queue.spi), in insertion-ordered sets guarded by lock, with the
+	 * flags of the two pumps. A put or take is first tried at once ("fresh"). If the
+	 * queue is full (empty) and the caller may wait, the waiter is marked parked. Parked
+	 * waiters are served by a pump, one attempt at a time, oldest first: so FIFO among
+	 * parked requests is strict within one replica. A fresh request that finds parked
+	 * ones of its kind here does not try at all: it joins the line (a keyed put first
+	 * looks its key up, so a repeated key answers at once).
+	 *
+	 * Waking: every script's answer is fed to react(), which pumps parked takes when jobs
+	 * are ready, parked puts when there is room, answers puts when the queue is closed,
+	 * takes when it is drained and joins when nothing is unfinished, and schedules a
+	 * sweep for the next lease expiry or delayed job. Scripts that change what a waiter
+	 * could get publish on the queue's wake channel; the registry nudges the queue on
+	 * such a message, and every recheck period while requests are parked (pub/sub may
+	 * lose messages). A nudge that lands while an attempt is in flight is remembered in
+	 * `wakes`: an attempt that finds nothing retries if a nudge came meanwhile, so no
+	 * wake-up is lost between an attempt and its answer.
+	 *
+	 * Races with the caller: a waiter leaves WAITING exactly once, under the lock. A
+	 * take withdrawn or timed out while its attempt is in flight is answered at once;
+	 * jobs the attempt then receives are handed back (release, or restore for jobs
+	 * settled at delivery), their attempt not counted. A put withdrawn while in flight
+	 * is answered cancelled; if the attempt was accepted, the job is retracted unless a
+	 * consumer already took it (possible only through another replica: this one wakes
+	 * its takes after the retraction is sent). A put whose wait elapses while in flight
+	 * gets the attempt's true outcome.
+	 *
+	 * Completion order: answers from Redis arrive in the order the commands were sent
+	 * on the one connection, and are handled as they arrive (decide under the lock,
+	 * complete futures after). When a script moved jobs to the dead-letter outbox, the
+	 * futures complete only once the jobs have reached their dead-letter queue.
+	 */
+
+	private final String name;
+
+	private final RedisQueueRegistry registry;
+
+	private final Scheduler scheduler;
+
+	private final QueueListener listener;
+
+	private final RedisQueueRegistry.Address address;
+
+	/** The generation of the queue this object serves, made when it was created. */
+	private final byte[] generation;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	/** Puts not yet answered, oldest first. Guarded by lock. */
+	private final LinkedHashSet<PutWaiter> putters = new LinkedHashSet<>();
+
+	/** Takes not yet answered, oldest first. Guarded by lock. */
+	private final LinkedHashSet<TakeWaiter> takers = new LinkedHashSet<>();
+
+	/** Joins not yet answered. Guarded by lock. */
+	private final LinkedHashSet<JoinWaiter> joiners = new LinkedHashSet<>();
+
+	/** Puts in putters marked parked. Guarded by lock. */
+	private int parkedPutters;
+
+	/** Takes in takers marked parked. Guarded by lock. */
+	private int parkedTakers;
+
+	/** Whether the put pump has an attempt in flight. Guarded by lock. */
+	private boolean pumpingPuts;
+
+	/** Whether the take pump has an attempt in flight. Guarded by lock. */
+	private boolean pumpingTakes;
+
+	/** Nudges so far. Guarded by lock. */
+	private long wakes;
+
+	/** The timer of the next sweep, and when it is due (epoch ms). Guarded by lock. */
+	private Scheduler.Cancellable sweep;
+
+	private long sweepAt = Long.MAX_VALUE;
+
+	/** The recheck timer while requests are parked, or null. Guarded by lock. */
+	private Scheduler.Cancellable recheck;
+
+	/** Set once a script found the queue gone. Guarded by lock. */
+	private boolean deleted;
+
+	/** Set when the registry closes: no timer is started any more. Guarded by lock. */
+	private boolean stopped;
+
+	/** The configuration last read; for snapshots of a deleted queue. */
+	private volatile QueueConfig config;
+
+	RedisJobQueue(String name, String generation, QueueConfig config, RedisQueueRegistry registry) {
+		this.name = name;
+		this.registry = registry;
+		this.scheduler = registry.scheduler();
+		this.listener = registry.listener();
+		this.address = registry.addressOf(name);
+		this.generation = bytes(generation);
+		this.config = config;
+	}
+
+	@Override
+	public String name() {
+		return this.name;
+	}
+
+	String generation() {
+		return new String(this.generation, StandardCharsets.UTF_8);
+	}
+
+	// ---- operations
+
+	@Override
+	public CompletableFuture<PutOutcome> put(Payload payload, PutOptions options) {
+		Objects.requireNonNull(payload, "payload");
+		Objects.requireNonNull(options, "options");
+		PutWaiter putter = new PutWaiter(this, this.scheduler.now(), payload, options, Ids.newJobId());
+		Effects fx = new Effects(this.lock, this.name);
+		boolean attempt = false;
+		boolean lookUp = false;
+		this.lock.lock();
+		try {
+			if (this.deleted) {
+				reject(putter, new PutOutcome.Closed(), fx);
+			}
+			else if (this.parkedPutters > 0 && options.idempotencyKey() == null && options.maxWait().isZero()) {
+				reject(putter, new PutOutcome.Full(), fx);
+			}
+			else {
+				this.putters.add(putter);
+				if (this.parkedPutters > 0) {
+					markParked(putter);
+					lookUp = options.idempotencyKey() != null;
+				}
+				else {
+					putter.inFlight = true;
+					attempt = true;
+				}
+				if (options.maxWait().isPositive()) {
+					putter.deadline(this.scheduler.schedule(options.maxWait(), () -> waitElapsed(putter)));
+				}
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		fx.run();
+		if (attempt) {
+			sendPut(putter, false, false);
+		}
+		if (lookUp) {
+			sendPut(putter, true, false);
+		}
+		return putter.future();
+	}
+
+	@Override
+	public CompletableFuture<TakeOutcome> take(TakeOptions options) {
+		Objects.requireNonNull(options, "options");
+		TakeWaiter taker = new TakeWaiter(this, this.scheduler.now(), options);
+		Effects fx = new Effects(this.lock, this.name);
+		boolean attempt = false;
+		this.lock.lock();
+		try {
+			if (this.deleted) {
+				settleTake(taker, new TakeOutcome.Drained(), fx);
+			}
+			else if (this.parkedTakers > 0 && options.maxWait().isZero()) {
+				settleTake(taker, new TakeOutcome.Empty(), fx);
+			}
+			else {
+				this.takers.add(taker);
+				if (this.parkedTakers > 0) {
+					markParked(taker);
+				}
+				else {
+					taker.inFlight = true;
+					attempt = true;
+				}
+				if (options.maxWait().isPositive()) {
+					taker.deadline(this.scheduler.schedule(options.maxWait(), () -> waitElapsed(taker)));
+				}
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		fx.run();
+		if (attempt) {
+			sendTake(taker, false);
+		}
+		return taker.future();
+	}
+
+	@Override
+	public CompletableFuture<Boolean> ack(String leaseId) {
+		Objects.requireNonNull(leaseId, "leaseId");
+		return settleLease(leaseId, "ack", null).thenApply((held) -> {
+			if (held.isPresent()) {
+				this.listener.acked(this.name);
+			}
+			return held.isPresent();
+		});
+	}
+
+	@Override
+	public CompletableFuture<Boolean> nack(String leaseId, Duration delay) {
+		Objects.requireNonNull(leaseId, "leaseId");
+		QueueArguments.requireDelay(delay);
+		return settleLease(leaseId, "nack", Long.toString(delay.toMillis())).thenApply((held) -> {
+			if (held.isPresent()) {
+				this.listener.nacked(this.name);
+			}
+			return held.isPresent();
+		});
+	}
+
+	@Override
+	public CompletableFuture<Optional<Instant>> extend(String leaseId, Duration by) {
+		Objects.requireNonNull(leaseId, "leaseId");
+		QueueArguments.requireExtension(by);
+		return settleLease(leaseId, "extend", (by != null) ? Long.toString(by.toMillis()) : "")
+			.thenApply((held) -> held.map(Instant::ofEpochMilli));
+	}
+
+	@Override
+	public CompletableFuture<Boolean> release(String leaseId) {
+		Objects.requireNonNull(leaseId, "leaseId");
+		return settleLease(leaseId, "release", null).thenApply((held) -> {
+			if (held.isPresent()) {
+				this.listener.released(this.name);
+			}
+			return held.isPresent();
+		});
+	}
+
+	@Override
+	public CompletableFuture<Integer> close(CloseMode mode) {
+		Objects.requireNonNull(mode, "mode");
+		return call(Script.CLOSE, bytes((mode == CloseMode.IMMEDIATE) ? "1" : "0"))
+			.thenApply((reply) -> reply.is("closed") ? (int) reply.number(0) : 0);
+	}
+
+	@Override
+	public CompletableFuture<Boolean> join(Duration wait) {
+		QueueArguments.requireWait(wait);
+		JoinWaiter joiner = new JoinWaiter(this, this.scheduler.now());
+		Effects fx = new Effects(this.lock, this.name);
+		this.lock.lock();
+		try {
+			if (this.deleted) {
+				fx.fail(joiner, new QueueDeletedException(this.name));
+			}
+			else {
+				this.joiners.add(joiner);
+				if (wait.isPositive()) {
+					joiner.deadline(this.scheduler.schedule(wait, () -> waitElapsed(joiner)));
+				}
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		fx.run();
+		if (!joiner.future().isDone()) {
+			// react() answers the join if nothing is unfinished; a zero wait ends here
+			call(Script.SNAPSHOT).whenComplete((reply, failure) -> {
+				if (failure == null && wait.isZero()) {
+					answerJoin(joiner, false);
+				}
+			});
+		}
+		return joiner.future();
+	}
+
+	@Override
+	public CompletableFuture<Void> configure(QueueConfig config) {
+		Objects.requireNonNull(config, "config");
+		return this.registry.define(this.name, config, generation(), false).thenAccept((generation) -> {
+			if (generation == null) {
+				throw new QueueDeletedException(this.name);
+			}
+			this.config = config;
+		});
+	}
+
+	@Override
+	public CompletableFuture<QueueSnapshot> snapshot() {
+		return call(Script.SNAPSHOT).thenApply((reply) -> {
+			this.lock.lock();
+			try {
+				if (!reply.is("state")) {
+					return new QueueSnapshot(this.name, this.config, 0, 0, 0, this.putters.size(), this.takers.size(),
+							true, true, null);
+				}
+				String deadLetterQueue = reply.text(3);
+				QueueConfig current = new QueueConfig((int) reply.number(0), Duration.ofMillis(reply.number(1)),
+						(int) reply.number(2), deadLetterQueue.isEmpty() ? null : deadLetterQueue);
+				this.config = current;
+				long oldest = reply.number(4);
+				ScriptReply.State state = reply.state();
+				return new QueueSnapshot(this.name, current, (int) state.ready(), (int) state.delayed(),
+						(int) state.inFlight(), this.putters.size(), this.takers.size(), state.closed(),
+						reply.number(5) == 1, (oldest >= 0) ? Instant.ofEpochMilli(oldest) : null);
+			}
+			finally {
+				this.lock.unlock();
+			}
+		});
+	}
+
+	// ---- used by the registry
+
+	/**
+	 * Something may have changed in Redis for this queue's parked requests: try them.
+	 */
+	void nudge() {
+		boolean takes;
+		boolean puts;
+		boolean joins;
+		this.lock.lock();
+		try {
+			this.wakes++;
+			takes = this.parkedTakers > 0;
+			puts = this.parkedPutters > 0;
+			joins = !this.joiners.isEmpty();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (takes) {
+			pumpTakes();
+		}
+		if (puts) {
+			pumpPuts();
+		}
+		if (joins) {
+			call(Script.SNAPSHOT);
+		}
+	}
+
+	/**
+	 * The queue is gone: parked puts answer closed, takes drained, joins fail; timers are
+	 * called off.
+	 */
+	void deleted() {
+		Effects fx = new Effects(this.lock, this.name);
+		this.lock.lock();
+		try {
+			markDeleted(fx);
+		}
+		finally {
+			this.lock.unlock();
+		}
+		fx.run();
+	}
+
+	/** Calls off this queue's timers for good: its registry is closing. */
+	void stop() {
+		this.lock.lock();
+		try {
+			this.stopped = true;
+			if (this.sweep != null) {
+				this.sweep.cancel();
+			}
+			if (this.recheck != null) {
+				this.recheck.cancel();
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** Learns the state of the queue from a script run for it elsewhere. */
+	void learn(ScriptReply.State state) {
+		Effects fx = new Effects(this.lock, this.name);
+		this.lock.lock();
+		try {
+			react(state, fx);
+		}
+		finally {
+			this.lock.unlock();
+		}
+		fx.run();
+	}
+
+	// ---- attempts
+
+	/**
+	 * Sends a put's attempt. If a take is parked here, the script hands it jobs at once
+	 * (this one, or older ones another replica put).
+	 */
+	private void sendPut(PutWaiter putter, boolean lookUpOnly, boolean pumped) {
+		long wakesAtSend;
+		TakeWaiter handTo = null;
+		this.lock.lock();
+		try {
+			wakesAtSend = this.wakes;
+			if (!lookUpOnly) {
+				for (TakeWaiter taker : this.takers) {
+					if (taker.parked && !taker.inFlight) {
+						handTo = taker;
+						taker.inFlight = true;
+						break;
+					}
+				}
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		String key = putter.options.idempotencyKey();
+		List<byte[]> args = new ArrayList<>(List.of(bytes(putter.jobId), putter.payload.toByteArray(),
+				bytes((key != null) ? key : ""), bytes(Long.toString(this.registry.dedupWindow().toMillis())),
+				bytes(lookUpOnly ? "1" : "0"), bytes((handTo != null) ? "1" : "0")));
+		if (handTo != null) {
+			args.addAll(takeArguments(handTo.options));
+		}
+		TakeWaiter taker = handTo;
+		runScript(Script.PUT, args.toArray(new byte[0][]))
+			.whenComplete((reply, failure) -> onPut(putter, taker, lookUpOnly, pumped, wakesAtSend, reply, failure));
+	}
+
+	private void onPut(PutWaiter putter, TakeWaiter handTo, boolean lookUpOnly, boolean pumped, long wakesAtSend,
+			ScriptReply reply, Throwable failure) {
+		Effects fx = new Effects(this.lock, this.name);
+		boolean tryAgain = false;
+		boolean retract = false;
+		List<Delivery> handBack = null;
+		this.lock.lock();
+		try {
+			if (!lookUpOnly) {
+				putter.inFlight = false;
+			}
+			if (pumped) {
+				this.pumpingPuts = false;
+			}
+			if (failure != null) {
+				if (handTo != null) {
+					handTo.inFlight = false;
+				}
+				if (putter.isWaiting()) {
+					forgetPutter(putter, fx);
+					if (isOutOfMemory(failure)) {
+						reject(putter, new PutOutcome.StorageFull(), fx);
+					}
+					else {
+						fx.fail(putter, unavailable(failure));
+					}
+				}
+			}
+			else {
+				switch (reply.status()) {
+					case "accepted" -> {
+						if (putter.isWaiting()) {
+							forgetPutter(putter, fx);
+							Instant at = Instant.ofEpochMilli(reply.number(1));
+							fx.add(() -> this.listener.enqueued(this.name));
+							settlePut(putter, new PutOutcome.Accepted(reply.text(0), at, false), fx);
+						}
+						else {
+							retract = true;
+						}
+					}
+					case "duplicate" -> {
+						if (putter.isWaiting()) {
+							forgetPutter(putter, fx);
+							settlePut(putter,
+									new PutOutcome.Accepted(reply.text(0), Instant.ofEpochMilli(reply.number(1)), true),
+									fx);
+						}
+					}
+					case "unknown-key" -> {
+						if (putter.isWaiting() && putter.options.maxWait().isZero()) {
+							forgetPutter(putter, fx);
+							reject(putter, new PutOutcome.Full(), fx);
+						}
+					}
+					case "closed" -> {
+						if (putter.isWaiting()) {
+							forgetPutter(putter, fx);
+							reject(putter, new PutOutcome.Closed(), fx);
+						}
+					}
+					case "full" -> {
+						if (putter.isWaiting()) {
+							if (putter.options.maxWait().isZero() || putter.expired) {
+								forgetPutter(putter, fx);
+								reject(putter, new PutOutcome.Full(), fx);
+							}
+							else {
+								markParked(putter);
+								// a wake-up came while the attempt was in flight
+								tryAgain = this.wakes != wakesAtSend;
+							}
+						}
+					}
+					case "missing" -> markDeleted(fx);
+					default -> throw new IllegalStateException("put answered " + reply.status());
+				}
+				if (handTo != null) {
+					handTo.inFlight = false;
+					List<Delivery> handed = reply.is("accepted") ? deliveries(reply, 2) : List.of();
+					if (!handed.isEmpty() && handTo.isWaiting()) {
+						forgetTaker(handTo, fx);
+						deliver(handTo, handed, fx);
+					}
+					else if (!handed.isEmpty()) {
+						handBack = handed;
+					}
+				}
+				react(reply.state(), fx);
+			}
+			boolean progress = !this.putters.contains(putter);
+			if (((pumped && progress) || tryAgain) && !this.deleted) {
+				fx.add(this::pumpPuts);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		fx.run();
+		if (retract) {
+			String key = putter.options.idempotencyKey();
+			runScript(Script.RETRACT, bytes(putter.jobId), bytes((key != null) ? key : ""));
+		}
+		if (handBack != null) {
+			handBack(handBack);
+		}
+	}
+
+	private void sendTake(TakeWaiter taker, boolean pumped) {
+		long wakesAtSend;
+		this.lock.lock();
+		try {
+			wakesAtSend = this.wakes;
+		}
+		finally {
+			this.lock.unlock();
+		}
+		runScript(Script.TAKE, takeArguments(taker.options).toArray(new byte[0][]))
+			.whenComplete((reply, failure) -> onTake(taker, pumped, wakesAtSend, reply, failure));
+	}
+
+	/** A take's arguments to a script: max, lease, auto-ack, then a lease id per job. */
+	private static List<byte[]> takeArguments(TakeOptions options) {
+		List<byte[]> args = new ArrayList<>(3 + options.max());
+		args.add(bytes(Integer.toString(options.max())));
+		args.add(bytes((options.lease() != null) ? Long.toString(options.lease().toMillis()) : ""));
+		args.add(bytes(options.autoAck() ? "1" : "0"));
+		if (!options.autoAck()) {
+			for (int i = 0; i < options.max(); i++) {
+				args.add(bytes(Ids.newLeaseId()));
+			}
+		}
+		return args;
+	}
+
+	private void onTake(TakeWaiter taker, boolean pumped, long wakesAtSend, ScriptReply reply, Throwable failure) {
+		Effects fx = new Effects(this.lock, this.name);
+		boolean tryAgain = false;
+		List<Delivery> handBack = null;
+		this.lock.lock();
+		try {
+			taker.inFlight = false;
+			if (pumped) {
+				this.pumpingTakes = false;
+			}
+			if (failure != null) {
+				if (taker.isWaiting()) {
+					forgetTaker(taker, fx);
+					fx.fail(taker, unavailable(failure));
+				}
+			}
+			else {
+				switch (reply.status()) {
+					case "delivered" -> {
+						List<Delivery> deliveries = deliveries(reply, 0);
+						if (taker.isWaiting()) {
+							forgetTaker(taker, fx);
+							deliver(taker, deliveries, fx);
+						}
+						else {
+							handBack = deliveries;
+						}
+					}
+					case "empty" -> {
+						if (taker.isWaiting()) {
+							if (taker.options.maxWait().isZero()) {
+								forgetTaker(taker, fx);
+								settleTake(taker, new TakeOutcome.Empty(), fx);
+							}
+							else {
+								markParked(taker);
+								// a wake-up came while the attempt was in flight
+								tryAgain = this.wakes != wakesAtSend;
+								if (this.parkedPutters > 0) {
+									// a parked put may now hand its job straight to this
+									// take
+									fx.add(this::pumpPuts);
+								}
+							}
+						}
+					}
+					case "drained" -> {
+						if (taker.isWaiting()) {
+							forgetTaker(taker, fx);
+							settleTake(taker, new TakeOutcome.Drained(), fx);
+						}
+					}
+					case "missing" -> markDeleted(fx);
+					default -> throw new IllegalStateException("take answered " + reply.status());
+				}
+				react(reply.state(), fx);
+			}
+			boolean progress = !this.takers.contains(taker);
+			if (((pumped && progress) || tryAgain) && !this.deleted) {
+				fx.add(this::pumpTakes);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		fx.run();
+		if (handBack != null) {
+			handBack(handBack);
+		}
+	}
+
+	/** Tries the oldest parked put, unless an attempt is already in flight. */
+	private void pumpPuts() {
+		PutWaiter next = null;
+		this.lock.lock();
+		try {
+			if (this.pumpingPuts || this.deleted) {
+				return;
+			}
+			for (PutWaiter putter : this.putters) {
+				if (putter.parked && !putter.inFlight) {
+					next = putter;
+					break;
+				}
+			}
+			if (next == null) {
+				return;
+			}
+			this.pumpingPuts = true;
+			next.inFlight = true;
+		}
+		finally {
+			this.lock.unlock();
+		}
+		sendPut(next, false, true);
+	}
+
+	/** Tries the oldest parked take, unless an attempt is already in flight. */
+	private void pumpTakes() {
+		TakeWaiter next = null;
+		this.lock.lock();
+		try {
+			if (this.pumpingTakes || this.deleted) {
+				return;
+			}
+			for (TakeWaiter taker : this.takers) {
+				if (taker.parked && !taker.inFlight) {
+					next = taker;
+					break;
+				}
+			}
+			if (next == null) {
+				return;
+			}
+			this.pumpingTakes = true;
+			next.inFlight = true;
+		}
+		finally {
+			this.lock.unlock();
+		}
+		sendTake(next, true);
+	}
+
+	// ---- state changes; call only when holding lock
+
+	/**
+	 * Acts on the state a script left: see the design notes. Call only holding the lock.
+	 */
+	private void react(ScriptReply.State state, Effects fx) {
+		assert this.lock.isHeldByCurrentThread();
+		if (state == null) {
+			return;
+		}
+		tell(state, fx);
+		if (state.closed()) {
+			for (PutWaiter putter : List.copyOf(this.putters)) {
+				if (!putter.inFlight) {
+					forgetPutter(putter, fx);
+					reject(putter, new PutOutcome.Closed(), fx);
+				}
+			}
+		}
+		if (state.drained()) {
+			for (TakeWaiter taker : List.copyOf(this.takers)) {
+				if (!taker.inFlight) {
+					forgetTaker(taker, fx);
+					settleTake(taker, new TakeOutcome.Drained(), fx);
+				}
+			}
+		}
+		if (state.unfinished() == 0) {
+			for (JoinWaiter joiner : this.joiners) {
+				fx.cancel(joiner.deadline());
+				fx.settle(joiner, true);
+			}
+			this.joiners.clear();
+		}
+		if (this.parkedTakers > 0 && state.ready() > 0) {
+			fx.add(this::pumpTakes);
+		}
+		if (this.parkedPutters > 0 && (state.hasRoom() || this.parkedTakers > 0) && !state.closed()) {
+			fx.add(this::pumpPuts);
+		}
+		scheduleSweep(state.nextDue(), fx);
+		keepRechecking();
+	}
+
+	/** Tells the listener what a script's housekeeping did. */
+	private void tell(ScriptReply.State state, Effects fx) {
+		for (long i = 0; i < state.expired(); i++) {
+			fx.add(() -> this.listener.expired(this.name));
+		}
+		for (long i = 0; i < state.deadLetteredMaxAttempts(); i++) {
+			fx.add(() -> this.listener.deadLettered(this.name, DeadLetter.Reason.MAX_ATTEMPTS));
+		}
+		for (long i = 0; i < state.deadLetteredPurged(); i++) {
+			fx.add(() -> this.listener.deadLettered(this.name, DeadLetter.Reason.PURGED));
+		}
+	}
+
+	private void markDeleted(Effects fx) {
+		assert this.lock.isHeldByCurrentThread();
+		if (this.deleted) {
+			return;
+		}
+		this.deleted = true;
+		for (PutWaiter putter : List.copyOf(this.putters)) {
+			if (putter.isWaiting()) {
+				forgetPutter(putter, fx);
+				reject(putter, new PutOutcome.Closed(), fx);
+			}
+		}
+		for (TakeWaiter taker : List.copyOf(this.takers)) {
+			if (taker.isWaiting()) {
+				forgetTaker(taker, fx);
+				settleTake(taker, new TakeOutcome.Drained(), fx);
+			}
+		}
+		for (JoinWaiter joiner : this.joiners) {
+			fx.cancel(joiner.deadline());
+			fx.fail(joiner, new QueueDeletedException(this.name));
+		}
+		this.joiners.clear();
+		fx.cancel(this.sweep);
+		fx.cancel(this.recheck);
+		this.sweep = null;
+		this.recheck = null;
+		fx.add(() -> this.registry.forget(this));
+	}
+
+	private void deliver(TakeWaiter taker, List<Delivery> deliveries, Effects fx) {
+		assert this.lock.isHeldByCurrentThread();
+		Instant now = this.scheduler.now();
+		for (Delivery delivery : deliveries) {
+			boolean direct = taker.parked && delivery.attempt() == 1
+					&& !delivery.enqueuedAt().isBefore(taker.parkedAt());
+			Duration sinceEnqueued = (delivery.attempt() == 1) ? Duration.between(delivery.enqueuedAt(), now) : null;
+			fx.add(() -> this.listener.delivered(this.name, direct, sinceEnqueued));
+			if (taker.options.autoAck()) {
+				fx.add(() -> this.listener.acked(this.name));
+			}
+		}
+		TakeOutcome.Delivered outcome = new TakeOutcome.Delivered(deliveries);
+		Duration waited = taker.waited(now);
+		taker.settle(outcome);
+		fx.add(() -> {
+			this.listener.waitEnded(this.name, WaitKind.TAKE, waited, outcome.label());
+			if (!taker.finish()) {
+				handBack(deliveries);
+			}
+		});
+	}
+
+	private void settlePut(PutWaiter putter, PutOutcome outcome, Effects fx) {
+		assert this.lock.isHeldByCurrentThread();
+		Duration waited = putter.waited(this.scheduler.now());
+		fx.add(() -> this.listener.waitEnded(this.name, WaitKind.PUT, waited, outcome.label()));
+		fx.settle(putter, outcome);
+	}
+
+	private void reject(PutWaiter putter, PutOutcome outcome, Effects fx) {
+		// told before the future completes: whoever sees the outcome sees the event
+		fx.add(() -> this.listener.putRejected(this.name, outcome));
+		settlePut(putter, outcome, fx);
+	}
+
+	private void settleTake(TakeWaiter taker, TakeOutcome outcome, Effects fx) {
+		assert this.lock.isHeldByCurrentThread();
+		Duration waited = taker.waited(this.scheduler.now());
+		fx.add(() -> this.listener.waitEnded(this.name, WaitKind.TAKE, waited, outcome.label()));
+		fx.settle(taker, outcome);
+	}
+
+	private void markParked(PutWaiter putter) {
+		if (!putter.parked) {
+			putter.parked = true;
+			this.parkedPutters++;
+			keepRechecking();
+		}
+	}
+
+	private void markParked(TakeWaiter taker) {
+		if (!taker.parked) {
+			taker.parked = true;
+			this.parkedTakers++;
+			keepRechecking();
+		}
+	}
+
+	/** Removes a put from the line and calls off its timer. */
+	private void forgetPutter(PutWaiter putter, Effects fx) {
+		if (this.putters.remove(putter) && putter.parked) {
+			this.parkedPutters--;
+		}
+		fx.cancel(putter.deadline());
+	}
+
+	private void forgetTaker(TakeWaiter taker, Effects fx) {
+		if (this.takers.remove(taker) && taker.parked) {
+			this.parkedTakers--;
+		}
+		fx.cancel(taker.deadline());
+	}
+
+	private void scheduleSweep(long due, Effects fx) {
+		assert this.lock.isHeldByCurrentThread();
+		if (due < 0 || due >= this.sweepAt || this.deleted || this.stopped) {
+			return;
+		}
+		fx.cancel(this.sweep);
+		this.sweepAt = due;
+		long delay = Math.max(0, due - this.scheduler.now().toEpochMilli());
+		this.sweep = this.scheduler.schedule(Duration.ofMillis(delay), this::sweep);
+	}
+
+	/** Keeps a recheck timer running while requests are parked here. */
+	private void keepRechecking() {
+		assert this.lock.isHeldByCurrentThread();
+		boolean parked = this.parkedPutters > 0 || this.parkedTakers > 0 || !this.joiners.isEmpty();
+		if (parked && this.recheck == null && !this.deleted && !this.stopped) {
+			this.recheck = this.scheduler.schedule(this.registry.recheckPeriod(), this::recheck);
+		}
+	}
+
+	// ---- timer and cancellation entry points (they take the lock themselves)
+
+	private void sweep() {
+		this.lock.lock();
+		try {
+			this.sweep = null;
+			this.sweepAt = Long.MAX_VALUE;
+		}
+		finally {
+			this.lock.unlock();
+		}
+		call(Script.SNAPSHOT);
+	}
+
+	private void recheck() {
+		this.lock.lock();
+		try {
+			this.recheck = null;
+			keepRechecking();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		nudge();
+	}
+
+	private void waitElapsed(Waiter<?> waiter) {
+		Effects fx = new Effects(this.lock, this.name);
+		this.lock.lock();
+		try {
+			if (!waiter.isWaiting()) {
+				return;
+			}
+			if (waiter instanceof PutWaiter putter) {
+				if (putter.inFlight) {
+					putter.expired = true; // the attempt's answer decides
+				}
+				else {
+					forgetPutter(putter, fx);
+					reject(putter, new PutOutcome.Full(), fx);
+				}
+			}
+			else if (waiter instanceof TakeWaiter taker) {
+				forgetTaker(taker, fx);
+				settleTake(taker, new TakeOutcome.Empty(), fx);
+			}
+			else if (waiter instanceof JoinWaiter joiner) {
+				this.joiners.remove(joiner);
+				fx.settle(joiner, false);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		fx.run();
+	}
+
+	private void answerJoin(JoinWaiter joiner, boolean outcome) {
+		Effects fx = new Effects(this.lock, this.name);
+		this.lock.lock();
+		try {
+			if (joiner.isWaiting()) {
+				this.joiners.remove(joiner);
+				fx.cancel(joiner.deadline());
+				fx.settle(joiner, outcome);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		fx.run();
+	}
+
+	@Override
+	public boolean withdraw(Waiter<?> waiter) {
+		Effects fx = new Effects(this.lock, this.name);
+		this.lock.lock();
+		try {
+			if (!waiter.withdraw()) {
+				return false;
+			}
+			if (waiter instanceof PutWaiter putter) {
+				forgetPutter(putter, fx);
+			}
+			else if (waiter instanceof TakeWaiter taker) {
+				forgetTaker(taker, fx);
+			}
+			else {
+				this.joiners.remove(waiter);
+				fx.cancel(waiter.deadline());
+			}
+			WaitKind kind = waiter.kind();
+			if (kind != null) {
+				Duration waited = waiter.waited(this.scheduler.now());
+				fx.add(() -> this.listener.waitEnded(this.name, kind, waited, "cancelled"));
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		fx.run();
+		return true;
+	}
+
+	/**
+	 * Gives back jobs that reached no consumer: to the head, in their order, the attempt
+	 * not counted.
+	 */
+	private void handBack(List<Delivery> deliveries) {
+		List<byte[]> restore = new ArrayList<>();
+		for (Delivery delivery : deliveries) {
+			if (delivery.leaseId() != null) {
+				release(delivery.leaseId());
+			}
+			else {
+				restore.add(bytes(delivery.jobId()));
+				restore.add(delivery.payload().toByteArray());
+				restore.add(bytes(Integer.toString(delivery.attempt())));
+				restore.add(bytes(Long.toString(delivery.enqueuedAt().toEpochMilli())));
+				DeadLetter origin = delivery.deadLetter();
+				restore.add(bytes((origin != null)
+						? origin.queue() + "\n" + origin.reason().label() + "\n" + origin.attempts() : ""));
+				this.listener.released(this.name);
+			}
+		}
+		if (!restore.isEmpty()) {
+			runScript(Script.RESTORE, restore.toArray(new byte[0][]));
+		}
+	}
+
+	// ---- talking to Redis
+
+	/** Runs a settling script: the new expiry (extend) or 0, if the lease was held. */
+	private CompletableFuture<Optional<Long>> settleLease(String leaseId, String action, String argument) {
+		byte[][] args = (argument != null) ? new byte[][] { bytes(leaseId), bytes(action), bytes(argument) }
+				: new byte[][] { bytes(leaseId), bytes(action) };
+		return call(Script.SETTLE, args).thenApply((reply) -> {
+			if (!reply.is("held")) {
+				return Optional.empty();
+			}
+			return Optional.of(reply.values().isEmpty() ? 0L : reply.number(0));
+		});
+	}
+
+	/**
+	 * Runs a script and acts on the state it leaves; fails with
+	 * {@link BackendUnavailableException} when Redis cannot be reached.
+	 */
+	private CompletableFuture<ScriptReply> call(Script script, byte[]... args) {
+		return runScript(script, args).handle((reply, failure) -> {
+			if (failure != null) {
+				throw unavailable(failure);
+			}
+			if (reply.is("missing")) {
+				deleted();
+			}
+			else {
+				learn(reply.state());
+			}
+			return reply;
+		});
+	}
+
+	/**
+	 * Runs a script for this queue. The future completes once jobs the script moved to
+	 * the dead-letter outbox have been forwarded.
+	 */
+	private CompletableFuture<ScriptReply> runScript(Script script, byte[]... args) {
+		return this.registry.run(script, this.address, this.generation, args);
+	}
+
+	/** The jobs a script delivered, listed from value {@code from} on. */
+	private static List<Delivery> deliveries(ScriptReply reply, int from) {
+		List<Object> values = reply.values();
+		List<Delivery> deliveries = new ArrayList<>(Math.max(0, values.size() - from));
+		for (Object item : values.subList(Math.min(from, values.size()), values.size())) {
+			@SuppressWarnings("unchecked")
+			List<Object> v = (List<Object>) item;
+			String leaseId = ScriptReply.text(v.get(0));
+			Object expiry = v.get(5);
+			String originQueue = ScriptReply.text(v.get(6));
+			DeadLetter origin = (originQueue != null) ? new DeadLetter(originQueue, reason(ScriptReply.text(v.get(7))),
+					(int) ScriptReply.number(v.get(8))) : null;
+			deliveries.add(new Delivery(leaseId, ScriptReply.text(v.get(1)), Payload.of((byte[]) v.get(2)),
+					(int) ScriptReply.number(v.get(3)), Instant.ofEpochMilli(ScriptReply.number(v.get(4))),
+					(expiry != null) ? Instant.ofEpochMilli(ScriptReply.number(expiry)) : null, origin));
+		}
+		return deliveries;
+	}
+
+	static DeadLetter.Reason reason(String label) {
+		for (DeadLetter.Reason reason : DeadLetter.Reason.values()) {
+			if (reason.label().equals(label)) {
+				return reason;
+			}
+		}
+		throw new IllegalStateException("unknown dead-letter reason " + label);
+	}
+
+	private RuntimeException unavailable(Throwable failure) {
+		Throwable cause = RedisScripts.unwrap(failure);
+		if (cause instanceof BackendUnavailableException unavailable) {
+			return unavailable;
+		}
+		return new BackendUnavailableException("Redis did not answer for queue " + this.name, cause);
+	}
+
+	private static boolean isOutOfMemory(Throwable failure) {
+		Throwable cause = RedisScripts.unwrap(failure);
+		return cause instanceof RedisCommandExecutionException && cause.getMessage() != null
+				&& cause.getMessage().startsWith("OOM");
+	}
+
+	static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	// ---- parts
+
+	private static final class PutWaiter extends Waiter<PutOutcome> {
+
+		final Payload payload;
+
+		final PutOptions options;
+
+		/** Made once, so that every attempt of this put offers the same job. */
+		final String jobId;
+
+		/** Whether it found the queue full and waits in line. Guarded by lock. */
+		boolean parked;
+
+		/** Whether an attempt is in flight. Guarded by lock. */
+		boolean inFlight;
+
+		/** Whether its wait elapsed while an attempt was in flight. Guarded by lock. */
+		boolean expired;
+
+		PutWaiter(Owner owner, Instant now, Payload payload, PutOptions options, String jobId) {
+			super(owner, now, WaitKind.PUT);
+			this.payload = payload;
+			this.options = options;
+			this.jobId = jobId;
+		}
+
+	}
+
+	private static final class TakeWaiter extends Waiter<TakeOutcome> {
+
+		final TakeOptions options;
+
+		/** Whether it found nothing and waits in line. Guarded by lock. */
+		boolean parked;
+
+		/** Whether an attempt is in flight. Guarded by lock. */
+		boolean inFlight;
+
+		TakeWaiter(Owner owner, Instant now, TakeOptions options) {
+			super(owner, now, WaitKind.TAKE);
+			this.options = options;
+		}
+
+	}
+
+	private static final class JoinWaiter extends Waiter<Boolean> {
+
+		JoinWaiter(Owner owner, Instant now) {
+			super(owner, now, null);
+		}
+
+	}
+
+}

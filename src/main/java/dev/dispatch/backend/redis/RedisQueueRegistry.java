@@ -1,0 +1,507 @@
+package dev.dispatch.backend.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.RedisPubSubListener;
+
+import dev.dispatch.backend.redis.RedisScripts.Script;
+import dev.dispatch.queue.BackendUnavailableException;
+import dev.dispatch.queue.JobQueue;
+import dev.dispatch.queue.QueueConfig;
+import dev.dispatch.queue.QueueListener;
+import dev.dispatch.queue.QueueNames;
+import dev.dispatch.queue.QueueNotFoundException;
+import dev.dispatch.queue.QueueRegistry;
+import dev.dispatch.queue.Scheduler;
+import dev.dispatch.queue.TooManyQueuesException;
+
+/**
+ * The queues kept in one Redis (a single server or a cluster), as seen by one replica.
+ * Several replicas' registries on the same Redis and key prefix serve the same queues.
+ *
+ * <p>
+ * Keys: every key of queue {@code q} starts with {@code <prefix>:{q}:}, so that a queue
+ * lives in one cluster slot; the set {@code <prefix>:queues} names every queue. A queue's
+ * settings live in Redis, so a queue created, changed or deleted through any replica is
+ * seen by all. This registry keeps one {@link RedisJobQueue} per queue it has met, and
+ * subscribes to that queue's wake channel ({@code <prefix>:{q}:wake}, sharded pub/sub).
+ *
+ * <p>
+ * The registry's own methods ({@link #find}, {@link #configure}, {@link #delete},
+ * {@link #list}) wait for Redis, at most {@link Settings#timeout()}; a queue met before
+ * is found without a round trip. Queue operations never wait.
+ */
+public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
+
+	/** Most dead letters moved in one round. */
+	private static final int FORWARD_BATCH = 100;
+
+	private final RedisConnections redis;
+
+	private final RedisScripts scripts;
+
+	private final Settings settings;
+
+	private final byte[] index;
+
+	/** This registry's id: the message of the wake-ups its own scripts publish. */
+	private final byte[] replica = RedisJobQueue.bytes(UUID.randomUUID().toString());
+
+	private final ConcurrentHashMap<String, RedisJobQueue> queues = new ConcurrentHashMap<>();
+
+	private final RedisPubSubListener<byte[], byte[]> wakeListener;
+
+	/**
+	 * How one registry behaves.
+	 *
+	 * @param scheduler time and timers for every queue; its clock is the one scripts use
+	 * @param listener told of everything that happens in every queue, through this
+	 * replica
+	 * @param defaults the configuration of queues created on demand
+	 * @param autoCreate whether {@link #obtain} creates unknown queues
+	 * @param dedupWindow how long idempotency keys are remembered
+	 * @param maxQueues most queues created by name (dead-letter queues are always
+	 * created)
+	 * @param keyPrefix what every key starts with, so that several deployments may share
+	 * one Redis
+	 * @param recheckPeriod how often a queue with parked requests is tried again without
+	 * a wake-up (pub/sub may lose messages)
+	 * @param timeout how long the registry's own methods wait for Redis
+	 */
+	public record Settings(Scheduler scheduler, QueueListener listener, QueueConfig defaults, boolean autoCreate,
+			Duration dedupWindow, int maxQueues, String keyPrefix, Duration recheckPeriod, Duration timeout) {
+
+		public Settings {
+			Objects.requireNonNull(scheduler, "scheduler");
+			Objects.requireNonNull(listener, "listener");
+			Objects.requireNonNull(defaults, "defaults");
+			if (!dedupWindow.isPositive() || !recheckPeriod.isPositive() || !timeout.isPositive()) {
+				throw new IllegalArgumentException("dedup window, recheck period and timeout must be positive");
+			}
+			if (maxQueues < 1) {
+				throw new IllegalArgumentException("max queues must be at least 1, got " + maxQueues);
+			}
+			if (keyPrefix == null || keyPrefix.isEmpty() || keyPrefix.contains("{") || keyPrefix.contains("}")) {
+				throw new IllegalArgumentException("key prefix must be non-empty and free of braces, got " + keyPrefix);
+			}
+		}
+
+	}
+
+	/**
+	 * @param redis the connections to use (not closed by the registry)
+	 * @param settings how the registry behaves
+	 */
+	public RedisQueueRegistry(RedisConnections redis, Settings settings) {
+		this.redis = redis;
+		this.settings = settings;
+		this.scripts = new RedisScripts(redis.commands());
+		this.index = RedisJobQueue.bytes(settings.keyPrefix() + ":queues");
+		this.wakeListener = new RedisPubSubAdapter<>() {
+
+			@Override
+			public void smessage(byte[] shardChannel, byte[] message) {
+				if (!Arrays.equals(message, RedisQueueRegistry.this.replica)) {
+					wake(shardChannel);
+				}
+			}
+
+		};
+		redis.wakeups().addListener(this.wakeListener);
+	}
+
+	@Override
+	public Optional<JobQueue> find(String name) {
+		QueueNames.requireValid(name);
+		RedisJobQueue known = this.queues.get(name);
+		if (known != null) {
+			return Optional.of(known);
+		}
+		List<Object> meta = await(this.redis.commands()
+			.hmget(addressOf(name).keys()[0], RedisJobQueue.bytes("gen"), RedisJobQueue.bytes("capacity"),
+					RedisJobQueue.bytes("lease"), RedisJobQueue.bytes("attempts"), RedisJobQueue.bytes("dlq"))
+			.toCompletableFuture()
+			.thenApply((values) -> values.stream().map((v) -> (Object) v.getValueOrElse(null)).toList()));
+		if (meta.get(0) == null) {
+			return Optional.empty();
+		}
+		String deadLetterQueue = ScriptReply.text(meta.get(4));
+		QueueConfig config = new QueueConfig((int) ScriptReply.number(meta.get(1)),
+				Duration.ofMillis(ScriptReply.number(meta.get(2))), (int) ScriptReply.number(meta.get(3)),
+				(deadLetterQueue == null || deadLetterQueue.isEmpty()) ? null : deadLetterQueue);
+		return Optional.of(adopt(name, ScriptReply.text(meta.get(0)), config));
+	}
+
+	@Override
+	public JobQueue obtain(String name) {
+		Optional<JobQueue> found = find(name);
+		if (found.isPresent()) {
+			return found.get();
+		}
+		if (!this.settings.autoCreate()) {
+			throw new QueueNotFoundException(name);
+		}
+		requireRoomFor(name);
+		Defined defined = await(define(name, this.settings.defaults(), "", true));
+		return known(name, defined, this.settings.defaults());
+	}
+
+	@Override
+	public boolean configure(String name, QueueConfig config) {
+		QueueNames.requireValid(name);
+		Objects.requireNonNull(config, "config");
+		if (name.equals(config.deadLetterQueue())) {
+			throw new IllegalArgumentException("queue '" + name + "' cannot be its own dead-letter queue");
+		}
+		if (!this.queues.containsKey(name) && find(name).isEmpty()) {
+			requireRoomFor(name);
+		}
+		Defined defined = await(define(name, config, "", false));
+		known(name, defined, config);
+		return defined.created();
+	}
+
+	@Override
+	public List<JobQueue> list() {
+		List<String> names = await(this.redis.commands().smembers(this.index).toCompletableFuture()).stream()
+			.map(ScriptReply::text)
+			.sorted()
+			.toList();
+		List<JobQueue> all = new ArrayList<>(names.size());
+		for (String name : names) {
+			Optional<JobQueue> queue = find(name);
+			if (queue.isPresent()) {
+				all.add(queue.get());
+			}
+			else {
+				this.redis.commands().srem(this.index, RedisJobQueue.bytes(name));
+			}
+		}
+		return all;
+	}
+
+	@Override
+	public boolean delete(String name) {
+		QueueNames.requireValid(name);
+		ScriptReply reply = await(run(Script.DELETE, addressOf(name), new byte[0]));
+		RedisJobQueue known = this.queues.get(name);
+		if (!reply.is("deleted")) {
+			if (known != null) {
+				known.deleted();
+			}
+			return false;
+		}
+		await(forwardDeadLetters(name));
+		await(this.redis.commands().srem(this.index, RedisJobQueue.bytes(name)).toCompletableFuture());
+		if (known != null) {
+			known.deleted();
+		}
+		this.settings.listener().queueDeleted(name);
+		return true;
+	}
+
+	@Override
+	public QueueConfig defaults() {
+		return this.settings.defaults();
+	}
+
+	@Override
+	public boolean autoCreate() {
+		return this.settings.autoCreate();
+	}
+
+	/** Stops listening for wake-ups; the connections stay open. */
+	@Override
+	public void close() {
+		this.redis.wakeups().removeListener(this.wakeListener);
+		for (RedisJobQueue queue : this.queues.values()) {
+			queue.stop();
+		}
+		byte[][] channels = this.queues.keySet()
+			.stream()
+			.map((name) -> addressOf(name).channel())
+			.toArray(byte[][]::new);
+		if (channels.length > 0 && this.redis.wakeups().isOpen()) {
+			this.redis.wakeups().async().sunsubscribe(channels);
+		}
+		this.queues.clear();
+	}
+
+	// ---- used by the queues
+
+	Scheduler scheduler() {
+		return this.settings.scheduler();
+	}
+
+	QueueListener listener() {
+		return this.settings.listener();
+	}
+
+	Duration dedupWindow() {
+		return this.settings.dedupWindow();
+	}
+
+	Duration recheckPeriod() {
+		return this.settings.recheckPeriod();
+	}
+
+	/** Where queue {@code name} lives in Redis. */
+	Address addressOf(String name) {
+		String base = this.settings.keyPrefix() + ":{" + name + "}:";
+		String[] parts = { "meta", "ready", "delayed", "leases", "leased", "payloads", "attempts", "enqueued",
+				"origins", "idem", "idemexp", "outbox", "outmeta" };
+		byte[][] keys = new byte[parts.length][];
+		for (int i = 0; i < parts.length; i++) {
+			keys[i] = RedisJobQueue.bytes(base + parts[i]);
+		}
+		return new Address(name, keys, RedisJobQueue.bytes(base + "wake"));
+	}
+
+	/**
+	 * Runs {@code script} for the queue of {@code keys}, with the arguments every script
+	 * takes first (see {@code prelude.lua}). The future completes once jobs the script
+	 * moved to the dead-letter outbox have been forwarded.
+	 */
+	CompletableFuture<ScriptReply> run(Script script, Address queue, byte[] generation, byte[]... args) {
+		return this.scripts.run(script, queue.keys(), args(queue.channel(), generation, args))
+			.thenApply(ScriptReply::of)
+			.thenCompose((reply) -> (reply.state() != null && reply.state().outbox() > 0)
+					? forwardDeadLetters(queue.name()).thenApply((forwarded) -> reply)
+					: CompletableFuture.completedFuture(reply));
+	}
+
+	/** Forgets a queue object that found its queue gone. */
+	void forget(RedisJobQueue queue) {
+		if (this.queues.remove(queue.name(), queue) && this.redis.wakeups().isOpen()) {
+			this.redis.wakeups().async().sunsubscribe(addressOf(queue.name()).channel());
+		}
+	}
+
+	/**
+	 * Creates or changes queue {@code name}.
+	 * @param generation the generation to change, or empty for whichever exists
+	 * @param createOnly whether to leave an existing queue as it is
+	 * @return what happened; its generation is {@code null} if the generation asked for
+	 * is gone
+	 */
+	CompletableFuture<Defined> define(String name, QueueConfig config, String generation, boolean createOnly) {
+		String deadLetterQueue = config.deadLetterQueue();
+		return run(Script.DEFINE, addressOf(name), RedisJobQueue.bytes(generation),
+				RedisJobQueue.bytes(UUID.randomUUID().toString()),
+				RedisJobQueue.bytes(Integer.toString(config.capacity())),
+				RedisJobQueue.bytes(Long.toString(config.leaseTimeout().toMillis())),
+				RedisJobQueue.bytes(Integer.toString(config.maxAttempts())),
+				RedisJobQueue.bytes((deadLetterQueue != null) ? deadLetterQueue : ""),
+				RedisJobQueue.bytes(config.deadLetterQueueFor(name)), RedisJobQueue.bytes(createOnly ? "1" : "0"))
+			.thenApply((reply) -> {
+				if (reply.is("missing")) {
+					return new Defined(null, false, null);
+				}
+				Defined defined = new Defined(reply.text(0), reply.is("created"), reply.state());
+				RedisJobQueue known = this.queues.get(name);
+				if (known != null && known.generation().equals(defined.generation()) && defined.state() != null) {
+					known.learn(defined.state());
+				}
+				return defined;
+			});
+	}
+
+	/**
+	 * Moves the jobs waiting in {@code source}'s dead-letter outbox to their dead-letter
+	 * queues (created with the defaults if need be), then takes them out of the outbox. A
+	 * job already in its dead-letter queue is not added twice, so two replicas forwarding
+	 * the same outbox at once do no harm.
+	 */
+	CompletableFuture<Void> forwardDeadLetters(String source) {
+		byte[][] sourceKeys = addressOf(source).keys();
+		return this.scripts
+			.run(Script.OUTBOX, sourceKeys,
+					args(new byte[0], new byte[0], RedisJobQueue.bytes(Integer.toString(FORWARD_BATCH))))
+			.thenApply(ScriptReply::of)
+			.thenCompose((reply) -> {
+				List<Object> entries = reply.values();
+				if (entries.isEmpty()) {
+					return CompletableFuture.completedFuture(null);
+				}
+				Map<String, List<List<Object>>> byTarget = new LinkedHashMap<>();
+				for (Object entry : entries) {
+					@SuppressWarnings("unchecked")
+					List<Object> fields = (List<Object>) entry;
+					byTarget.computeIfAbsent(ScriptReply.text(fields.get(1)), (target) -> new ArrayList<>())
+						.add(fields);
+				}
+				CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+				for (Map.Entry<String, List<List<Object>>> target : byTarget.entrySet()) {
+					chain = chain.thenCompose((done) -> arrive(source, target.getKey(), target.getValue()));
+				}
+				return chain.thenCompose((done) -> {
+					byte[][] ids = new byte[entries.size()][];
+					for (int i = 0; i < entries.size(); i++) {
+						ids[i] = (byte[]) ((List<?>) entries.get(i)).get(0);
+					}
+					return this.scripts.run(Script.FORWARDED, sourceKeys, args(new byte[0], new byte[0], ids));
+				})
+					.thenCompose((done) -> (entries.size() == FORWARD_BATCH) ? forwardDeadLetters(source)
+							: CompletableFuture.completedFuture(null));
+			});
+	}
+
+	// ---- inside
+
+	private CompletableFuture<Void> arrive(String source, String target, List<List<Object>> entries) {
+		QueueConfig defaults = this.settings.defaults();
+		List<byte[]> args = new ArrayList<>();
+		args.add(RedisJobQueue.bytes(UUID.randomUUID().toString()));
+		args.add(RedisJobQueue.bytes(Integer.toString(defaults.capacity())));
+		args.add(RedisJobQueue.bytes(Long.toString(defaults.leaseTimeout().toMillis())));
+		args.add(RedisJobQueue.bytes(Integer.toString(defaults.maxAttempts())));
+		args.add(RedisJobQueue.bytes(QueueNames.deadLetterQueueOf(target)));
+		for (List<Object> entry : entries) {
+			args.add((byte[]) entry.get(0));
+			args.add((byte[]) entry.get(4));
+			args.add(RedisJobQueue
+				.bytes(source + "\n" + ScriptReply.text(entry.get(2)) + "\n" + ScriptReply.text(entry.get(3))));
+		}
+		return run(Script.ARRIVE, addressOf(target), new byte[0], args.toArray(new byte[0][])).thenCompose((reply) -> {
+			// on a Redis thread: nothing here may wait for Redis
+			boolean created = reply.number(2) == 1;
+			RedisJobQueue queue = adopt(target, reply.text(0), defaults);
+			if (created) {
+				this.settings.listener().queueCreated(target);
+			}
+			for (long i = 0; i < reply.number(1); i++) {
+				this.settings.listener().enqueued(target);
+			}
+			queue.learn(reply.state());
+			return created ? this.redis.commands()
+				.sadd(this.index, RedisJobQueue.bytes(target))
+				.thenApply((added) -> (Void) null)
+				.toCompletableFuture() : CompletableFuture.completedFuture(null);
+		});
+	}
+
+	/**
+	 * The queue object of {@code name} after {@code defined}; registers a new queue in
+	 * the index and tells the listener.
+	 */
+	private RedisJobQueue known(String name, Defined defined, QueueConfig config) {
+		RedisJobQueue queue = adopt(name, defined.generation(), config);
+		if (defined.created()) {
+			await(this.redis.commands().sadd(this.index, RedisJobQueue.bytes(name)).toCompletableFuture());
+			this.settings.listener().queueCreated(name);
+		}
+		return queue;
+	}
+
+	/**
+	 * The queue object for generation {@code generation} of {@code name}; one of an older
+	 * generation is told its queue is gone.
+	 */
+	private RedisJobQueue adopt(String name, String generation, QueueConfig config) {
+		RedisJobQueue[] replaced = { null };
+		boolean[] fresh = { false };
+		RedisJobQueue queue = this.queues.compute(name, (key, existing) -> {
+			if (existing != null && existing.generation().equals(generation)) {
+				return existing;
+			}
+			replaced[0] = existing;
+			fresh[0] = true;
+			return new RedisJobQueue(name, generation, config, this);
+		});
+		if (replaced[0] != null) {
+			replaced[0].deleted();
+		}
+		if (fresh[0]) {
+			this.redis.wakeups().async().ssubscribe(addressOf(name).channel());
+		}
+		return queue;
+	}
+
+	private void wake(byte[] channel) {
+		String text = new String(channel, StandardCharsets.UTF_8);
+		String head = this.settings.keyPrefix() + ":{";
+		String tail = "}:wake";
+		if (text.startsWith(head) && text.endsWith(tail)) {
+			RedisJobQueue queue = this.queues.get(text.substring(head.length(), text.length() - tail.length()));
+			if (queue != null) {
+				queue.nudge();
+			}
+		}
+	}
+
+	private void requireRoomFor(String name) {
+		long count = await(this.redis.commands().scard(this.index).toCompletableFuture());
+		if (count >= this.settings.maxQueues()) {
+			throw new TooManyQueuesException(name, this.settings.maxQueues());
+		}
+	}
+
+	/** Now, the generation, the wake channel and this replica's id, then {@code args}. */
+	private byte[][] args(byte[] channel, byte[] generation, byte[]... args) {
+		byte[][] all = new byte[args.length + 4][];
+		all[0] = RedisJobQueue.bytes(Long.toString(this.settings.scheduler().now().toEpochMilli()));
+		all[1] = generation;
+		all[2] = channel;
+		all[3] = this.replica;
+		System.arraycopy(args, 0, all, 4, args.length);
+		return all;
+	}
+
+	private <T> T await(CompletableFuture<T> future) {
+		try {
+			return future.get(this.settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RuntimeException runtime
+					&& !(runtime.getClass().getName().startsWith("io.lettuce"))) {
+				throw runtime;
+			}
+			throw new BackendUnavailableException("Redis failed: " + ex.getCause().getMessage(), ex.getCause());
+		}
+		catch (TimeoutException ex) {
+			throw new BackendUnavailableException("Redis did not answer within " + this.settings.timeout(), ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new BackendUnavailableException("interrupted while waiting for Redis", ex);
+		}
+	}
+
+	/**
+	 * Where a queue lives in Redis.
+	 *
+	 * @param name the queue's name
+	 * @param keys its keys, in the order of {@code prelude.lua}
+	 * @param channel its wake channel
+	 */
+	record Address(String name, byte[][] keys, byte[] channel) {
+
+	}
+
+	/**
+	 * What a define (or an arrival that may create a queue) did.
+	 *
+	 * @param generation the queue's generation, or {@code null} if it is gone
+	 * @param created whether the queue was created
+	 * @param state the queue's state after it, if reported
+	 */
+	record Defined(String generation, boolean created, ScriptReply.State state) {
+
+	}
+
+}

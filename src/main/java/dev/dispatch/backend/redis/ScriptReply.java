@@ -1,0 +1,84 @@
+package dev.dispatch.backend.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * A script's answer: {@code {status, state, values...}} (see {@code prelude.lua}).
+ *
+ * @param status what happened, as the script names it
+ * @param state the queue after the script, or {@code null} when the script does not
+ * report it
+ * @param values the operation's own values
+ */
+record ScriptReply(String status, State state, List<Object> values) {
+
+	static ScriptReply of(List<Object> raw) {
+		String status = text(raw.get(0));
+		@SuppressWarnings("unchecked")
+		List<Object> state = (List<Object>) raw.get(1);
+		return new ScriptReply(status, state.isEmpty() ? null : State.of(state), raw.subList(2, raw.size()));
+	}
+
+	boolean is(String status) {
+		return this.status.equals(status);
+	}
+
+	String text(int index) {
+		return text(this.values.get(index));
+	}
+
+	long number(int index) {
+		return number(this.values.get(index));
+	}
+
+	static String text(Object value) {
+		return (value != null) ? new String((byte[]) value, StandardCharsets.UTF_8) : null;
+	}
+
+	static long number(Object value) {
+		return (value instanceof Long n) ? n : Long.parseLong(text(value));
+	}
+
+	/**
+	 * The state of the queue after a script.
+	 *
+	 * @param ready jobs ready
+	 * @param delayed jobs delayed
+	 * @param inFlight jobs leased
+	 * @param closed whether it is closed
+	 * @param purging whether it was closed immediately (or deleted)
+	 * @param capacity its capacity
+	 * @param outbox jobs waiting to be forwarded to a dead-letter queue
+	 * @param expired leases this script found run out
+	 * @param deadLetteredMaxAttempts jobs this script dead-lettered after their last
+	 * attempt
+	 * @param deadLetteredPurged jobs this script dead-lettered by a purge
+	 * @param nextDue when the next lease runs out or delayed job falls due (epoch ms), or
+	 * -1
+	 * @param changed whether the script changed what a waiter could get
+	 */
+	record State(long ready, long delayed, long inFlight, boolean closed, boolean purging, long capacity, long outbox,
+			long expired, long deadLetteredMaxAttempts, long deadLetteredPurged, long nextDue, boolean changed) {
+
+		static State of(List<Object> v) {
+			return new State(number(v.get(0)), number(v.get(1)), number(v.get(2)), number(v.get(3)) == 1,
+					number(v.get(4)) == 1, number(v.get(5)), number(v.get(6)), number(v.get(7)), number(v.get(8)),
+					number(v.get(9)), number(v.get(10)), number(v.get(11)) == 1);
+		}
+
+		boolean hasRoom() {
+			return this.ready + this.delayed < this.capacity;
+		}
+
+		long unfinished() {
+			return this.ready + this.delayed + this.inFlight;
+		}
+
+		boolean drained() {
+			return this.closed && (this.purging || unfinished() == 0);
+		}
+
+	}
+
+}

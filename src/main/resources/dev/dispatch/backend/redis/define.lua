@@ -1,0 +1,23 @@
+-- define (create or reconfigure): ARGV 5 a fresh generation for a new queue,
+-- 6 capacity, 7 lease ms, 8 attempts, 9 dead-letter queue ('' = default), 10 its
+-- effective name, 11 '1' to create only (leave an existing queue as it is).
+-- With a generation in ARGV 2, only that queue is changed.
+-- Replies created|updated|exists {generation}, missing.
+local existing = redis.call('HGET', META, 'gen')
+if gen ~= '' and existing ~= gen then
+  return missing()
+end
+if existing and ARGV[11] == '1' then
+  return { 'exists', {}, existing }
+end
+if existing then
+  redis.call('HSET', META, 'capacity', ARGV[6], 'lease', ARGV[7], 'attempts', ARGV[8], 'dlq', ARGV[9],
+    'dlqto', ARGV[10])
+  gen = existing
+  changed = true
+  return reply(load(), 'updated', existing)
+end
+redis.call('HSET', META, 'gen', ARGV[5], 'capacity', ARGV[6], 'lease', ARGV[7], 'attempts', ARGV[8],
+  'dlq', ARGV[9], 'dlqto', ARGV[10], 'closed', '0', 'purging', '0')
+gen = ARGV[5]
+return reply(load(), 'created', ARGV[5])

@@ -1,0 +1,188 @@
+-- Shared by every script of one queue (RedisScripts puts it in front of each). All keys
+-- of a queue carry its hash tag, so a script touches one cluster slot.
+--
+-- KEYS:  1 meta (hash: gen capacity lease attempts dlq dlqto closed purging)
+--        2 ready (list of job ids, head first)   3 delayed (zset id -> due ms)
+--        4 leases (zset lease -> expiry ms)      5 leased (hash lease -> id)
+--        6 payloads (hash id -> bytes)           7 attempts (hash id -> deliveries)
+--        8 enqueued (hash id -> ms)              9 origins (hash id -> "queue\nreason\nattempts")
+--       10 idem (hash key -> "id\nms")          11 idemexp (zset key -> expiry ms)
+--       12 outbox (list of ids leaving for the dead-letter queue)
+--       13 outmeta (hash id -> "target\nreason\nattempts")
+-- ARGV:  1 now (ms, the caller's clock)  2 the queue's generation ('' = any)
+--        3 the wake channel  4 the calling replica's id  5.. the operation's own arguments
+--
+-- Every reply is {status, state, ...}; state = {ready, delayed, inflight, closed, purging,
+-- capacity, outbox, expired, dead-lettered max-attempts, dead-lettered purged, next due ms
+-- or -1, changed}. A script publishes the calling replica's id on the wake channel when it
+-- changed what a parked put, take or join elsewhere could get.
+local META, READY, DELAYED, LEASES, LEASED = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local PAYLOADS, ATTEMPTS, ENQUEUED, ORIGINS = KEYS[6], KEYS[7], KEYS[8], KEYS[9]
+local IDEM, IDEMEXP, OUTBOX, OUTMETA = KEYS[10], KEYS[11], KEYS[12], KEYS[13]
+local now = tonumber(ARGV[1])
+local gen = ARGV[2]
+local channel = ARGV[3]
+local caller = ARGV[4]
+local tally = { expired = 0, max = 0, purged = 0 }
+local changed = false
+
+-- The queue's settings, or nil if it does not exist (deleted, or another generation).
+local function load()
+  local m = redis.call('HMGET', META, 'gen', 'capacity', 'lease', 'attempts', 'dlq', 'dlqto', 'closed', 'purging')
+  if not m[1] or (gen ~= '' and m[1] ~= gen) then
+    return nil
+  end
+  return { gen = m[1], capacity = tonumber(m[2]), lease = tonumber(m[3]), attempts = tonumber(m[4]),
+    dlq = m[5], dlqto = m[6], closed = m[7] == '1', purging = m[8] == '1' }
+end
+
+local function forget(id)
+  redis.call('HDEL', PAYLOADS, id)
+  redis.call('HDEL', ATTEMPTS, id)
+  redis.call('HDEL', ENQUEUED, id)
+  redis.call('HDEL', ORIGINS, id)
+end
+
+-- Hands a job to the outbox, from which it is forwarded to the dead-letter queue (which
+-- may live on another shard); its data stays here until it has arrived.
+local function dead_letter(q, id, reason)
+  local attempts = redis.call('HGET', ATTEMPTS, id) or '0'
+  redis.call('RPUSH', OUTBOX, id)
+  redis.call('HSET', OUTMETA, id, q.dlqto .. '\n' .. reason .. '\n' .. attempts)
+  if reason == 'max-attempts' then
+    tally.max = tally.max + 1
+  else
+    tally.purged = tally.purged + 1
+  end
+  changed = true
+end
+
+-- A job whose lease failed (nack or expiry): to the head, delayed, or dead-lettered.
+local function requeue_failed(q, id, delay)
+  local attempt = tonumber(redis.call('HGET', ATTEMPTS, id) or '0')
+  if attempt >= q.attempts then
+    dead_letter(q, id, 'max-attempts')
+  elseif q.purging then
+    dead_letter(q, id, 'purged')
+  elseif delay > 0 then
+    redis.call('ZADD', DELAYED, now + delay, id)
+  else
+    redis.call('LPUSH', READY, id)
+  end
+  changed = true
+end
+
+-- Brings the queue up to now: delayed jobs that fell due go to the head, leases that ran
+-- out give their jobs back, idempotency keys past their window are forgotten.
+local function housekeep(q)
+  local due = redis.call('ZRANGEBYSCORE', DELAYED, '-inf', now)
+  for _, id in ipairs(due) do
+    redis.call('ZREM', DELAYED, id)
+    redis.call('LPUSH', READY, id)
+    changed = true
+  end
+  local expired = redis.call('ZRANGEBYSCORE', LEASES, '-inf', now)
+  for _, lease in ipairs(expired) do
+    local id = redis.call('HGET', LEASED, lease)
+    redis.call('ZREM', LEASES, lease)
+    redis.call('HDEL', LEASED, lease)
+    if id then
+      tally.expired = tally.expired + 1
+      requeue_failed(q, id, 0)
+    end
+  end
+  local old = redis.call('ZRANGEBYSCORE', IDEMEXP, '-inf', now, 'LIMIT', 0, 100)
+  if #old > 0 then
+    redis.call('HDEL', IDEM, unpack(old))
+    redis.call('ZREM', IDEMEXP, unpack(old))
+  end
+end
+
+local function waiting()
+  return redis.call('LLEN', READY) + redis.call('ZCARD', DELAYED)
+end
+
+local function earliest(key)
+  local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+  if first[2] then
+    return tonumber(first[2])
+  end
+  return -1
+end
+
+local function state(q)
+  local lease, delay = earliest(LEASES), earliest(DELAYED)
+  local due = lease
+  if due < 0 or (delay >= 0 and delay < due) then
+    due = delay
+  end
+  return { redis.call('LLEN', READY), redis.call('ZCARD', DELAYED), redis.call('HLEN', LEASED),
+    q.closed and 1 or 0, q.purging and 1 or 0, q.capacity, redis.call('LLEN', OUTBOX),
+    tally.expired, tally.max, tally.purged, due, changed and 1 or 0 }
+end
+
+-- The reply: status, the state, then the operation's own values.
+local function reply(q, status, ...)
+  if changed and channel ~= '' then
+    redis.call('SPUBLISH', channel, caller)
+  end
+  return { status, state(q), ... }
+end
+
+local function missing()
+  return { 'missing', {} }
+end
+
+-- Moves every ready and delayed job to the outbox; returns how many.
+local function purge_waiting(q)
+  local n = 0
+  for _, id in ipairs(redis.call('LRANGE', READY, 0, -1)) do
+    dead_letter(q, id, 'purged')
+    n = n + 1
+  end
+  redis.call('DEL', READY)
+  for _, id in ipairs(redis.call('ZRANGE', DELAYED, 0, -1)) do
+    dead_letter(q, id, 'purged')
+    n = n + 1
+  end
+  redis.call('DEL', DELAYED)
+  return n
+end
+
+-- Leases up to max ready jobs from the head (or settles them at once when auto), with
+-- the lease ids ARGV[lease_ids], ARGV[lease_ids + 1], ...; a lease runs length ms (nil:
+-- the queue's lease timeout). Returns one entry per job: {lease id or false, id,
+-- payload, attempt, enqueued ms, expiry ms or false, origin queue or false, reason or
+-- false, origin attempts or false}.
+local function deliver(q, max, length, auto, lease_ids)
+  length = length or q.lease
+  local jobs = {}
+  while #jobs < max do
+    local id = redis.call('LPOP', READY)
+    if not id then
+      break
+    end
+    local attempt = redis.call('HINCRBY', ATTEMPTS, id, 1)
+    local payload = redis.call('HGET', PAYLOADS, id)
+    local enq = tonumber(redis.call('HGET', ENQUEUED, id))
+    local origin = redis.call('HGET', ORIGINS, id)
+    local oq, oreason, oattempts = false, false, false
+    if origin then
+      oq, oreason, oattempts = string.match(origin, '^(.*)\n(.*)\n(%d+)$')
+    end
+    if auto then
+      forget(id)
+      table.insert(jobs, { false, id, payload, attempt, enq, false, oq, oreason, oattempts })
+    else
+      local lease = ARGV[lease_ids + #jobs]
+      local expiry = now + length
+      redis.call('ZADD', LEASES, expiry, lease)
+      redis.call('HSET', LEASED, lease, id)
+      table.insert(jobs, { lease, id, payload, attempt, enq, expiry, oq, oreason, oattempts })
+    end
+  end
+  if #jobs > 0 then
+    changed = true
+  end
+  return jobs
+end

@@ -1,0 +1,43 @@
+-- put: ARGV 5 job id, 6 payload, 7 idempotency key ('' none), 8 dedup window ms,
+-- 9 '1' to only look the key up (a put that must wait its turn behind parked ones),
+-- 10 '1' if a take parked at the caller is handed jobs at once: 11 its max, 12 its lease
+-- ms ('' = the queue's), 13 '1' to settle at delivery, 14.. its lease ids. Such a
+-- hand-off may go beyond the capacity, as the job does not rest in the queue.
+-- Replies accepted {id, enqueued ms, job...} (the jobs handed to the take, oldest
+-- first), duplicate {id, enqueued ms}, closed, full, unknown-key, missing.
+local q = load()
+if not q then
+  return missing()
+end
+housekeep(q)
+local id, payload, key, window = ARGV[5], ARGV[6], ARGV[7], tonumber(ARGV[8])
+local hand_off = ARGV[10] == '1'
+if key ~= '' then
+  local known = redis.call('HGET', IDEM, key)
+  if known then
+    local original, at = string.match(known, '^(.*)\n(%d+)$')
+    return reply(q, 'duplicate', original, tonumber(at))
+  end
+  if ARGV[9] == '1' then
+    return reply(q, 'unknown-key')
+  end
+end
+if q.closed then
+  return reply(q, 'closed')
+end
+if waiting() >= q.capacity and not hand_off then
+  return reply(q, 'full')
+end
+redis.call('RPUSH', READY, id)
+redis.call('HSET', PAYLOADS, id, payload)
+redis.call('HSET', ATTEMPTS, id, 0)
+redis.call('HSET', ENQUEUED, id, now)
+if key ~= '' then
+  redis.call('HSET', IDEM, key, id .. '\n' .. now)
+  redis.call('ZADD', IDEMEXP, now + window, key)
+end
+changed = true
+if hand_off then
+  return reply(q, 'accepted', id, now, unpack(deliver(q, tonumber(ARGV[11]), tonumber(ARGV[12]), ARGV[13] == '1', 14)))
+end
+return reply(q, 'accepted', id, now)
