@@ -225,7 +225,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 					markParked(taker);
 				}
 				else {
-					taker.inFlight = true;
+					taker.inFlight++;
 					attempt = true;
 				}
 				if (options.maxWait().isPositive()) {
@@ -439,8 +439,9 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 	// ---- attempts
 
 	/**
-	 * Sends a put's attempt. If a take is parked here, the script hands it jobs at once
-	 * (this one, or older ones another replica put).
+	 * Sends a put's attempt. If a take waits here (parked, or its first attempt still in
+	 * flight), the script hands it jobs at once: this one, or older ones another replica
+	 * put. Jobs for a take already answered by its own attempt are handed back.
 	 */
 	private void sendPut(PutWaiter putter, boolean lookUpOnly, boolean pumped) {
 		long wakesAtSend;
@@ -450,9 +451,9 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 			wakesAtSend = this.wakes;
 			if (!lookUpOnly) {
 				for (TakeWaiter taker : this.takers) {
-					if (taker.parked && !taker.inFlight) {
+					if (!taker.parked || taker.inFlight == 0) {
 						handTo = taker;
-						taker.inFlight = true;
+						taker.inFlight++;
 						break;
 					}
 				}
@@ -489,7 +490,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 			}
 			if (failure != null) {
 				if (handTo != null) {
-					handTo.inFlight = false;
+					handTo.inFlight--;
 				}
 				if (putter.isWaiting()) {
 					forgetPutter(putter, fx);
@@ -551,7 +552,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 					default -> throw new IllegalStateException("put answered " + reply.status());
 				}
 				if (handTo != null) {
-					handTo.inFlight = false;
+					handTo.inFlight--;
 					List<Delivery> handed = reply.is("accepted") ? deliveries(reply, 2) : List.of();
 					if (!handed.isEmpty() && handTo.isWaiting()) {
 						forgetTaker(handTo, fx);
@@ -614,7 +615,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		List<Delivery> handBack = null;
 		this.lock.lock();
 		try {
-			taker.inFlight = false;
+			taker.inFlight--;
 			if (pumped) {
 				this.pumpingTakes = false;
 			}
@@ -714,7 +715,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 				return;
 			}
 			for (TakeWaiter taker : this.takers) {
-				if (taker.parked && !taker.inFlight) {
+				if (taker.parked && taker.inFlight == 0) {
 					next = taker;
 					break;
 				}
@@ -723,7 +724,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 				return;
 			}
 			this.pumpingTakes = true;
-			next.inFlight = true;
+			next.inFlight++;
 		}
 		finally {
 			this.lock.unlock();
@@ -752,7 +753,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		}
 		if (state.drained()) {
 			for (TakeWaiter taker : List.copyOf(this.takers)) {
-				if (!taker.inFlight) {
+				if (taker.inFlight == 0) {
 					forgetTaker(taker, fx);
 					settleTake(taker, new TakeOutcome.Drained(), fx);
 				}
@@ -1165,8 +1166,11 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		/** Whether it found nothing and waits in line. Guarded by lock. */
 		boolean parked;
 
-		/** Whether an attempt is in flight. Guarded by lock. */
-		boolean inFlight;
+		/**
+		 * Attempts in flight that may hand it jobs: its own, and a put's hand-off.
+		 * Guarded by lock.
+		 */
+		int inFlight;
 
 		TakeWaiter(Owner owner, Instant now, TakeOptions options) {
 			super(owner, now, WaitKind.TAKE);
