@@ -29,18 +29,37 @@ import org.springframework.validation.annotation.Validated;
  * of the JVM's maximum heap
  * @param defaults configuration of queues created on demand
  * @param queues queues that exist from start-up, by name; unset parts take the defaults
+ * @param redis settings of the Redis backend (the connection itself is
+ * {@code spring.data.redis.*})
  */
 @Validated
 @ConfigurationProperties("dispatch")
 public record DispatchProperties(@DefaultValue("memory") Backend backend, @DefaultValue("true") boolean autoCreate,
 		@DefaultValue("1000") @Min(1) int maxQueues, @DefaultValue("10m") Duration dedupWindow, DataSize maxHeldBytes,
-		@DefaultValue @Valid Defaults defaults, Map<String, @Valid QueueProperties> queues) {
+		@DefaultValue @Valid Defaults defaults, Map<String, @Valid QueueProperties> queues,
+		@DefaultValue @Valid Redis redis) {
 
 	public DispatchProperties {
 		queues = (queues != null) ? Map.copyOf(queues) : Map.of();
 		if (maxHeldBytes != null && maxHeldBytes.toBytes() < 1) {
 			throw new IllegalArgumentException("dispatch.max-held-bytes must be positive, got " + maxHeldBytes);
 		}
+	}
+
+	/**
+	 * The Redis backend's own settings.
+	 *
+	 * @param keyPrefix what every key of Dispatch starts with, so that deployments may
+	 * share one Redis
+	 * @param recheckPeriod how often a queue with parked requests is tried again without
+	 * a wake-up message (pub/sub may lose messages): the longest a request stays parked
+	 * while it could be served
+	 * @param timeout how long Redis may take to answer a command; operations that must
+	 * wait for it (creating, listing, deleting queues; the health check) wait this long
+	 */
+	public record Redis(@DefaultValue("dispatch") @Pattern(regexp = "[A-Za-z0-9._:-]+") String keyPrefix,
+			@DefaultValue("1s") Duration recheckPeriod, @DefaultValue("2s") Duration timeout) {
+
 	}
 
 	/** Where queues live. */

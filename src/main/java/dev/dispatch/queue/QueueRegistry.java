@@ -52,6 +52,14 @@ public interface QueueRegistry {
 	boolean autoCreate();
 
 	/**
+	 * Checks that the store behind the queues answers, waiting a short while at most.
+	 * Nothing to check by default (the queues are in this process).
+	 * @throws BackendUnavailableException if it does not
+	 */
+	default void checkAvailable() {
+	}
+
+	/**
 	 * What the backend holds of payloads and its limit, if it keeps such figures; empty
 	 * by default.
 	 */

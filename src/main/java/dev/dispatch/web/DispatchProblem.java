@@ -76,6 +76,13 @@ class DispatchProblem extends ErrorResponseException {
 			.retryAfter(retryAfter);
 	}
 
+	static DispatchProblem backendUnavailable(Duration retryAfter) {
+		return new DispatchProblem(ProblemType.BACKEND_UNAVAILABLE,
+				"the store behind the queues did not answer; send the request again (whether a put without an "
+						+ "Idempotency-Key was accepted is unknown)")
+			.retryAfter(retryAfter);
+	}
+
 	static DispatchProblem tooManyWaiters(String queue, Duration retryAfter) {
 		return new DispatchProblem(ProblemType.TOO_MANY_WAITERS,
 				"too many requests are already waiting on queue '" + queue + "' or on this instance")

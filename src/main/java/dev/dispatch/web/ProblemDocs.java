@@ -29,7 +29,7 @@ class ProblemDocs implements OperationCustomizer {
 
 	/** Problems any endpoint may answer with. */
 	private static final Set<ProblemType> EVERYWHERE = EnumSet.of(ProblemType.INVALID_REQUEST,
-			ProblemType.INTERNAL_ERROR);
+			ProblemType.INTERNAL_ERROR, ProblemType.BACKEND_UNAVAILABLE);
 
 	private static final ObjectSchema PROBLEM = problemSchema();
 

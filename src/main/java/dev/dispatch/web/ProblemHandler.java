@@ -5,6 +5,8 @@ import java.net.URI;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import dev.dispatch.config.HttpProperties;
+import dev.dispatch.queue.BackendUnavailableException;
 import dev.dispatch.queue.QueueNotFoundException;
 import dev.dispatch.queue.TooManyQueuesException;
 
@@ -30,6 +32,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
 	private static final Log log = LogFactory.getLog(ProblemHandler.class);
 
+	private final HttpProperties http;
+
+	ProblemHandler(HttpProperties http) {
+		this.http = http;
+	}
+
 	@ExceptionHandler(QueueNotFoundException.class)
 	ResponseEntity<Object> queueNotFound(QueueNotFoundException ex, WebRequest request) {
 		return respond(DispatchProblem.queueNotFound(ex.queue()), request);
@@ -40,6 +48,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		return respond(
 				new DispatchProblem(ProblemType.TOO_MANY_QUEUES, ex.getMessage() + "; delete queues no longer used"),
 				request);
+	}
+
+	@ExceptionHandler(BackendUnavailableException.class)
+	ResponseEntity<Object> backendUnavailable(BackendUnavailableException ex, WebRequest request) {
+		log.warn("Backend unavailable answering " + request.getDescription(false) + ": " + ex.getMessage());
+		return respond(DispatchProblem.backendUnavailable(this.http.retryAfter()), request);
 	}
 
 	@ExceptionHandler(IllegalArgumentException.class)

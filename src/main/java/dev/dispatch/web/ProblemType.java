@@ -21,6 +21,10 @@ enum ProblemType {
 	SERVER_DRAINING("server-draining", HttpStatus.SERVICE_UNAVAILABLE, "Server draining",
 			"the instance is shutting down; send the request again"),
 
+	BACKEND_UNAVAILABLE("backend-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Backend unavailable",
+			"the store behind the queues (Redis) did not answer; send the request again (a put with an "
+					+ "Idempotency-Key is safe to repeat)"),
+
 	QUEUE_CLOSED("queue-closed", HttpStatus.CONFLICT, "Queue closed", "the queue is closed and accepts no jobs"),
 
 	TOO_MANY_QUEUES("too-many-queues", HttpStatus.CONFLICT, "Too many queues",

@@ -225,6 +225,27 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 		return this.settings.autoCreate();
 	}
 
+	/**
+	 * Redis's {@code maxmemory-policy}, if it says (a managed Redis may refuse
+	 * {@code CONFIG GET}).
+	 */
+	public Optional<String> evictionPolicy() {
+		try {
+			Map<String, String> config = await(
+					this.redis.commands().configGet("maxmemory-policy").toCompletableFuture());
+			return Optional.ofNullable(config.get("maxmemory-policy"));
+		}
+		catch (BackendUnavailableException ex) {
+			return Optional.empty();
+		}
+	}
+
+	/** Sends {@code PING}: Redis must answer within the timeout. */
+	@Override
+	public void checkAvailable() {
+		await(this.redis.commands().ping().toCompletableFuture());
+	}
+
 	/** Stops listening for wake-ups; the connections stay open. */
 	@Override
 	public void close() {

@@ -1,0 +1,69 @@
+package dev.dispatch.backend.redis;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.TimeoutOptions;
+
+import dev.dispatch.config.DispatchProperties;
+import dev.dispatch.queue.QueueListener;
+import dev.dispatch.queue.QueueRegistry;
+import dev.dispatch.queue.Scheduler;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * Wires the Redis backend ({@code dispatch.backend=redis}) on the Lettuce client that
+ * Spring Boot configures from {@code spring.data.redis.*}: a single server, TLS, a
+ * password or a cluster alike.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "dispatch.backend", havingValue = "redis")
+class RedisBackendConfiguration {
+
+	private static final System.Logger log = System.getLogger(RedisBackendConfiguration.class.getName());
+
+	/**
+	 * Fail fast while Redis is away: commands are refused at once instead of queueing
+	 * until it is back, and none waits longer than the registry's timeout.
+	 */
+	@Bean
+	LettuceClientOptionsBuilderCustomizer dispatchFailFast(DispatchProperties properties) {
+		return (options) -> options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+			.autoReconnect(true)
+			.timeoutOptions(TimeoutOptions.enabled(properties.redis().timeout()));
+	}
+
+	@Bean(destroyMethod = "close")
+	RedisConnections redisConnections(LettuceConnectionFactory connectionFactory) {
+		return RedisConnections.open(connectionFactory.getRequiredNativeClient());
+	}
+
+	@Bean(destroyMethod = "close")
+	QueueRegistry queueRegistry(DispatchProperties properties, Scheduler queueScheduler,
+			ObjectProvider<QueueListener> listeners, RedisConnections redis) {
+		DispatchProperties.Redis settings = properties.redis();
+		RedisQueueRegistry registry = new RedisQueueRegistry(redis,
+				new RedisQueueRegistry.Settings(queueScheduler, QueueListener.allOf(listeners.orderedStream().toList()),
+						properties.defaults().toQueueConfig(), properties.autoCreate(), properties.dedupWindow(),
+						properties.maxQueues(), settings.keyPrefix(), settings.recheckPeriod(), settings.timeout()));
+		warnUnlessNoEviction(registry);
+		return registry;
+	}
+
+	/**
+	 * Redis may evict keys under memory pressure unless {@code maxmemory-policy} is
+	 * {@code noeviction}: evicted keys would be lost jobs.
+	 */
+	private static void warnUnlessNoEviction(RedisQueueRegistry registry) {
+		String policy = registry.evictionPolicy().orElse(null);
+		if (policy != null && !"noeviction".equals(policy)) {
+			log.log(System.Logger.Level.WARNING,
+					"Redis maxmemory-policy is '" + policy + "': Redis may evict queued jobs when its memory is full. "
+							+ "Set maxmemory-policy noeviction (puts then answer 503 storage-full instead).");
+		}
+	}
+
+}
