@@ -1,5 +1,7 @@
 package dev.dispatch.config;
 
+import java.time.Duration;
+
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -18,9 +20,16 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class MetricsConfiguration {
 
+	/**
+	 * Queue meters. On a shared backend a queue's snapshot is a round trip, so one read
+	 * serves all its gauges for a second (a scrape reads them all at once).
+	 */
 	@Bean
-	QueueMetrics queueMetrics(MeterRegistry meters, ObjectProvider<QueueRegistry> queues, Scheduler queueScheduler) {
-		return new QueueMetrics(meters, queues::getObject, queueScheduler);
+	QueueMetrics queueMetrics(MeterRegistry meters, ObjectProvider<QueueRegistry> queues, Scheduler queueScheduler,
+			DispatchProperties properties) {
+		Duration snapshotTtl = (properties.backend() == DispatchProperties.Backend.MEMORY) ? Duration.ZERO
+				: Duration.ofSeconds(1);
+		return new QueueMetrics(meters, queues::getObject, queueScheduler, snapshotTtl);
 	}
 
 	/**

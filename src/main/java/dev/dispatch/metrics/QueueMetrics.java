@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
@@ -27,10 +28,12 @@ import dev.dispatch.queue.Scheduler;
 
 /**
  * Binds every queue's state and events to Micrometer, under the names of
- * docs/operations.md. Gauges read the queue's snapshot when they are scraped; counters
- * and timers move as the core reports events through {@link QueueListener}. A deleted
- * queue's meters are removed. Every meter carries the tag {@code queue}, so their number
- * is bounded by the number of queues.
+ * docs/operations.md. Gauges read the queue's snapshot when they are scraped — one read
+ * per queue serves all its gauges for {@code snapshotTtl}, so that a scrape of a shared
+ * backend costs one round trip per queue, not one per gauge; counters and timers move as
+ * the core reports events through {@link QueueListener}. A deleted queue's meters are
+ * removed. Every meter carries the tag {@code queue}, so their number is bounded by the
+ * number of queues.
  */
 public final class QueueMetrics implements QueueListener {
 
@@ -54,19 +57,29 @@ public final class QueueMetrics implements QueueListener {
 
 	private final Scheduler scheduler;
 
+	/** How long one snapshot of a queue serves its gauges; zero reads it for each. */
+	private final long snapshotTtlNanos;
+
 	/** Meters of each known queue, by queue name. */
 	private final Map<String, QueueMeters> byQueue = new ConcurrentHashMap<>();
+
+	/** The last snapshot of each queue, for {@code snapshotTtl}. */
+	private final Map<String, Reading> readings = new ConcurrentHashMap<>();
 
 	/**
 	 * @param meters where meters are registered
 	 * @param queues the registry whose queues the gauges read (a supplier, since the
 	 * registry is built with this listener)
 	 * @param scheduler the clock of the queues, for the oldest job's age
+	 * @param snapshotTtl how long one snapshot of a queue serves all its gauges (zero:
+	 * each gauge reads the queue)
 	 */
-	public QueueMetrics(MeterRegistry meters, Supplier<QueueRegistry> queues, Scheduler scheduler) {
+	public QueueMetrics(MeterRegistry meters, Supplier<QueueRegistry> queues, Scheduler scheduler,
+			Duration snapshotTtl) {
 		this.meters = meters;
 		this.queues = queues;
 		this.scheduler = scheduler;
+		this.snapshotTtlNanos = snapshotTtl.toNanos();
 	}
 
 	@Override
@@ -76,6 +89,7 @@ public final class QueueMetrics implements QueueListener {
 
 	@Override
 	public void queueDeleted(String queue) {
+		this.readings.remove(queue);
 		QueueMeters removed = this.byQueue.remove(queue);
 		if (removed != null) {
 			removed.all.forEach(this.meters::remove);
@@ -150,8 +164,31 @@ public final class QueueMetrics implements QueueListener {
 		return this.byQueue.computeIfAbsent(queue, (name) -> new QueueMeters(name));
 	}
 
+	/**
+	 * The queue's state, read at most once per {@code snapshotTtl}; empty if the queue is
+	 * gone or its backend does not answer (its gauges then read NaN).
+	 */
 	private Optional<QueueSnapshot> snapshot(String queue) {
-		return this.queues.get().find(queue).map(JobQueue::snapshot).map((s) -> s.join());
+		long now = System.nanoTime();
+		Reading last = this.readings.get(queue);
+		if (last != null && now - last.at() < this.snapshotTtlNanos) {
+			return last.snapshot();
+		}
+		Optional<QueueSnapshot> read;
+		try {
+			read = this.queues.get().find(queue).map(JobQueue::snapshot).map(CompletableFuture::join);
+		}
+		catch (RuntimeException ex) {
+			read = Optional.empty();
+		}
+		if (this.snapshotTtlNanos > 0) {
+			this.readings.put(queue, new Reading(now, read));
+		}
+		return read;
+	}
+
+	/** A snapshot and when it was read ({@link System#nanoTime()}). */
+	private record Reading(long at, Optional<QueueSnapshot> snapshot) {
 	}
 
 	/** The meters of one queue. */

@@ -1,9 +1,12 @@
 package dev.dispatch.metrics;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -39,7 +42,7 @@ class QueueMetricsTest {
 	@BeforeEach
 	void setUp() {
 		AtomicReference<QueueRegistry> holder = new AtomicReference<>();
-		QueueMetrics metrics = new QueueMetrics(this.meters, holder::get, this.time);
+		QueueMetrics metrics = new QueueMetrics(this.meters, holder::get, this.time, Duration.ZERO);
 		this.registry = new MemoryQueueRegistry(this.time, metrics, QueueConfig.DEFAULTS, true, Duration.ofMinutes(10));
 		holder.set(this.registry);
 		this.registry.configure("q", new QueueConfig(2, Duration.ofSeconds(30), 2, null));
@@ -61,6 +64,26 @@ class QueueMetricsTest {
 	private Delivery take() {
 		return ((TakeOutcome.Delivered) this.queue.take(TakeOptions.leased(Duration.ZERO)).join()).deliveries()
 			.getFirst();
+	}
+
+	@Test
+	void oneReadOfAQueueServesAllItsGaugesForTheTtl() {
+		MeterRegistry scraped = new SimpleMeterRegistry();
+		AtomicInteger reads = new AtomicInteger();
+		QueueMetrics cached = new QueueMetrics(scraped, () -> {
+			reads.incrementAndGet();
+			return this.registry;
+		}, this.time, Duration.ofMinutes(1));
+		cached.queueCreated("q");
+		put("a", Duration.ZERO);
+		List<Double> values = scraped.getMeters()
+			.stream()
+			.filter((meter) -> meter instanceof Gauge)
+			.map((meter) -> ((Gauge) meter).value())
+			.toList();
+		assertThat(values).hasSizeGreaterThanOrEqualTo(9);
+		assertThat(reads).as("one snapshot for every gauge of the queue").hasValue(1);
+		assertThat(scraped.get("dispatch.queue.size").tag("queue", "q").gauge().value()).isEqualTo(1);
 	}
 
 	@Test
