@@ -316,7 +316,10 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		if (!joiner.future().isDone()) {
 			// react() answers the join if nothing is unfinished; a zero wait ends here
 			call(Script.SNAPSHOT).whenComplete((reply, failure) -> {
-				if (failure == null && wait.isZero()) {
+				if (failure != null) {
+					failJoin(joiner, RedisScripts.unwrap(failure));
+				}
+				else if (wait.isZero()) {
 					answerJoin(joiner, false);
 				}
 			});
@@ -479,6 +482,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		Effects fx = new Effects(this.lock, this.name);
 		boolean tryAgain = false;
 		boolean retract = false;
+		String retractLease = "";
 		List<Delivery> handBack = null;
 		this.lock.lock();
 		try {
@@ -554,6 +558,20 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 				if (handTo != null) {
 					handTo.inFlight--;
 					List<Delivery> handed = reply.is("accepted") ? deliveries(reply, 2) : List.of();
+					if (retract) {
+						// the withdrawn put's own job, leased to the take, never reaches
+						// it; one
+						// settled at delivery is gone already and is delivered (accepted
+						// after all)
+						Delivery own = handed.stream()
+							.filter((delivery) -> delivery.jobId().equals(putter.jobId) && delivery.leaseId() != null)
+							.findFirst()
+							.orElse(null);
+						if (own != null) {
+							handed = handed.stream().filter((delivery) -> delivery != own).toList();
+							retractLease = own.leaseId();
+						}
+					}
 					if (!handed.isEmpty() && handTo.isWaiting()) {
 						forgetTaker(handTo, fx);
 						deliver(handTo, handed, fx);
@@ -575,7 +593,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		fx.run();
 		if (retract) {
 			String key = putter.options.idempotencyKey();
-			runScript(Script.RETRACT, bytes(putter.jobId), bytes((key != null) ? key : ""));
+			runScript(Script.RETRACT, bytes(putter.jobId), bytes((key != null) ? key : ""), bytes(retractLease));
 		}
 		if (handBack != null) {
 			handBack(handBack);
@@ -978,6 +996,22 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 				this.joiners.remove(joiner);
 				fx.cancel(joiner.deadline());
 				fx.settle(joiner, outcome);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		fx.run();
+	}
+
+	private void failJoin(JoinWaiter joiner, Throwable failure) {
+		Effects fx = new Effects(this.lock, this.name);
+		this.lock.lock();
+		try {
+			if (joiner.isWaiting()) {
+				this.joiners.remove(joiner);
+				fx.cancel(joiner.deadline());
+				fx.fail(joiner, unavailable(failure));
 			}
 		}
 		finally {

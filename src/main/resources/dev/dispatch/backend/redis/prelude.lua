@@ -73,15 +73,17 @@ local function requeue_failed(q, id, delay)
 end
 
 -- Brings the queue up to now: delayed jobs that fell due go to the head, leases that ran
--- out give their jobs back, idempotency keys past their window are forgotten.
+-- out give their jobs back, idempotency keys past their window are forgotten. At most
+-- 1000 of each per script, so that no script holds Redis long; the rest are still due,
+-- and the state's next due time makes the caller's sweep come back at once.
 local function housekeep(q)
-  local due = redis.call('ZRANGEBYSCORE', DELAYED, '-inf', now)
+  local due = redis.call('ZRANGEBYSCORE', DELAYED, '-inf', now, 'LIMIT', 0, 1000)
   for _, id in ipairs(due) do
     redis.call('ZREM', DELAYED, id)
     redis.call('LPUSH', READY, id)
     changed = true
   end
-  local expired = redis.call('ZRANGEBYSCORE', LEASES, '-inf', now)
+  local expired = redis.call('ZRANGEBYSCORE', LEASES, '-inf', now, 'LIMIT', 0, 1000)
   for _, lease in ipairs(expired) do
     local id = redis.call('HGET', LEASED, lease)
     redis.call('ZREM', LEASES, lease)

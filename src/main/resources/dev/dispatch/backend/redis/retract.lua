@@ -1,12 +1,17 @@
--- retract: ARGV 5 job id, 6 idempotency key ('' none). A put accepted for a request that
--- was withdrawn meanwhile (its client went away): the job is removed if nobody has taken
--- it yet. Replies retracted, taken (too late: it stays accepted), missing.
+-- retract: ARGV 5 job id, 6 idempotency key ('' none), 7 the lease the put's hand-off gave
+-- it ('' none). A put accepted for a request that was withdrawn meanwhile (its client went
+-- away): the job is removed if nobody has taken it yet, or if it was handed to a take of
+-- the same replica that never received it. Replies retracted, taken (too late: it stays
+-- accepted), missing.
 local q = load()
 if not q then
   return missing()
 end
-local id, key = ARGV[5], ARGV[6]
-if redis.call('LREM', READY, -1, id) == 0 then
+local id, key, lease = ARGV[5], ARGV[6], ARGV[7]
+if lease ~= '' and redis.call('HGET', LEASED, lease) == id then
+  redis.call('ZREM', LEASES, lease)
+  redis.call('HDEL', LEASED, lease)
+elseif redis.call('LREM', READY, -1, id) == 0 then
   return reply(q, 'taken')
 end
 forget(id)
