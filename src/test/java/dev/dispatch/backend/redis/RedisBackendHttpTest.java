@@ -9,23 +9,28 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import dev.dispatch.support.RedisServer;
+import com.github.dockerjava.api.DockerClient;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+
+import dev.dispatch.support.RedisContainers;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.testcontainers.containers.GenericContainer;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.boot.testcontainers.service.connection.ServiceConnection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The service on the Redis backend, over a real socket and a real redis-server: a long
- * poll answered by a put, leases settled, and an outage of Redis answered 503
- * {@code backend-unavailable} and reported by readiness, then recovered from without a
- * restart of the service.
+ * The service on the Redis backend, over a real socket, with Redis from Testcontainers
+ * ({@code @ServiceConnection}; see {@link RedisContainers}): a long poll answered by a
+ * put, leases settled, and an outage of Redis (its container paused: commands time out)
+ * answered 503 {@code backend-unavailable} and reported by readiness, then recovered from
+ * without a restart of the service.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "dispatch.backend=redis", "dispatch.redis.timeout=1s" })
@@ -33,22 +38,15 @@ class RedisBackendHttpTest {
 
 	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-	private static RedisServer redis;
+	@ServiceConnection(name = "redis")
+	static final GenericContainer<?> redis = RedisContainers.redis();
 
 	@LocalServerPort
 	int port;
 
-	@DynamicPropertySource
-	static void redis(DynamicPropertyRegistry properties) {
-		redis = RedisServer.start();
-		properties.add("spring.data.redis.url", redis::uri);
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		if (redis != null) {
-			redis.close();
-		}
+	@BeforeAll
+	static void containerRuntime() {
+		RedisContainers.requireContainerRuntime();
 	}
 
 	private HttpResponse<String> send(String method, String path, String body)
@@ -86,7 +84,10 @@ class RedisBackendHttpTest {
 		HttpResponse<String> taken = parked.get(10, TimeUnit.SECONDS);
 		assertThat(taken.statusCode()).isEqualTo(200);
 		assertThat(taken.body()).contains("\"payload\":{\"n\":1}").contains(field(put.body(), "id"));
-		assertThat(redis.command("EXISTS", "dispatch:{orders}:meta")).as("the queue lives in Redis").isEqualTo("1");
+		try (RedisClient client = RedisClient.create("redis://" + redis.getHost() + ":" + redis.getMappedPort(6379));
+				StatefulRedisConnection<String, String> connection = client.connect()) {
+			assertThat(connection.sync().exists("dispatch:{orders}:meta")).as("the queue lives in Redis").isOne();
+		}
 
 		String lease = field(taken.body(), "leaseId");
 		assertThat(send("POST", "/v1/queues/orders/leases/" + lease + "/ack", null).statusCode()).isEqualTo(204);
@@ -99,7 +100,8 @@ class RedisBackendHttpTest {
 		assertThat(send("POST", "/v1/queues/outage/jobs", "1").statusCode()).isEqualTo(201);
 		assertThat(send("GET", "/actuator/health/readiness", null).statusCode()).isEqualTo(200);
 
-		redis.kill();
+		DockerClient docker = redis.getDockerClient();
+		docker.pauseContainerCmd(redis.getContainerId()).exec();
 		try {
 			HttpResponse<String> put = send("POST", "/v1/queues/outage/jobs", "2");
 			assertThat(put.statusCode()).isEqualTo(503);
@@ -113,7 +115,7 @@ class RedisBackendHttpTest {
 				.isEqualTo(200);
 		}
 		finally {
-			redis.restart();
+			docker.unpauseContainerCmd(redis.getContainerId()).exec();
 		}
 
 		Awaitility.await()
