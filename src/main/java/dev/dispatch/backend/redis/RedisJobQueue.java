@@ -9,9 +9,13 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.lettuce.core.RedisCommandExecutionException;
+import io.netty.util.concurrent.FastThreadLocalThread;
 
 import dev.dispatch.backend.redis.RedisScripts.Script;
 import dev.dispatch.queue.BackendUnavailableException;
@@ -184,7 +188,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 					lookUp = options.idempotencyKey() != null;
 				}
 				else {
-					putter.inFlight = true;
+					putter.startAttempt();
 					attempt = true;
 				}
 				if (options.maxWait().isPositive()) {
@@ -484,10 +488,12 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		boolean retract = false;
 		String retractLease = "";
 		List<Delivery> handBack = null;
+		CompletableFuture<Void> answered = null;
 		this.lock.lock();
 		try {
 			if (!lookUpOnly) {
 				putter.inFlight = false;
+				answered = putter.attempt;
 			}
 			if (pumped) {
 				this.pumpingPuts = false;
@@ -589,6 +595,10 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		}
 		finally {
 			this.lock.unlock();
+		}
+		if (answered != null) {
+			// a withdrawal waiting for this answer may go on
+			answered.complete(null);
 		}
 		fx.run();
 		if (retract) {
@@ -716,7 +726,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 				return;
 			}
 			this.pumpingPuts = true;
-			next.inFlight = true;
+			next.startAttempt();
 		}
 		finally {
 			this.lock.unlock();
@@ -988,6 +998,38 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		fx.run();
 	}
 
+	/** Waits until no attempt of {@code putter} is in flight, or the Redis timeout. */
+	private void awaitAttempt(PutWaiter putter) {
+		long deadline = System.nanoTime() + this.registry.timeout().toNanos();
+		for (;;) {
+			CompletableFuture<Void> attempt;
+			this.lock.lock();
+			try {
+				if (!putter.isWaiting() || !putter.inFlight) {
+					return;
+				}
+				attempt = putter.attempt;
+			}
+			finally {
+				this.lock.unlock();
+			}
+			try {
+				attempt.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+			}
+			catch (TimeoutException | ExecutionException ex) {
+				return;
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+	private static boolean onRedisThread() {
+		return Thread.currentThread() instanceof FastThreadLocalThread;
+	}
+
 	private void answerJoin(JoinWaiter joiner, boolean outcome) {
 		Effects fx = new Effects(this.lock, this.name);
 		this.lock.lock();
@@ -1020,8 +1062,18 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		fx.run();
 	}
 
+	/**
+	 * Withdraws a parked operation whose future is being cancelled. A put whose attempt
+	 * is in flight may be accepted by it: the withdrawal waits for the attempt's answer
+	 * (at most the Redis timeout), so that a put withdrawn was never accepted and one
+	 * accepted answers {@code false}. On a Redis I/O thread, which must not wait, the put
+	 * is withdrawn at once and its job retracted if it was accepted.
+	 */
 	@Override
 	public boolean withdraw(Waiter<?> waiter) {
+		if (waiter instanceof PutWaiter putter && !onRedisThread()) {
+			awaitAttempt(putter);
+		}
 		Effects fx = new Effects(this.lock, this.name);
 		this.lock.lock();
 		try {
@@ -1181,6 +1233,9 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		/** Whether an attempt is in flight. Guarded by lock. */
 		boolean inFlight;
 
+		/** Completed when the attempt in flight has been answered. Guarded by lock. */
+		CompletableFuture<Void> attempt;
+
 		/** Whether its wait elapsed while an attempt was in flight. Guarded by lock. */
 		boolean expired;
 
@@ -1189,6 +1244,12 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 			this.payload = payload;
 			this.options = options;
 			this.jobId = jobId;
+		}
+
+		/** Marks an attempt in flight. Call only holding the lock. */
+		void startAttempt() {
+			this.inFlight = true;
+			this.attempt = new CompletableFuture<>();
 		}
 
 	}

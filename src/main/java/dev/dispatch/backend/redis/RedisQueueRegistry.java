@@ -277,6 +277,10 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 		return this.settings.dedupWindow();
 	}
 
+	Duration timeout() {
+		return this.settings.timeout();
+	}
+
 	Duration recheckPeriod() {
 		return this.settings.recheckPeriod();
 	}
