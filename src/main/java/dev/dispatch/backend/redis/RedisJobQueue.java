@@ -76,16 +76,19 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 	 * Races with the caller: a waiter leaves WAITING exactly once, under the lock. A
 	 * take withdrawn or timed out while its attempt is in flight is answered at once;
 	 * jobs the attempt then receives are handed back (release, or restore for jobs
-	 * settled at delivery), their attempt not counted. A put withdrawn while in flight
-	 * is answered cancelled; if the attempt was accepted, the job is retracted unless a
-	 * consumer already took it (possible only through another replica: this one wakes
-	 * its takes after the retraction is sent). A put whose wait elapses while in flight
-	 * gets the attempt's true outcome.
+	 * settled at delivery), their attempt not counted. Withdrawing a put whose attempt is
+	 * in flight first waits for that attempt's answer (bounded by the Redis timeout): an
+	 * accepted put then cannot be withdrawn. Past the timeout, or on a Redis I/O thread,
+	 * the put is withdrawn at once and an accepted job is retracted (by its lease if the
+	 * same script handed it to a take here) unless a consumer already took it. A put
+	 * whose wait elapses while in flight gets the attempt's true outcome.
 	 *
 	 * Completion order: answers from Redis arrive in the order the commands were sent
 	 * on the one connection, and are handled as they arrive (decide under the lock,
-	 * complete futures after). When a script moved jobs to the dead-letter outbox, the
-	 * futures complete only once the jobs have reached their dead-letter queue.
+	 * complete futures after). An answer whose script moved jobs to the dead-letter
+	 * outbox is handled only once the jobs have reached their dead-letter queue, so that
+	 * whoever sees the outcome finds them there; answers sent later may be handled
+	 * before it, and a wake-up it carried then comes through react() or the recheck.
 	 */
 
 	private final String name;
