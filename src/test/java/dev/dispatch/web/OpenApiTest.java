@@ -44,7 +44,8 @@ class OpenApiTest {
 		JsonNode paths = JsonMapper.builder().build().readTree(get("/v3/api-docs").body()).path("paths");
 		JsonNode put = paths.path("/v1/queues/{queue}/jobs").path("post").path("responses");
 		assertThat(put.path("503").path("description").asString()).contains("/problems/queue-full",
-				"/problems/storage-full", "/problems/too-many-waiters", "/problems/server-draining");
+				"/problems/storage-full", "/problems/too-many-waiters", "/problems/server-draining",
+				"/problems/backend-unavailable");
 		assertThat(put.path("503").path("headers").has("Retry-After")).isTrue();
 		assertThat(put.path("503").path("content").has("application/problem+json")).isTrue();
 		assertThat(put.path("409").path("description").asString()).contains("/problems/queue-closed");
@@ -54,7 +55,10 @@ class OpenApiTest {
 		assertThat(take.path("410").path("description").asString()).contains("/problems/queue-drained");
 		JsonNode ack = paths.path("/v1/queues/{queue}/leases/{leaseId}/ack").path("post").path("responses");
 		assertThat(ack.path("410").path("description").asString()).contains("/problems/lease-expired");
-		assertThat(ack.has("503")).as("an ack never waits, so never answers 503").isFalse();
+		assertThat(ack.path("503").path("description").asString())
+			.as("an ack never waits: only an unreachable backend answers it 503")
+			.contains("/problems/backend-unavailable")
+			.doesNotContain("/problems/too-many-waiters", "/problems/server-draining");
 	}
 
 	@Test
