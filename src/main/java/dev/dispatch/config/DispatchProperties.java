@@ -56,9 +56,14 @@ public record DispatchProperties(@DefaultValue("memory") Backend backend, @Defau
 	 * while it could be served
 	 * @param timeout how long Redis may take to answer a command; operations that must
 	 * wait for it (creating, listing, deleting queues; the health check) wait this long
+	 * @param waitReplicas how many Redis replicas must have a put before it is answered
+	 * 201 ({@code WAIT}); 0, the default, answers once the primary has it. A put that
+	 * fewer replicas confirm within the timeout answers 503 {@code backend-unavailable}
+	 * (the job is in the queue all the same)
 	 */
 	public record Redis(@DefaultValue("dispatch") @Pattern(regexp = "[A-Za-z0-9._:-]+") String keyPrefix,
-			@DefaultValue("1s") Duration recheckPeriod, @DefaultValue("2s") Duration timeout) {
+			@DefaultValue("1s") Duration recheckPeriod, @DefaultValue("2s") Duration timeout,
+			@DefaultValue("0") @Min(0) int waitReplicas) {
 
 	}
 

@@ -48,7 +48,8 @@ class RedisBackendConfiguration {
 		RedisQueueRegistry registry = new RedisQueueRegistry(redis,
 				new RedisQueueRegistry.Settings(queueScheduler, QueueListener.allOf(listeners.orderedStream().toList()),
 						properties.defaults().toQueueConfig(), properties.autoCreate(), properties.dedupWindow(),
-						properties.maxQueues(), settings.keyPrefix(), settings.recheckPeriod(), settings.timeout()));
+						properties.maxQueues(), settings.keyPrefix(), settings.recheckPeriod(), settings.timeout(),
+						settings.waitReplicas()));
 		warnUnlessNoEviction(registry);
 		return registry;
 	}

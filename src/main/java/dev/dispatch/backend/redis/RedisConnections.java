@@ -1,10 +1,17 @@
 package dev.dispatch.backend.redis;
 
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 
@@ -35,6 +42,24 @@ public record RedisConnections(RedisClusterAsyncCommands<byte[], byte[]> command
 			return new RedisConnections(connection.async(), single.connectPubSub(ByteArrayCodec.INSTANCE), connection);
 		}
 		throw new IllegalArgumentException("unsupported Redis client " + client.getClass().getName());
+	}
+
+	/**
+	 * Waits until {@code replicas} replicas have acknowledged the writes made so far on
+	 * the connection that writes {@code key} ({@code WAIT}: it counts the writes of that
+	 * one connection, so on a cluster it goes to the connection of the key's primary).
+	 * @return how many replicas acknowledged them within {@code timeout}
+	 */
+	CompletableFuture<Long> waitForReplicas(byte[] key, int replicas, Duration timeout) {
+		if (this.connection instanceof StatefulRedisClusterConnection<byte[], byte[]> cluster) {
+			RedisClusterNode primary = cluster.getPartitions().getPartitionBySlot(SlotHash.getSlot(key));
+			RedisURI uri = primary.getUri();
+			return cluster.async()
+				.getConnection(uri.getHost(), uri.getPort())
+				.waitForReplication(replicas, timeout.toMillis())
+				.toCompletableFuture();
+		}
+		return this.commands.waitForReplication(replicas, timeout.toMillis()).toCompletableFuture();
 	}
 
 	@Override

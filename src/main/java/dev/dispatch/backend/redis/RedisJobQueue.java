@@ -481,6 +481,8 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		}
 		TakeWaiter taker = handTo;
 		runScript(Script.PUT, args.toArray(new byte[0][]))
+			.thenCompose((reply) -> reply.is("accepted") ? this.registry.confirm(reply, this.address)
+					: CompletableFuture.completedFuture(reply))
 			.whenComplete((reply, failure) -> onPut(putter, taker, lookUpOnly, pumped, wakesAtSend, reply, failure));
 	}
 
@@ -528,6 +530,21 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 							retract = true;
 						}
 					}
+					case "unconfirmed" -> {
+						// in the primary, but not on as many replicas as asked within the
+						// timeout
+						if (putter.isWaiting()) {
+							forgetPutter(putter, fx);
+							fx.add(() -> this.listener.enqueued(this.name));
+							fx.fail(putter,
+									new BackendUnavailableException("job " + putter.jobId
+											+ " is in Redis but fewer replicas than asked for confirmed it in time",
+											null));
+						}
+						else {
+							retract = true;
+						}
+					}
 					case "duplicate" -> {
 						if (putter.isWaiting()) {
 							forgetPutter(putter, fx);
@@ -566,7 +583,8 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 				}
 				if (handTo != null) {
 					handTo.inFlight--;
-					List<Delivery> handed = reply.is("accepted") ? deliveries(reply, 2) : List.of();
+					List<Delivery> handed = (reply.is("accepted") || reply.is("unconfirmed")) ? deliveries(reply, 2)
+							: List.of();
 					if (retract) {
 						// the withdrawn put's own job, leased to the take, never reaches
 						// it; one

@@ -82,9 +82,12 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 	 * @param recheckPeriod how often a queue with parked requests is tried again without
 	 * a wake-up (pub/sub may lose messages)
 	 * @param timeout how long the registry's own methods wait for Redis
+	 * @param waitReplicas replicas that must have a put before it is answered accepted
+	 * ({@code WAIT}); 0 answers as soon as the primary has it
 	 */
 	public record Settings(Scheduler scheduler, QueueListener listener, QueueConfig defaults, boolean autoCreate,
-			Duration dedupWindow, int maxQueues, String keyPrefix, Duration recheckPeriod, Duration timeout) {
+			Duration dedupWindow, int maxQueues, String keyPrefix, Duration recheckPeriod, Duration timeout,
+			int waitReplicas) {
 
 		public Settings {
 			Objects.requireNonNull(scheduler, "scheduler");
@@ -96,9 +99,19 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 			if (maxQueues < 1) {
 				throw new IllegalArgumentException("max queues must be at least 1, got " + maxQueues);
 			}
+			if (waitReplicas < 0) {
+				throw new IllegalArgumentException("replicas to wait for must not be negative, got " + waitReplicas);
+			}
 			if (keyPrefix == null || keyPrefix.isEmpty() || keyPrefix.contains("{") || keyPrefix.contains("}")) {
 				throw new IllegalArgumentException("key prefix must be non-empty and free of braces, got " + keyPrefix);
 			}
+		}
+
+		/** Settings that answer a put as soon as the primary has it. */
+		public Settings(Scheduler scheduler, QueueListener listener, QueueConfig defaults, boolean autoCreate,
+				Duration dedupWindow, int maxQueues, String keyPrefix, Duration recheckPeriod, Duration timeout) {
+			this(scheduler, listener, defaults, autoCreate, dedupWindow, maxQueues, keyPrefix, recheckPeriod, timeout,
+					0);
 		}
 
 	}
@@ -279,6 +292,20 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 
 	Duration timeout() {
 		return this.settings.timeout();
+	}
+
+	/**
+	 * Answers {@code reply} once the replicas asked for have the writes behind it; as
+	 * {@code unconfirmed} if fewer did within the timeout.
+	 */
+	CompletableFuture<ScriptReply> confirm(ScriptReply reply, Address queue) {
+		int replicas = this.settings.waitReplicas();
+		if (replicas == 0) {
+			return CompletableFuture.completedFuture(reply);
+		}
+		return this.redis.waitForReplicas(queue.keys()[0], replicas, this.settings.timeout())
+			.thenApply((acknowledged) -> (acknowledged >= replicas) ? reply
+					: new ScriptReply("unconfirmed", reply.state(), reply.values()));
 	}
 
 	Duration recheckPeriod() {
