@@ -54,6 +54,17 @@ public record QueueConfig(int capacity, Duration leaseTimeout, int maxAttempts, 
 	}
 
 	/**
+	 * Checks that this configuration may be given to the queue named {@code queue}: a
+	 * queue cannot be its own dead-letter queue.
+	 * @throws IllegalArgumentException if it may not
+	 */
+	public void requireFitFor(String queue) {
+		if (queue.equals(this.deadLetterQueue)) {
+			throw new IllegalArgumentException("queue '" + queue + "' cannot be its own dead-letter queue");
+		}
+	}
+
+	/**
 	 * The dead-letter queue of the queue named {@code queue} under this configuration.
 	 */
 	public String deadLetterQueueFor(String queue) {

@@ -109,11 +109,7 @@ public final class MemoryQueueRegistry implements QueueRegistry {
 
 	@Override
 	public boolean configure(String name, QueueConfig config) {
-		QueueNames.requireValid(name);
-		Objects.requireNonNull(config, "config");
-		if (name.equals(config.deadLetterQueue())) {
-			throw new IllegalArgumentException("queue '" + name + "' cannot be its own dead-letter queue");
-		}
+		Objects.requireNonNull(config, "config").requireFitFor(QueueNames.requireValid(name));
 		if (!this.queues.containsKey(name)) {
 			requireRoomFor(name);
 		}

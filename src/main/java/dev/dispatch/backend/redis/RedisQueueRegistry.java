@@ -176,11 +176,7 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 
 	@Override
 	public boolean configure(String name, QueueConfig config) {
-		QueueNames.requireValid(name);
-		Objects.requireNonNull(config, "config");
-		if (name.equals(config.deadLetterQueue())) {
-			throw new IllegalArgumentException("queue '" + name + "' cannot be its own dead-letter queue");
-		}
+		Objects.requireNonNull(config, "config").requireFitFor(QueueNames.requireValid(name));
 		if (!this.queues.containsKey(name) && find(name).isEmpty()) {
 			requireRoomFor(name);
 		}

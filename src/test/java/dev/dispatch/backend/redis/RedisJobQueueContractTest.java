@@ -1,37 +1,18 @@
 package dev.dispatch.backend.redis;
 
-import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.concurrent.atomic.AtomicInteger;
-
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
 
-import dev.dispatch.queue.JobQueueContractTest;
-import dev.dispatch.queue.QueueConfig;
-import dev.dispatch.queue.QueueListener;
-import dev.dispatch.queue.QueueRegistry;
-import dev.dispatch.queue.Scheduler;
 import dev.dispatch.support.RedisServer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
-/**
- * The queue contract on a real {@code redis-server}. Each test has a key prefix of its
- * own, so tests share one server without seeing each other's queues.
- */
-class RedisJobQueueContractTest extends JobQueueContractTest {
-
-	private static final AtomicInteger tests = new AtomicInteger();
+/** The queue contract on a real {@code redis-server}. */
+class RedisJobQueueContractTest extends RedisContractTest {
 
 	private static RedisServer server;
 
 	private static RedisClient client;
-
-	private final String prefix = "contract" + tests.incrementAndGet();
-
-	private final Deque<AutoCloseable> opened = new ArrayDeque<>();
 
 	@BeforeAll
 	static void startRedis() {
@@ -49,22 +30,9 @@ class RedisJobQueueContractTest extends JobQueueContractTest {
 		}
 	}
 
-	@AfterEach
-	void closeRegistries() throws Exception {
-		while (!this.opened.isEmpty()) {
-			this.opened.pop().close();
-		}
-	}
-
 	@Override
-	protected QueueRegistry newRegistry(Scheduler scheduler, QueueListener listener, QueueConfig defaults,
-			boolean autoCreate, Duration dedupWindow) {
-		RedisConnections redis = RedisConnections.open(client);
-		this.opened.push(redis);
-		RedisQueueRegistry registry = new RedisQueueRegistry(redis, new RedisQueueRegistry.Settings(scheduler, listener,
-				defaults, autoCreate, dedupWindow, 1000, this.prefix, Duration.ofSeconds(1), Duration.ofSeconds(5)));
-		this.opened.push(registry);
-		return registry;
+	protected AbstractRedisClient client() {
+		return client;
 	}
 
 }
