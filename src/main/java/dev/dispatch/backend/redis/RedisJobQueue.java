@@ -1224,7 +1224,8 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		if (cause instanceof BackendUnavailableException unavailable) {
 			return unavailable;
 		}
-		return new BackendUnavailableException("Redis did not answer for queue " + this.name, cause);
+		return new BackendUnavailableException("Redis failed for queue " + this.name + ": " + cause.getMessage(),
+				cause);
 	}
 
 	private static boolean isOutOfMemory(Throwable failure) {
