@@ -1,6 +1,7 @@
 package dev.dispatch.web;
 
 import java.net.URI;
+import java.util.concurrent.CompletionException;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -54,6 +55,20 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 	ResponseEntity<Object> backendUnavailable(BackendUnavailableException ex, WebRequest request) {
 		log.warn("Backend unavailable answering " + request.getDescription(false) + ": " + ex.getMessage());
 		return respond(DispatchProblem.backendUnavailable(this.http.retryAfter()), request);
+	}
+
+	/**
+	 * A queue operation's failure, met where a controller waits for the outcome
+	 * ({@code join()}): answered as the failure itself would be.
+	 */
+	@ExceptionHandler(CompletionException.class)
+	ResponseEntity<Object> completion(CompletionException ex, WebRequest request) {
+		return switch (ex.getCause()) {
+			case BackendUnavailableException unavailable -> backendUnavailable(unavailable, request);
+			case QueueNotFoundException notFound -> queueNotFound(notFound, request);
+			case IllegalArgumentException invalid -> invalid(invalid, request);
+			case null, default -> unexpected(ex, request);
+		};
 	}
 
 	@ExceptionHandler(IllegalArgumentException.class)

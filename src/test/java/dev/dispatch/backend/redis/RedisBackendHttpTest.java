@@ -109,6 +109,10 @@ class RedisBackendHttpTest {
 				.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 			assertThat(put.body()).contains("/problems/backend-unavailable");
 			assertThat(put.headers().firstValue("Retry-After")).isPresent();
+			HttpResponse<String> ack = send("POST", "/v1/queues/outage/leases/some-lease/ack", null);
+			assertThat(ack.statusCode()).as("an ack waits for Redis too").isEqualTo(503);
+			assertThat(ack.body()).contains("/problems/backend-unavailable");
+			assertThat(send("GET", "/v1/queues/outage", null).statusCode()).isEqualTo(503);
 			assertThat(send("GET", "/actuator/health/readiness", null).statusCode()).isEqualTo(503);
 			assertThat(send("GET", "/actuator/health/liveness", null).statusCode())
 				.as("an outage of Redis is no reason to restart the service")
