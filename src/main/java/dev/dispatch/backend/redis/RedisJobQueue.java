@@ -144,17 +144,13 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 	/** Set when the registry closes: no timer is started any more. Guarded by lock. */
 	private boolean stopped;
 
-	/** The configuration last read; for snapshots of a deleted queue. */
-	private volatile QueueConfig config;
-
-	RedisJobQueue(String name, String generation, QueueConfig config, RedisQueueRegistry registry) {
+	RedisJobQueue(String name, String generation, RedisQueueRegistry registry) {
 		this.name = name;
 		this.registry = registry;
 		this.scheduler = registry.scheduler();
 		this.listener = registry.listener();
 		this.address = registry.addressOf(name);
 		this.generation = bytes(generation);
-		this.config = config;
 	}
 
 	@Override
@@ -341,7 +337,6 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 			if (generation == null) {
 				throw new QueueDeletedException(this.name);
 			}
-			this.config = config;
 		});
 	}
 
@@ -351,13 +346,11 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 			this.lock.lock();
 			try {
 				if (!reply.is("state")) {
-					return new QueueSnapshot(this.name, this.config, 0, 0, 0, this.putters.size(), this.takers.size(),
-							true, true, null);
+					throw new QueueDeletedException(this.name); // through another replica
 				}
 				String deadLetterQueue = reply.text(3);
 				QueueConfig current = new QueueConfig((int) reply.number(0), Duration.ofMillis(reply.number(1)),
 						(int) reply.number(2), deadLetterQueue.isEmpty() ? null : deadLetterQueue);
-				this.config = current;
 				long oldest = reply.number(4);
 				ScriptReply.State state = reply.state();
 				return new QueueSnapshot(this.name, current, (int) state.ready(), (int) state.delayed(),

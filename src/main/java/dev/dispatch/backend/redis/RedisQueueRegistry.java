@@ -145,19 +145,10 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 		if (known != null) {
 			return Optional.of(known);
 		}
-		List<Object> meta = await(this.redis.commands()
-			.hmget(addressOf(name).keys()[0], RedisJobQueue.bytes("gen"), RedisJobQueue.bytes("capacity"),
-					RedisJobQueue.bytes("lease"), RedisJobQueue.bytes("attempts"), RedisJobQueue.bytes("dlq"))
-			.toCompletableFuture()
-			.thenApply((values) -> values.stream().map((v) -> (Object) v.getValueOrElse(null)).toList()));
-		if (meta.get(0) == null) {
-			return Optional.empty();
-		}
-		String deadLetterQueue = ScriptReply.text(meta.get(4));
-		QueueConfig config = new QueueConfig((int) ScriptReply.number(meta.get(1)),
-				Duration.ofMillis(ScriptReply.number(meta.get(2))), (int) ScriptReply.number(meta.get(3)),
-				(deadLetterQueue == null || deadLetterQueue.isEmpty()) ? null : deadLetterQueue);
-		return Optional.of(adopt(name, ScriptReply.text(meta.get(0)), config));
+		byte[] generation = await(this.redis.commands()
+			.hget(addressOf(name).keys()[0], RedisJobQueue.bytes("gen"))
+			.toCompletableFuture());
+		return (generation != null) ? Optional.of(adopt(name, ScriptReply.text(generation))) : Optional.empty();
 	}
 
 	@Override
@@ -171,7 +162,7 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 		}
 		requireRoomFor(name);
 		Defined defined = await(define(name, this.settings.defaults(), "", true));
-		return known(name, defined, this.settings.defaults());
+		return known(name, defined);
 	}
 
 	@Override
@@ -181,7 +172,7 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 			requireRoomFor(name);
 		}
 		Defined defined = await(define(name, config, "", false));
-		known(name, defined, config);
+		known(name, defined);
 		return defined.created();
 	}
 
@@ -218,9 +209,11 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 		await(forwardDeadLetters(name));
 		await(this.redis.commands().srem(this.index, RedisJobQueue.bytes(name)).toCompletableFuture());
 		if (known != null) {
-			known.deleted();
+			known.deleted(); // forgets it, and the listener hears of it
 		}
-		this.settings.listener().queueDeleted(name);
+		else {
+			this.settings.listener().queueDeleted(name);
+		}
 		return true;
 	}
 
@@ -333,10 +326,16 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 					: CompletableFuture.completedFuture(reply));
 	}
 
-	/** Forgets a queue object that found its queue gone. */
+	/**
+	 * Forgets a queue object that found its queue gone (deleted through any replica); the
+	 * listener hears that the queue went.
+	 */
 	void forget(RedisJobQueue queue) {
-		if (this.queues.remove(queue.name(), queue) && this.redis.wakeups().isOpen()) {
-			this.redis.wakeups().async().sunsubscribe(addressOf(queue.name()).channel());
+		if (this.queues.remove(queue.name(), queue)) {
+			if (this.redis.wakeups().isOpen()) {
+				this.redis.wakeups().async().sunsubscribe(addressOf(queue.name()).channel());
+			}
+			this.settings.listener().queueDeleted(queue.name());
 		}
 	}
 
@@ -428,10 +427,7 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 		return run(Script.ARRIVE, addressOf(target), new byte[0], args.toArray(new byte[0][])).thenCompose((reply) -> {
 			// on a Redis thread: nothing here may wait for Redis
 			boolean created = reply.number(2) == 1;
-			RedisJobQueue queue = adopt(target, reply.text(0), defaults);
-			if (created) {
-				this.settings.listener().queueCreated(target);
-			}
+			RedisJobQueue queue = adopt(target, reply.text(0));
 			for (long i = 0; i < reply.number(1); i++) {
 				this.settings.listener().enqueued(target);
 			}
@@ -445,22 +441,22 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 
 	/**
 	 * The queue object of {@code name} after {@code defined}; registers a new queue in
-	 * the index and tells the listener.
+	 * the index.
 	 */
-	private RedisJobQueue known(String name, Defined defined, QueueConfig config) {
-		RedisJobQueue queue = adopt(name, defined.generation(), config);
+	private RedisJobQueue known(String name, Defined defined) {
 		if (defined.created()) {
 			await(this.redis.commands().sadd(this.index, RedisJobQueue.bytes(name)).toCompletableFuture());
-			this.settings.listener().queueCreated(name);
 		}
-		return queue;
+		return adopt(name, defined.generation());
 	}
 
 	/**
 	 * The queue object for generation {@code generation} of {@code name}; one of an older
-	 * generation is told its queue is gone.
+	 * generation is told its queue is gone. The listener hears of a queue when this
+	 * replica first meets it, whichever replica created it, so that every replica serving
+	 * a queue has its meters.
 	 */
-	private RedisJobQueue adopt(String name, String generation, QueueConfig config) {
+	private RedisJobQueue adopt(String name, String generation) {
 		RedisJobQueue[] replaced = { null };
 		boolean[] fresh = { false };
 		RedisJobQueue queue = this.queues.compute(name, (key, existing) -> {
@@ -469,13 +465,14 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 			}
 			replaced[0] = existing;
 			fresh[0] = true;
-			return new RedisJobQueue(name, generation, config, this);
+			return new RedisJobQueue(name, generation, this);
 		});
 		if (replaced[0] != null) {
 			replaced[0].deleted();
 		}
 		if (fresh[0]) {
 			this.redis.wakeups().async().ssubscribe(addressOf(name).channel());
+			this.settings.listener().queueCreated(name);
 		}
 		return queue;
 	}
