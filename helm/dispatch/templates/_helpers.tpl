@@ -58,11 +58,16 @@ every job in the memory of one pod: a second replica would be a second, separate
 {{- define "dispatch.validate" -}}
 {{- if eq .Values.backend "memory" }}
 {{- if gt (int .Values.replicaCount) 1 }}
-{{- fail (printf "backend \"memory\" keeps every job inside one pod, so replicaCount must be 1 (got %d): more replicas would be separate queues that lose each other's jobs. Keep 1 replica, or use a shared backend when one is available." (int .Values.replicaCount)) }}
+{{- fail (printf "backend \"memory\" keeps every job inside one pod, so replicaCount must be 1 (got %d): more replicas would be separate queues that lose each other's jobs. Keep 1 replica, or use backend \"redis\" (docs/deploy.md, section 7)." (int .Values.replicaCount)) }}
 {{- end }}
 {{- if .Values.autoscaling.enabled }}
-{{- fail "backend \"memory\" keeps every job inside one pod, so it cannot be autoscaled: set autoscaling.enabled=false." }}
+{{- fail "backend \"memory\" keeps every job inside one pod, so it cannot be autoscaled: set autoscaling.enabled=false, or use backend \"redis\"." }}
 {{- end }}
+{{- if and .Values.updateStrategy (ne (.Values.updateStrategy.type | default "RollingUpdate") "Recreate") }}
+{{- fail "backend \"memory\" keeps every job inside one pod, so updateStrategy must be Recreate (or empty): a rolling update would run an old and a new pod, two separate sets of queues, side by side." }}
+{{- end }}
+{{- else }}
+{{- include "dispatch.validateRedis" . }}
 {{- end }}
 {{- $drain := add (int .Values.preStopSleepSeconds) (int .Values.shutdownSeconds) 5 }}
 {{- if lt (int .Values.terminationGracePeriodSeconds) $drain }}
@@ -70,17 +75,178 @@ every job in the memory of one pod: a second replica would be a second, separate
 {{- end }}
 {{- end }}
 
-{{/* The application.yaml the chart gives the service. */}}
+{{/*
+The redis backend's settings: one address of an existing Redis, no password outside a Secret, and
+a disruption budget that lets node drains proceed. Messages never repeat redis.url, which may
+carry a password by mistake.
+*/}}
+{{- define "dispatch.validateRedis" -}}
+{{- $redis := .Values.redis }}
+{{- $given := list }}
+{{- if $redis.url }}{{ $given = append $given "redis.url" }}{{ end }}
+{{- if $redis.host }}{{ $given = append $given "redis.host" }}{{ end }}
+{{- if $redis.cluster.nodes }}{{ $given = append $given "redis.cluster.nodes" }}{{ end }}
+{{- if not $given }}
+{{- fail "backend \"redis\" needs the address of an existing Redis or Valkey (the chart installs none): set redis.url (e.g. redis://redis-master.redis.svc:6379), redis.host, or redis.cluster.nodes. See docs/deploy.md, section 7." }}
+{{- end }}
+{{- if gt (len $given) 1 }}
+{{- fail (printf "backend \"redis\" takes one Redis address, got %s: keep only one of them." (join " and " $given)) }}
+{{- end }}
+{{- if $redis.url }}
+{{- $url := urlParse $redis.url }}
+{{- if $url.userinfo }}
+{{- fail "redis.url must not carry a user name or password: values end up in a ConfigMap. Put the user name in redis.username and the password in a Secret named by redis.existingSecret." }}
+{{- end }}
+{{- if or (not (has $url.scheme (list "redis" "rediss"))) (not $url.hostname) (not (regexMatch "^(/[0-9]*)?$" $url.path)) $url.query $url.fragment }}
+{{- fail "redis.url must look like redis://host:port or rediss://host:port, optionally followed by /database (a number)." }}
+{{- end }}
+{{- end }}
+{{- if and $redis.cluster.nodes (gt (int $redis.database) 0) }}
+{{- fail "a Redis Cluster has database 0 only: leave redis.database at 0." }}
+{{- end }}
+{{- if and $redis.tls.existingCaSecret (not (include "dispatch.redisTls" .)) }}
+{{- fail "redis.tls.existingCaSecret is only used over TLS: set redis.tls.enabled=true (or a rediss:// url)." }}
+{{- end }}
+{{- $pdb := .Values.podDisruptionBudget }}
+{{- $fewest := ternary (int .Values.autoscaling.minReplicas) (int .Values.replicaCount) .Values.autoscaling.enabled }}
+{{- if and $pdb.enabled (gt $fewest 0) }}
+{{- if and (not (kindIs "invalid" $pdb.minAvailable)) (not (kindIs "string" $pdb.minAvailable)) (ge (int $pdb.minAvailable) $fewest) }}
+{{- fail (printf "podDisruptionBudget.minAvailable (%d) leaves no pod of %d to evict: every node drain would hang. Use maxUnavailable: 1 (minAvailable: null), or more replicas." (int $pdb.minAvailable) $fewest) }}
+{{- end }}
+{{- if and (kindIs "invalid" $pdb.minAvailable) (not (kindIs "string" $pdb.maxUnavailable)) (eq (int $pdb.maxUnavailable) 0) }}
+{{- fail "podDisruptionBudget.maxUnavailable 0 lets no pod be evicted: every node drain would hang. Use maxUnavailable: 1." }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* "true" when the connection to Redis uses TLS, else empty. */}}
+{{- define "dispatch.redisTls" -}}
+{{- if or .Values.redis.tls.enabled (and .Values.redis.url (eq (urlParse .Values.redis.url).scheme "rediss")) }}true{{ end }}
+{{- end }}
+
+{{/* The database number: a url's /database, else redis.database. */}}
+{{- define "dispatch.redisDatabase" -}}
+{{- $path := "" }}
+{{- if .Values.redis.url }}{{ $path = trimPrefix "/" (urlParse .Values.redis.url).path }}{{ end }}
+{{- default (int .Values.redis.database | toString) $path }}
+{{- end }}
+
+{{/* The Secret with the CA certificate of the redis backend's TLS connection, or empty. */}}
+{{- define "dispatch.redisCaSecret" -}}
+{{- if eq .Values.backend "redis" }}{{ .Values.redis.tls.existingCaSecret }}{{ end }}
+{{- end }}
+
+{{/* Where the CA certificate of redis.tls.existingCaSecret is mounted. */}}
+{{- define "dispatch.redisCaDir" -}}
+/etc/dispatch-redis-ca
+{{- end }}
+
+{{/*
+Spring Boot's spring.data.redis.* for redis.*. A url is taken apart into host, port and database:
+given spring.data.redis.url, Spring Boot would take the credentials from the url alone and ignore
+the password of SPRING_DATA_REDIS_PASSWORD.
+*/}}
+{{- define "dispatch.springDataRedis" -}}
+{{- $redis := .Values.redis }}
+{{- $settings := dict }}
+{{- if $redis.cluster.nodes }}
+{{- $_ := set $settings "cluster" (dict "nodes" $redis.cluster.nodes) }}
+{{- else if $redis.url }}
+{{- $url := urlParse $redis.url }}
+{{- $port := regexFind "[0-9]+$" (regexFind ":[0-9]+$" $url.host) | default "6379" }}
+{{- $_ := set $settings "host" $url.hostname }}
+{{- $_ := set $settings "port" (int $port) }}
+{{- $_ := set $settings "database" (int (include "dispatch.redisDatabase" .)) }}
+{{- else }}
+{{- $_ := set $settings "host" $redis.host }}
+{{- $_ := set $settings "port" (int $redis.port) }}
+{{- $_ := set $settings "database" (int $redis.database) }}
+{{- end }}
+{{- with $redis.username }}
+{{- $_ := set $settings "username" . }}
+{{- end }}
+{{- if include "dispatch.redisTls" . }}
+{{- $ssl := dict "enabled" true }}
+{{- if $redis.tls.existingCaSecret }}
+{{- $_ := set $ssl "bundle" "redis" }}
+{{- end }}
+{{- $_ := set $settings "ssl" $ssl }}
+{{- end }}
+{{- toYaml $settings }}
+{{- end }}
+
+{{/* The Redis address, as NOTES.txt shows it. */}}
+{{- define "dispatch.redisAddress" -}}
+{{- $redis := .Values.redis }}
+{{- if $redis.cluster.nodes }}
+{{- printf "the Redis Cluster of %s" (join ", " $redis.cluster.nodes) }}
+{{- else }}
+{{- $settings := include "dispatch.springDataRedis" . | fromYaml }}
+{{- printf "%s:%v" $settings.host $settings.port }}
+{{- end }}
+{{- if include "dispatch.redisTls" . }} over TLS{{ end }}
+{{- end }}
+
+{{/* The Deployment's update strategy: as given, else the backend's. */}}
+{{- define "dispatch.updateStrategy" -}}
+{{- if .Values.updateStrategy }}
+{{- toYaml .Values.updateStrategy }}
+{{- else if eq .Values.backend "memory" }}
+type: Recreate
+{{- else }}
+type: RollingUpdate
+rollingUpdate:
+  maxSurge: 1
+  maxUnavailable: 0
+{{- end }}
+{{- end }}
+
+{{/*
+The pods' topologySpreadConstraints: as given (null: the backend's), each without labelSelector
+given this release's pods, counted per rollout (pod-template-hash), so that old pods about to go
+do not skew the spread of new ones.
+*/}}
+{{- define "dispatch.topologySpreadConstraints" -}}
+{{- $constraints := .Values.topologySpreadConstraints }}
+{{- if kindIs "invalid" $constraints }}
+{{- $constraints = list }}
+{{- if eq .Values.backend "redis" }}
+{{- range list "kubernetes.io/hostname" "topology.kubernetes.io/zone" }}
+{{- $constraints = append $constraints (dict "maxSkew" 1 "topologyKey" . "whenUnsatisfiable" "ScheduleAnyway") }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- $selector := dict "matchLabels" (include "dispatch.selectorLabels" . | fromYaml) }}
+{{- range $constraints }}
+{{- $constraint := deepCopy . }}
+{{- if not (hasKey $constraint "labelSelector") }}
+{{- $_ := set $constraint "labelSelector" $selector }}
+{{- $_ := set $constraint "matchLabelKeys" (list "pod-template-hash") }}
+{{- end }}
+- {{ toYaml $constraint | nindent 2 | trim }}
+{{- end }}
+{{- end }}
+
+{{/* The application.yaml the chart gives the service (never a password: that is an env var). */}}
 {{- define "dispatch.applicationYaml" -}}
 {{- $dispatch := deepCopy .Values.dispatch }}
 {{- if not $dispatch.maxHeldBytes }}
 {{- $_ := unset $dispatch "maxHeldBytes" }}
 {{- end }}
+{{- $_ := set $dispatch "backend" .Values.backend }}
+{{- $spring := dict "lifecycle" (dict "timeout-per-shutdown-phase" (printf "%ds" (int .Values.shutdownSeconds))) }}
+{{- if eq .Values.backend "redis" }}
+{{- $redis := .Values.redis }}
+{{- $_ := set $dispatch "redis" (dict "keyPrefix" $redis.keyPrefix "timeout" $redis.timeout "recheckPeriod" $redis.recheckPeriod "waitReplicas" (int $redis.waitReplicas)) }}
+{{- $_ := set $spring "data" (dict "redis" (include "dispatch.springDataRedis" . | fromYaml)) }}
+{{- if $redis.tls.existingCaSecret }}
+{{- $ca := printf "file:%s/%s" (include "dispatch.redisCaDir" .) $redis.tls.existingCaSecretKey }}
+{{- $_ := set $spring "ssl" (dict "bundle" (dict "pem" (dict "redis" (dict "truststore" (dict "certificate" $ca))))) }}
+{{- end }}
+{{- end }}
 server:
   port: {{ .Values.service.port }}
   shutdown: graceful
-spring:
-  lifecycle:
-    timeout-per-shutdown-phase: {{ .Values.shutdownSeconds }}s
+{{ dict "spring" $spring | toYaml }}
 {{ dict "dispatch" $dispatch | toYaml }}
 {{- end }}

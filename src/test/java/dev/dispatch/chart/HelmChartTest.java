@@ -1,6 +1,10 @@
 package dev.dispatch.chart;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +18,7 @@ import dev.dispatch.DispatchApplication;
 import dev.dispatch.queue.QueueConfig;
 import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.support.ExternalTool;
+import dev.dispatch.support.RedisServer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,21 +28,27 @@ import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The Helm chart, rendered by a real helm: every scenario under {@code helm/dispatch/ci}
  * passes {@code helm lint --strict} and the Kubernetes API schemas; the rendered objects
- * carry what matters (probes, security, drain timing, the replica guard); and the
- * configuration the chart writes is the one the service starts with.
+ * carry what matters (probes, security, drain timing, the replica guard, the Redis
+ * password kept in its Secret); and the configuration the chart writes is the one the
+ * service starts with, on either backend.
  */
 class HelmChartTest {
 
 	private static final Path CHART = Path.of("helm/dispatch");
 
 	private static final String INSTALL = "run .ci/run, which installs it under .ci/tools";
+
+	private static final String REDIS = CHART.resolve("ci/redis-values.yaml").toString();
 
 	private static Path helm;
 
@@ -115,6 +126,163 @@ class HelmChartTest {
 		assertThat(replicas.output()).contains("replicaCount must be 1");
 		Result autoscaled = renderFailing("--set", "autoscaling.enabled=true");
 		assertThat(autoscaled.output()).contains("cannot be autoscaled");
+		Result rolling = renderFailing("--set", "updateStrategy.type=RollingUpdate");
+		assertThat(rolling.output()).contains("updateStrategy must be Recreate");
+		assertThat(value(only(render(), "Deployment"), "spec.template.spec.topologySpreadConstraints")).isNull();
+	}
+
+	@Test
+	void theRedisBackendRunsSeveralPodsAndTheAutoscaler() throws Exception {
+		Map<String, Object> fixed = only(render("--set", "backend=redis,redis.host=redis,replicaCount=3"),
+				"Deployment");
+		assertThat(value(fixed, "spec.replicas")).isEqualTo(3);
+
+		List<Map<String, Object>> autoscaled = render("-f", REDIS);
+		assertThat(value(only(autoscaled, "Deployment"), "spec.replicas")).as("left to the autoscaler").isNull();
+		Map<String, Object> autoscaler = only(autoscaled, "HorizontalPodAutoscaler");
+		assertThat(value(autoscaler, "spec.scaleTargetRef.name")).isEqualTo("dispatch");
+		assertThat(value(autoscaler, "spec.minReplicas")).isEqualTo(3);
+		assertThat(value(autoscaler, "spec.maxReplicas")).isEqualTo(6);
+	}
+
+	@Test
+	void theRedisBackendReplacesPodsOneByOneAndSpreadsThem() throws Exception {
+		Map<String, Object> deployment = only(render("-f", REDIS), "Deployment");
+		assertThat(value(deployment, "spec.strategy.type")).isEqualTo("RollingUpdate");
+		assertThat(value(deployment, "spec.strategy.rollingUpdate.maxUnavailable")).isEqualTo(0);
+		assertThat(value(deployment, "spec.strategy.rollingUpdate.maxSurge")).isEqualTo(1);
+
+		List<Map<String, Object>> spread = at(deployment, "spec.template.spec.topologySpreadConstraints");
+		assertThat(spread).extracting((constraint) -> constraint.get("topologyKey"))
+			.containsExactlyInAnyOrder("kubernetes.io/hostname", "topology.kubernetes.io/zone");
+		Object selector = value(deployment, "spec.selector");
+		assertThat(spread).allSatisfy((constraint) -> assertThat(constraint).containsEntry("maxSkew", 1)
+			.containsEntry("whenUnsatisfiable", "ScheduleAnyway")
+			.containsEntry("labelSelector", selector)
+			.containsEntry("matchLabelKeys", List.of("pod-template-hash")));
+
+		String zonesOnly = "topologySpreadConstraints=[{\"maxSkew\": 2, \"topologyKey\": \"topology.kubernetes.io/zone\", "
+				+ "\"whenUnsatisfiable\": \"DoNotSchedule\"}]";
+		List<Map<String, Object>> own = at(only(render("-f", REDIS, "--set-json", zonesOnly), "Deployment"),
+				"spec.template.spec.topologySpreadConstraints");
+		assertThat(own).singleElement()
+			.satisfies((constraint) -> assertThat(constraint).containsEntry("maxSkew", 2)
+				.containsEntry("whenUnsatisfiable", "DoNotSchedule")
+				.containsEntry("labelSelector", selector));
+		Map<String, Object> unspread = only(render("-f", REDIS, "--set-json", "topologySpreadConstraints=[]"),
+				"Deployment");
+		assertThat(value(unspread, "spec.template.spec.topologySpreadConstraints")).isNull();
+	}
+
+	@Test
+	void theRedisDisruptionBudgetLetsNodeDrainsProceed() throws Exception {
+		assertThat(value(only(render("-f", REDIS), "PodDisruptionBudget"), "spec.maxUnavailable")).isEqualTo(1);
+		Map<String, Object> budget = only(render("-f", REDIS, "--set", "podDisruptionBudget.minAvailable=2"),
+				"PodDisruptionBudget");
+		assertThat(value(budget, "spec.minAvailable")).isEqualTo(2);
+		assertThat(renderFailing("-f", REDIS, "--set", "podDisruptionBudget.minAvailable=3").output())
+			.contains("every node drain would hang");
+	}
+
+	@Test
+	void theRedisBackendNeedsOneAddress() throws Exception {
+		assertThat(renderFailing("--set", "backend=redis").output())
+			.contains("backend \"redis\" needs the address of an existing Redis or Valkey");
+		assertThat(renderFailing("--set", "backend=redis,redis.host=a,redis.url=redis://b:6379").output())
+			.contains("takes one Redis address, got redis.url and redis.host");
+	}
+
+	@Test
+	void theRedisPasswordComesFromItsSecretAndNeverFromTheConfigMap() throws Exception {
+		List<Map<String, Object>> objects = render("-f", REDIS);
+		String config = at(only(objects, "ConfigMap"), "data.application\\.yaml");
+		assertThat(config).doesNotContainIgnoringCase("password");
+		Map<String, Object> container = first(at(only(objects, "Deployment"), "spec.template.spec.containers"));
+		Map<String, Object> password = envVar(container, "SPRING_DATA_REDIS_PASSWORD");
+		assertThat(password).doesNotContainKey("value");
+		assertThat(value(password, "valueFrom.secretKeyRef"))
+			.isEqualTo(Map.of("name", "dispatch-redis", "key", "redis-password"));
+
+		assertThat(renderFailing("-f", REDIS, "--set", "redis.password=hunter2").output())
+			.contains("additional properties 'password'");
+		assertThat(renderFailing("--set", "backend=redis,redis.url=redis://:hunter2@redis:6379").output())
+			.contains("must not carry a user name or password")
+			.doesNotContain("hunter2");
+	}
+
+	@Test
+	void theRedisScenarioConnectsOverTlsWithItsOwnCa() throws Exception {
+		List<Map<String, Object>> objects = render("-f", REDIS);
+		Map<String, Object> application = new Yaml()
+			.load((String) at(only(objects, "ConfigMap"), "data.application\\.yaml"));
+		assertThat(value(application, "dispatch.backend")).isEqualTo("redis");
+		assertThat(value(application, "dispatch.redis")).isEqualTo(
+				Map.of("keyPrefix", "dispatch-prod", "timeout", "1500ms", "recheckPeriod", "1s", "waitReplicas", 1));
+		Map<String, Object> redis = at(application, "spring.data.redis");
+		assertThat(redis).containsEntry("host", "redis-master.redis.svc.cluster.local")
+			.containsEntry("port", 6380)
+			.containsEntry("username", "dispatch")
+			.containsEntry("ssl", Map.of("enabled", true, "bundle", "redis"));
+		String ca = at(application, "spring.ssl.bundle.pem.redis.truststore.certificate");
+		assertThat(ca).startsWith("file:/").endsWith("/ca.crt");
+		String caDirectory = ca.substring("file:".length(), ca.length() - "/ca.crt".length());
+
+		Map<String, Object> pod = at(only(objects, "Deployment"), "spec.template.spec");
+		List<Map<String, Object>> volumes = at(pod, "volumes");
+		assertThat(volumes).anySatisfy((volume) -> assertThat(volume).containsEntry("name", "redis-ca")
+			.containsEntry("secret",
+					Map.of("secretName", "redis-ca", "items", List.of(Map.of("key", "ca.crt", "path", "ca.crt")))));
+		List<Map<String, Object>> mounts = at(first(at(pod, "containers")), "volumeMounts");
+		assertThat(mounts).anySatisfy(
+				(mount) -> assertThat(mount).containsEntry("name", "redis-ca").containsEntry("mountPath", caDirectory));
+	}
+
+	/**
+	 * A url is taken apart: Spring Boot would read the credentials from a url alone and
+	 * ignore the Secret's password.
+	 */
+	@Test
+	void aRedisUrlBecomesHostPortAndDatabase() throws Exception {
+		Map<String, Object> application = new Yaml().load(
+				(String) at(only(render("--set", "backend=redis,redis.url=rediss://redis.example:6390/2"), "ConfigMap"),
+						"data.application\\.yaml"));
+		assertThat(value(application, "spring.data.redis"))
+			.isEqualTo(Map.of("host", "redis.example", "port", 6390, "database", 2, "ssl", Map.of("enabled", true)));
+	}
+
+	/**
+	 * The chart's Redis settings and the Secret's password, as the kubelet hands it over,
+	 * reach a real Redis: the service authenticates as the chart's user and keeps its
+	 * queues under the chart's key prefix.
+	 */
+	@Test
+	void theRenderedRedisConfigurationReachesRedis(@TempDir Path work) throws Exception {
+		String password = "chart-test-secret";
+		try (RedisServer redis = RedisServer.start("user dispatch on >" + password + " ~* &* +@all")) {
+			List<Map<String, Object>> objects = render("--set",
+					"backend=redis,redis.host=" + redis.host() + ",redis.port=" + redis.port()
+							+ ",redis.username=dispatch,redis.existingSecret=dispatch-redis"
+							+ ",redis.keyPrefix=chart-test");
+			Path config = work.resolve("application.yaml");
+			Files.writeString(config, (String) at(only(objects, "ConfigMap"), "data.application\\.yaml"));
+			StandardEnvironment environment = new StandardEnvironment();
+			environment.getPropertySources()
+				.addAfter(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+						new SystemEnvironmentPropertySource("secretKeyRef",
+								Map.of("SPRING_DATA_REDIS_PASSWORD", password)));
+			try (ConfigurableApplicationContext service = new SpringApplicationBuilder(DispatchApplication.class)
+				.environment(environment)
+				.run("--spring.config.additional-location=file:" + config, "--server.port=0",
+						"--server.address=127.0.0.1", "--spring.jmx.enabled=false")) {
+				int port = ((WebServerApplicationContext) service).getWebServer().getPort();
+				HttpResponse<String> put = post(port, "/v1/queues/emails/jobs", "{\"to\": \"a@example.com\"}");
+				assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+				HttpResponse<String> take = post(port, "/v1/queues/emails/leases?wait=0&ack=auto", "");
+				assertThat(take.body()).contains("a@example.com");
+				assertThat(redis.command("CLIENT", "LIST")).contains("user=dispatch");
+				assertThat(redis.command("EXISTS", "chart-test:queues")).isEqualTo("1");
+			}
+		}
 	}
 
 	@Test
@@ -246,12 +414,22 @@ class HelmChartTest {
 	}
 
 	private static String env(Map<String, Object> container, String name) {
+		return (String) envVar(container, name).get("value");
+	}
+
+	private static Map<String, Object> envVar(Map<String, Object> container, String name) {
 		List<Map<String, Object>> env = at(container, "env");
-		return env.stream()
-			.filter((e) -> name.equals(e.get("name")))
-			.map((e) -> (String) e.get("value"))
-			.findFirst()
-			.orElseThrow();
+		return env.stream().filter((e) -> name.equals(e.get("name"))).findFirst().orElseThrow();
+	}
+
+	private static HttpResponse<String> post(int port, String path, String body) throws Exception {
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build();
+		try (HttpClient http = HttpClient.newHttpClient()) {
+			return http.send(request, HttpResponse.BodyHandlers.ofString());
+		}
 	}
 
 	private static <T> T first(List<T> list) {
