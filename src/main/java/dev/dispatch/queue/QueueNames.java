@@ -40,11 +40,23 @@ public final class QueueNames {
 		return name;
 	}
 
-	/** The default dead-letter queue of {@code queue}. */
+	/**
+	 * The default dead-letter queue of {@code queue}: {@code <queue>.dead}, cut to fit
+	 * the length limit; never {@code queue} itself (a long name that already ends in
+	 * {@code .dead} gets {@code _.dead} or {@code -.dead} instead).
+	 */
 	public static String deadLetterQueueOf(String queue) {
 		String name = queue + DEAD_LETTER_SUFFIX;
-		return (name.length() <= MAX_LENGTH) ? name
-				: queue.substring(0, MAX_LENGTH - DEAD_LETTER_SUFFIX.length()) + DEAD_LETTER_SUFFIX;
+		if (name.length() <= MAX_LENGTH) {
+			return name;
+		}
+		String cut = queue.substring(0, MAX_LENGTH - DEAD_LETTER_SUFFIX.length());
+		name = cut + DEAD_LETTER_SUFFIX;
+		if (name.equals(queue)) {
+			String head = cut.substring(0, cut.length() - 1);
+			name = head + (cut.endsWith("_") ? "-" : "_") + DEAD_LETTER_SUFFIX;
+		}
+		return name;
 	}
 
 	private static String describe(String name) {

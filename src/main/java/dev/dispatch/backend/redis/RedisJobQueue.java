@@ -91,6 +91,8 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 	 * before it, and a wake-up it carried then comes through react() or the recheck.
 	 */
 
+	private static final System.Logger log = System.getLogger(RedisJobQueue.class.getName());
+
 	private final String name;
 
 	private final RedisQueueRegistry registry;
@@ -130,9 +132,10 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 	/** Nudges so far. Guarded by lock. */
 	private long wakes;
 
-	/** The timer of the next sweep, and when it is due (epoch ms). Guarded by lock. */
+	/** The timer of the next sweep. Guarded by lock. */
 	private Scheduler.Cancellable sweep;
 
+	/** When the next sweep is due (epoch ms). Guarded by lock. */
 	private long sweepAt = Long.MAX_VALUE;
 
 	/** The recheck timer while requests are parked, or null. Guarded by lock. */
@@ -520,7 +523,10 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 							settlePut(putter, new PutOutcome.Accepted(reply.text(0), at, false), fx);
 						}
 						else {
-							retract = true;
+							// withdrawn meanwhile; a keyed put stays: a retry may already
+							// have
+							// been answered with its id
+							retract = putter.options.idempotencyKey() == null;
 						}
 					}
 					case "unconfirmed" -> {
@@ -535,7 +541,10 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 											null));
 						}
 						else {
-							retract = true;
+							// withdrawn meanwhile; a keyed put stays: a retry may already
+							// have
+							// been answered with its id
+							retract = putter.options.idempotencyKey() == null;
 						}
 					}
 					case "duplicate" -> {
@@ -547,7 +556,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 						}
 					}
 					case "unknown-key" -> {
-						if (putter.isWaiting() && putter.options.maxWait().isZero()) {
+						if (putter.isWaiting() && putter.options.maxWait().isZero() && !putter.inFlight) {
 							forgetPutter(putter, fx);
 							reject(putter, new PutOutcome.Full(), fx);
 						}
@@ -579,10 +588,10 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 					List<Delivery> handed = (reply.is("accepted") || reply.is("unconfirmed")) ? deliveries(reply, 2)
 							: List.of();
 					if (retract) {
-						// the withdrawn put's own job, leased to the take, never reaches
-						// it; one
-						// settled at delivery is gone already and is delivered (accepted
-						// after all)
+						// the withdrawn put's own job, if leased to the take, never
+						// reaches
+						// it; one settled at delivery is gone already, so it is delivered
+						// (accepted after all)
 						Delivery own = handed.stream()
 							.filter((delivery) -> delivery.jobId().equals(putter.jobId) && delivery.leaseId() != null)
 							.findFirst()
@@ -602,7 +611,11 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 				}
 				react(reply.state(), fx);
 			}
-			boolean progress = !this.putters.contains(putter);
+			// after a failure, the recheck tries again: pumping on at once would fail
+			// every
+			// parked put in turn (and recurse, since a refused command fails
+			// synchronously)
+			boolean progress = failure == null && !this.putters.contains(putter);
 			if (((pumped && progress) || tryAgain) && !this.deleted) {
 				fx.add(this::pumpPuts);
 			}
@@ -617,7 +630,12 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		fx.run();
 		if (retract) {
 			String key = putter.options.idempotencyKey();
-			runScript(Script.RETRACT, bytes(putter.jobId), bytes((key != null) ? key : ""), bytes(retractLease));
+			call(Script.RETRACT, bytes(putter.jobId), bytes((key != null) ? key : ""), bytes(retractLease))
+				.exceptionally((failed) -> {
+					log.log(System.Logger.Level.WARNING, "queue " + this.name + ": job " + putter.jobId
+							+ " of a withdrawn put could not be retracted and stays accepted", failed);
+					return null;
+				});
 		}
 		if (handBack != null) {
 			handBack(handBack);
@@ -708,7 +726,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 				}
 				react(reply.state(), fx);
 			}
-			boolean progress = !this.takers.contains(taker);
+			boolean progress = failure == null && !this.takers.contains(taker);
 			if (((pumped && progress) || tryAgain) && !this.deleted) {
 				fx.add(this::pumpTakes);
 			}
@@ -905,6 +923,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 	}
 
 	private void markParked(PutWaiter putter) {
+		assert this.lock.isHeldByCurrentThread();
 		if (!putter.parked) {
 			putter.parked = true;
 			this.parkedPutters++;
@@ -913,6 +932,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 	}
 
 	private void markParked(TakeWaiter taker) {
+		assert this.lock.isHeldByCurrentThread();
 		if (!taker.parked) {
 			taker.parked = true;
 			this.parkedTakers++;
@@ -922,6 +942,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 
 	/** Removes a put from the line and calls off its timer. */
 	private void forgetPutter(PutWaiter putter, Effects fx) {
+		assert this.lock.isHeldByCurrentThread();
 		if (this.putters.remove(putter) && putter.parked) {
 			this.parkedPutters--;
 		}
@@ -929,6 +950,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 	}
 
 	private void forgetTaker(TakeWaiter taker, Effects fx) {
+		assert this.lock.isHeldByCurrentThread();
 		if (this.takers.remove(taker) && taker.parked) {
 			this.parkedTakers--;
 		}
@@ -1139,7 +1161,12 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 			}
 		}
 		if (!restore.isEmpty()) {
-			runScript(Script.RESTORE, restore.toArray(new byte[0][]));
+			call(Script.RESTORE, restore.toArray(new byte[0][])).exceptionally((failed) -> {
+				log.log(System.Logger.Level.ERROR, "queue " + this.name + ": jobs settled at delivery that reached no "
+						+ "consumer could not be put back: " + deliveries.stream().map(Delivery::jobId).toList(),
+						failed);
+				return null;
+			});
 		}
 	}
 

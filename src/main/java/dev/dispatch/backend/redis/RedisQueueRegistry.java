@@ -44,9 +44,12 @@ import dev.dispatch.queue.TooManyQueuesException;
  * <p>
  * The registry's own methods ({@link #find}, {@link #configure}, {@link #delete},
  * {@link #list}) wait for Redis, at most {@link Settings#timeout()}; a queue met before
- * is found without a round trip. Queue operations never wait.
+ * is found without a round trip. Queue operations do not wait, but for the withdrawal of
+ * a put whose script is in flight (see {@link RedisJobQueue}).
  */
 public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
+
+	private static final System.Logger log = System.getLogger(RedisQueueRegistry.class.getName());
 
 	/** Most dead letters moved in one round. */
 	private static final int FORWARD_BATCH = 100;
@@ -63,6 +66,13 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 	private final byte[] replica = RedisJobQueue.bytes(UUID.randomUUID().toString());
 
 	private final ConcurrentHashMap<String, RedisJobQueue> queues = new ConcurrentHashMap<>();
+
+	/**
+	 * The dead-letter forwarding under way for each source queue: forwardings of one
+	 * outbox run one after the other in this replica, so that none copies a job another
+	 * has already moved and whose copy was since acked.
+	 */
+	private final ConcurrentHashMap<String, CompletableFuture<Void>> forwarding = new ConcurrentHashMap<>();
 
 	private final RedisPubSubListener<byte[], byte[]> wakeListener;
 
@@ -206,8 +216,10 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 			}
 			return false;
 		}
-		await(forwardDeadLetters(name));
-		await(this.redis.commands().srem(this.index, RedisJobQueue.bytes(name)).toCompletableFuture());
+		// the queue is gone: what follows happens whatever forwarding did (jobs it could
+		// not
+		// move wait in the outbox, forwarded by the next script of a queue of that name)
+		this.redis.commands().srem(this.index, RedisJobQueue.bytes(name));
 		if (known != null) {
 			known.deleted(); // forgets it, and the listener hears of it
 		}
@@ -292,8 +304,10 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 		if (replicas == 0) {
 			return CompletableFuture.completedFuture(reply);
 		}
-		return this.redis.waitForReplicas(queue.keys()[0], replicas, this.settings.timeout())
-			.thenApply((acknowledged) -> (acknowledged >= replicas) ? reply
+		// WAIT gives up before the command timeout, so that its own answer says how many
+		// replicas confirmed
+		return this.redis.waitForReplicas(queue.keys()[0], replicas, this.settings.timeout().dividedBy(2))
+			.handle((acknowledged, failure) -> (failure == null && acknowledged >= replicas) ? reply
 					: new ScriptReply("unconfirmed", reply.state(), reply.values()));
 	}
 
@@ -316,14 +330,23 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 	/**
 	 * Runs {@code script} for the queue of {@code keys}, with the arguments every script
 	 * takes first (see {@code prelude.lua}). The future completes once jobs the script
-	 * moved to the dead-letter outbox have been forwarded.
+	 * moved to the dead-letter outbox have been forwarded, or forwarding failed (they
+	 * then wait in the outbox for the next script).
 	 */
 	CompletableFuture<ScriptReply> run(Script script, Address queue, byte[] generation, byte[]... args) {
 		return this.scripts.run(script, queue.keys(), args(queue.channel(), generation, args))
 			.thenApply(ScriptReply::of)
 			.thenCompose((reply) -> (reply.state() != null && reply.state().outbox() > 0)
-					? forwardDeadLetters(queue.name()).thenApply((forwarded) -> reply)
-					: CompletableFuture.completedFuture(reply));
+					? forwardDeadLetters(queue.name()).handle((forwarded, failure) -> {
+						// the script's outcome stands; the outbox keeps the jobs, and the
+						// next
+						// script that finds it non-empty forwards them
+						if (failure != null) {
+							log.log(System.Logger.Level.WARNING, "queue " + queue.name()
+									+ ": dead letters wait in the outbox: " + failure.getMessage());
+						}
+						return reply;
+					}) : CompletableFuture.completedFuture(reply));
 	}
 
 	/**
@@ -370,11 +393,31 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 
 	/**
 	 * Moves the jobs waiting in {@code source}'s dead-letter outbox to their dead-letter
-	 * queues (created with the defaults if need be), then takes them out of the outbox. A
-	 * job already in its dead-letter queue is not added twice, so two replicas forwarding
-	 * the same outbox at once do no harm.
+	 * queues (created with the defaults if need be), then takes them out of the outbox.
+	 * Runs after any forwarding of the same outbox already under way here. A job still in
+	 * its dead-letter queue is not added twice; two replicas forwarding one outbox at the
+	 * same moment could add again a job already acked there (at-least-once).
 	 */
 	CompletableFuture<Void> forwardDeadLetters(String source) {
+		CompletableFuture<Void> next = new CompletableFuture<>();
+		CompletableFuture<Void> before = this.forwarding.put(source, next);
+		CompletableFuture<Void> round = (before != null)
+				? before.handle((done, failure) -> null).thenCompose((done) -> forwardRound(source))
+				: forwardRound(source);
+		round.whenComplete((done, failure) -> {
+			this.forwarding.remove(source, next);
+			if (failure != null) {
+				next.completeExceptionally(failure);
+			}
+			else {
+				next.complete(null);
+			}
+		});
+		return next;
+	}
+
+	/** One pass over {@code source}'s outbox, in batches. */
+	private CompletableFuture<Void> forwardRound(String source) {
 		byte[][] sourceKeys = addressOf(source).keys();
 		return this.scripts
 			.run(Script.OUTBOX, sourceKeys,
@@ -403,7 +446,7 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 					}
 					return this.scripts.run(Script.FORWARDED, sourceKeys, args(new byte[0], new byte[0], ids));
 				})
-					.thenCompose((done) -> (entries.size() == FORWARD_BATCH) ? forwardDeadLetters(source)
+					.thenCompose((done) -> (entries.size() == FORWARD_BATCH) ? forwardRound(source)
 							: CompletableFuture.completedFuture(null));
 			});
 	}

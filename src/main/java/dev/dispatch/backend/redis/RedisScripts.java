@@ -17,8 +17,8 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 /**
  * The Lua scripts that change queues, each run atomically by Redis with {@code EVALSHA},
  * loaded again after a {@code NOSCRIPT} answer (a restarted or failed-over server, or a
- * new cluster node, starts without them). Every script but {@code define},
- * {@code outbox}, {@code forwarded} and {@code arrive} starts with {@code prelude.lua}.
+ * new cluster node, starts without them). Every script starts with {@code prelude.lua}:
+ * its keys, arguments, housekeeping and the shape of its reply.
  */
 final class RedisScripts {
 

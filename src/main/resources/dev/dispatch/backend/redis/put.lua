@@ -14,6 +14,13 @@ local id, payload, key, window = ARGV[5], ARGV[6], ARGV[7], tonumber(ARGV[8])
 local hand_off = ARGV[10] == '1'
 if key ~= '' then
   local known = redis.call('HGET', IDEM, key)
+  local expiry = tonumber(redis.call('ZSCORE', IDEMEXP, key))
+  if known and (not expiry or expiry <= now) then
+    -- past its window (housekeeping forgets expired keys a batch at a time)
+    redis.call('HDEL', IDEM, key)
+    redis.call('ZREM', IDEMEXP, key)
+    known = false
+  end
   if known then
     local original, at = string.match(known, '^(.*)\n(%d+)$')
     return reply(q, 'duplicate', original, tonumber(at))
