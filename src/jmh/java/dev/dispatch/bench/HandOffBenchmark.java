@@ -1,12 +1,18 @@
 package dev.dispatch.bench;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.lettuce.core.RedisClient;
+
 import dev.dispatch.backend.memory.MemoryQueueRegistry;
+import dev.dispatch.backend.redis.RedisConnections;
+import dev.dispatch.backend.redis.RedisQueueRegistry;
 import dev.dispatch.queue.Delivery;
 import dev.dispatch.queue.JobQueue;
 import dev.dispatch.queue.Payload;
@@ -14,9 +20,11 @@ import dev.dispatch.queue.PutOptions;
 import dev.dispatch.queue.PutOutcome;
 import dev.dispatch.queue.QueueConfig;
 import dev.dispatch.queue.QueueListener;
+import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.queue.SystemScheduler;
 import dev.dispatch.queue.TakeOptions;
 import dev.dispatch.queue.TakeOutcome;
+import dev.dispatch.support.RedisServer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Group;
@@ -32,8 +40,14 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Put→take hand-off through one queue of capacity 1000, with 1 and 2 producer/consumer thread
- * pairs: Dispatch's {@code MemoryJobQueue} (settled at delivery, or leased and then acked) beside
- * the JDK's {@code ArrayBlockingQueue} and {@code LinkedBlockingQueue} doing the same work.
+ * pairs: Dispatch's {@code MemoryJobQueue} and {@code RedisJobQueue} (each settled at delivery, or
+ * leased and then acked) beside the JDK's {@code ArrayBlockingQueue} and
+ * {@code LinkedBlockingQueue} doing the same work.
+ *
+ * <p>
+ * The Redis queues run on a {@code redis-server} started for the trial on a loopback port (no
+ * persistence), through one registry, as one replica of the service uses it: one pipelined
+ * command connection shared by every thread.
  *
  * <p>
  * Every put and take waits at most 10 ms (a timed offer/poll for the JDK queues), so that no
@@ -49,7 +63,8 @@ public class HandOffBenchmark {
 
 	private static final Payload PAYLOAD = Payload.of("{\"n\":42}");
 
-	@Param({ "dispatch-autoack", "dispatch-leased", "ArrayBlockingQueue", "LinkedBlockingQueue" })
+	@Param({ "dispatch-autoack", "dispatch-leased", "redis-autoack", "redis-leased", "ArrayBlockingQueue",
+			"LinkedBlockingQueue" })
 	public String queue;
 
 	private Channel channel;
@@ -57,8 +72,10 @@ public class HandOffBenchmark {
 	@Setup(Level.Trial)
 	public void open() {
 		this.channel = switch (this.queue) {
-			case "dispatch-autoack" -> new DispatchChannel(false);
-			case "dispatch-leased" -> new DispatchChannel(true);
+			case "dispatch-autoack" -> DispatchChannel.inMemory(false);
+			case "dispatch-leased" -> DispatchChannel.inMemory(true);
+			case "redis-autoack" -> DispatchChannel.inRedis(false);
+			case "redis-leased" -> DispatchChannel.inRedis(true);
 			case "ArrayBlockingQueue" -> new JdkChannel(new ArrayBlockingQueue<>(1000));
 			case "LinkedBlockingQueue" -> new JdkChannel(new LinkedBlockingQueue<>(1000));
 			default -> throw new IllegalArgumentException(this.queue);
@@ -111,21 +128,47 @@ public class HandOffBenchmark {
 
 	private static final class DispatchChannel implements Channel {
 
-		private final SystemScheduler scheduler = new SystemScheduler();
-
 		private final JobQueue queue;
 
 		private final boolean leased;
 
 		private final TakeOptions take;
 
-		DispatchChannel(boolean leased) {
-			MemoryQueueRegistry registry = new MemoryQueueRegistry(this.scheduler, QueueListener.NONE,
-					QueueConfig.DEFAULTS, false, Duration.ofMinutes(10));
+		/** What the channel runs on, closed last opened first: the registry before its scheduler. */
+		private final Deque<AutoCloseable> resources;
+
+		private DispatchChannel(QueueRegistry registry, boolean leased, Deque<AutoCloseable> resources) {
 			registry.configure("bench", QueueConfig.DEFAULTS.withCapacity(1000));
 			this.queue = registry.require("bench");
 			this.leased = leased;
 			this.take = leased ? TakeOptions.leased(WAIT) : TakeOptions.autoAcked(WAIT);
+			this.resources = resources;
+		}
+
+		static DispatchChannel inMemory(boolean leased) {
+			Deque<AutoCloseable> resources = new ArrayDeque<>();
+			SystemScheduler scheduler = new SystemScheduler();
+			resources.push(scheduler);
+			return new DispatchChannel(new MemoryQueueRegistry(scheduler, QueueListener.NONE, QueueConfig.DEFAULTS,
+					false, Duration.ofMinutes(10)), leased, resources);
+		}
+
+		/** On a redis-server of its own, so every trial starts from an empty Redis. */
+		static DispatchChannel inRedis(boolean leased) {
+			Deque<AutoCloseable> resources = new ArrayDeque<>();
+			RedisServer server = RedisServer.start();
+			resources.push(server);
+			RedisClient client = RedisClient.create(server.uri());
+			resources.push(client::shutdown);
+			RedisConnections connections = RedisConnections.open(client);
+			resources.push(connections);
+			SystemScheduler scheduler = new SystemScheduler();
+			resources.push(scheduler);
+			RedisQueueRegistry registry = new RedisQueueRegistry(connections,
+					new RedisQueueRegistry.Settings(scheduler, QueueListener.NONE, QueueConfig.DEFAULTS, false,
+							Duration.ofMinutes(10), 1000, "bench", Duration.ofSeconds(1), Duration.ofSeconds(2)));
+			resources.push(registry);
+			return new DispatchChannel(registry, leased, resources);
 		}
 
 		@Override
@@ -146,7 +189,14 @@ public class HandOffBenchmark {
 
 		@Override
 		public void close() {
-			this.scheduler.close();
+			while (!this.resources.isEmpty()) {
+				try {
+					this.resources.pop().close();
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException("could not close the benchmark's queue", ex);
+				}
+			}
 		}
 
 	}

@@ -1,0 +1,66 @@
+# Shared by the load harnesses (bench/load.sh, bench/backends.sh): sourced, not run. Starts and
+# stops the packaged service and, for the Redis backend, a redis-server of its own, each on a free
+# loopback port. Every process started here is stopped by its pid.
+
+# A free loopback port.
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# start_redis [redis-server arguments...]: starts redis-server on a free port, in a fresh
+# directory, saving no RDB snapshots; the arguments add to or override that (for instance
+# --appendonly yes --appendfsync everysec). Sets redis_port, redis_pid and redis_dir.
+start_redis() {
+  redis_port=$(free_port)
+  redis_dir=$(mktemp -d "${TMPDIR:-/tmp}/dispatch-bench-redis.XXXXXX")
+  redis-server --bind 127.0.0.1 --port "$redis_port" --dir "$redis_dir" --save "" --appendonly no \
+    --daemonize no "$@" > "$redis_dir/redis.log" 2>&1 &
+  redis_pid=$!
+  for _ in $(seq 1 50); do
+    [ "$(redis-cli -p "$redis_port" PING 2> /dev/null)" = PONG ] && return 0
+    sleep 0.1
+  done
+  echo "redis-server did not start; its log:" >&2
+  cat "$redis_dir/redis.log" >&2
+  return 1
+}
+
+stop_redis() {
+  if [ -n "${redis_pid:-}" ]; then
+    kill "$redis_pid" 2> /dev/null || true
+    wait "$redis_pid" 2> /dev/null || true
+    rm -rf "$redis_dir"
+    redis_pid=
+  fi
+}
+
+# start_service JAR LOG BACKEND [service arguments...]: starts the service ($java) with a 512 MiB
+# heap and the bench profile on a free port, on BACKEND (memory, or redis at redis_port), and
+# waits until it is ready. Sets service_port, service_pid and url.
+start_service() {
+  service_jar=$1 service_log=$2 service_backend=$3
+  shift 3
+  service_port=$(free_port)
+  if [ "$service_backend" = redis ]; then
+    set -- --dispatch.backend=redis --spring.data.redis.url="redis://127.0.0.1:$redis_port" "$@"
+  fi
+  "$java" -Xmx512m -jar "$service_jar" --spring.profiles.active=bench --server.address=127.0.0.1 \
+    --server.port="$service_port" --logging.level.root=warn "$@" > "$service_log" 2>&1 &
+  service_pid=$!
+  url="http://127.0.0.1:$service_port"
+  for _ in $(seq 1 120); do
+    curl -fs "$url/actuator/health/readiness" > /dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  echo "the service did not become ready; its log ($service_log):" >&2
+  tail -n 30 "$service_log" >&2
+  return 1
+}
+
+stop_service() {
+  if [ -n "${service_pid:-}" ]; then
+    kill "$service_pid" 2> /dev/null || true
+    wait "$service_pid" 2> /dev/null || true
+    service_pid=
+  fi
+}
