@@ -1034,34 +1034,6 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		fx.run();
 	}
 
-	/** Waits until no attempt of {@code putter} is in flight, or the Redis timeout. */
-	private void awaitAttempt(PutWaiter putter) {
-		long deadline = System.nanoTime() + this.registry.timeout().toNanos();
-		for (;;) {
-			CompletableFuture<Void> attempt;
-			this.lock.lock();
-			try {
-				if (!putter.isWaiting() || !putter.inFlight) {
-					return;
-				}
-				attempt = putter.attempt;
-			}
-			finally {
-				this.lock.unlock();
-			}
-			try {
-				attempt.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-			}
-			catch (TimeoutException | ExecutionException ex) {
-				return;
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
-		}
-	}
-
 	private static boolean onRedisThread() {
 		return Thread.currentThread() instanceof FastThreadLocalThread;
 	}
@@ -1107,36 +1079,65 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 	 */
 	@Override
 	public boolean withdraw(Waiter<?> waiter) {
-		if (waiter instanceof PutWaiter putter && !onRedisThread()) {
-			awaitAttempt(putter);
+		long deadline = System.nanoTime() + this.registry.timeout().toNanos();
+		boolean mayWait = !onRedisThread();
+		for (;;) {
+			CompletableFuture<Void> attempt = null;
+			Effects fx = new Effects(this.lock, this.name);
+			this.lock.lock();
+			try {
+				if (waiter instanceof PutWaiter putter && putter.inFlight && putter.isWaiting() && mayWait
+						&& System.nanoTime() < deadline) {
+					// decided with the same hold of the lock that withdraws, so that no
+					// new
+					// attempt starts in between
+					attempt = putter.attempt;
+				}
+				else {
+					if (!waiter.withdraw()) {
+						return false;
+					}
+					forgetWithdrawn(waiter, fx);
+				}
+			}
+			finally {
+				this.lock.unlock();
+			}
+			if (attempt == null) {
+				fx.run();
+				return true;
+			}
+			try {
+				attempt.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+			}
+			catch (TimeoutException | ExecutionException ex) {
+				// the deadline has passed: the next round withdraws it at once
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				mayWait = false;
+			}
 		}
-		Effects fx = new Effects(this.lock, this.name);
-		this.lock.lock();
-		try {
-			if (!waiter.withdraw()) {
-				return false;
-			}
-			if (waiter instanceof PutWaiter putter) {
-				forgetPutter(putter, fx);
-			}
-			else if (waiter instanceof TakeWaiter taker) {
-				forgetTaker(taker, fx);
-			}
-			else {
-				this.joiners.remove(waiter);
-				fx.cancel(waiter.deadline());
-			}
-			WaitKind kind = waiter.kind();
-			if (kind != null) {
-				Duration waited = waiter.waited(this.scheduler.now());
-				fx.add(() -> this.listener.waitEnded(this.name, kind, waited, "cancelled"));
-			}
+	}
+
+	/** Takes a withdrawn waiter out of its line. Call only holding the lock. */
+	private void forgetWithdrawn(Waiter<?> waiter, Effects fx) {
+		assert this.lock.isHeldByCurrentThread();
+		if (waiter instanceof PutWaiter putter) {
+			forgetPutter(putter, fx);
 		}
-		finally {
-			this.lock.unlock();
+		else if (waiter instanceof TakeWaiter taker) {
+			forgetTaker(taker, fx);
 		}
-		fx.run();
-		return true;
+		else {
+			this.joiners.remove(waiter);
+			fx.cancel(waiter.deadline());
+		}
+		WaitKind kind = waiter.kind();
+		if (kind != null) {
+			Duration waited = waiter.waited(this.scheduler.now());
+			fx.add(() -> this.listener.waitEnded(this.name, kind, waited, "cancelled"));
+		}
 	}
 
 	/**
