@@ -70,7 +70,7 @@ class RedisReplicationTest {
 		this.redis = RedisConnections.open(this.client);
 		this.registry = new RedisQueueRegistry(this.redis,
 				new RedisQueueRegistry.Settings(new ManualScheduler(), QueueListener.NONE, QueueConfig.DEFAULTS, true,
-						Duration.ofMinutes(10), 100, "replicated", Duration.ofSeconds(1), Duration.ofMillis(500), 1));
+						Duration.ofMinutes(10), 100, "replicated", Duration.ofSeconds(1), Duration.ofSeconds(2), 1));
 		JobQueue queue = this.registry.obtain("q");
 
 		assertThat(put(queue, "kept").get(5, TimeUnit.SECONDS)).isInstanceOf(PutOutcome.Accepted.class);
