@@ -4,8 +4,8 @@
 # 512 MiB heap and the same warm-up, then
 #   1. put -> take -> ack cycles/s over 8 keep-alive connections (wrk + bench/cycle.lua), with the
 #      CPU time the service and redis-server used meanwhile (/proc/PID/stat),
-#   2. hand-off latency, put to a parked taker's answer (bench/handoff_counted.py: handoff.py's
-#      samples, counting takes cut short instead of stopping at the first),
+#   2. hand-off latency, put to a parked taker's answer (bench/handoff.py, which counts
+#      takes answered 204 before their wait ended),
 #   3. on Redis: the commands Redis ran per cycle during 1. (INFO commandstats, after - before),
 #      and, once, the commands the service sends per operation, one at a time (MONITOR; after the
 #      timed runs, as MONITOR slows Redis down) (bench/roundtrips.py).
@@ -49,7 +49,7 @@ for round in $(seq 1 "$rounds"); do
     echo "== round $round, $backend: service pid $service_pid${redis_pid:+, redis-server pid $redis_pid}"
     curl -fs -X PUT "$url/v1/queues/bench" -H 'Content-Type: application/json' -d '{"capacity": 10000}' > /dev/null
     wrk -t 8 -c 8 -d "$warmup" -s bench/cycle.lua "$url" > /dev/null
-    python3 bench/handoff_counted.py --port "$service_port" --samples 400 > /dev/null
+    python3 bench/handoff.py --port "$service_port" --samples 400 > /dev/null
     if [ -n "${redis_pid:-}" ]; then
       python3 bench/roundtrips.py stats --redis-port "$redis_port" > "$run.before"
       redis_ticks=$(cpu_ticks "$redis_pid")
@@ -61,7 +61,7 @@ for round in $(seq 1 "$rounds"); do
       echo "redis $(($(cpu_ticks "$redis_pid") - redis_ticks))" >> "$run.cpu"
       python3 bench/roundtrips.py stats --redis-port "$redis_port" > "$run.after"
     fi
-    python3 bench/handoff_counted.py --port "$service_port" --samples 2000 > "$run.handoff"
+    python3 bench/handoff.py --port "$service_port" --samples 2000 > "$run.handoff"
     if [ -n "${redis_pid:-}" ]; then
       python3 bench/roundtrips.py cycles --before "$run.before" --after "$run.after" --wrk "$run.wrk" \
         --jar "$out/dispatch.jar" > "$run.commands"

@@ -5,12 +5,16 @@ For each sample, one connection parks a take (wait 10 s); once the service repor
 a second connection puts a job, and the time from sending the put to reading the take's answer
 is recorded. Prints p50/p90/p99/max. Loopback only; standard library only; keep-alive sockets.
 
+A take answered 204 before its wait ended (seen now and then under load, on both backends; the
+put's job stays queued) is counted, not measured: its job is taken and the run goes on.
+
     python3 bench/handoff.py --port 8080 --samples 2000
 """
 import argparse
 import socket
 import statistics
 import time
+import uuid
 
 
 def request(sock, method, path, body=b""):
@@ -51,7 +55,7 @@ def main():
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--samples", type=int, default=2000)
     args = parser.parse_args()
-    queue = "handoff-bench"
+    queue = f"handoff-{uuid.uuid4().hex[:8]}"
     taker = socket.create_connection(("127.0.0.1", args.port))
     putter = socket.create_connection(("127.0.0.1", args.port))
     for s in (taker, putter):
@@ -62,23 +66,32 @@ def main():
     if status not in (200, 201):
         raise SystemExit(f"could not create queue {queue}: {status}")
     latencies = []
+    cut_short = 0
     for i in range(args.samples + 100):  # the first 100 warm up
         request(taker, "POST", f"/v1/queues/{queue}/leases?wait=10s&ack=auto")
-        time.sleep(0.002)  # long enough for the take to park (checked below: a 200 only)
+        time.sleep(0.002)  # long enough for the take to park
         started = time.perf_counter_ns()
         request(putter, "POST", f"/v1/queues/{queue}/jobs", b'{"n":%d}' % i)
         status, _, taken = read_response(taker, taken)
         ended = time.perf_counter_ns()
         put_status, _, put_rest = read_response(putter, put_rest)
-        if status != 200 or put_status != 201:
+        if put_status != 201 or status not in (200, 204):
             raise SystemExit(f"unexpected answers: take {status}, put {put_status}")
+        if status == 204:
+            cut_short += 1
+            request(taker, "POST", f"/v1/queues/{queue}/leases?wait=1s&ack=auto")
+            status, _, taken = read_response(taker, taken)
+            if status != 200:
+                raise SystemExit(f"the job of a take cut short was not in the queue: take {status}")
+            continue
         if i >= 100:
             latencies.append((ended - started) / 1000)
     latencies.sort()
     def pct(p):
         return latencies[min(len(latencies) - 1, int(len(latencies) * p))]
     print(f"hand-off latency over {len(latencies)} samples (µs): p50 {pct(0.50):.0f}, p90 {pct(0.90):.0f}, "
-          f"p99 {pct(0.99):.0f}, max {latencies[-1]:.0f}, mean {statistics.mean(latencies):.0f}")
+          f"p99 {pct(0.99):.0f}, max {latencies[-1]:.0f}, mean {statistics.mean(latencies):.0f}; "
+          f"{cut_short} of {args.samples + 100} takes cut short (204 before the put's job reached them)")
 
 
 if __name__ == "__main__":

@@ -3,8 +3,8 @@
 # heap on a free loopback port and measures, in order,
 #   1. the no-op endpoint's requests/s (the ceiling: same server and Spring MVC, no queue),
 #   2. put -> take -> ack cycles/s over keep-alive connections (wrk + bench/cycle.lua),
-#   3. hand-off latency, put to a parked taker's answer (bench/handoff_counted.py: handoff.py's
-#      samples, counting takes cut short instead of stopping at the first),
+#   3. hand-off latency, put to a parked taker's answer (bench/handoff.py, which counts
+#      takes answered 204 before their wait ended),
 #   4. heap, resident memory and threads per parked long-poll at 1k/5k/10k/15k (bench/parked.py).
 # BACKEND=redis runs the service on the Redis backend, on a redis-server of its own (free loopback
 # port, no RDB snapshots, no append-only file; REDIS_APPENDFSYNC=everysec or always turns the
@@ -49,6 +49,6 @@ wrk -t 2 -c 32 -d "$duration" --latency -s bench/noop.lua "$url"
 echo "== 2. put -> take -> ack cycles, 8 connections"
 wrk -t 8 -c 8 -d "$duration" --latency -s bench/cycle.lua "$url"
 echo "== 3. hand-off latency"
-python3 bench/handoff_counted.py --port "$service_port" --samples 2000
+python3 bench/handoff.py --port "$service_port" --samples 2000
 echo "== 4. parked long-polls"
 python3 bench/parked.py --port "$service_port" --pid "$service_pid" 1000 5000 10000 15000

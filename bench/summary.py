@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Prints the tables of a bench/backends.sh run from the files it left in its results directory:
 ROUND-BACKEND.wrk (wrk + cycle.lua), .cpu (clock ticks the service and redis-server used during
-that wrk run), .handoff (bench/handoff_counted.py), .commands and .ops (bench/roundtrips.py).
+that wrk run), .handoff (bench/handoff.py), .commands and .ops (bench/roundtrips.py).
 
     python3 bench/summary.py --ticks-per-second 100 /tmp/dispatch-backends.XXXXXX
 """
@@ -54,7 +54,7 @@ def main():
             print(f"  round {round_number}: a cycle on {backend} takes "
                   f"{memory[round_number] / measured['cycles/s']:.2f}x the time of one on memory")
 
-    print("\nhand-off to a parked taker (bench/handoff_counted.py):")
+    print("\nhand-off to a parked taker (bench/handoff.py):")
     for run in runs:
         print(f"{run:18} {(results / f'{run}.handoff').read_text().strip()}")
 
