@@ -16,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import dev.dispatch.support.PackagedJar;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,7 +45,7 @@ class ImageLayoutIT {
 	@Test
 	void theServiceStartsFromTheExtractedLayersWithTheImagesEntrypoint(@TempDir Path work) throws Exception {
 		String dockerfile = Files.readString(Path.of("Dockerfile"));
-		Path jar = packagedJar();
+		Path jar = PackagedJar.find();
 		String java = ProcessHandle.current().info().command().orElseThrow();
 
 		Matcher extract = EXTRACT.matcher(dockerfile);
@@ -100,15 +101,6 @@ class ImageLayoutIT {
 		finally {
 			process.destroy();
 			assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("stops within 30 s of SIGTERM").isTrue();
-		}
-	}
-
-	private static Path packagedJar() throws IOException {
-		try (Stream<Path> files = Files.list(Path.of("target"))) {
-			return files.map(Path::toAbsolutePath)
-				.filter((p) -> p.getFileName().toString().matches("dispatch-.*\\.jar"))
-				.findFirst()
-				.orElseThrow(() -> new AssertionError("no packaged jar under target/: run the package phase first"));
 		}
 	}
 

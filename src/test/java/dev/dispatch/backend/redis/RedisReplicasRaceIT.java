@@ -38,6 +38,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
+import dev.dispatch.support.PackagedJar;
 import dev.dispatch.support.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -186,7 +187,7 @@ class RedisReplicasRaceIT {
 	static void startRedisAndReplicas() throws Exception {
 		Files.createDirectories(LOGS);
 		redis = RedisServer.start("appendonly yes", "appendfsync always");
-		Path jar = packagedJar();
+		Path jar = PackagedJar.find();
 		String java = ProcessHandle.current().info().command().orElseThrow();
 		for (int i = 0; i < REPLICAS; i++) {
 			Path log = LOGS.resolve("replica-" + i + ".log");
@@ -1270,15 +1271,6 @@ class RedisReplicasRaceIT {
 		if (redis != null) {
 			String log = redis.log();
 			System.err.println("---- last lines of redis-server\n" + log.substring(Math.max(0, log.length() - 4000)));
-		}
-	}
-
-	private static Path packagedJar() throws IOException {
-		try (Stream<Path> files = Files.list(Path.of("target"))) {
-			return files.map(Path::toAbsolutePath)
-				.filter((p) -> p.getFileName().toString().matches("dispatch-.*\\.jar"))
-				.findFirst()
-				.orElseThrow(() -> new AssertionError("no packaged jar under target/: run the package phase first"));
 		}
 	}
 
