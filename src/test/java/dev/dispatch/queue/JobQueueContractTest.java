@@ -546,9 +546,8 @@ public abstract class JobQueueContractTest {
 				takeOne(queue);
 				time.advance(LEASE);
 			}
-			// a shared backend expires leases on its own timer: reading the queue first
-			// brings
-			// it up to now, dead letters moved
+			// a shared backend expires leases on its own timer: reading the
+			// queue first brings it up to now, dead letters moved
 			assertThat(snapshot(queue).unfinished()).isZero();
 			assertThat(snapshot(registry.require("q.dead")).size()).isEqualTo(1);
 		}

@@ -523,15 +523,14 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 							settlePut(putter, new PutOutcome.Accepted(reply.text(0), at, false), fx);
 						}
 						else {
-							// withdrawn meanwhile; a keyed put stays: a retry may already
-							// have
-							// been answered with its id
+							// withdrawn meanwhile; a keyed put stays: a retry may
+							// already have been answered with its id
 							retract = putter.options.idempotencyKey() == null;
 						}
 					}
 					case "unconfirmed" -> {
-						// in the primary, but not on as many replicas as asked within the
-						// timeout
+						// in the primary, but not on as many replicas as asked within
+						// the timeout
 						if (putter.isWaiting()) {
 							forgetPutter(putter, fx);
 							fx.add(() -> this.listener.enqueued(this.name));
@@ -541,9 +540,8 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 											null));
 						}
 						else {
-							// withdrawn meanwhile; a keyed put stays: a retry may already
-							// have
-							// been answered with its id
+							// withdrawn meanwhile; a keyed put stays: a retry may
+							// already have been answered with its id
 							retract = putter.options.idempotencyKey() == null;
 						}
 					}
@@ -589,9 +587,8 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 							: List.of();
 					if (retract) {
 						// the withdrawn put's own job, if leased to the take, never
-						// reaches
-						// it; one settled at delivery is gone already, so it is delivered
-						// (accepted after all)
+						// reaches it; one settled at delivery is gone already, so it is
+						// delivered (accepted after all)
 						Delivery own = handed.stream()
 							.filter((delivery) -> delivery.jobId().equals(putter.jobId) && delivery.leaseId() != null)
 							.findFirst()
@@ -611,9 +608,8 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 				}
 				react(reply.state(), fx);
 			}
-			// after a failure, the recheck tries again: pumping on at once would fail
-			// every
-			// parked put in turn (and recurse, since a refused command fails
+			// after a failure the recheck tries again: pumping on at once would fail
+			// every parked request in turn, and recurse (a refused command fails
 			// synchronously)
 			boolean progress = failure == null && !this.putters.contains(putter);
 			if (((pumped && progress) || tryAgain) && !this.deleted) {
@@ -708,8 +704,8 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 								// a wake-up came while the attempt was in flight
 								tryAgain = this.wakes != wakesAtSend;
 								if (this.parkedPutters > 0) {
-									// a parked put may now hand its job straight to this
-									// take
+									// a parked put may now hand its job straight to
+									// this take
 									fx.add(this::pumpPuts);
 								}
 							}
@@ -1089,8 +1085,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 				if (waiter instanceof PutWaiter putter && putter.inFlight && putter.isWaiting() && mayWait
 						&& System.nanoTime() < deadline) {
 					// decided with the same hold of the lock that withdraws, so that no
-					// new
-					// attempt starts in between
+					// new attempt starts in between
 					attempt = putter.attempt;
 				}
 				else {

@@ -216,9 +216,9 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 			}
 			return false;
 		}
-		// the queue is gone: what follows happens whatever forwarding did (jobs it could
-		// not
-		// move wait in the outbox, forwarded by the next script of a queue of that name)
+		// the queue is gone: what follows happens whatever forwarding did (jobs it
+		// could not move wait in the outbox, forwarded by the next script of a queue of
+		// that name)
 		this.redis.commands().srem(this.index, RedisJobQueue.bytes(name));
 		if (known != null) {
 			known.deleted(); // forgets it, and the listener hears of it
@@ -304,8 +304,8 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 		if (replicas == 0) {
 			return CompletableFuture.completedFuture(reply);
 		}
-		// WAIT gives up before the command timeout, so that its own answer says how many
-		// replicas confirmed
+		// WAIT gives up before the command timeout, so that its own answer says how
+		// many replicas confirmed
 		return this.redis.waitForReplicas(queue.keys()[0], replicas, this.settings.timeout().dividedBy(2))
 			.handle((acknowledged, failure) -> (failure == null && acknowledged >= replicas) ? reply
 					: new ScriptReply("unconfirmed", reply.state(), reply.values()));
@@ -338,9 +338,8 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 			.thenApply(ScriptReply::of)
 			.thenCompose((reply) -> (reply.state() != null && reply.state().outbox() > 0)
 					? forwardDeadLetters(queue.name()).handle((forwarded, failure) -> {
-						// the script's outcome stands; the outbox keeps the jobs, and the
-						// next
-						// script that finds it non-empty forwards them
+						// the script's outcome stands; the outbox keeps the jobs, and
+						// the next script that finds it non-empty forwards them
 						if (failure != null) {
 							log.log(System.Logger.Level.WARNING, "queue " + queue.name()
 									+ ": dead letters wait in the outbox: " + failure.getMessage());
