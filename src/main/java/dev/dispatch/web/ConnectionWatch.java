@@ -2,12 +2,14 @@ package dev.dispatch.web;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.nio.ByteBuffer;
 
 import jakarta.servlet.http.HttpServletRequest;
 import org.eclipse.jetty.ee11.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.AbstractEndPoint;
+import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 
 /**
@@ -19,33 +21,53 @@ import org.eclipse.jetty.util.Callback;
  * written — too late for a job already handed to it. While a request is parked, this asks
  * Jetty's endpoint to report the connection readable. An HTTP/1.1 client that awaits its
  * answer sends nothing, so readable means the client closed (or reset) the connection, or
- * pipelined another request behind this one; either way the parked request is answered at
- * once, and nothing is read, so a pipelined request is served next as usual.
+ * pipelined another request behind this one.
+ *
+ * <p>
+ * Jetty may report a connection readable when it is not: the selector saw bytes that
+ * another thread then read (the request now parked, read at once after the previous
+ * answer), and the report reaches whoever is interested by then. So a report is checked
+ * by reading: nothing read is a false alarm and the watch goes on; the end of the stream
+ * (or an error) means the client is gone; bytes are a pipelined request — they are handed
+ * back to the connection, which parses them once the parked request is answered, and the
+ * parked request is answered at once.
  *
  * <p>
  * The interest must be withdrawn before the answer is written: Jetty's connection
  * registers its own read interest once the response completes and treats one still
  * pending as an error. Hence {@link #stop()}, which every path that answers a parked
- * request calls first, and which is idempotent.
+ * request calls first, which is idempotent, and which waits for a check in progress so
+ * that only one reader ever reads the connection.
  */
 final class ConnectionWatch {
 
 	/** Watches nothing: for requests not served by Jetty (mock requests in tests). */
-	static final ConnectionWatch NONE = new ConnectionWatch(null);
+	static final ConnectionWatch NONE = new ConnectionWatch(null, () -> {
+	});
+
+	/** How much of a pipelined request one check reads (and hands back). */
+	private static final int PROBE_BYTES = 1024;
 
 	private final AbstractEndPoint endPoint;
 
-	/** Whether this watch's interest may still be registered. */
-	private final AtomicBoolean armed = new AtomicBoolean();
+	private final Runnable onGone;
 
-	private ConnectionWatch(AbstractEndPoint endPoint) {
+	private final Callback readable;
+
+	/** Whether this watch's interest may still be registered; guarded by {@code this}. */
+	private boolean armed;
+
+	private ConnectionWatch(AbstractEndPoint endPoint, Runnable onGone) {
 		this.endPoint = endPoint;
+		this.onGone = onGone;
+		this.readable = Callback.from(this::check, (failure) -> failed());
 	}
 
 	/**
 	 * Calls {@code onGone} (on one of Jetty's threads) if the connection of
-	 * {@code request} becomes readable or fails before {@link #stop()}. Reads what is
-	 * left of the request's body first (blocking until it has arrived).
+	 * {@code request} is closed, fails or brings a pipelined request before
+	 * {@link #stop()}. Reads what is left of the request's body first (blocking until it
+	 * has arrived).
 	 */
 	static ConnectionWatch start(HttpServletRequest request, Runnable onGone) {
 		ServletContextRequest jettyRequest = ServletContextRequest.getServletContextRequest(request);
@@ -63,25 +85,67 @@ final class ConnectionWatch {
 			onGone.run();
 			return NONE;
 		}
-		ConnectionWatch watch = new ConnectionWatch(ep);
-		watch.armed.set(true);
-		Callback gone = Callback.from(() -> watch.fire(onGone), (failure) -> watch.fire(onGone));
-		if (!ep.tryFillInterested(gone)) {
-			// another reader is registered: nothing to watch or to withdraw
-			watch.armed.set(false);
-		}
+		ConnectionWatch watch = new ConnectionWatch(ep, onGone);
+		watch.arm();
 		return watch;
 	}
 
-	private void fire(Runnable onGone) {
-		if (this.armed.compareAndSet(true, false)) {
-			onGone.run();
+	/** Registers the read interest, unless another reader holds it. */
+	private void arm() {
+		synchronized (this) {
+			this.armed = this.endPoint.tryFillInterested(this.readable);
 		}
+	}
+
+	/**
+	 * Checks a report that the connection is readable by reading from it; see the class
+	 * comment.
+	 */
+	private void check() {
+		synchronized (this) {
+			if (!this.armed) {
+				return;
+			}
+			ByteBuffer read = BufferUtil.allocate(PROBE_BYTES);
+			int filled;
+			try {
+				filled = this.endPoint.fill(read);
+			}
+			catch (IOException failed) {
+				filled = -1;
+			}
+			if (filled == 0) {
+				this.armed = this.endPoint.tryFillInterested(this.readable);
+				return;
+			}
+			if (filled > 0 && this.endPoint.getConnection() instanceof Connection.UpgradeTo connection) {
+				connection.onUpgradeTo(read);
+			}
+			this.armed = false;
+		}
+		this.onGone.run();
+	}
+
+	private void failed() {
+		synchronized (this) {
+			if (!this.armed) {
+				return;
+			}
+			this.armed = false;
+		}
+		this.onGone.run();
 	}
 
 	/** Withdraws the read interest if it is still registered; does nothing after that. */
 	void stop() {
-		if (this.armed.compareAndSet(true, false)) {
+		if (this.endPoint == null) {
+			return;
+		}
+		synchronized (this) {
+			if (!this.armed) {
+				return;
+			}
+			this.armed = false;
 			this.endPoint.getFillInterest().onFail(new WatchStopped());
 		}
 	}

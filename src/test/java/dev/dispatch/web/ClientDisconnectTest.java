@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
@@ -170,6 +171,126 @@ class ClientDisconnectTest {
 			String answer = readToEnd(client);
 			assertThat(answer).startsWith("HTTP/1.1 200").contains("\"name\":\"keep-alive\"");
 		}
+	}
+
+	@Test
+	void aRequestPipelinedBehindAParkedTakeAnswersItAndIsServedNext() throws Exception {
+		this.registry.configure("pipelined", QueueConfig.DEFAULTS);
+		try (Socket client = send("POST", "/v1/queues/pipelined/leases?wait=60s", "")) {
+			Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> state("pipelined").waitingTakers() == 1);
+			long started = System.nanoTime();
+			String next = "GET /v1/queues/pipelined HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+			client.getOutputStream().write(next.getBytes(StandardCharsets.US_ASCII));
+
+			String answers = readToEnd(client);
+
+			assertThat(answers).startsWith("HTTP/1.1 204");
+			assertThat(answers.indexOf("HTTP/1.1 200")).isPositive();
+			assertThat(answers).contains("\"name\":\"pipelined\"");
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+		}
+		assertThat(state("pipelined").waitingTakers()).isZero();
+	}
+
+	/**
+	 * Parked takes on keep-alive connections, each answered by a put sent on another
+	 * connection while the other connections' requests keep Jetty's selector busy: every
+	 * take receives its job. Jetty may report a parked connection readable when the bytes
+	 * were read by another thread (the take itself, read at once after the previous
+	 * answer); such a report must not cut the take short.
+	 */
+	@Test
+	void parkedTakesOnBusyKeepAliveConnectionsAreNotCutShort() throws Exception {
+		String queue = "busy-keep-alive";
+		this.registry.configure(queue, QueueConfig.DEFAULTS);
+		int takers = 4;
+		int rounds = 150;
+		ExecutorService pool = Executors.newFixedThreadPool(takers);
+		try {
+			List<Future<Integer>> cutShort = new ArrayList<>();
+			for (int t = 0; t < takers; t++) {
+				cutShort.add(pool.submit(() -> takeRounds(queue, rounds)));
+			}
+			int total = 0;
+			for (Future<Integer> one : cutShort) {
+				total += one.get(120, TimeUnit.SECONDS);
+			}
+			assertThat(total).as("takes answered 204 before their wait").isZero();
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	/**
+	 * One taker's rounds on one keep-alive connection: parks a take, has a put sent on a
+	 * second connection, reads the take's answer. Answers how many takes came back empty.
+	 */
+	private int takeRounds(String queue, int rounds) throws IOException {
+		int empty = 0;
+		try (Socket taker = new Socket(); Socket putter = new Socket()) {
+			for (Socket socket : List.of(taker, putter)) {
+				socket.connect(new InetSocketAddress("127.0.0.1", this.port), 5_000);
+				socket.setSoTimeout(30_000);
+				socket.setTcpNoDelay(true);
+			}
+			for (int i = 0; i < rounds; i++) {
+				write(taker, "POST /v1/queues/" + queue + "/leases?wait=20s&ack=auto", "");
+				write(putter, "POST /v1/queues/" + queue + "/jobs", "\"job\"");
+				if (readAnswer(taker).startsWith("HTTP/1.1 204")) {
+					empty++;
+					write(taker, "POST /v1/queues/" + queue + "/leases?wait=5s&ack=auto", "");
+					assertThat(readAnswer(taker)).startsWith("HTTP/1.1 200");
+				}
+				assertThat(readAnswer(putter)).startsWith("HTTP/1.1 201");
+			}
+		}
+		return empty;
+	}
+
+	private static void write(Socket socket, String requestLine, String body) throws IOException {
+		byte[] content = body.getBytes(StandardCharsets.UTF_8);
+		String head = requestLine + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+				+ "Content-Length: " + content.length + "\r\n\r\n";
+		socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+		socket.getOutputStream().write(content);
+		socket.getOutputStream().flush();
+	}
+
+	/** One whole answer (head and a Content-Length or chunked body), as text. */
+	private static String readAnswer(Socket socket) throws IOException {
+		String head = readHead(socket);
+		InputStream in = socket.getInputStream();
+		Matcher length = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+		if (length.find()) {
+			return head + new String(in.readNBytes(Integer.parseInt(length.group(1))), StandardCharsets.UTF_8);
+		}
+		if (!head.toLowerCase(Locale.ROOT).contains("transfer-encoding: chunked")) {
+			return head;
+		}
+		StringBuilder body = new StringBuilder();
+		while (true) {
+			int size = Integer.parseInt(readLine(in).split(";")[0].trim(), 16);
+			body.append(new String(in.readNBytes(size), StandardCharsets.UTF_8));
+			readLine(in);
+			if (size == 0) {
+				return head + body;
+			}
+		}
+	}
+
+	private static String readLine(InputStream in) throws IOException {
+		StringBuilder line = new StringBuilder();
+		int next;
+		while ((next = in.read()) != '\n') {
+			if (next < 0) {
+				throw new AssertionError("the connection closed mid-answer");
+			}
+			if (next != '\r') {
+				line.append((char) next);
+			}
+		}
+		return line.toString();
 	}
 
 	/**
