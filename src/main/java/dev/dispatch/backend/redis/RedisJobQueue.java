@@ -445,23 +445,34 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 	// ---- attempts
 
 	/**
-	 * Sends a put's attempt. If a take waits here (parked, or its first attempt still in
-	 * flight), the script hands it jobs at once: this one, or older ones another replica
-	 * put. Jobs for a take already answered by its own attempt are handed back.
+	 * Sends a put's attempt. If a take is parked here with no attempt in flight, the
+	 * script hands it jobs at once: this one, or older ones another replica put. Else, if
+	 * a take's first attempt is in flight (as a rule sent before on the same connection,
+	 * so run before this script), it is handed jobs only if none are ready: under load
+	 * that attempt mostly found some, and jobs a take receives twice go back, a settle
+	 * script more each. Jobs for a take already answered are handed back.
 	 */
 	private void sendPut(PutWaiter putter, boolean lookUpOnly, boolean pumped) {
 		long wakesAtSend;
 		TakeWaiter handTo = null;
+		String handOff = "0";
 		this.lock.lock();
 		try {
 			wakesAtSend = this.wakes;
 			if (!lookUpOnly) {
 				for (TakeWaiter taker : this.takers) {
-					if (!taker.parked || taker.inFlight == 0) {
+					if (taker.parked && taker.inFlight == 0) {
 						handTo = taker;
-						taker.inFlight++;
+						handOff = "1";
 						break;
 					}
+					if (!taker.parked && handTo == null) {
+						handTo = taker;
+						handOff = "2";
+					}
+				}
+				if (handTo != null) {
+					handTo.inFlight++;
 				}
 			}
 		}
@@ -471,7 +482,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		String key = putter.options.idempotencyKey();
 		List<byte[]> args = new ArrayList<>(List.of(bytes(putter.jobId), putter.payload.toByteArray(),
 				bytes((key != null) ? key : ""), bytes(Long.toString(this.registry.dedupWindow().toMillis())),
-				bytes(lookUpOnly ? "1" : "0"), bytes((handTo != null) ? "1" : "0")));
+				bytes(lookUpOnly ? "1" : "0"), bytes(handOff)));
 		if (handTo != null) {
 			args.addAll(takeArguments(handTo.options));
 		}

@@ -1,8 +1,10 @@
 -- put: ARGV 5 job id, 6 payload, 7 idempotency key ('' none), 8 dedup window ms,
 -- 9 '1' to only look the key up (a put that must wait its turn behind parked ones),
--- 10 '1' if a take parked at the caller is handed jobs at once: 11 its max, 12 its lease
--- ms ('' = the queue's), 13 '1' to settle at delivery, 14.. its lease ids. Such a
--- hand-off may go beyond the capacity, as the job does not rest in the queue.
+-- 10 '1' if a take parked at the caller is handed jobs at once, '2' if a take whose own
+-- attempt ran just before is, only if that attempt left no job ready (it found none, so
+-- it parks: were it to get jobs twice, one set would go back), '0' if none is: 11 its
+-- max, 12 its lease ms ('' = the queue's), 13 '1' to settle at delivery, 14.. its lease
+-- ids. Such a hand-off may go beyond the capacity, as the job does not rest in the queue.
 -- Replies accepted {id, enqueued ms, job...} (the jobs handed to the take, oldest
 -- first), duplicate {id, enqueued ms}, closed, full, unknown-key, missing.
 local q = load()
@@ -11,7 +13,7 @@ if not q then
 end
 housekeep(q)
 local id, payload, key, window = ARGV[5], ARGV[6], ARGV[7], tonumber(ARGV[8])
-local hand_off = ARGV[10] == '1'
+local hand_off = ARGV[10] == '1' or (ARGV[10] == '2' and redis.call('LLEN', READY) == 0)
 if key ~= '' then
   local known = redis.call('HGET', IDEM, key)
   local expiry = tonumber(redis.call('ZSCORE', IDEMEXP, key))
