@@ -11,8 +11,9 @@
 #      timed runs, as MONITOR slows Redis down) (bench/roundtrips.py).
 # Backends: memory; redis (a redis-server of its own on a free loopback port, no RDB snapshots,
 # no append-only file); redis-aof (the same with appendonly yes, appendfsync everysec).
-# ROUNDS=2 runs the list twice, alternating; BACKENDS="memory redis" picks from it; WARMUP (15s)
-# is the length of the warm-up cycle run. Needs wrk, python3 and redis-server (apt). Method and
+# ROUNDS=2 runs the list twice, alternating; BACKENDS="memory redis" picks from it; WARMUP (60s)
+# is the length of the warm-up cycle run (after 15 s the JIT compilers still used a third of
+# the service's CPU). Needs wrk, python3 and redis-server (apt). Method and
 # numbers: docs/benchmarks.md.
 #
 #   ./mvnw -q -DskipTests package && [ROUNDS=2] bench/backends.sh [duration, default 20s]
@@ -21,7 +22,7 @@ cd "$(dirname "$0")/.."
 . bench/service.sh
 duration=${1:-20s}
 rounds=${ROUNDS:-1}
-warmup=${WARMUP:-15s}
+warmup=${WARMUP:-60s}
 backends=${BACKENDS:-memory redis redis-aof}
 out=$(mktemp -d "${TMPDIR:-/tmp}/dispatch-backends.XXXXXX")
 cp "$(ls target/dispatch-*.jar | grep -v original | head -n 1)" "$out/dispatch.jar"

@@ -1,8 +1,11 @@
 -- wrk script: each connection runs put -> take -> ack cycles on one queue, forever.
 -- Run with as many threads as connections (wrk -t N -c N): the state below is per thread, so
 -- one connection per thread keeps each connection's cycle its own.
+-- BENCH_ROLE=produce only puts (each 201 counts as a cycle); BENCH_ROLE=consume only takes and
+-- acks (each ack a cycle): producers on one replica and consumers on another (bench/replicas.sh).
 local queue = os.getenv("BENCH_QUEUE") or "bench"
-local state = "put"
+local role = os.getenv("BENCH_ROLE") or "cycle"
+local state = (role == "consume") and "take" or "put"
 local lease = nil
 cycles = 0
 errors = 0
@@ -20,13 +23,17 @@ end
 
 function response(status, headers, body)
   if state == "put" and status == 201 then
-    state = "take"
+    if role == "produce" then
+      cycles = cycles + 1
+    else
+      state = "take"
+    end
   elseif state == "take" and status == 200 then
     lease = string.match(body, '"leaseId":"([^"]+)"')
     state = "ack"
   elseif state == "ack" and status == 204 then
     cycles = cycles + 1
-    state = "put"
+    state = (role == "consume") and "take" or "put"
   else
     -- a 204 take (nothing yet) is retried as is; anything else is counted
     if status ~= 204 then errors = errors + 1 end

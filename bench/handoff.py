@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 """Hand-off latency: how long after a put a parked taker has its job.
 
-For each sample, one connection parks a take (wait 10 s); once the service reports it waiting,
+For each sample, one connection parks a take (wait 10 s); 2 ms later (time for it to park),
 a second connection puts a job, and the time from sending the put to reading the take's answer
 is recorded. Prints p50/p90/p99/max. Loopback only; standard library only; keep-alive sockets.
 
-A take answered 204 before its wait ended (seen now and then under load, on both backends; the
-put's job stays queued) is counted, not measured: its job is taken and the run goes on.
+--put-port sends the puts to another replica of the service (Redis backend): the take parks on
+--port, the put goes through --put-port, and the job crosses over Redis.
 
-    python3 bench/handoff.py --port 8080 --samples 2000
+A take answered 204 before its wait ended (the put's job stays queued) is counted, not measured:
+its job is taken and the run goes on. Until 2026-11-30 the service did this to 1-6 % of takes
+under load (a false "client gone"); it should now count none.
+
+    python3 bench/handoff.py --port 8080 [--put-port 8081] --samples 2000
 """
 import argparse
 import socket
@@ -53,11 +57,12 @@ def read_response(sock, buffer):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--put-port", type=int, help="where to send the puts (default: --port)")
     parser.add_argument("--samples", type=int, default=2000)
     args = parser.parse_args()
     queue = f"handoff-{uuid.uuid4().hex[:8]}"
     taker = socket.create_connection(("127.0.0.1", args.port))
-    putter = socket.create_connection(("127.0.0.1", args.port))
+    putter = socket.create_connection(("127.0.0.1", args.put_port or args.port))
     for s in (taker, putter):
         s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     taken, put_rest = b"", b""

@@ -58,10 +58,11 @@ class JobController {
 		Payload payload = this.payloads.read(request);
 		LongPolls.Grant grant = this.polls.grant(queue, queryParameter(request, "wait"));
 		String key = (idempotencyKey != null && !idempotencyKey.isEmpty()) ? idempotencyKey : null;
-		JobQueue target = this.registry.obtain(queue);
-		return this.polls.park(request, queue, target.put(payload, new PutOptions(grant.granted(), key)),
-				grant.granted(), (outcome) -> answer(queue, outcome, grant.limited()), () -> cutShort(queue),
-				LongPolls.nothing(), LongPolls.nothing());
+		PutOptions options = new PutOptions(grant.granted(), key);
+		Reattempt<PutOutcome> put = Reattempt.of(this.registry.obtain(queue), (target) -> target.put(payload, options));
+		return this.polls.park(request, queue, put, grant.granted(),
+				(outcome) -> answer(queue, outcome, grant.limited()), () -> cutShort(queue), LongPolls.nothing(),
+				LongPolls.nothing());
 	}
 
 	private static String queryParameter(HttpServletRequest request, String name) {

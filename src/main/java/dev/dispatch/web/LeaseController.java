@@ -54,11 +54,13 @@ class LeaseController {
 			throw new InvalidRequestException("'lease' must be longer than 0");
 		}
 		TakeOptions options = new TakeOptions(max, grant.granted(), leaseLength, false);
-		JobQueue source = this.registry.require(queue);
-		return this.polls.park(request, queue, source.take(options), grant.granted(),
+		// the jobs are settled on the queue that handed them out (see Reattempt)
+		Reattempt<TakeOutcome> take = Reattempt.of(this.registry.require(queue), (source) -> source.take(options));
+		return this.polls.park(request, queue, take, grant.granted(),
 				(outcome) -> answer(queue, outcome, autoAck, grant.limited()), () -> ResponseEntity.noContent().build(),
-				(outcome) -> forEachJob(outcome, source::release),
-				autoAck ? (outcome) -> forEachJob(outcome, source::ack) : LongPolls.nothing());
+				(outcome) -> forEachJob(outcome, (leaseId) -> take.queue().release(leaseId)),
+				autoAck ? (outcome) -> forEachJob(outcome, (leaseId) -> take.queue().ack(leaseId))
+						: LongPolls.nothing());
 	}
 
 	private ResponseEntity<?> answer(String queue, TakeOutcome outcome, boolean autoAck, boolean limited) {

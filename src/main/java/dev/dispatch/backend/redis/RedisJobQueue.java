@@ -30,12 +30,14 @@ import dev.dispatch.queue.PutOutcome;
 import dev.dispatch.queue.QueueArguments;
 import dev.dispatch.queue.QueueConfig;
 import dev.dispatch.queue.QueueDeletedException;
+import dev.dispatch.queue.QueueReplacedException;
 import dev.dispatch.queue.QueueListener;
 import dev.dispatch.queue.QueueListener.WaitKind;
 import dev.dispatch.queue.QueueSnapshot;
 import dev.dispatch.queue.Scheduler;
 import dev.dispatch.queue.TakeOptions;
 import dev.dispatch.queue.TakeOutcome;
+import dev.dispatch.queue.TooManyQueuesException;
 import dev.dispatch.queue.spi.Effects;
 import dev.dispatch.queue.spi.Waiter;
 
@@ -399,12 +401,15 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 	/**
 	 * The queue is gone: parked puts answer closed, takes drained, joins fail; timers are
 	 * called off.
+	 * @param elsewhere whether another replica deleted it (this one found a newer
+	 * generation): puts and takes that have not parked are then made again on the queue
+	 * that has the name now, see {@link #redirect}
 	 */
-	void deleted() {
+	void deleted(boolean elsewhere) {
 		Effects fx = new Effects(this.lock, this.name);
 		this.lock.lock();
 		try {
-			markDeleted(fx);
+			markDeleted(elsewhere, fx);
 		}
 		finally {
 			this.lock.unlock();
@@ -412,21 +417,45 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		fx.run();
 	}
 
-	/** Calls off this queue's timers for good: its registry is closing. */
+	/**
+	 * Calls off this queue's timers for good and answers its parked requests: its
+	 * registry is closing.
+	 */
 	void stop() {
+		Effects fx = new Effects(this.lock, this.name);
 		this.lock.lock();
 		try {
 			this.stopped = true;
-			if (this.sweep != null) {
-				this.sweep.cancel();
+			fx.cancel(this.sweep);
+			fx.cancel(this.recheck);
+			// in-process callers (workers) are not left waiting: a take finds nothing, a
+			// put and a join fail as when Redis cannot be reached
+			for (PutWaiter putter : List.copyOf(this.putters)) {
+				if (putter.isWaiting()) {
+					forgetPutter(putter, fx);
+					fx.fail(putter, closing());
+				}
 			}
-			if (this.recheck != null) {
-				this.recheck.cancel();
+			for (TakeWaiter taker : List.copyOf(this.takers)) {
+				if (taker.isWaiting()) {
+					forgetTaker(taker, fx);
+					settleTake(taker, new TakeOutcome.Empty(), fx);
+				}
 			}
+			for (JoinWaiter joiner : this.joiners) {
+				fx.cancel(joiner.deadline());
+				fx.fail(joiner, closing());
+			}
+			this.joiners.clear();
 		}
 		finally {
 			this.lock.unlock();
 		}
+		fx.run();
+	}
+
+	private BackendUnavailableException closing() {
+		return new BackendUnavailableException("queue " + this.name + ": the service is shutting down", null);
 	}
 
 	/** Learns the state of the queue from a script run for it elsewhere. */
@@ -589,7 +618,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 							}
 						}
 					}
-					case "missing" -> markDeleted(fx);
+					case "missing" -> markDeleted(true, fx);
 					default -> throw new IllegalStateException("put answered " + reply.status());
 				}
 				if (handTo != null) {
@@ -728,7 +757,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 							settleTake(taker, new TakeOutcome.Drained(), fx);
 						}
 					}
-					case "missing" -> markDeleted(fx);
+					case "missing" -> markDeleted(true, fx);
 					default -> throw new IllegalStateException("take answered " + reply.status());
 				}
 				react(reply.state(), fx);
@@ -856,23 +885,36 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		}
 	}
 
-	private void markDeleted(Effects fx) {
+	private void markDeleted(boolean elsewhere, Effects fx) {
 		assert this.lock.isHeldByCurrentThread();
 		if (this.deleted) {
 			return;
 		}
 		this.deleted = true;
+		// the registry forgets this queue before anyone hears it is gone, so that whoever
+		// looks the name up again finds what exists now
+		fx.add(() -> this.registry.forget(this));
+		List<Waiter<?>> fresh = new ArrayList<>();
 		for (PutWaiter putter : List.copyOf(this.putters)) {
-			if (putter.isWaiting()) {
+			if (elsewhere && putter.isWaiting() && !putter.parked) {
+				fresh.add(putter);
+			}
+			else if (putter.isWaiting()) {
 				forgetPutter(putter, fx);
 				reject(putter, new PutOutcome.Closed(), fx);
 			}
 		}
 		for (TakeWaiter taker : List.copyOf(this.takers)) {
-			if (taker.isWaiting()) {
+			if (elsewhere && taker.isWaiting() && !taker.parked) {
+				fresh.add(taker);
+			}
+			else if (taker.isWaiting()) {
 				forgetTaker(taker, fx);
 				settleTake(taker, new TakeOutcome.Drained(), fx);
 			}
+		}
+		if (!fresh.isEmpty()) {
+			fx.add(() -> redirect(fresh));
 		}
 		for (JoinWaiter joiner : this.joiners) {
 			fx.cancel(joiner.deadline());
@@ -883,7 +925,45 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		fx.cancel(this.recheck);
 		this.sweep = null;
 		this.recheck = null;
-		fx.add(() -> this.registry.forget(this));
+	}
+
+	/**
+	 * Answers puts and takes whose first attempt found that another replica had deleted
+	 * this queue (they had not parked): if the name has a new queue — or gets one now,
+	 * for a put with auto-creation on — with {@link QueueReplacedException} so the caller
+	 * makes them again there, else as for a queue that does not exist. A replica learns
+	 * of a deletion through another only when it next runs a script for the queue; the
+	 * request whose script it was should see what a request sent after the deletion sees.
+	 */
+	private void redirect(List<Waiter<?>> fresh) {
+		boolean puts = fresh.stream().anyMatch(PutWaiter.class::isInstance);
+		this.registry.successor(this, puts).whenComplete((next, failure) -> {
+			Effects fx = new Effects(this.lock, this.name);
+			this.lock.lock();
+			try {
+				for (Waiter<?> waiter : fresh) {
+					if (!waiter.isWaiting()) {
+						continue;
+					}
+					if (waiter instanceof PutWaiter putter) {
+						forgetPutter(putter, fx);
+					}
+					else if (waiter instanceof TakeWaiter taker) {
+						forgetTaker(taker, fx);
+					}
+					Throwable cause = (failure != null) ? RedisScripts.unwrap(failure) : null;
+					RuntimeException answer = (cause instanceof TooManyQueuesException tooMany) ? tooMany
+							: (failure != null) ? unavailable(failure)
+									: (next != null) ? new QueueReplacedException(this.name, next)
+											: new QueueDeletedException(this.name);
+					fx.fail(waiter, answer);
+				}
+			}
+			finally {
+				this.lock.unlock();
+			}
+			fx.run();
+		});
 	}
 
 	private void deliver(TakeWaiter taker, List<Delivery> deliveries, Effects fx) {
@@ -1201,7 +1281,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 				throw unavailable(failure);
 			}
 			if (reply.is("missing")) {
-				deleted();
+				deleted(true);
 			}
 			else {
 				learn(reply.state());

@@ -212,7 +212,7 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 		RedisJobQueue known = this.queues.get(name);
 		if (!reply.is("deleted")) {
 			if (known != null) {
-				known.deleted();
+				known.deleted(false);
 			}
 			return false;
 		}
@@ -221,7 +221,7 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 		// that name)
 		this.redis.commands().srem(this.index, RedisJobQueue.bytes(name));
 		if (known != null) {
-			known.deleted(); // forgets it, and the listener hears of it
+			known.deleted(false); // forgets it, and the listener hears of it
 		}
 		else {
 			this.settings.listener().queueDeleted(name);
@@ -352,6 +352,43 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 	 * Forgets a queue object that found its queue gone (deleted through any replica); the
 	 * listener hears that the queue went.
 	 */
+	/**
+	 * The queue that now has {@code old}'s name, looked up in Redis (never waiting on
+	 * Redis): a new generation is adopted. If the name has no queue, {@code create} (a
+	 * put waits for the answer) and auto-creation make one, as {@link #obtain} would;
+	 * else {@code null}.
+	 */
+	CompletableFuture<RedisJobQueue> successor(RedisJobQueue old, boolean create) {
+		String name = old.name();
+		return this.redis.commands()
+			.hget(addressOf(name).keys()[0], RedisJobQueue.bytes("gen"))
+			.toCompletableFuture()
+			.thenCompose((generation) -> {
+				if (generation != null) {
+					String current = ScriptReply.text(generation);
+					return CompletableFuture
+						.completedFuture(current.equals(old.generation()) ? null : adopt(name, current));
+				}
+				if (!create || !this.settings.autoCreate()) {
+					return CompletableFuture.completedFuture(null);
+				}
+				return this.redis.commands().scard(this.index).toCompletableFuture().thenCompose((count) -> {
+					if (count >= this.settings.maxQueues()) {
+						throw new TooManyQueuesException(name, this.settings.maxQueues());
+					}
+					return define(name, this.settings.defaults(), "", true);
+				}).thenCompose((defined) -> {
+					if (!defined.created()) {
+						return CompletableFuture.completedFuture(adopt(name, defined.generation()));
+					}
+					return this.redis.commands()
+						.sadd(this.index, RedisJobQueue.bytes(name))
+						.toCompletableFuture()
+						.thenApply((added) -> adopt(name, defined.generation()));
+				});
+			});
+	}
+
 	void forget(RedisJobQueue queue) {
 		if (this.queues.remove(queue.name(), queue)) {
 			if (this.redis.wakeups().isOpen()) {
@@ -510,7 +547,7 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 			return new RedisJobQueue(name, generation, this);
 		});
 		if (replaced[0] != null) {
-			replaced[0].deleted();
+			replaced[0].deleted(true);
 		}
 		if (fresh[0]) {
 			this.redis.wakeups().async().ssubscribe(addressOf(name).channel());

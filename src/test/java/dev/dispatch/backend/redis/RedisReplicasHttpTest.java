@@ -204,4 +204,33 @@ class RedisReplicasHttpTest {
 		assertThat(send(b, "GET", "/v1/queues/shared", null).statusCode()).isEqualTo(404);
 	}
 
+	/**
+	 * Replica B knows a queue (it served it), then A deletes it and creates it again: B's
+	 * next requests reach the new queue, not the deleted one — and where the name has no
+	 * queue, B answers as for any unknown queue, a put creating it as auto-creation does.
+	 */
+	@Test
+	void requestsReachTheQueueThatReplacedOneDeletedThroughTheOtherReplica() throws Exception {
+		create(a, "renewed", "{\"capacity\": 3}");
+		assertThat(send(b, "POST", "/v1/queues/renewed/jobs", "\"old\"").statusCode()).isEqualTo(201);
+		assertThat(send(a, "DELETE", "/v1/queues/renewed", null).statusCode()).isEqualTo(204);
+		create(a, "renewed", "{\"capacity\": 7}");
+
+		HttpResponse<String> put = send(b, "POST", "/v1/queues/renewed/jobs", "\"new\"");
+		assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+		HttpResponse<String> taken = send(b, "POST", "/v1/queues/renewed/leases?wait=0&ack=auto", null);
+		assertThat(taken.statusCode()).as(taken.body()).isEqualTo(200);
+		assertThat(taken.body()).contains("\"new\"").doesNotContain("\"old\"");
+		assertThat(send(b, "GET", "/v1/queues/renewed", null).body()).contains("\"capacity\":7");
+
+		// a take that began on B before A deleted it once more finds no queue at all
+		assertThat(send(b, "POST", "/v1/queues/renewed/jobs", "\"kept?\"").statusCode()).isEqualTo(201);
+		assertThat(send(a, "DELETE", "/v1/queues/renewed", null).statusCode()).isEqualTo(204);
+		assertThat(send(b, "POST", "/v1/queues/renewed/leases?wait=0", null).statusCode()).isEqualTo(404);
+
+		// a put through B creates it again, with the defaults
+		assertThat(send(b, "POST", "/v1/queues/renewed/jobs", "\"again\"").statusCode()).isEqualTo(201);
+		assertThat(send(a, "GET", "/v1/queues/renewed", null).body()).contains("\"size\":1");
+	}
+
 }

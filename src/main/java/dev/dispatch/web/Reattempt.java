@@ -1,0 +1,106 @@
+package dev.dispatch.web;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+
+import dev.dispatch.queue.JobQueue;
+import dev.dispatch.queue.QueueReplacedException;
+
+/**
+ * A put or take that is made once more, on the new queue, if it reached a queue that
+ * another instance of the service had deleted and created again (see
+ * {@link QueueReplacedException}): the caller then sees what a request sent after the
+ * change would have seen. Cancelling it withdraws whichever attempt is current.
+ *
+ * @param <T> the outcome
+ */
+final class Reattempt<T> extends CompletableFuture<T> {
+
+	private final Function<JobQueue, CompletableFuture<T>> operation;
+
+	/** The queue of the current attempt. Guarded by {@code this}. */
+	private JobQueue queue;
+
+	/** The current attempt. Guarded by {@code this}. */
+	private CompletableFuture<T> attempt;
+
+	/** Whether the one further attempt was made. Guarded by {@code this}. */
+	private boolean again;
+
+	/** Whether the caller cancelled: no further attempt. Guarded by {@code this}. */
+	private boolean cancelling;
+
+	private Reattempt(Function<JobQueue, CompletableFuture<T>> operation) {
+		this.operation = operation;
+	}
+
+	/** Makes {@code operation} on {@code queue}, and again on its replacement if any. */
+	static <T> Reattempt<T> of(JobQueue queue, Function<JobQueue, CompletableFuture<T>> operation) {
+		Reattempt<T> reattempt = new Reattempt<>(operation);
+		reattempt.attempt(queue);
+		return reattempt;
+	}
+
+	/** The queue the outcome came from (to settle the jobs a take received). */
+	synchronized JobQueue queue() {
+		return this.queue;
+	}
+
+	private void attempt(JobQueue on) {
+		CompletableFuture<T> next;
+		synchronized (this) {
+			this.queue = on;
+			next = this.operation.apply(on);
+			this.attempt = next;
+		}
+		next.whenComplete(this::attempted);
+	}
+
+	private void attempted(T outcome, Throwable failure) {
+		if (replaced(failure) instanceof QueueReplacedException replaced) {
+			boolean retry;
+			synchronized (this) {
+				// cancel() has answered true for the attempt not yet made
+				retry = !this.again && !this.cancelling;
+				this.again = true;
+			}
+			if (retry) {
+				attempt(replaced.replacement());
+				return;
+			}
+		}
+		if (failure != null) {
+			completeExceptionally((failure instanceof CompletionException) ? failure.getCause() : failure);
+		}
+		else {
+			complete(outcome);
+		}
+	}
+
+	/** The replacement a failure names, or {@code null}. */
+	private static QueueReplacedException replaced(Throwable failure) {
+		Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
+		return (cause instanceof QueueReplacedException replaced) ? replaced : null;
+	}
+
+	/**
+	 * Withdraws the current attempt, or the one about to be made. As for the queue's own
+	 * futures, {@code false} means an outcome was decided first; it completes this
+	 * future.
+	 */
+	@Override
+	public boolean cancel(boolean mayInterruptIfRunning) {
+		synchronized (this) {
+			this.cancelling = true;
+			boolean retryPending = this.attempt.state() == State.FAILED && !this.again
+					&& replaced(this.attempt.exceptionNow()) != null;
+			if (!retryPending && !this.attempt.cancel(false)) {
+				return false;
+			}
+		}
+		super.cancel(mayInterruptIfRunning);
+		return true;
+	}
+
+}
