@@ -888,6 +888,15 @@ public abstract class JobQueueContractTest {
 		}
 
 		@Test
+		void aDeletedQueueCannotBeConfigured() {
+			registry.delete("q");
+			assertThatThrownBy(() -> queue.configure(QueueConfig.DEFAULTS).get(5, TimeUnit.SECONDS))
+				.isInstanceOf(ExecutionException.class)
+				.hasCauseInstanceOf(QueueDeletedException.class);
+			assertThat(registry.find("q")).isEmpty();
+		}
+
+		@Test
 		void aDeletedNameMayBeUsedAgain() {
 			accept(queue, "old");
 			registry.delete("q");

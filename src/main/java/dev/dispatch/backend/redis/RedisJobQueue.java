@@ -338,10 +338,14 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 	@Override
 	public CompletableFuture<Void> configure(QueueConfig config) {
 		Objects.requireNonNull(config, "config");
-		return this.registry.define(this.name, config, generation(), false).thenAccept((generation) -> {
-			if (generation == null) {
+		return this.registry.define(this.name, config, generation(), false).handle((defined, failure) -> {
+			if (failure != null) {
+				throw unavailable(failure);
+			}
+			if (defined.generation() == null) {
 				throw new QueueDeletedException(this.name);
 			}
+			return null;
 		});
 	}
 

@@ -523,9 +523,10 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 	 * the index.
 	 */
 	private RedisJobQueue known(String name, Defined defined) {
-		if (defined.created()) {
-			await(this.redis.commands().sadd(this.index, RedisJobQueue.bytes(name)).toCompletableFuture());
-		}
+		// every time, not only when created: the queue and its entry in the index cannot
+		// be made in one script (on a cluster they live in different slots), so a replica
+		// that died between the two leaves a queue that the next define lists again
+		await(this.redis.commands().sadd(this.index, RedisJobQueue.bytes(name)).toCompletableFuture());
 		return adopt(name, defined.generation());
 	}
 
