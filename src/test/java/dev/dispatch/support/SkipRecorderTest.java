@@ -31,7 +31,7 @@ class SkipRecorderTest {
 		EngineTestKit.engine("junit-jupiter")
 			.configurationParameter("junit.jupiter.extensions.autodetection.enabled", "true")
 			.configurationParameter(SkipRecorder.RECORDS_PARAMETER, this.records.toString())
-			.selectors(selectClass(NeedsAMissingTool.class), selectClass(NeedsAMissingToolPerTest.class))
+			.selectors(selectClass(NeedsAMissingTool.class), selectClass(NeedsAMissingToolPerMethod.class))
 			.execute()
 			.testEvents()
 			.assertStatistics((stats) -> stats.skipped(2).aborted(1).succeeded(0).failed(0));
@@ -39,7 +39,7 @@ class SkipRecorderTest {
 		String report = report();
 		assertThat(report).contains("SKIPPED")
 			.contains("NeedsAMissingTool (2 tests): frobnicator is not installed")
-			.contains("NeedsAMissingToolPerTest (one()): gizmo is not installed");
+			.contains("NeedsAMissingToolPerMethod (one()): gizmo is not installed");
 		try (var left = Files.list(this.records)) {
 			assertThat(left).as("records are cleared once printed").isEmpty();
 		}
@@ -63,6 +63,8 @@ class SkipRecorderTest {
 		return printed.toString(StandardCharsets.UTF_8);
 	}
 
+	// samples, run only through EngineTestKit: no name ends in "Test", which Surefire
+	// runs
 	static class NeedsAMissingTool {
 
 		static String tool;
@@ -88,7 +90,7 @@ class SkipRecorderTest {
 
 	}
 
-	static class NeedsAMissingToolPerTest {
+	static class NeedsAMissingToolPerMethod {
 
 		@BeforeEach
 		void findTool() {
