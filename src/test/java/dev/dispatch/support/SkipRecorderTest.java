@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.testkit.engine.EngineTestKit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 /**
@@ -50,16 +51,17 @@ class SkipRecorderTest {
 		assertThat(report()).isEmpty();
 	}
 
+	@Test
+	void onCiASkippedTestFailsTheBuild() throws Exception {
+		Files.writeString(this.records.resolve("1.tsv"), "a.B\t[id]\tone()\thelm is not installed\n");
+		PrintStream discard = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+		assertThatIllegalStateException().isThrownBy(() -> SkippedTestsReport.report(this.records, discard, true))
+			.withMessage("1 tests did not run; CI must run every test");
+	}
+
 	private String report() throws Exception {
 		ByteArrayOutputStream printed = new ByteArrayOutputStream();
-		PrintStream console = System.out;
-		System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-		try {
-			SkippedTestsReport.main(new String[] { this.records.toString() });
-		}
-		finally {
-			System.setOut(console);
-		}
+		SkippedTestsReport.report(this.records, new PrintStream(printed, true, StandardCharsets.UTF_8), false);
 		return printed.toString(StandardCharsets.UTF_8);
 	}
 

@@ -1,6 +1,7 @@
 package dev.dispatch.support;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,8 @@ import java.util.stream.Stream;
  * Prints the tests that did not run, each class once with its reasons, at the end of
  * {@code ./mvnw verify} (run by the build, in Maven's own process, so that it reaches the
  * console that test output does not), then clears the records for the next build. Prints
- * nothing when every test ran.
+ * nothing when every test ran; on CI (the {@code CI} variable set), a skipped test fails
+ * the build.
  */
 public final class SkippedTestsReport {
 
@@ -23,8 +25,19 @@ public final class SkippedTestsReport {
 
 	public static void main(String[] args) throws IOException {
 		Path records = (args.length > 0) ? Path.of(args[0]) : SkipRecorder.RECORDS;
+		String ci = System.getenv("CI");
+		report(records, System.out, ci != null && !ci.isBlank());
+	}
+
+	/**
+	 * Prints the skipped tests recorded under {@code records} and deletes the records.
+	 * @param mustRunAll whether a skipped test fails the build (on CI)
+	 * @return how many tests were skipped
+	 * @throws IllegalStateException if a test was skipped and {@code mustRunAll}
+	 */
+	static int report(Path records, PrintStream out, boolean mustRunAll) throws IOException {
 		if (!Files.isDirectory(records)) {
-			return;
+			return 0;
 		}
 		List<String> lines = new ArrayList<>();
 		try (Stream<Path> files = Files.list(records)) {
@@ -35,23 +48,28 @@ public final class SkippedTestsReport {
 		}
 		// class -> reason -> unique id -> display name (a test run twice counts once)
 		Map<String, Map<String, Map<String, String>>> skipped = new LinkedHashMap<>();
+		int count = 0;
 		for (String line : lines) {
-			String[] fields = line.split("\t", 4); // class, unique id, display name,
-													// reason
-			if (fields.length == 4) {
-				skipped.computeIfAbsent(fields[0], (key) -> new LinkedHashMap<>())
-					.computeIfAbsent(fields[3], (key) -> new LinkedHashMap<>())
-					.putIfAbsent(fields[1], fields[2]);
+			// class, unique id, display name, reason
+			String[] fields = line.split("\t", 4);
+			if (fields.length == 4 && skipped.computeIfAbsent(fields[0], (key) -> new LinkedHashMap<>())
+				.computeIfAbsent(fields[3], (key) -> new LinkedHashMap<>())
+				.putIfAbsent(fields[1], fields[2]) == null) {
+				count++;
 			}
 		}
-		if (skipped.isEmpty()) {
-			return;
+		if (count == 0) {
+			return 0;
 		}
-		System.out.println();
-		System.out.println("SKIPPED — these tests did not run here (CI runs them all):");
-		skipped.forEach((owner, reasons) -> reasons.forEach((reason, what) -> System.out
+		out.println();
+		out.println("SKIPPED — these tests did not run here (CI runs them all):");
+		skipped.forEach((owner, reasons) -> reasons.forEach((reason, what) -> out
 			.println("  " + owner.substring(owner.lastIndexOf('.') + 1) + " (" + describe(what) + "): " + reason)));
-		System.out.println();
+		out.println();
+		if (mustRunAll) {
+			throw new IllegalStateException(count + " tests did not run; CI must run every test");
+		}
+		return count;
 	}
 
 	private static String describe(Map<String, String> tests) {
