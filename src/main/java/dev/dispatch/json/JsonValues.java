@@ -1,10 +1,15 @@
 package dev.dispatch.json;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Checks that bytes hold exactly one JSON value, as every job payload must. */
+/** Checks that bytes hold exactly one JSON value in UTF-8, as every job payload must. */
 public final class JsonValues {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -13,11 +18,38 @@ public final class JsonValues {
 	}
 
 	/**
-	 * Checks {@code bytes} without keeping what it parses.
+	 * Checks that {@code bytes} are one JSON value in UTF-8 (RFC 8259), without keeping
+	 * what it parses. Other encodings are refused, not guessed: a payload is delivered
+	 * byte for byte inside a UTF-8 JSON envelope, so one in UTF-16 or UTF-32, with a
+	 * byte-order mark, or with invalid UTF-8 (overlong forms, encoded surrogates) would
+	 * make every answer that carries it invalid.
 	 * @throws IllegalArgumentException saying what is wrong
 	 */
 	public static void requireOne(byte[] bytes) {
-		try (JsonParser parser = JSON.createParser(bytes)) {
+		if (bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF) {
+			throw new IllegalArgumentException("the body must be JSON in UTF-8 without a byte-order mark");
+		}
+		for (byte b : bytes) {
+			if (b == 0) {
+				// JSON has no place for a NUL byte, UTF-16 and UTF-32 text has many
+				throw new IllegalArgumentException(
+						"the body must be JSON in UTF-8; it holds NUL bytes (UTF-16 or UTF-32 is not accepted)");
+			}
+		}
+		String text;
+		try {
+			text = StandardCharsets.UTF_8.newDecoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT)
+				.decode(ByteBuffer.wrap(bytes))
+				.toString();
+		}
+		catch (CharacterCodingException ex) {
+			throw new IllegalArgumentException(
+					"the body must be JSON in UTF-8; it is not valid UTF-8 (UTF-16 and " + "UTF-32 are not accepted)");
+		}
+		// parsed as text, so that Jackson cannot take the bytes for UTF-16 or UTF-32
+		try (JsonParser parser = JSON.createParser(text)) {
 			if (parser.nextToken() == null) {
 				throw new IllegalArgumentException(
 						"the body must be a JSON value (object, array, string, number…); it is empty");

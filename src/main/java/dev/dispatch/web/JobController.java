@@ -1,11 +1,9 @@
 package dev.dispatch.web;
 
-import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import dev.dispatch.queue.JobQueue;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import dev.dispatch.queue.Payload;
@@ -53,7 +51,7 @@ class JobController {
 			+ " PT30S or seconds; default dispatch.http.default-wait, at most dispatch.http.max-wait")
 	DeferredResult<ResponseEntity<?>> put(@PathVariable String queue,
 			@RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
-			HttpServletRequest request) throws IOException {
+			HttpServletRequest request) {
 		this.polls.refuseIfDraining();
 		Payload payload = this.payloads.read(request);
 		LongPolls.Grant grant = this.polls.grant(queue, queryParameter(request, "wait"));

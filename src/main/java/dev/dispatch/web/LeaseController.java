@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.function.Function;
 
 import dev.dispatch.queue.Delivery;
-import dev.dispatch.queue.JobQueue;
 import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.queue.TakeOptions;
 import dev.dispatch.queue.TakeOutcome;

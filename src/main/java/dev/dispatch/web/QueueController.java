@@ -11,6 +11,9 @@ import dev.dispatch.queue.QueueConfig;
 import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.queue.QueueSnapshot;
 
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.ResponseEntity;
@@ -19,7 +22,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
@@ -48,11 +50,18 @@ class QueueController {
 		return Views.QueueInfo.of(this.registry.require(queue).snapshot().join());
 	}
 
+	/**
+	 * Creates or changes a queue. The body is read by {@link SettingsReader}, which
+	 * refuses unknown fields and values of the wrong type, and limits its size.
+	 */
 	@PutMapping("/v1/queues/{queue}")
-	@Problems({ ProblemType.TOO_MANY_QUEUES })
-	ResponseEntity<Views.QueueInfo> configure(@PathVariable String queue,
-			@RequestBody(required = false) Views.QueueSettings settings) {
-		Views.QueueSettings asked = (settings != null) ? settings : new Views.QueueSettings(null, null, null, null);
+	@Problems({ ProblemType.TOO_MANY_QUEUES, ProblemType.PAYLOAD_TOO_LARGE })
+	@RequestBody(required = false,
+			description = "the settings to change; absent ones keep their value (a new queue's: the defaults)",
+			content = @Content(mediaType = "application/json",
+					schema = @Schema(implementation = Views.QueueSettings.class)))
+	ResponseEntity<Views.QueueInfo> configure(@PathVariable String queue, HttpServletRequest request) {
+		Views.QueueSettings asked = SettingsReader.read(request);
 		QueueConfig current = this.registry.find(queue)
 			.map((existing) -> existing.snapshot().join().config())
 			.orElse(this.registry.defaults());
