@@ -4,7 +4,8 @@ import java.util.regex.Pattern;
 
 /**
  * The rule for queue names: 1 to 128 characters, each a letter, a digit, {@code .},
- * {@code _} or {@code -}. Such a name is safe in a URL path segment, a Prometheus label
+ * {@code _} or {@code -}, and not only dots ({@code .} and {@code ..} are path segments
+ * of their own in a URL). Such a name is safe in a URL path segment, a Prometheus label
  * and a Redis key.
  */
 public final class QueueNames {
@@ -25,7 +26,7 @@ public final class QueueNames {
 
 	/** Whether {@code name} follows the rule. */
 	public static boolean isValid(String name) {
-		return name != null && COMPILED.matcher(name).matches();
+		return name != null && COMPILED.matcher(name).matches() && !name.chars().allMatch((c) -> c == '.');
 	}
 
 	/**
@@ -35,7 +36,7 @@ public final class QueueNames {
 	public static String requireValid(String name) {
 		if (!isValid(name)) {
 			throw new IllegalArgumentException("queue name must be 1 to " + MAX_LENGTH
-					+ " letters, digits, '.', '_' or '-', got " + describe(name));
+					+ " letters, digits, '.', '_' or '-', not only dots; got " + describe(name));
 		}
 		return name;
 	}

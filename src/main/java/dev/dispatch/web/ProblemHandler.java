@@ -109,7 +109,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		return super.handleExceptionInternal(ex, problem, problemHeaders, status, request);
 	}
 
-	private static String typeOf(HttpStatusCode status) {
+	/** The type of a problem the framework or the container reports by status alone. */
+	static String typeOf(HttpStatusCode status) {
 		return switch (status.value()) {
 			case 400 -> ProblemType.INVALID_REQUEST.slug();
 			case 404 -> "not-found";

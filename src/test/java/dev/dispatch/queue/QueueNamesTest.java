@@ -8,6 +8,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class QueueNamesTest {
 
 	@Test
+	void namesOfOnlyDotsAreNotNames() {
+		assertThat(QueueNames.isValid(".")).isFalse();
+		assertThat(QueueNames.isValid("..")).isFalse();
+		assertThat(QueueNames.isValid("...")).isFalse();
+		assertThat(QueueNames.isValid(".hidden")).isTrue();
+		assertThat(QueueNames.isValid("a.b")).isTrue();
+	}
+
+	@Test
 	void aQueuesDeadLetterQueueIsItsNameWithDead() {
 		assertThat(QueueNames.deadLetterQueueOf("orders")).isEqualTo("orders.dead");
 		assertThat(QueueNames.deadLetterQueueOf("orders.dead")).isEqualTo("orders.dead.dead");

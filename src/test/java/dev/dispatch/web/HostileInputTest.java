@@ -207,4 +207,41 @@ class HostileInputTest {
 			.contains("\"capacity\":5");
 	}
 
+	@Test
+	void theErrorPathIsNotAnEndpoint() throws Exception {
+		for (String method : new String[] { "GET", "POST" }) {
+			String answer = exchange(request(method, "/error", "", new byte[0]));
+			assertProblem(answer, 404, "no endpoint at /error");
+		}
+	}
+
+	@Test
+	void traceIsRefusedAndEchoesNothing() throws Exception {
+		String answer = exchange(request("TRACE", "/v1/queues", "X-Api-Key: secret-key\r\n", new byte[0]));
+
+		assertProblem(answer, 405, "TRACE is not served");
+		assertThat(answer).doesNotContain("secret-key");
+	}
+
+	@Test
+	void apiAnswersAreNeitherSniffedNorCached() throws Exception {
+		this.registry.configure("headers", QueueConfig.DEFAULTS);
+		for (String answer : new String[] { exchange(request("GET", "/v1/queues/headers", "", new byte[0])),
+				exchange(request("GET", "/v1/queues/no-such-queue", "", new byte[0])),
+				put("headers", "1".getBytes()) }) {
+			assertThat(answer).containsIgnoringCase("X-Content-Type-Options: nosniff")
+				.containsIgnoringCase("Cache-Control: no-store");
+		}
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "/v1/queues/./jobs", "/v1/queues/../jobs", "/v1/queues/a;b/jobs",
+			"/v1/queues/a;jsessionid=1/jobs" })
+	void namesThatAreNotNamesAreRefused(String path) throws Exception {
+		String answer = exchange(request("POST", path, "", "1".getBytes(StandardCharsets.UTF_8)));
+
+		assertThat(answer).matches("(?s)HTTP/1.1 4\\d\\d .*").containsIgnoringCase("application/problem+json");
+		assertThat(this.registry.list()).extracting("name").doesNotContain(".", "..", "a", "jobs", "queues");
+	}
+
 }

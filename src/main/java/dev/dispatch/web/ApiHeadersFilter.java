@@ -1,0 +1,74 @@
+package dev.dispatch.web;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * What every answer carries and what no request may do, before any endpoint sees it:
+ * <ul>
+ * <li>{@code X-Content-Type-Options: nosniff} on every answer, and
+ * {@code Cache-Control: no-store} on the API's ({@code /v1/}): a job or a lease must not
+ * be kept by a cache between client and service;</li>
+ * <li>{@code TRACE} is refused (405): it would echo the request's headers, credentials
+ * included;</li>
+ * <li>a path with {@code ;} parameters is refused (400) rather than having them dropped
+ * silently, which would make {@code /v1/queues/a;b} mean queue {@code a}.</li>
+ * </ul>
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class ApiHeadersFilter extends OncePerRequestFilter {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		response.setHeader("X-Content-Type-Options", "nosniff");
+		String path = request.getRequestURI();
+		if (path.startsWith("/v1/")) {
+			response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+		}
+		if ("TRACE".equals(request.getMethod())) {
+			response.setHeader(HttpHeaders.ALLOW, "GET, HEAD, POST, PUT, DELETE, OPTIONS");
+			refuse(request, response, HttpStatus.METHOD_NOT_ALLOWED, "TRACE is not served");
+			return;
+		}
+		if (path.startsWith("/v1/") && path.indexOf(';') >= 0) {
+			refuse(request, response, HttpStatus.BAD_REQUEST,
+					"path parameters (';') are not accepted; a queue name may not contain ';'");
+			return;
+		}
+		chain.doFilter(request, response);
+	}
+
+	private static void refuse(HttpServletRequest request, HttpServletResponse response, HttpStatus status,
+			String detail) throws IOException {
+		// the fields of every other problem, in the same order
+		Map<String, Object> problem = new LinkedHashMap<>();
+		problem.put("detail", detail);
+		problem.put("instance", request.getRequestURI());
+		problem.put("status", status.value());
+		problem.put("title", status.getReasonPhrase());
+		problem.put("type", DispatchProblem.TYPE_PREFIX + ProblemHandler.typeOf(status));
+		response.setStatus(status.value());
+		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+		JSON.writeValue(response.getOutputStream(), problem);
+	}
+
+}
