@@ -28,7 +28,7 @@ class DispatchProblem extends ErrorResponseException {
 		return problem;
 	}
 
-	/** This problem with a {@code Retry-After} header (every 503 carries one). */
+	/** This problem with a {@code Retry-After} header (every 429 and 503 carries one). */
 	DispatchProblem retryAfter(Duration after) {
 		getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (after.toMillis() + 999) / 1000)));
 		return this;

@@ -22,7 +22,7 @@ import org.springframework.web.method.HandlerMethod;
 
 /**
  * Adds each endpoint's problem answers to the OpenAPI document, grouped by status, as RFC
- * 9457 {@code application/problem+json} bodies; 503s carry {@code Retry-After}.
+ * 9457 {@code application/problem+json} bodies; 429s and 503s carry {@code Retry-After}.
  */
 @Component
 class ProblemDocs implements OperationCustomizer {
@@ -54,7 +54,8 @@ class ProblemDocs implements OperationCustomizer {
 			.collect(Collectors.joining("; "));
 		ApiResponse response = new ApiResponse().description(description)
 			.content(new Content().addMediaType("application/problem+json", new MediaType().schema(PROBLEM)));
-		if (types.iterator().next().status().value() == 503) {
+		int status = types.iterator().next().status().value();
+		if (status == 503 || status == 429) {
 			response.addHeaderObject("Retry-After",
 					new Header().description("seconds to wait before trying again").schema(new IntegerSchema()));
 		}

@@ -9,7 +9,9 @@ import org.springframework.http.HttpStatus;
  */
 enum ProblemType {
 
-	QUEUE_FULL("queue-full", HttpStatus.SERVICE_UNAVAILABLE, "Queue full",
+	// 429, not 503: the client is asked to slow down; a run of 503s would make service
+	// meshes and load balancers eject a healthy instance
+	QUEUE_FULL("queue-full", HttpStatus.TOO_MANY_REQUESTS, "Queue full",
 			"the queue stayed full for the whole wait; the job was not accepted"),
 
 	STORAGE_FULL("storage-full", HttpStatus.SERVICE_UNAVAILABLE, "Storage full",

@@ -138,7 +138,7 @@ class HttpApiTest {
 		assertThat(send(putQueue("tight", "{\"capacity\": 1}")).statusCode()).isEqualTo(201);
 		assertThat(send(post("/v1/queues/tight/jobs", "1")).statusCode()).isEqualTo(201);
 		HttpResponse<String> full = send(post("/v1/queues/tight/jobs?wait=0", "2"));
-		assertProblem(full, 503, "queue-full");
+		assertProblem(full, 429, "queue-full");
 		assertThat(full.headers().firstValue("Retry-After")).hasValue("1");
 
 		CompletableFuture<HttpResponse<String>> parked = sendAsync(post("/v1/queues/tight/jobs?wait=20s", "3"));
@@ -152,7 +152,7 @@ class HttpApiTest {
 		send(putQueue("elapsing", "{\"capacity\": 1}"));
 		assertThat(send(post("/v1/queues/elapsing/leases?wait=200ms")).statusCode()).isEqualTo(204);
 		send(post("/v1/queues/elapsing/jobs", "1"));
-		assertProblem(send(post("/v1/queues/elapsing/jobs?wait=0.2", "2")), 503, "queue-full");
+		assertProblem(send(post("/v1/queues/elapsing/jobs?wait=0.2", "2")), 429, "queue-full");
 		assertThat(state("elapsing").size()).isEqualTo(1);
 	}
 

@@ -43,9 +43,10 @@ class OpenApiTest {
 	void everyEndpointDocumentsItsProblems() throws Exception {
 		JsonNode paths = JsonMapper.builder().build().readTree(get("/v3/api-docs").body()).path("paths");
 		JsonNode put = paths.path("/v1/queues/{queue}/jobs").path("post").path("responses");
-		assertThat(put.path("503").path("description").asString()).contains("/problems/queue-full",
-				"/problems/storage-full", "/problems/too-many-waiters", "/problems/server-draining",
-				"/problems/backend-unavailable");
+		assertThat(put.path("429").path("description").asString()).contains("/problems/queue-full");
+		assertThat(put.path("429").path("headers").has("Retry-After")).isTrue();
+		assertThat(put.path("503").path("description").asString()).contains("/problems/storage-full",
+				"/problems/too-many-waiters", "/problems/server-draining", "/problems/backend-unavailable");
 		assertThat(put.path("503").path("headers").has("Retry-After")).isTrue();
 		assertThat(put.path("503").path("content").has("application/problem+json")).isTrue();
 		assertThat(put.path("409").path("description").asString()).contains("/problems/queue-closed");

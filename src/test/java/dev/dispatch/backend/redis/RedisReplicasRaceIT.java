@@ -82,7 +82,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The ledger then holds: every accepted key is one job, acked exactly once (an ack of
  * unknown outcome counts if the job was never delivered after it) or dead-lettered after
  * its last attempt; no job was delivered that was not accepted under its key with that
- * id; no put answered {@code 503 queue-full} ("not accepted") was accepted all the same
+ * id; no put answered {@code 429 queue-full} ("not accepted") was accepted all the same
  * (a later try of its key answers 200 only after a try whose outcome was unknown); no job
  * was delivered to a take sent after its ack, nor at an attempt not below its ack's; no
  * lease was issued twice nor an attempt counted twice; Redis holds no job data and no
@@ -542,7 +542,8 @@ class RedisReplicasRaceIT {
 						this.refused.add(key);
 						return false;
 					}
-					// 503 queue-full (the job was not accepted) or backend-unavailable
+					// 429 queue-full (the job was not accepted) or 503
+					// backend-unavailable
 					default -> {
 						unknown |= answer.type().equals("backend-unavailable");
 						pause(answer);
@@ -886,7 +887,8 @@ class RedisReplicasRaceIT {
 			String type = answer.type();
 			boolean documented = switch (call.op()) {
 				case "put" -> status == 201 || status == 200 || (status == 409 && type.equals("queue-closed"))
-						|| (status == 503 && (type.equals("queue-full") || type.equals("backend-unavailable")));
+						|| (status == 429 && type.equals("queue-full"))
+						|| (status == 503 && type.equals("backend-unavailable"));
 				case "take" -> status == 200 || status == 204 || (status == 410 && type.equals("queue-drained"))
 						|| (status == 503 && type.equals("backend-unavailable"));
 				case "ack", "nack" -> status == 204 || (status == 410 && type.equals("lease-expired"))
