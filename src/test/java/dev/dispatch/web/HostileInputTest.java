@@ -244,4 +244,30 @@ class HostileInputTest {
 		assertThat(this.registry.list()).extracting("name").doesNotContain(".", "..", "a", "jobs", "queues");
 	}
 
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "POST /v1/queues/params/jobs?delay=5s", "POST /v1/queues/params/jobs?wait=1s&priority=1",
+			"POST /v1/queues/params/leases?wait=0&timeout=5", "GET /v1/queues/params?verbose=1",
+			"POST /v1/queues/params/close?force=true" })
+	void aQueryParameterTheEndpointDoesNotTakeIsRefusedByName(String call) throws Exception {
+		this.registry.configure("params", QueueConfig.DEFAULTS);
+		String[] parts = call.split(" ");
+		String name = parts[1].replaceAll(".*[?&]([a-z]+)=[^&]*$", "$1");
+
+		String answer = exchange(request(parts[0], parts[1], "", "1".getBytes(StandardCharsets.UTF_8)));
+
+		assertProblem(answer, 400, "unknown query parameter '" + name + "'");
+		assertThat(this.registry.require("params").snapshot().join().size()).isZero();
+		assertThat(this.registry.require("params").snapshot().join().closed()).isFalse();
+	}
+
+	@Test
+	void theParametersAnEndpointTakesStillWork() throws Exception {
+		this.registry.configure("known-params", QueueConfig.DEFAULTS);
+		assertThat(exchange(request("POST", "/v1/queues/known-params/jobs?wait=1s", "", "1".getBytes())))
+			.startsWith("HTTP/1.1 201");
+		assertThat(exchange(
+				request("POST", "/v1/queues/known-params/leases?wait=0&max=2&lease=5s&ack=auto", "", new byte[0])))
+			.startsWith("HTTP/1.1 200");
+	}
+
 }

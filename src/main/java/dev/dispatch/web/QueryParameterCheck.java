@@ -1,0 +1,83 @@
+package dev.dispatch.web;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.stereotype.Component;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.util.UriUtils;
+
+/**
+ * Refuses a query parameter that the endpoint does not take ({@code ?delay=5s} or
+ * {@code ?priority=1} on a put) with 400, instead of ignoring it: a client that believes
+ * it delayed or prioritised a job must learn that it did not. An endpoint takes the
+ * parameters it declares ({@code @RequestParam}, or an OpenAPI {@code @Parameter} in the
+ * query for those it reads itself). Only the API's own endpoints are checked. The query
+ * string is parsed here, not through the servlet's parameters, which would consume a
+ * form-encoded body.
+ */
+@Component
+class QueryParameterCheck implements HandlerInterceptor, WebMvcConfigurer {
+
+	/** The parameters each endpoint takes, found once. */
+	private final Map<Method, Set<String>> taken = new ConcurrentHashMap<>();
+
+	@Override
+	public void addInterceptors(InterceptorRegistry registry) {
+		registry.addInterceptor(this).addPathPatterns("/v1/**");
+	}
+
+	@Override
+	public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+		String query = request.getQueryString();
+		if (query == null || query.isEmpty() || !(handler instanceof HandlerMethod method)) {
+			return true;
+		}
+		Set<String> taken = this.taken.computeIfAbsent(method.getMethod(), QueryParameterCheck::taken);
+		for (String pair : query.split("&")) {
+			if (pair.isEmpty()) {
+				continue;
+			}
+			int equals = pair.indexOf('=');
+			String name = UriUtils.decode((equals >= 0) ? pair.substring(0, equals) : pair, StandardCharsets.UTF_8);
+			if (!taken.contains(name)) {
+				throw new InvalidRequestException("unknown query parameter '" + name + "'; "
+						+ (taken.isEmpty() ? "this endpoint takes none" : "this endpoint takes " + taken));
+			}
+		}
+		return true;
+	}
+
+	private static Set<String> taken(Method method) {
+		Set<String> names = new TreeSet<>();
+		for (Parameter parameter : method.getParameters()) {
+			RequestParam param = parameter.getAnnotation(RequestParam.class);
+			if (param != null) {
+				names.add(!param.name().isEmpty() ? param.name()
+						: !param.value().isEmpty() ? param.value() : parameter.getName());
+			}
+		}
+		for (io.swagger.v3.oas.annotations.Parameter documented : method
+			.getAnnotationsByType(io.swagger.v3.oas.annotations.Parameter.class)) {
+			if (documented.in() == ParameterIn.QUERY) {
+				names.add(documented.name());
+			}
+		}
+		return Collections.unmodifiableSet(names);
+	}
+
+}
