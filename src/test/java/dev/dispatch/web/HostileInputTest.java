@@ -270,4 +270,32 @@ class HostileInputTest {
 			.startsWith("HTTP/1.1 200");
 	}
 
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "GET /v1/queues/a%2Fb HTTP/1.1", "GET /v1/queues/a%00b HTTP/1.1",
+			"GET /v1/queues/a%5Cb HTTP/1.1", "GET /v1/queues/%E0%80%AF HTTP/1.1", "GET /v1/queues/%zz HTTP/1.1",
+			"GET /v1/queues HTTP/7.3", "GET /v1/queues/x/../../etc HTTP/1.1" })
+	void requestsJettyRefusesAreAnsweredAsProblems(String requestLine) throws Exception {
+		String answer = exchange(
+				(requestLine + "\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+
+		// a client error; 505 for the HTTP version
+		assertThat(answer).matches("(?s)HTTP/1.1 (4\\d\\d|505) .*")
+			.containsIgnoringCase("Content-Type: application/problem+json")
+			.doesNotContainIgnoringCase("<html");
+	}
+
+	@Test
+	void aTooLongUriOrHeaderIsAnsweredAsAProblem() throws Exception {
+		String longUri = "GET /v1/queues/" + "q".repeat(20_000)
+				+ " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+		String longHeader = "GET /v1/queues HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "h".repeat(20_000)
+				+ "\r\nConnection: close\r\n\r\n";
+		for (String request : new String[] { longUri, longHeader }) {
+			String answer = exchange(request.getBytes(StandardCharsets.US_ASCII));
+			assertThat(answer).matches("(?s)HTTP/1.1 4\\d\\d .*")
+				.containsIgnoringCase("Content-Type: application/problem+json")
+				.doesNotContainIgnoringCase("<html");
+		}
+	}
+
 }
