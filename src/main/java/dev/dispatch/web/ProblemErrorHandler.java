@@ -34,6 +34,14 @@ class ProblemErrorHandler extends ErrorHandler implements JettyServerCustomizer 
 		server.setErrorHandler(this);
 	}
 
+	/**
+	 * Every method gets its problem (Jetty's default writes a body for GET, POST, HEAD).
+	 */
+	@Override
+	public boolean errorPageForMethod(String method) {
+		return true;
+	}
+
 	@Override
 	protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
 			Callback callback) throws IOException {

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletionException;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.eclipse.jetty.http.HttpException;
 
 import dev.dispatch.config.HttpProperties;
 import dev.dispatch.queue.BackendUnavailableException;
@@ -78,6 +79,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(Exception.class)
 	ResponseEntity<Object> unexpected(Exception ex, WebRequest request) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			// the web server refused what the client sent (a form body that ends early,
+			// say)
+			if (cause instanceof HttpException refused && refused.getCode() >= 400 && refused.getCode() < 500) {
+				log.debug("Refused answering " + request.getDescription(false), ex);
+				return respond(new InvalidRequestException("the request could not be read: " + cause.getMessage()),
+						request);
+			}
+		}
 		log.error("Unexpected failure answering " + request.getDescription(false), ex);
 		return respond(new DispatchProblem(ProblemType.INTERNAL_ERROR,
 				"the server failed to answer this request; it has been logged"), request);
