@@ -43,7 +43,19 @@ public interface QueueRegistry {
 	 * queue or leased go to its dead-letter queue (reason purged), so none is lost.
 	 * @return whether there was such a queue
 	 */
-	boolean delete(String name);
+	default boolean delete(String name) {
+		return delete(name, false);
+	}
+
+	/**
+	 * Deletes the queue named {@code name}, as {@link #delete(String)} does; with
+	 * {@code discard}, its jobs (ready, delayed and leased) are thrown away instead of
+	 * going to the dead-letter queue: the operator's way to free their storage, a
+	 * dead-letter queue's above all (its jobs would go on to a dead-letter queue of its
+	 * own).
+	 * @return whether there was such a queue
+	 */
+	boolean delete(String name, boolean discard);
 
 	/** The configuration of queues created on demand. */
 	QueueConfig defaults();

@@ -77,8 +77,8 @@ class QueueController {
 
 	@DeleteMapping("/v1/queues/{queue}")
 	@Problems({ ProblemType.QUEUE_NOT_FOUND })
-	ResponseEntity<Void> delete(@PathVariable String queue) {
-		if (!this.registry.delete(queue)) {
+	ResponseEntity<Void> delete(@PathVariable String queue, @RequestParam(defaultValue = "false") boolean discard) {
+		if (!this.registry.delete(queue, discard)) {
 			throw DispatchProblem.queueNotFound(queue);
 		}
 		return ResponseEntity.noContent().build();

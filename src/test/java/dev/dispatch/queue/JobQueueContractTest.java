@@ -888,6 +888,24 @@ public abstract class JobQueueContractTest {
 		}
 
 		@Test
+		void deletingWithDiscardThrowsTheJobsAwayInsteadOfDeadLetteringThem() {
+			fill(queue, 3);
+			Delivery leased = takeOne(queue);
+			CompletableFuture<Boolean> join = queue.join(WAIT);
+
+			assertThat(registry.delete("q", true)).isTrue();
+
+			assertThat(registry.find("q")).isEmpty();
+			assertThat(registry.find("q.dead").map((dead) -> snapshot(dead).size()).orElse(0)).isZero();
+			assertThat(done(queue.ack(leased.leaseId()))).isFalse();
+			assertThatThrownBy(() -> join.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+				.hasCauseInstanceOf(QueueDeletedException.class);
+			JobQueue again = registry.obtain("q");
+			assertThat(snapshot(again).size()).isZero();
+			assertThat(snapshot(again).inFlight()).isZero();
+		}
+
+		@Test
 		void aDeletedQueueCannotBeConfigured() {
 			registry.delete("q");
 			assertThatThrownBy(() -> queue.configure(QueueConfig.DEFAULTS).get(5, TimeUnit.SECONDS))

@@ -289,4 +289,16 @@ class HttpApiTest {
 		assertProblem(send(request("/v1/queues/strict/jobs").GET().build()), 405, "method-not-allowed");
 	}
 
+	@Test
+	void deleteKeepsTheJobsInTheDeadLetterQueueUnlessAskedToDiscardThem() throws Exception {
+		assertThat(send(putQueue("kept", "{}")).statusCode()).isEqualTo(201);
+		assertThat(send(post("/v1/queues/kept/jobs", "\"a\"")).statusCode()).isEqualTo(201);
+		assertThat(send(request("/v1/queues/kept").DELETE().build()).statusCode()).isEqualTo(204);
+		assertThat(state("kept.dead").size()).isEqualTo(1);
+
+		assertThat(send(request("/v1/queues/kept.dead?discard=true").DELETE().build()).statusCode()).isEqualTo(204);
+		assertThat(this.registry.find("kept.dead")).isEmpty();
+		assertThat(this.registry.find("kept.dead.dead")).isEmpty();
+	}
+
 }

@@ -453,10 +453,11 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 
 	/**
 	 * Deletes the queue: closes it, sends every job it still has (ready, delayed or
-	 * leased) to the dead-letter queue, answers parked puts closed, parked takes drained
-	 * and parked joins with {@link QueueDeletedException}.
+	 * leased) to the dead-letter queue — or, with {@code discard}, throws them away —
+	 * answers parked puts closed, parked takes drained and parked joins with
+	 * {@link QueueDeletedException}.
 	 */
-	void delete() {
+	void delete(boolean discard) {
 		QueueEffects fx = new QueueEffects();
 		this.lock.lock();
 		try {
@@ -466,10 +467,28 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 			closeLocked(fx);
 			this.purging = true;
 			this.deleted = true;
-			purgeWaitingJobs(fx);
+			if (discard) {
+				for (Job job : this.ready) {
+					this.budget.release(job.payload.size());
+				}
+				this.ready.clear();
+				for (Map.Entry<Job, Scheduler.Cancellable> entry : this.delayed.entrySet()) {
+					fx.cancel(entry.getValue());
+					this.budget.release(entry.getKey().payload.size());
+				}
+				this.delayed.clear();
+			}
+			else {
+				purgeWaitingJobs(fx);
+			}
 			for (Lease lease : this.leases.values()) {
 				fx.cancel(lease.expiry);
-				deadLetter(lease.job, DeadLetter.Reason.PURGED, fx);
+				if (discard) {
+					this.budget.release(lease.job.payload.size());
+				}
+				else {
+					deadLetter(lease.job, DeadLetter.Reason.PURGED, fx);
+				}
 			}
 			this.leases.clear();
 			for (JoinWaiter joiner : this.joiners) {

@@ -141,12 +141,12 @@ public final class MemoryQueueRegistry implements QueueRegistry {
 	}
 
 	@Override
-	public boolean delete(String name) {
+	public boolean delete(String name, boolean discard) {
 		MemoryJobQueue queue = this.queues.remove(QueueNames.requireValid(name));
 		if (queue == null) {
 			return false;
 		}
-		queue.delete();
+		queue.delete(discard);
 		this.listener.queueDeleted(name);
 		return true;
 	}

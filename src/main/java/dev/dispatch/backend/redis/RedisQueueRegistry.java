@@ -206,9 +206,10 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 	}
 
 	@Override
-	public boolean delete(String name) {
+	public boolean delete(String name, boolean discard) {
 		QueueNames.requireValid(name);
-		ScriptReply reply = await(run(Script.DELETE, addressOf(name), new byte[0]));
+		ScriptReply reply = await(
+				run(Script.DELETE, addressOf(name), new byte[0], RedisJobQueue.bytes(discard ? "1" : "0")));
 		RedisJobQueue known = this.queues.get(name);
 		if (!reply.is("deleted")) {
 			if (known != null) {

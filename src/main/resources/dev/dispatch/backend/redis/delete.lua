@@ -1,15 +1,31 @@
--- delete: every job still ready, delayed or leased goes to the outbox (reason purged),
--- the rest of the queue's keys go. The outbox and the data of its jobs stay until they
--- are forwarded. Replies deleted {jobs purged}, missing.
+-- delete: ARGV 5 '1' to discard the jobs. Every job still ready, delayed or leased goes
+-- to the outbox (reason purged), or with discard is dropped with its data; the rest of
+-- the queue's keys go. The outbox and the data of its jobs stay until they are
+-- forwarded. Replies deleted {jobs purged or discarded}, missing.
 local q = load()
 if not q then
   return missing()
 end
 q.purging = true
-local purged = purge_waiting(q)
-for _, id in ipairs(redis.call('HVALS', LEASED)) do
-  dead_letter(q, id, 'purged')
-  purged = purged + 1
+local purged = 0
+if ARGV[5] == '1' then
+  purged = redis.call('LLEN', READY) + redis.call('ZCARD', DELAYED) + redis.call('HLEN', LEASED)
+  for _, id in ipairs(redis.call('LRANGE', READY, 0, -1)) do
+    forget(id)
+  end
+  for _, id in ipairs(redis.call('ZRANGE', DELAYED, 0, -1)) do
+    forget(id)
+  end
+  for _, id in ipairs(redis.call('HVALS', LEASED)) do
+    forget(id)
+  end
+  redis.call('DEL', READY, DELAYED)
+else
+  purged = purge_waiting(q)
+  for _, id in ipairs(redis.call('HVALS', LEASED)) do
+    dead_letter(q, id, 'purged')
+    purged = purged + 1
+  end
 end
 redis.call('DEL', META, LEASES, LEASED, IDEM, IDEMEXP)
 changed = true

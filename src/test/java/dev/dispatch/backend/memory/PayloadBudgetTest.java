@@ -75,6 +75,21 @@ class PayloadBudgetTest {
 	}
 
 	@Test
+	void deletingAQueueAndDiscardingItsJobsGivesTheirBytesBack() {
+		putNow("aaaaa");
+		leaseOfOne();
+		JobQueue other = this.registry.obtain("other");
+		other.put(Payload.of("bbbbb"), PutOptions.noWait()).join();
+		assertThat(this.budget.held()).isEqualTo(10);
+
+		this.registry.delete("q", true);
+		this.registry.delete("other", true);
+
+		assertThat(this.budget.held()).isZero();
+		assertThat(this.registry.find("q.dead")).isEmpty();
+	}
+
+	@Test
 	void bytesComeBackWhenAJobIsAckedOrAutoAcked() {
 		putNow("aaaaa");
 		String lease = leaseOfOne();
