@@ -26,6 +26,9 @@ import org.springframework.web.context.request.async.DeferredResult;
 @RestController
 class LeaseController {
 
+	/** A take's body is read to its end and ignored: it may be this long at most. */
+	static final int IGNORED_BODY_LIMIT = SettingsReader.LIMIT;
+
 	private final QueueRegistry registry;
 
 	private final LongPolls polls;
@@ -37,7 +40,7 @@ class LeaseController {
 
 	@PostMapping("/v1/queues/{queue}/leases")
 	@Problems({ ProblemType.TOO_MANY_WAITERS, ProblemType.SERVER_DRAINING, ProblemType.QUEUE_DRAINED,
-			ProblemType.QUEUE_NOT_FOUND })
+			ProblemType.QUEUE_NOT_FOUND, ProblemType.PAYLOAD_TOO_LARGE })
 	DeferredResult<ResponseEntity<?>> take(@PathVariable String queue, @RequestParam(required = false) String wait,
 			@RequestParam(defaultValue = "1") int max, @RequestParam(required = false) String lease,
 			@RequestParam(defaultValue = "manual") String ack, HttpServletRequest request) {
@@ -46,6 +49,10 @@ class LeaseController {
 			case "manual", "" -> false;
 			default -> throw new InvalidRequestException("'ack' must be 'auto' or 'manual'; got '" + ack + "'");
 		};
+		if (request.getContentLengthLong() > IGNORED_BODY_LIMIT) {
+			throw new DispatchProblem(ProblemType.PAYLOAD_TOO_LARGE,
+					"a take's body is ignored, and may have at most " + IGNORED_BODY_LIMIT + " bytes");
+		}
 		this.polls.refuseIfDraining();
 		LongPolls.Grant grant = this.polls.grant(queue, wait);
 		Duration leaseLength = Durations.parse("lease", lease);

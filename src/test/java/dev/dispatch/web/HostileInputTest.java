@@ -298,4 +298,28 @@ class HostileInputTest {
 		}
 	}
 
+	@Test
+	void aChunkedBodyCutOffIsAClientError(CapturedOutput output) throws Exception {
+		this.registry.configure("cut-chunks", QueueConfig.DEFAULTS);
+		byte[] request = ("POST /v1/queues/cut-chunks/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+				+ "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" + "10\r\n{\"n\":")
+			.getBytes(StandardCharsets.US_ASCII);
+
+		String answer = exchange(request);
+
+		assertThat(answer).doesNotContain("HTTP/1.1 5");
+		assertThat(takeAll("cut-chunks")).startsWith("HTTP/1.1 204");
+		assertThat(output.getAll()).doesNotContain(" ERROR ");
+	}
+
+	@Test
+	void aTakeWithALargeBodyIsRefused() throws Exception {
+		this.registry.configure("take-body", QueueConfig.DEFAULTS);
+		byte[] head = ("POST /v1/queues/take-body/leases?wait=0 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+				+ "Connection: close\r\nContent-Length: 50000000\r\n\r\nxxxx")
+			.getBytes(StandardCharsets.US_ASCII);
+
+		assertProblem(exchange(head), 413, "a take's body is ignored");
+	}
+
 }
