@@ -136,17 +136,23 @@ class HostileInputTest {
 		assertThat(output.getAll()).doesNotContain(" ERROR ");
 	}
 
-	@Test
-	void aMalformedChunkedBodyIsAClientError(CapturedOutput output) throws Exception {
-		this.registry.configure("bad-chunks", QueueConfig.DEFAULTS);
-		byte[] request = ("POST /v1/queues/bad-chunks/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-				+ "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" + "zz\r\n{}\r\n0\r\n\r\n")
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "a bad chunk size", "a body cut off mid-chunk" })
+	void aMalformedOrCutOffChunkedBodyIsAClientError(String what, CapturedOutput output) throws Exception {
+		String queue = "chunks-" + what.length();
+		this.registry.configure(queue, QueueConfig.DEFAULTS);
+		String chunks = what.startsWith("a bad") ? "zz\r\n{}\r\n0\r\n\r\n" : "10\r\n{\"n\":";
+		byte[] request = ("POST /v1/queues/" + queue + "/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+				+ "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks)
 			.getBytes(StandardCharsets.US_ASCII);
 
 		String answer = exchange(request);
 
-		assertThat(answer).startsWith("HTTP/1.1 400");
-		assertThat(takeAll("bad-chunks")).startsWith("HTTP/1.1 204");
+		assertThat(answer).doesNotContain("HTTP/1.1 5");
+		if (what.startsWith("a bad")) {
+			assertThat(answer).startsWith("HTTP/1.1 400");
+		}
+		assertThat(takeAll(queue)).startsWith("HTTP/1.1 204");
 		assertThat(output.getAll()).doesNotContain(" ERROR ");
 	}
 
@@ -296,20 +302,6 @@ class HostileInputTest {
 				.containsIgnoringCase("Content-Type: application/problem+json")
 				.doesNotContainIgnoringCase("<html");
 		}
-	}
-
-	@Test
-	void aChunkedBodyCutOffIsAClientError(CapturedOutput output) throws Exception {
-		this.registry.configure("cut-chunks", QueueConfig.DEFAULTS);
-		byte[] request = ("POST /v1/queues/cut-chunks/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-				+ "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" + "10\r\n{\"n\":")
-			.getBytes(StandardCharsets.US_ASCII);
-
-		String answer = exchange(request);
-
-		assertThat(answer).doesNotContain("HTTP/1.1 5");
-		assertThat(takeAll("cut-chunks")).startsWith("HTTP/1.1 204");
-		assertThat(output.getAll()).doesNotContain(" ERROR ");
 	}
 
 	@Test
