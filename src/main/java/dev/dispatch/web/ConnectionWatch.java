@@ -57,6 +57,12 @@ final class ConnectionWatch {
 	/** Whether this watch's interest may still be registered; guarded by {@code this}. */
 	private boolean armed;
 
+	/**
+	 * Whether a registration under the lock failed at once: the client is gone, to be
+	 * acted on once the lock is released. Guarded by {@code this}.
+	 */
+	private boolean gone;
+
 	private ConnectionWatch(AbstractEndPoint endPoint, Runnable onGone) {
 		this.endPoint = endPoint;
 		this.onGone = onGone;
@@ -92,8 +98,18 @@ final class ConnectionWatch {
 
 	/** Registers the read interest, unless another reader holds it. */
 	private void arm() {
+		boolean gone;
 		synchronized (this) {
-			this.armed = this.endPoint.tryFillInterested(this.readable);
+			// armed first: a registration that fails at once calls failed() before
+			// tryFillInterested returns
+			this.armed = true;
+			if (!this.endPoint.tryFillInterested(this.readable)) {
+				this.armed = false;
+			}
+			gone = takeGone();
+		}
+		if (gone) {
+			this.onGone.run();
 		}
 	}
 
@@ -102,6 +118,7 @@ final class ConnectionWatch {
 	 * comment.
 	 */
 	private void check() {
+		boolean gone;
 		synchronized (this) {
 			if (!this.armed) {
 				return;
@@ -115,25 +132,49 @@ final class ConnectionWatch {
 				filled = -1;
 			}
 			if (filled == 0) {
-				this.armed = this.endPoint.tryFillInterested(this.readable);
-				return;
+				if (!this.endPoint.tryFillInterested(this.readable)) {
+					this.armed = false;
+				}
+				gone = takeGone();
 			}
-			if (filled > 0 && this.endPoint.getConnection() instanceof Connection.UpgradeTo connection) {
-				connection.onUpgradeTo(read);
+			else {
+				if (filled > 0 && this.endPoint.getConnection() instanceof Connection.UpgradeTo connection) {
+					connection.onUpgradeTo(read);
+				}
+				this.armed = false;
+				gone = true;
 			}
-			this.armed = false;
 		}
-		this.onGone.run();
+		if (gone) {
+			this.onGone.run();
+		}
 	}
 
+	/**
+	 * The interest failed: the connection broke. Called by Jetty, or from within a
+	 * registration under this watch's lock (then only noted, and acted on after it).
+	 */
 	private void failed() {
+		// nested: a registration under this lock failed at once
+		boolean nested = Thread.holdsLock(this);
 		synchronized (this) {
 			if (!this.armed) {
 				return;
 			}
 			this.armed = false;
+			if (nested) {
+				this.gone = true;
+				return;
+			}
 		}
 		this.onGone.run();
+	}
+
+	/** Whether a failure was noted during a registration; clears the note. */
+	private boolean takeGone() {
+		boolean was = this.gone;
+		this.gone = false;
+		return was;
 	}
 
 	/** Withdraws the read interest if it is still registered; does nothing after that. */

@@ -1,5 +1,7 @@
 package dev.dispatch.web;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.function.Function;
 
@@ -49,10 +51,7 @@ class LeaseController {
 			case "manual", "" -> false;
 			default -> throw new InvalidRequestException("'ack' must be 'auto' or 'manual'; got '" + ack + "'");
 		};
-		if (request.getContentLengthLong() > IGNORED_BODY_LIMIT) {
-			throw new DispatchProblem(ProblemType.PAYLOAD_TOO_LARGE,
-					"a take's body is ignored, and may have at most " + IGNORED_BODY_LIMIT + " bytes");
-		}
+		skipBody(request);
 		this.polls.refuseIfDraining();
 		LongPolls.Grant grant = this.polls.grant(queue, wait);
 		Duration leaseLength = Durations.parse("lease", lease);
@@ -67,6 +66,36 @@ class LeaseController {
 				(outcome) -> forEachJob(outcome, (leaseId) -> take.queue().release(leaseId)),
 				autoAck ? (outcome) -> forEachJob(outcome, (leaseId) -> take.queue().ack(leaseId))
 						: LongPolls.nothing());
+	}
+
+	/**
+	 * Reads a take's body to its end, before the take begins: nothing in it is used, but
+	 * left unread it would look like the client speaking while the take is parked. At
+	 * most {@link #IGNORED_BODY_LIMIT} bytes, chunked or not.
+	 */
+	private static void skipBody(HttpServletRequest request) {
+		if (request.getContentLengthLong() > IGNORED_BODY_LIMIT) {
+			throw tooLarge();
+		}
+		try {
+			InputStream in = request.getInputStream();
+			byte[] skipped = new byte[4096];
+			long total = 0;
+			for (int read; (read = in.read(skipped)) > 0;) {
+				total += read;
+				if (total > IGNORED_BODY_LIMIT) {
+					throw tooLarge();
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new InvalidRequestException("the request body could not be read to its end: " + ex.getMessage());
+		}
+	}
+
+	private static DispatchProblem tooLarge() {
+		return new DispatchProblem(ProblemType.PAYLOAD_TOO_LARGE,
+				"a take's body is ignored, and may have at most " + IGNORED_BODY_LIMIT + " bytes");
 	}
 
 	private ResponseEntity<?> answer(String queue, TakeOutcome outcome, boolean autoAck, boolean limited) {

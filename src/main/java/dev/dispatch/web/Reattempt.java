@@ -59,14 +59,23 @@ final class Reattempt<T> extends CompletableFuture<T> {
 
 	private void attempted(T outcome, Throwable failure) {
 		if (replaced(failure) instanceof QueueReplacedException replaced) {
-			boolean retry;
+			CompletableFuture<T> next = null;
 			synchronized (this) {
-				// cancel() has answered true for the attempt not yet made
-				retry = !this.again && !this.cancelling;
-				this.again = true;
+				// decided and made under one hold, so that cancel() sees either the
+				// failed attempt with the retry still pending, or the new attempt
+				if (!this.again) {
+					this.again = true;
+					if (this.cancelling) {
+						// cancel() answered true for the attempt not made
+						return;
+					}
+					this.queue = replaced.replacement();
+					next = this.operation.apply(this.queue);
+					this.attempt = next;
+				}
 			}
-			if (retry) {
-				attempt(replaced.replacement());
+			if (next != null) {
+				next.whenComplete(this::attempted);
 				return;
 			}
 		}
@@ -91,13 +100,17 @@ final class Reattempt<T> extends CompletableFuture<T> {
 	 */
 	@Override
 	public boolean cancel(boolean mayInterruptIfRunning) {
+		CompletableFuture<T> current;
 		synchronized (this) {
 			this.cancelling = true;
-			boolean retryPending = this.attempt.state() == State.FAILED && !this.again
+			boolean retryPending = !this.again && this.attempt.state() == State.FAILED
 					&& replaced(this.attempt.exceptionNow()) != null;
-			if (!retryPending && !this.attempt.cancel(false)) {
-				return false;
-			}
+			current = retryPending ? null : this.attempt;
+		}
+		// outside the lock: withdrawing a put may wait for its attempt's answer, whose
+		// thread may need the lock to finish a retry
+		if (current != null && !current.cancel(false)) {
+			return false;
 		}
 		super.cancel(mayInterruptIfRunning);
 		return true;

@@ -33,10 +33,7 @@ final class SettingsReader {
 				(coercion) -> coercion.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
 					.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
 					.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
-		.withCoercionConfig(LogicalType.Textual,
-				(coercion) -> coercion.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-					.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-					.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+		// a number for a text setting stays accepted: "leaseTimeout": 30 is 30 seconds
 		.build();
 
 	private SettingsReader() {
@@ -79,7 +76,7 @@ final class SettingsReader {
 	private static String expected(String field) {
 		return switch (field) {
 			case "capacity", "maxAttempts" -> "a whole number";
-			case "leaseTimeout" -> "a duration such as \"30s\"";
+			case "leaseTimeout" -> "a duration such as \"30s\" or a number of seconds";
 			default -> "a string";
 		};
 	}

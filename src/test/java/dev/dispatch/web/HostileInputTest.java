@@ -167,7 +167,7 @@ class HostileInputTest {
 
 	@ParameterizedTest(name = "{0}")
 	@ValueSource(strings = { "{\"capacity\": 1.5}", "{\"capacity\": \"5\"}", "{\"maxAttempts\": true}",
-			"{\"leaseTimeout\": 30}" })
+			"{\"leaseTimeout\": [30]}" })
 	void aSettingOfTheWrongTypeIsRefusedByName(String settings) throws Exception {
 		String field = settings.substring(2, settings.indexOf('"', 2));
 
@@ -312,6 +312,17 @@ class HostileInputTest {
 			.getBytes(StandardCharsets.US_ASCII);
 
 		assertProblem(exchange(head), 413, "a take's body is ignored");
+
+		String chunk = "x".repeat(8192);
+		StringBuilder chunked = new StringBuilder();
+		for (int i = 0; i < 40; i++) {
+			chunked.append(Integer.toHexString(chunk.length())).append("\r\n").append(chunk).append("\r\n");
+		}
+		chunked.append("0\r\n\r\n");
+		byte[] request = ("POST /v1/queues/take-body/leases?wait=0 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+				+ "Connection: close\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked)
+			.getBytes(StandardCharsets.US_ASCII);
+		assertProblem(exchange(request), 413, "a take's body is ignored");
 	}
 
 }

@@ -146,6 +146,12 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 	/** Set once a script found the queue gone. Guarded by lock. */
 	private boolean deleted;
 
+	/**
+	 * Set with {@code deleted} when another replica deleted it: requests that reach this
+	 * object afterwards are made again on the queue that has the name. Guarded by lock.
+	 */
+	private boolean deletedElsewhere;
+
 	/** Set when the registry closes: no timer is started any more. Guarded by lock. */
 	private boolean stopped;
 
@@ -179,7 +185,11 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		boolean lookUp = false;
 		this.lock.lock();
 		try {
-			if (this.deleted) {
+			if (this.deleted && this.deletedElsewhere) {
+				this.putters.add(putter);
+				fx.add(() -> redirect(List.of(putter)));
+			}
+			else if (this.deleted) {
 				reject(putter, new PutOutcome.Closed(), fx);
 			}
 			else if (this.parkedPutters > 0 && options.idempotencyKey() == null && options.maxWait().isZero()) {
@@ -221,7 +231,11 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		boolean attempt = false;
 		this.lock.lock();
 		try {
-			if (this.deleted) {
+			if (this.deleted && this.deletedElsewhere) {
+				this.takers.add(taker);
+				fx.add(() -> redirect(List.of(taker)));
+			}
+			else if (this.deleted) {
 				settleTake(taker, new TakeOutcome.Drained(), fx);
 			}
 			else if (this.parkedTakers > 0 && options.maxWait().isZero()) {
@@ -622,7 +636,10 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 							}
 						}
 					}
-					case "missing" -> markDeleted(true, fx);
+					case "missing" -> {
+						markDeleted(true, fx);
+						redirectIfFresh(putter, putter.isWaiting() && !putter.parked, fx);
+					}
 					default -> throw new IllegalStateException("put answered " + reply.status());
 				}
 				if (handTo != null) {
@@ -761,7 +778,10 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 							settleTake(taker, new TakeOutcome.Drained(), fx);
 						}
 					}
-					case "missing" -> markDeleted(true, fx);
+					case "missing" -> {
+						markDeleted(true, fx);
+						redirectIfFresh(taker, taker.isWaiting() && !taker.parked, fx);
+					}
 					default -> throw new IllegalStateException("take answered " + reply.status());
 				}
 				react(reply.state(), fx);
@@ -895,13 +915,18 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 			return;
 		}
 		this.deleted = true;
+		this.deletedElsewhere = elsewhere;
 		// the registry forgets this queue before anyone hears it is gone, so that whoever
 		// looks the name up again finds what exists now
 		fx.add(() -> this.registry.forget(this));
 		List<Waiter<?>> fresh = new ArrayList<>();
 		for (PutWaiter putter : List.copyOf(this.putters)) {
 			if (elsewhere && putter.isWaiting() && !putter.parked) {
-				fresh.add(putter);
+				// one with its attempt in flight is redirected by that attempt's answer,
+				// if it finds the queue gone too: it may have been accepted before
+				if (!putter.inFlight) {
+					fresh.add(putter);
+				}
 			}
 			else if (putter.isWaiting()) {
 				forgetPutter(putter, fx);
@@ -910,7 +935,9 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		}
 		for (TakeWaiter taker : List.copyOf(this.takers)) {
 			if (elsewhere && taker.isWaiting() && !taker.parked) {
-				fresh.add(taker);
+				if (taker.inFlight == 0) {
+					fresh.add(taker);
+				}
 			}
 			else if (taker.isWaiting()) {
 				forgetTaker(taker, fx);
@@ -929,6 +956,17 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		fx.cancel(this.recheck);
 		this.sweep = null;
 		this.recheck = null;
+	}
+
+	/**
+	 * Redirects the waiter whose attempt has just found the queue deleted elsewhere, if
+	 * it had not parked (markDeleted left it alone while its attempt was in flight).
+	 */
+	private void redirectIfFresh(Waiter<?> waiter, boolean fresh, Effects fx) {
+		assert this.lock.isHeldByCurrentThread();
+		if (fresh && this.deletedElsewhere) {
+			fx.add(() -> redirect(List.of(waiter)));
+		}
 	}
 
 	/**
