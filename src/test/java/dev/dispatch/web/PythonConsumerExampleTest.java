@@ -1,5 +1,7 @@
 package dev.dispatch.web;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,8 +22,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The Python consumer of docs/examples works as docs/api.md says: it consumes, acks, and
- * stops at 410.
+ * The Python consumer of docs/examples works as its documentation says: it consumes,
+ * acks, and stops at 410; it waits for a queue that does not exist yet and for a service
+ * that is not up yet; Ctrl-C stops it cleanly.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class PythonConsumerExampleTest {
@@ -50,6 +53,48 @@ class PythonConsumerExampleTest {
 		assertThat(consumer.exitValue()).as(output).isZero();
 		assertThat(output).contains("{'n': 1}", "{'n': 2}", "{'n': 3}", "queue python-example is drained; stopping");
 		assertThat(queue.snapshot().join().unfinished()).isZero();
+	}
+
+	private Process start(String base, String queue) throws Exception {
+		Path python = ExternalTool.require("python3", "Debian: apt-get install python3");
+		return new ProcessBuilder(python.toString(), "docs/examples/consumer.py", base, queue).redirectErrorStream(true)
+			.start();
+	}
+
+	@Test
+	void theExampleConsumerWaitsForAQueueThatDoesNotExistYet() throws Exception {
+		Process consumer = start("http://127.0.0.1:" + this.port, "python-late");
+		Thread.sleep(1_500);
+		assertThat(consumer.isAlive()).as("the consumer waits").isTrue();
+
+		JobQueue queue = this.registry.obtain("python-late");
+		queue.put(Payload.of("{\"late\": 1}"), PutOptions.waiting(Duration.ZERO)).join();
+		queue.close(CloseMode.GRACEFUL).join();
+
+		assertThat(consumer.waitFor(60, TimeUnit.SECONDS)).as("the consumer stopped by itself").isTrue();
+		String output = new String(consumer.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(consumer.exitValue()).as(output).isZero();
+		assertThat(output).contains("queue python-late does not exist yet; waiting for it", "{'late': 1}",
+				"queue python-late is drained; stopping");
+		assertThat(queue.snapshot().join().unfinished()).isZero();
+	}
+
+	@Test
+	void theExampleConsumerWaitsForTheServiceAndStopsCleanlyOnCtrlC() throws Exception {
+		int closedPort;
+		try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			closedPort = free.getLocalPort();
+		}
+		Process consumer = start("http://127.0.0.1:" + closedPort, "anything");
+		Thread.sleep(1_500);
+		assertThat(consumer.isAlive()).as("the consumer waits for the service").isTrue();
+
+		new ProcessBuilder("kill", "-INT", Long.toString(consumer.pid())).start().waitFor(10, TimeUnit.SECONDS);
+
+		assertThat(consumer.waitFor(10, TimeUnit.SECONDS)).as("the consumer stopped on Ctrl-C").isTrue();
+		String output = new String(consumer.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(consumer.exitValue()).as(output).isEqualTo(130);
+		assertThat(output).contains("cannot reach", "stopped").doesNotContain("Traceback");
 	}
 
 }
