@@ -118,7 +118,9 @@ def handle(leases, jobs):
 def main():
     if len(sys.argv) != 3:
         sys.exit("usage: consumer.py BASE_URL QUEUE")
-    # SIGTERM (docker stop, Kubernetes) stops it like Ctrl-C
+    # Ctrl-C stops it even when it was started with SIGINT ignored (in the background of a
+    # shell script), and SIGTERM (docker stop, Kubernetes) stops it the same way
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         consume(sys.argv[1].rstrip("/"), sys.argv[2])
