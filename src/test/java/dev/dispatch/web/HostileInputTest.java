@@ -76,6 +76,16 @@ class HostileInputTest {
 		return exchange(request("POST", "/v1/queues/" + queue + "/leases?wait=0&max=10&ack=auto", "", new byte[0]));
 	}
 
+	/** A chunked body of {@code count} 8 KiB chunks, and its last chunk. */
+	private static String chunks(int count) {
+		String chunk = "x".repeat(8192);
+		StringBuilder body = new StringBuilder();
+		for (int i = 0; i < count; i++) {
+			body.append(Integer.toHexString(chunk.length())).append("\r\n").append(chunk).append("\r\n");
+		}
+		return body.append("0\r\n\r\n").toString();
+	}
+
 	private static void assertProblem(String answer, int status, String detail) {
 		assertThat(answer).startsWith("HTTP/1.1 " + status)
 			.containsIgnoringCase("Content-Type: application/problem+json")
@@ -190,14 +200,9 @@ class HostileInputTest {
 
 	@Test
 	void chunkedSettingsLargerThanTheLimitAreRefused() throws Exception {
-		String chunk = "x".repeat(8192);
-		StringBuilder body = new StringBuilder();
-		for (int i = 0; i < 4; i++) {
-			body.append(Integer.toHexString(chunk.length())).append("\r\n").append(chunk).append("\r\n");
-		}
-		body.append("0\r\n\r\n");
 		byte[] request = ("PUT /v1/queues/huge-chunked HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-				+ "Content-Type: application/json\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n" + body)
+				+ "Content-Type: application/json\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n"
+				+ chunks(4))
 			.getBytes(StandardCharsets.US_ASCII);
 
 		assertProblem(exchange(request), 413, "at most " + SettingsReader.LIMIT + " bytes");
@@ -313,14 +318,8 @@ class HostileInputTest {
 
 		assertProblem(exchange(head), 413, "a take's body is ignored");
 
-		String chunk = "x".repeat(8192);
-		StringBuilder chunked = new StringBuilder();
-		for (int i = 0; i < 40; i++) {
-			chunked.append(Integer.toHexString(chunk.length())).append("\r\n").append(chunk).append("\r\n");
-		}
-		chunked.append("0\r\n\r\n");
 		byte[] request = ("POST /v1/queues/take-body/leases?wait=0 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-				+ "Connection: close\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked)
+				+ "Connection: close\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks(40))
 			.getBytes(StandardCharsets.US_ASCII);
 		assertProblem(exchange(request), 413, "a take's body is ignored");
 	}
