@@ -1,7 +1,5 @@
 package dev.dispatch.web;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.function.Function;
 
@@ -74,28 +72,8 @@ class LeaseController {
 	 * most {@link #IGNORED_BODY_LIMIT} bytes, chunked or not.
 	 */
 	private static void skipBody(HttpServletRequest request) {
-		if (request.getContentLengthLong() > IGNORED_BODY_LIMIT) {
-			throw tooLarge();
-		}
-		try {
-			InputStream in = request.getInputStream();
-			byte[] skipped = new byte[4096];
-			long total = 0;
-			for (int read; (read = in.read(skipped)) > 0;) {
-				total += read;
-				if (total > IGNORED_BODY_LIMIT) {
-					throw tooLarge();
-				}
-			}
-		}
-		catch (IOException ex) {
-			throw new InvalidRequestException("the request body could not be read to its end: " + ex.getMessage());
-		}
-	}
-
-	private static DispatchProblem tooLarge() {
-		return new DispatchProblem(ProblemType.PAYLOAD_TOO_LARGE,
-				"a take's body is ignored, and may have at most " + IGNORED_BODY_LIMIT + " bytes");
+		RequestBodies.read(request, IGNORED_BODY_LIMIT, () -> new DispatchProblem(ProblemType.PAYLOAD_TOO_LARGE,
+				"a take's body is ignored, and may have at most " + IGNORED_BODY_LIMIT + " bytes"));
 	}
 
 	private ResponseEntity<?> answer(String queue, TakeOutcome outcome, boolean autoAck, boolean limited) {

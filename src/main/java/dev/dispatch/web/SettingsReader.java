@@ -1,7 +1,5 @@
 package dev.dispatch.web;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -41,19 +39,7 @@ final class SettingsReader {
 
 	/** The settings sent, or all absent for an empty body. */
 	static Views.QueueSettings read(HttpServletRequest request) {
-		if (request.getContentLengthLong() > LIMIT) {
-			throw tooLarge();
-		}
-		byte[] body;
-		try (InputStream in = request.getInputStream()) {
-			body = in.readNBytes(LIMIT + 1);
-		}
-		catch (IOException ex) {
-			throw new InvalidRequestException("the request body could not be read to its end: " + ex.getMessage());
-		}
-		if (body.length > LIMIT) {
-			throw tooLarge();
-		}
+		byte[] body = RequestBodies.read(request, LIMIT, SettingsReader::tooLarge);
 		if (body.length == 0) {
 			return new Views.QueueSettings(null, null, null, null);
 		}
