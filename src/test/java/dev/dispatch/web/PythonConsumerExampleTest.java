@@ -1,5 +1,7 @@
 package dev.dispatch.web;
 
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +15,7 @@ import dev.dispatch.queue.Payload;
 import dev.dispatch.queue.PutOptions;
 import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.support.ExternalTool;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -61,10 +64,29 @@ class PythonConsumerExampleTest {
 			.start();
 	}
 
+	/** Collects what the process prints, as it prints it. */
+	private static StringBuffer output(Process process) {
+		StringBuffer printed = new StringBuffer();
+		Thread.ofVirtual().start(() -> {
+			try (BufferedReader lines = process.inputReader(StandardCharsets.UTF_8)) {
+				lines.lines().forEach((line) -> printed.append(line).append('\n'));
+			}
+			catch (IOException ex) {
+				printed.append("(output lost: ").append(ex).append(")\n");
+			}
+		});
+		return printed;
+	}
+
+	private static void awaitPrinted(StringBuffer printed, String text) {
+		Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> printed.toString().contains(text));
+	}
+
 	@Test
 	void theExampleConsumerWaitsForAQueueThatDoesNotExistYet() throws Exception {
 		Process consumer = start("http://127.0.0.1:" + this.port, "python-late");
-		Thread.sleep(1_500);
+		StringBuffer printed = output(consumer);
+		awaitPrinted(printed, "queue python-late does not exist yet; waiting for it");
 		assertThat(consumer.isAlive()).as("the consumer waits").isTrue();
 
 		JobQueue queue = this.registry.obtain("python-late");
@@ -72,9 +94,9 @@ class PythonConsumerExampleTest {
 		queue.close(CloseMode.GRACEFUL).join();
 
 		assertThat(consumer.waitFor(60, TimeUnit.SECONDS)).as("the consumer stopped by itself").isTrue();
-		String output = new String(consumer.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		assertThat(consumer.exitValue()).as(output).isZero();
-		assertThat(output).contains("queue python-late does not exist yet; waiting for it", "{'late': 1}",
+		awaitPrinted(printed, "queue python-late is drained; stopping");
+		assertThat(consumer.exitValue()).as(printed.toString()).isZero();
+		assertThat(printed.toString()).contains("queue python-late does not exist yet; waiting for it", "{'late': 1}",
 				"queue python-late is drained; stopping");
 		assertThat(queue.snapshot().join().unfinished()).isZero();
 	}
@@ -86,15 +108,16 @@ class PythonConsumerExampleTest {
 			closedPort = free.getLocalPort();
 		}
 		Process consumer = start("http://127.0.0.1:" + closedPort, "anything");
-		Thread.sleep(1_500);
+		StringBuffer printed = output(consumer);
+		awaitPrinted(printed, "cannot reach");
 		assertThat(consumer.isAlive()).as("the consumer waits for the service").isTrue();
 
 		new ProcessBuilder("kill", "-INT", Long.toString(consumer.pid())).start().waitFor(10, TimeUnit.SECONDS);
 
 		assertThat(consumer.waitFor(10, TimeUnit.SECONDS)).as("the consumer stopped on Ctrl-C").isTrue();
-		String output = new String(consumer.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		assertThat(consumer.exitValue()).as(output).isEqualTo(130);
-		assertThat(output).contains("cannot reach", "stopped").doesNotContain("Traceback");
+		awaitPrinted(printed, "stopped");
+		assertThat(consumer.exitValue()).as(printed.toString()).isEqualTo(130);
+		assertThat(printed.toString()).contains("cannot reach", "stopped").doesNotContain("Traceback");
 	}
 
 }
