@@ -69,11 +69,14 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 	 * are ready, parked puts when there is room, answers puts when the queue is closed,
 	 * takes when it is drained and joins when nothing is unfinished, and schedules a
 	 * sweep for the next lease expiry or delayed job. Scripts that change what a waiter
-	 * could get publish on the queue's wake channel; the registry nudges the queue on
-	 * such a message, and every recheck period while requests are parked (pub/sub may
-	 * lose messages). A nudge that lands while an attempt is in flight is remembered in
-	 * `wakes`: an attempt that finds nothing retries if a nudge came meanwhile, so no
-	 * wake-up is lost between an attempt and its answer.
+	 * could get publish on the queue's wake channel. A queue hears its channel while
+	 * requests are parked here (and half a minute longer): the registry nudges it on
+	 * such a message and every recheck period while requests are parked (pub/sub may
+	 * lose messages); once its subscription is confirmed, it runs a snapshot, whose
+	 * answer goes through react() (a message published before was not heard). A nudge
+	 * that lands while an attempt is in flight is remembered in `wakes`: an attempt that
+	 * finds nothing retries if a nudge came meanwhile, so no wake-up is lost between an
+	 * attempt and its answer. Only the oldest parked take is tried or handed jobs (FIFO).
 	 *
 	 * Races with the caller: a waiter leaves WAITING exactly once, under the lock. A
 	 * take withdrawn or timed out while its attempt is in flight is answered at once;
@@ -94,6 +97,12 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 	 */
 
 	private static final System.Logger log = System.getLogger(RedisJobQueue.class.getName());
+
+	/**
+	 * Rechecks with nothing parked before the wake channel is left (at the default period
+	 * of a second, half a minute).
+	 */
+	private static final int QUIET_RECHECKS = 30;
 
 	private final String name;
 
@@ -140,8 +149,17 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 	/** When the next sweep is due (epoch ms). Guarded by lock. */
 	private long sweepAt = Long.MAX_VALUE;
 
-	/** The recheck timer while requests are parked, or null. Guarded by lock. */
+	/**
+	 * The recheck timer while requests are parked or wake-ups heard, or null. Guarded by
+	 * lock.
+	 */
 	private Scheduler.Cancellable recheck;
+
+	/** Whether this queue hears its wake channel. Guarded by lock. */
+	private boolean listening;
+
+	/** Rechecks in a row that found nothing parked while listening. Guarded by lock. */
+	private int quietRechecks;
 
 	/** Set once a script found the queue gone. Guarded by lock. */
 	private boolean deleted;
@@ -151,6 +169,12 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 	 * object afterwards are made again on the queue that has the name. Guarded by lock.
 	 */
 	private boolean deletedElsewhere;
+
+	/**
+	 * Set when this replica sends the queue's deletion: a script that then finds it gone
+	 * does not take that for a deletion elsewhere. Guarded by lock.
+	 */
+	private boolean deletingHere;
 
 	/** Set when the registry closes: no timer is started any more. Guarded by lock. */
 	private boolean stopped;
@@ -436,6 +460,27 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 	}
 
 	/**
+	 * Looks at the queue's state and acts on it as on any script's answer: serves parked
+	 * requests that could be served. For a wake-up that may have been missed, such as one
+	 * published before this replica heard the channel; the pumps then run on the
+	 * connection's thread, like after any other answer.
+	 */
+	void look() {
+		call(Script.SNAPSHOT);
+	}
+
+	/** This replica is about to delete the queue. */
+	void deleting() {
+		this.lock.lock();
+		try {
+			this.deletingHere = true;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
 	 * Calls off this queue's timers for good and answers its parked requests: its
 	 * registry is closing.
 	 */
@@ -446,6 +491,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 			this.stopped = true;
 			fx.cancel(this.sweep);
 			fx.cancel(this.recheck);
+			stopListening();
 			// in-process callers (workers) are not left waiting: a take finds nothing, a
 			// put and a join fail as when Redis cannot be reached
 			for (PutWaiter putter : List.copyOf(this.putters)) {
@@ -492,12 +538,13 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 	// ---- attempts
 
 	/**
-	 * Sends a put's attempt. If a take is parked here with no attempt in flight, the
-	 * script hands it jobs at once: this one, or older ones another replica put. Else, if
-	 * a take's first attempt is in flight (as a rule sent before on the same connection,
-	 * so run before this script), it is handed jobs only if none are ready: under load
-	 * that attempt mostly found some, and jobs a take receives twice go back, a settle
-	 * script more each. Jobs for a take already answered are handed back.
+	 * Sends a put's attempt. If the oldest take parked here has no attempt in flight, the
+	 * script hands it jobs at once: this one, or older ones another replica put; if it
+	 * has one, no take is handed any (none may pass it). Else, if a take's first attempt
+	 * is in flight (as a rule sent before on the same connection, so run before this
+	 * script), it is handed jobs only if none are ready: under load that attempt mostly
+	 * found some, and jobs a take receives twice go back, a settle script more each. Jobs
+	 * for a take already answered are handed back.
 	 */
 	private void sendPut(PutWaiter putter, boolean lookUpOnly, boolean pumped) {
 		long wakesAtSend;
@@ -508,12 +555,17 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 			wakesAtSend = this.wakes;
 			if (!lookUpOnly) {
 				for (TakeWaiter taker : this.takers) {
-					if (taker.parked && taker.inFlight == 0) {
-						handTo = taker;
-						handOff = "1";
+					if (taker.parked) {
+						// never past the oldest parked take (FIFO): if its attempt is in
+						// flight, that attempt's answer comes first, and this put's
+						// answer pumps it again
+						if (taker.inFlight == 0) {
+							handTo = taker;
+							handOff = "1";
+						}
 						break;
 					}
-					if (!taker.parked && handTo == null) {
+					if (handTo == null) {
 						handTo = taker;
 						handOff = "2";
 					}
@@ -644,6 +696,11 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 				}
 				if (handTo != null) {
 					handTo.inFlight--;
+					if (handTo.parked && this.wakes != wakesAtSend) {
+						// a wake-up came while the hand-off was in flight: the take
+						// pump skipped it
+						fx.add(this::pumpTakes);
+					}
 					List<Delivery> handed = (reply.is("accepted") || reply.is("unconfirmed")) ? deliveries(reply, 2)
 							: List.of();
 					if (retract) {
@@ -826,7 +883,10 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		sendPut(next, false, true);
 	}
 
-	/** Tries the oldest parked take, unless an attempt is already in flight. */
+	/**
+	 * Tries the oldest parked take, unless an attempt is already in flight, or a put's
+	 * hand-off to it.
+	 */
 	private void pumpTakes() {
 		TakeWaiter next = null;
 		this.lock.lock();
@@ -835,12 +895,14 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 				return;
 			}
 			for (TakeWaiter taker : this.takers) {
-				if (taker.parked && taker.inFlight == 0) {
+				if (taker.parked) {
 					next = taker;
 					break;
 				}
 			}
-			if (next == null) {
+			// only the oldest (FIFO): if a put's hand-off to it is in flight, that
+			// put's answer pumps again
+			if (next == null || next.inFlight > 0) {
 				return;
 			}
 			this.pumpingTakes = true;
@@ -915,7 +977,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 			return;
 		}
 		this.deleted = true;
-		this.deletedElsewhere = elsewhere;
+		this.deletedElsewhere = elsewhere && !this.deletingHere;
 		// the registry forgets this queue before anyone hears it is gone, so that whoever
 		// looks the name up again finds what exists now
 		fx.add(() -> this.registry.forget(this));
@@ -956,6 +1018,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		fx.cancel(this.recheck);
 		this.sweep = null;
 		this.recheck = null;
+		stopListening();
 	}
 
 	/**
@@ -1097,12 +1160,38 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		this.sweep = this.scheduler.schedule(Duration.ofMillis(delay), this::sweep);
 	}
 
-	/** Keeps a recheck timer running while requests are parked here. */
+	/**
+	 * While requests are parked here: hears the wake channel, and keeps a recheck timer
+	 * running. The channel is heard a while longer once none are parked (it is cheaper
+	 * than subscribing for each long-poll), then left: a replica with nothing parked on a
+	 * queue has no use for its wake-ups, and each costs it a read and a decode.
+	 */
 	private void keepRechecking() {
 		assert this.lock.isHeldByCurrentThread();
 		boolean parked = this.parkedPutters > 0 || this.parkedTakers > 0 || !this.joiners.isEmpty();
-		if (parked && this.recheck == null && !this.deleted && !this.stopped) {
+		if (this.deleted || this.stopped) {
+			return;
+		}
+		if (parked) {
+			this.quietRechecks = 0;
+			if (!this.listening) {
+				// under the lock, so that this queue's subscribe and unsubscribe reach
+				// the connection in the order they were decided
+				this.listening = true;
+				this.registry.listen(this);
+			}
+		}
+		if ((parked || this.listening) && this.recheck == null) {
 			this.recheck = this.scheduler.schedule(this.registry.recheckPeriod(), this::recheck);
+		}
+	}
+
+	/** Leaves the wake channel, if heard. */
+	private void stopListening() {
+		assert this.lock.isHeldByCurrentThread();
+		if (this.listening) {
+			this.listening = false;
+			this.registry.unlisten(this);
 		}
 	}
 
@@ -1124,6 +1213,10 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		this.lock.lock();
 		try {
 			this.recheck = null;
+			boolean parked = this.parkedPutters > 0 || this.parkedTakers > 0 || !this.joiners.isEmpty();
+			if (!parked && ++this.quietRechecks >= QUIET_RECHECKS) {
+				stopListening();
+			}
 			keepRechecking();
 		}
 		finally {

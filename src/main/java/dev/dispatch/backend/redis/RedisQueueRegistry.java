@@ -4,11 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,7 +42,8 @@ import dev.dispatch.queue.TooManyQueuesException;
  * lives in one cluster slot; the set {@code <prefix>:queues} names every queue. A queue's
  * settings live in Redis, so a queue created, changed or deleted through any replica is
  * seen by all. This registry keeps one {@link RedisJobQueue} per queue it has met, and
- * subscribes to that queue's wake channel ({@code <prefix>:{q}:wake}, sharded pub/sub).
+ * subscribes to that queue's wake channel ({@code <prefix>:{q}:wake}, sharded pub/sub)
+ * while requests are parked on it.
  *
  * <p>
  * The registry's own methods ({@link #find}, {@link #configure}, {@link #delete},
@@ -75,6 +79,14 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 	private final ConcurrentHashMap<String, CompletableFuture<Void>> forwarding = new ConcurrentHashMap<>();
 
 	private final RedisPubSubListener<byte[], byte[]> wakeListener;
+
+	/**
+	 * The queues that hear each wake channel (by queue name: an old queue of a name may
+	 * leave it as a new one joins). A channel is subscribed while its set is not empty;
+	 * subscribe and unsubscribe are sent under this map's monitor, so they reach the
+	 * connection in the order the sets changed.
+	 */
+	private final Map<String, Set<RedisJobQueue>> listening = new HashMap<>();
 
 	/**
 	 * How one registry behaves.
@@ -208,12 +220,17 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 	@Override
 	public boolean delete(String name, boolean discard) {
 		QueueNames.requireValid(name);
+		RedisJobQueue known = this.queues.get(name);
+		if (known != null) {
+			// an attempt of its own that finds it gone meanwhile must not redirect
+			known.deleting();
+		}
 		ScriptReply reply = await(
 				run(Script.DELETE, addressOf(name), new byte[0], RedisJobQueue.bytes(discard ? "1" : "0")));
-		RedisJobQueue known = this.queues.get(name);
 		if (!reply.is("deleted")) {
 			if (known != null) {
 				known.deleted(false);
+				forget(known);
 			}
 			return false;
 		}
@@ -222,7 +239,10 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 		// that name)
 		this.redis.commands().srem(this.index, RedisJobQueue.bytes(name));
 		if (known != null) {
-			known.deleted(false); // forgets it, and the listener hears of it
+			known.deleted(false);
+			// forgotten here too: an attempt of its own that found it gone may have
+			// marked it deleted and not yet have made the registry forget it
+			forget(known); // the listener hears of it once
 		}
 		else {
 			this.settings.listener().queueDeleted(name);
@@ -267,13 +287,6 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 		this.redis.wakeups().removeListener(this.wakeListener);
 		for (RedisJobQueue queue : this.queues.values()) {
 			queue.stop();
-		}
-		byte[][] channels = this.queues.keySet()
-			.stream()
-			.map((name) -> addressOf(name).channel())
-			.toArray(byte[][]::new);
-		if (channels.length > 0 && this.redis.wakeups().isOpen()) {
-			this.redis.wakeups().async().sunsubscribe(channels);
 		}
 		this.queues.clear();
 	}
@@ -392,10 +405,37 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 
 	void forget(RedisJobQueue queue) {
 		if (this.queues.remove(queue.name(), queue)) {
-			if (this.redis.wakeups().isOpen()) {
-				this.redis.wakeups().async().sunsubscribe(addressOf(queue.name()).channel());
-			}
 			this.settings.listener().queueDeleted(queue.name());
+		}
+	}
+
+	/**
+	 * {@code queue} hears its wake channel from now on; once the subscription is
+	 * confirmed, it looks at its state (a wake-up published before was not heard).
+	 * Another queue of the name that hears it already has it subscribed.
+	 */
+	void listen(RedisJobQueue queue) {
+		synchronized (this.listening) {
+			Set<RedisJobQueue> heard = this.listening.computeIfAbsent(queue.name(), (name) -> new HashSet<>());
+			// the confirmation comes on the connection's thread, never the caller's
+			// (which
+			// holds the queue's lock); without one the recheck stands in
+			if (heard.add(queue) && heard.size() == 1) {
+				this.redis.wakeups().async().ssubscribe(addressOf(queue.name()).channel()).thenRun(queue::look);
+			}
+		}
+	}
+
+	/** {@code queue} no longer hears its wake channel. */
+	void unlisten(RedisJobQueue queue) {
+		synchronized (this.listening) {
+			Set<RedisJobQueue> heard = this.listening.get(queue.name());
+			if (heard != null && heard.remove(queue) && heard.isEmpty()) {
+				this.listening.remove(queue.name());
+				if (this.redis.wakeups().isOpen()) {
+					this.redis.wakeups().async().sunsubscribe(addressOf(queue.name()).channel());
+				}
+			}
 		}
 	}
 
@@ -552,7 +592,6 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 			replaced[0].deleted(true);
 		}
 		if (fresh[0]) {
-			this.redis.wakeups().async().ssubscribe(addressOf(name).channel());
 			this.settings.listener().queueCreated(name);
 		}
 		return queue;

@@ -1,0 +1,174 @@
+package dev.dispatch.backend.redis;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.dispatch.queue.JobQueue;
+import dev.dispatch.queue.Payload;
+import dev.dispatch.queue.PutOptions;
+import dev.dispatch.queue.PutOutcome;
+import dev.dispatch.queue.QueueConfig;
+import dev.dispatch.queue.QueueListener;
+import dev.dispatch.queue.SystemScheduler;
+import dev.dispatch.queue.TakeOptions;
+import dev.dispatch.queue.TakeOutcome;
+import dev.dispatch.support.RedisServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Wake-ups between two registries on one real {@code redis-server}, as two replicas have
+ * them: a replica hears a queue's wake channel only while requests are parked on it there
+ * (and a quiet period after), and a request parked on one replica is served through a
+ * wake-up when a put goes through the other — not by the periodic recheck, which these
+ * tests set too long to answer in time.
+ */
+class RedisWakeupTest {
+
+	private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(2);
+
+	private static RedisServer server;
+
+	private static RedisClient observer;
+
+	private static StatefulRedisConnection<String, String> watching;
+
+	private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+
+	@BeforeAll
+	static void startRedis() {
+		server = RedisServer.start();
+		observer = RedisClient.create(server.uri());
+		watching = observer.connect();
+	}
+
+	@AfterAll
+	static void stopRedis() {
+		if (observer != null) {
+			watching.close();
+			observer.shutdown();
+		}
+		if (server != null) {
+			server.close();
+		}
+	}
+
+	@AfterEach
+	void closeReplicas() throws Exception {
+		while (!this.opened.isEmpty()) {
+			this.opened.pop().close();
+		}
+	}
+
+	@Test
+	void aTakeParkedOnOneReplicaIsWokenByAPutThroughTheOther() throws Exception {
+		RedisQueueRegistry a = replica("wake", Duration.ofMinutes(5));
+		RedisQueueRegistry b = replica("wake", Duration.ofMinutes(5));
+		a.configure("q", QueueConfig.DEFAULTS.withCapacity(10));
+		CompletableFuture<TakeOutcome> parked = b.require("q").take(TakeOptions.leased(Duration.ofMinutes(1)));
+		awaitListeners("wake", "q", 1);
+		assertThat(parked).isNotDone();
+
+		PutOutcome put = a.require("q").put(Payload.of("1"), PutOptions.noWait()).get(5, TimeUnit.SECONDS);
+
+		assertThat(put).isInstanceOf(PutOutcome.Accepted.class);
+		TakeOutcome taken = parked.get(5, TimeUnit.SECONDS);
+		assertThat(taken).isInstanceOf(TakeOutcome.Delivered.class);
+		assertThat(((TakeOutcome.Delivered) taken).deliveries().get(0).jobId())
+			.isEqualTo(((PutOutcome.Accepted) put).jobId());
+		// the put's replica has nothing parked: it never heard the channel
+		assertThat(listeners("wake", "q")).isEqualTo(1);
+	}
+
+	@Test
+	void aPutParkedOnAFullQueueIsWokenByATakeThroughTheOther() throws Exception {
+		RedisQueueRegistry a = replica("room", Duration.ofMinutes(5));
+		RedisQueueRegistry b = replica("room", Duration.ofMinutes(5));
+		a.configure("q", QueueConfig.DEFAULTS.withCapacity(1));
+		JobQueue onA = a.require("q");
+		assertThat(onA.put(Payload.of("1"), PutOptions.noWait()).get(5, TimeUnit.SECONDS))
+			.isInstanceOf(PutOutcome.Accepted.class);
+		CompletableFuture<PutOutcome> parked = b.require("q")
+			.put(Payload.of("2"), PutOptions.waiting(Duration.ofMinutes(1)));
+		awaitListeners("room", "q", 1);
+
+		assertThat(onA.take(TakeOptions.autoAcked(Duration.ZERO)).get(5, TimeUnit.SECONDS))
+			.isInstanceOf(TakeOutcome.Delivered.class);
+
+		assertThat(parked.get(5, TimeUnit.SECONDS)).isInstanceOf(PutOutcome.Accepted.class);
+	}
+
+	@Test
+	void aReplicaLeavesTheChannelOnceNothingHasBeenParkedThereForAWhile() throws Exception {
+		// 30 quiet rechecks of 20 ms: the channel is left after some 0.6 s
+		RedisQueueRegistry b = replica("quiet", Duration.ofMillis(20));
+		b.configure("q", QueueConfig.DEFAULTS.withCapacity(10));
+		assertThat(listeners("quiet", "q")).isZero();
+
+		CompletableFuture<TakeOutcome> parked = b.require("q").take(TakeOptions.leased(Duration.ofMinutes(1)));
+		awaitListeners("quiet", "q", 1);
+		parked.cancel(false);
+
+		awaitListeners("quiet", "q", 0);
+		// and hears it again when a request parks again
+		CompletableFuture<TakeOutcome> again = b.require("q").take(TakeOptions.leased(Duration.ofMinutes(1)));
+		awaitListeners("quiet", "q", 1);
+		assertThat(again).isNotDone();
+	}
+
+	@Test
+	void aDeletedQueueIsNoLongerHeard() throws Exception {
+		RedisQueueRegistry b = replica("gone", Duration.ofMinutes(5));
+		b.configure("q", QueueConfig.DEFAULTS.withCapacity(10));
+		CompletableFuture<TakeOutcome> parked = b.require("q").take(TakeOptions.leased(Duration.ofMinutes(1)));
+		awaitListeners("gone", "q", 1);
+
+		assertThat(b.delete("q", false)).isTrue();
+
+		assertThat(parked.get(5, TimeUnit.SECONDS)).isInstanceOf(TakeOutcome.Drained.class);
+		awaitListeners("gone", "q", 0);
+	}
+
+	/** A registry as one replica has it: a client, connections, timers of its own. */
+	private RedisQueueRegistry replica(String keyPrefix, Duration recheckPeriod) {
+		SystemScheduler scheduler = new SystemScheduler();
+		this.opened.push(scheduler);
+		RedisClient client = RedisClient.create(server.uri());
+		client.setOptions(ClientOptions.builder().timeoutOptions(TimeoutOptions.enabled(REDIS_TIMEOUT)).build());
+		this.opened.push(client::shutdown);
+		RedisConnections redis = RedisConnections.open(client);
+		this.opened.push(redis);
+		RedisQueueRegistry registry = new RedisQueueRegistry(redis,
+				new RedisQueueRegistry.Settings(scheduler, QueueListener.NONE, QueueConfig.DEFAULTS, false,
+						Duration.ofMinutes(10), 10, keyPrefix, recheckPeriod, REDIS_TIMEOUT));
+		this.opened.push(registry);
+		return registry;
+	}
+
+	/** How many connections hear the queue's wake channel (sharded pub/sub). */
+	private static long listeners(String keyPrefix, String queue) {
+		String channel = keyPrefix + ":{" + queue + "}:wake";
+		return watching.sync().pubsubShardNumsub(channel).getOrDefault(channel, 0L);
+	}
+
+	private static void awaitListeners(String keyPrefix, String queue, long count) {
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(5))
+			.pollInterval(Duration.ofMillis(10))
+			.until(() -> listeners(keyPrefix, queue) == count);
+	}
+
+}
