@@ -24,11 +24,14 @@ import org.springframework.validation.annotation.Validated;
  * @param shutdownGrace how long shutdown waits for handlers to finish the job in hand
  * before interrupting them (their jobs then go back to the queue)
  * @param simulatedWork settings of the built-in {@code simulatedWork} handler
+ * @param exitWhenDone whether the application stops once every worker has ended by itself
+ * (the demo's story is over); off, it goes on serving
  */
 @Validated
 @ConfigurationProperties("dispatch.workers")
 public record WorkerProperties(Map<String, @Valid Pusher> pushers, Map<String, @Valid Puller> pullers,
-		@DefaultValue("10s") Duration shutdownGrace, @DefaultValue @Valid SimulatedWork simulatedWork) {
+		@DefaultValue("10s") Duration shutdownGrace, @DefaultValue @Valid SimulatedWork simulatedWork,
+		@DefaultValue("false") boolean exitWhenDone) {
 
 	public WorkerProperties {
 		pushers = (pushers != null) ? Map.copyOf(pushers) : Map.of();
@@ -47,11 +50,13 @@ public record WorkerProperties(Map<String, @Valid Pusher> pushers, Map<String, @
 	 * @param closeWhenDone whether to close the queue after the last job, so that pullers
 	 * stop once it is drained
 	 * @param putWait how long one put waits for room before it tries again (backpressure)
+	 * @param joinWhenDone whether, after its last job, it waits until every job of the
+	 * queue is done ({@code join}), as a program that must not end before its work does
 	 */
 	public record Pusher(@NotNull @Pattern(regexp = QueueNames.PATTERN) String queue,
 			@DefaultValue("0") @Min(0) long count, @DefaultValue("0s") Duration interval,
 			@DefaultValue("{n}") @NotBlank String payload, @DefaultValue("false") boolean closeWhenDone,
-			@DefaultValue("20s") Duration putWait) {
+			@DefaultValue("20s") Duration putWait, @DefaultValue("false") boolean joinWhenDone) {
 
 		/** The payload of job number {@code n}. */
 		public String payloadOf(long n) {

@@ -94,7 +94,7 @@ class Puller {
 					break;
 				}
 				if (outcome instanceof TakeOutcome.Drained) {
-					log.info("[ %s ] Queue %s is drained: done (handled %d jobs)".formatted(this.name,
+					log.info("[ %s ] queue %s is drained: done (handled %d jobs)".formatted(this.name,
 							this.spec.queue(), this.handled));
 					return report(true);
 				}
@@ -102,7 +102,7 @@ class Puller {
 					work(delivered.deliveries(), lease);
 				}
 			}
-			log.info("[ %s ] Stopped (handled %d jobs)".formatted(this.name, this.handled));
+			log.info("[ %s ] stopped (handled %d jobs)".formatted(this.name, this.handled));
 			return report(false);
 		}
 
@@ -117,14 +117,16 @@ class Puller {
 		}
 
 		private void handle(Delivery job, Duration lease) {
-			log.info("[ %s ] Got job: %s (size %d)".formatted(this.name, job.payload(),
-					this.queue.snapshot().join().size()));
+			log.info("[ %s ] took job %s (attempt %d)".formatted(this.name, job.payload(), job.attempt()));
+			long started = System.nanoTime();
 			LeaseKeeper keeper = new LeaseKeeper(this.queue, job.leaseId(), lease);
 			try {
 				this.handler.handle(job);
 				keeper.stop();
 				if (this.queue.ack(job.leaseId()).join()) {
 					this.handled++;
+					log.info("[ %s ] job %s done in %s; acked".formatted(this.name, job.payload(),
+							Pusher.since(started)));
 				}
 				else {
 					log.warn("[ %s ] Lease of job %s was lost before the ack; it will be delivered again"
@@ -148,7 +150,7 @@ class Puller {
 		private void release(Delivery job) {
 			if (this.queue.release(job.leaseId()).join()) {
 				this.released++;
-				log.info("[ %s ] Released job %s at shutdown".formatted(this.name, job.jobId()));
+				log.info("[ %s ] released job %s at shutdown".formatted(this.name, job.jobId()));
 			}
 		}
 

@@ -15,9 +15,10 @@ public sealed interface WorkerReport {
 	 * @param pushed jobs accepted by the queue
 	 * @param waitsForRoom times it found the queue full and waited
 	 * @param closedQueue whether it closed the queue after its last job
+	 * @param joined whether it then saw every job of the queue done
 	 */
-	record Pushed(String worker, String queue, long pushed, long waitsForRoom,
-			boolean closedQueue) implements WorkerReport {
+	record Pushed(String worker, String queue, long pushed, long waitsForRoom, boolean closedQueue,
+			boolean joined) implements WorkerReport {
 
 	}
 

@@ -18,7 +18,9 @@ import dev.dispatch.config.WorkerProperties;
 import dev.dispatch.json.JsonValues;
 import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.queue.QueueSnapshot;
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -28,8 +30,8 @@ import org.springframework.stereotype.Component;
  * on shutdown: parked puts and takes are withdrawn, handlers get {@code shutdownGrace} to
  * finish the job in hand (it is then acked), and after that they are interrupted (the job
  * goes back to the queue). When every puller of a queue has seen it drained, the queue's
- * final state is logged. Workers run once per application: a context stopped and started
- * again does not restart them.
+ * final state is logged; with {@code exit-when-done}, the application then stops. Workers
+ * run once per application: a context stopped and started again does not restart them.
  */
 @Component
 public class Workers implements SmartLifecycle {
@@ -54,8 +56,11 @@ public class Workers implements SmartLifecycle {
 
 	private volatile boolean started;
 
+	private final ConfigurableApplicationContext context;
+
 	Workers(WorkerProperties properties, Map<String, JobHandler> handlers, Pusher pusher, Puller puller,
-			QueueRegistry registry) {
+			QueueRegistry registry, ConfigurableApplicationContext context) {
+		this.context = context;
 		this.properties = properties;
 		this.handlers = handlers;
 		this.pusher = pusher;
@@ -101,9 +106,16 @@ public class Workers implements SmartLifecycle {
 			}
 		});
 		new TreeMap<>(this.properties.pushers()).forEach((name, spec) -> track(this.pusher.run(name, spec, this.stop)));
-		pullersByQueue.forEach(this::reportWhenDrained);
+		CompletableFuture<?> drainedReported = CompletableFuture.allOf(pullersByQueue.entrySet()
+			.stream()
+			.map((entry) -> reportWhenDrained(entry.getKey(), entry.getValue()))
+			.toArray(CompletableFuture[]::new));
 		CompletableFuture.allOf(this.running.toArray(CompletableFuture[]::new))
-			.whenComplete((ignored, failure) -> this.finished.complete(reports()));
+			.thenCombine(drainedReported, (workers, reported) -> null)
+			.whenComplete((ignored, failure) -> {
+				this.finished.complete(reports());
+				exitIfDone();
+			});
 		if (!this.running.isEmpty()) {
 			log.info("Started %d pusher(s) and %d puller thread(s)".formatted(this.properties.pushers().size(),
 					this.running.size() - this.properties.pushers().size()));
@@ -119,8 +131,29 @@ public class Workers implements SmartLifecycle {
 		});
 	}
 
-	private void reportWhenDrained(String queue, List<CompletableFuture<WorkerReport>> pullers) {
-		CompletableFuture.allOf(pullers.toArray(CompletableFuture[]::new)).thenRun(() -> {
+	/**
+	 * Stops the application once every worker has ended by itself, if asked to: on its
+	 * own thread, as closing the context waits for the workers' executor.
+	 */
+	private void exitIfDone() {
+		if (!this.properties.exitWhenDone() || this.stop.isRaised()) {
+			return;
+		}
+		log.info("Every worker is done; stopping (dispatch.workers.exit-when-done=false keeps the service serving)");
+		Thread.ofPlatform()
+			.name("workers-exit")
+			.start(() -> SpringApplication.exit(this.context, () -> (failedWorkers() ? 1 : 0)));
+	}
+
+	private boolean failedWorkers() {
+		return this.running.stream().anyMatch(CompletableFuture::isCompletedExceptionally);
+	}
+
+	private CompletableFuture<Void> reportWhenDrained(String queue, List<CompletableFuture<WorkerReport>> pullers) {
+		return CompletableFuture.allOf(pullers.toArray(CompletableFuture[]::new)).handle((ignored, failure) -> {
+			if (failure != null) {
+				return null;
+			}
 			boolean allDrained = pullers.stream()
 				.map(CompletableFuture::join)
 				.allMatch((r) -> ((WorkerReport.Pulled) r).drained());
@@ -129,12 +162,13 @@ public class Workers implements SmartLifecycle {
 					.ifPresent((q) -> log
 						.info("Queue %s is drained; final state: %s".formatted(queue, describe(q.snapshot().join()))));
 			}
+			return null;
 		});
 	}
 
 	private static String describe(QueueSnapshot s) {
-		return "size=%d delayed=%d inFlight=%d unfinished=%d capacity=%d closed=%s drained=%s".formatted(s.size(),
-				s.delayed(), s.inFlight(), s.unfinished(), s.capacity(), s.closed(), s.drained());
+		return "size=%d delayed=%d inFlight=%d unfinished=%d closed=%s".formatted(s.size(), s.delayed(), s.inFlight(),
+				s.unfinished(), s.closed());
 	}
 
 	private List<WorkerReport> reports() {

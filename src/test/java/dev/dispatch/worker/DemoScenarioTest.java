@@ -33,6 +33,12 @@ class DemoScenarioTest {
 
 	private static final String RECORDED_GEORGE = "dispatch.workers.pullers.George.handler=recording";
 
+	/**
+	 * The test's context is cached and closed by the test framework (DemoStoryTest lets
+	 * it end).
+	 */
+	private static final String KEEP_SERVING = "dispatch.workers.exit-when-done=false";
+
 	@TestConfiguration(proxyBeanMethods = false)
 	static class Recording {
 
@@ -93,7 +99,7 @@ class DemoScenarioTest {
 
 	@Nested
 	@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
-			properties = { FAST, RECORDED_FRED, RECORDED_GEORGE })
+			properties = { FAST, RECORDED_FRED, RECORDED_GEORGE, KEEP_SERVING })
 	@ActiveProfiles("demo")
 	@Import(Recording.class)
 	class Demo extends Scenario {
@@ -105,6 +111,7 @@ class DemoScenarioTest {
 			WorkerReport.Pushed pusher = pusher(reports);
 			assertThat(pusher.pushed()).isEqualTo(20);
 			assertThat(pusher.closedQueue()).isTrue();
+			assertThat(pusher.joined()).isTrue();
 			assertThat(this.registry.require("demo").snapshot().join().capacity()).isEqualTo(1000);
 		}
 
@@ -112,7 +119,7 @@ class DemoScenarioTest {
 
 	@Nested
 	@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
-			properties = { RECORDED_FRED, RECORDED_GEORGE })
+			properties = { RECORDED_FRED, RECORDED_GEORGE, KEEP_SERVING })
 	@ActiveProfiles({ "demo", "demo-bounded" })
 	@Import(Recording.class)
 	class Bounded extends Scenario {
