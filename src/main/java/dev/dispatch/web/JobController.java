@@ -4,8 +4,16 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import dev.dispatch.queue.Payload;
 import dev.dispatch.queue.PutOptions;
 import dev.dispatch.queue.PutOutcome;
@@ -24,6 +32,7 @@ import org.springframework.web.util.UriUtils;
 
 /** Producers' endpoint: put a job, waiting for room as long as the request allows. */
 @RestController
+@Tag(name = "jobs")
 class JobController {
 
 	private final QueueRegistry registry;
@@ -44,11 +53,36 @@ class JobController {
 	 * body (what {@code curl -d} sends by default) as parameters.
 	 */
 	@PostMapping("/v1/queues/{queue}/jobs")
+	@Operation(operationId = "putJob", summary = "Put a job",
+			description = "Puts the body as a job, waiting up to `wait` for room in the queue; the oldest parked"
+					+ " put gets room first. An unknown queue is created with the defaults when"
+					+ " dispatch.auto-create is on (404 otherwise).")
+	@RequestBody(required = true,
+			description = "the job's payload: one JSON value of any kind, at most dispatch.http.max-payload-size"
+					+ " (256 KiB) of UTF-8, kept byte for byte; read as JSON whatever the Content-Type",
+			content = @Content(mediaType = "application/json", schema = @Schema(ref = ApiSchemas.PAYLOAD),
+					examples = @ExampleObject(name = "an email to send",
+							value = "{\"to\": \"ada@example.org\", \"template\": \"welcome\"}")))
+	@ApiResponse(responseCode = "201", description = "accepted",
+			headers = @Header(name = "Location", description = "the job's path", required = true,
+					schema = @Schema(type = "string", format = "uri-reference",
+							example = "/v1/queues/emails/jobs/0193a5c2-7d1e-7c3b-9f2a-5b8e4d1c2a10")),
+			content = @Content(schema = @Schema(implementation = ApiSchemas.Accepted.class)))
+	@ApiResponse(responseCode = "200",
+			description = "the Idempotency-Key was accepted on this queue within the dedup window (10 min):"
+					+ " nothing was created; the original job",
+			headers = @Header(name = "Location", description = "the original job's path", required = true,
+					schema = @Schema(type = "string", format = "uri-reference")),
+			content = @Content(schema = @Schema(implementation = ApiSchemas.Accepted.class)))
 	@Problems({ ProblemType.QUEUE_FULL, ProblemType.STORAGE_FULL, ProblemType.TOO_MANY_WAITERS,
 			ProblemType.SERVER_DRAINING, ProblemType.QUEUE_CLOSED, ProblemType.TOO_MANY_QUEUES,
 			ProblemType.QUEUE_NOT_FOUND, ProblemType.PAYLOAD_TOO_LARGE })
-	@Parameter(name = "wait", in = ParameterIn.QUERY, description = "how long to wait for room: 500ms, 30s, 2m,"
-			+ " PT30S or seconds; default dispatch.http.default-wait, at most dispatch.http.max-wait")
+	@Parameter(name = "wait", in = ParameterIn.QUERY, description = "how long to wait for room: " + ApiSchemas.WAIT,
+			schema = @Schema(type = "string"), example = "5s")
+	@Parameter(name = "Idempotency-Key", in = ParameterIn.HEADER,
+			description = "makes the put safe to repeat: a key already accepted on this queue within the dedup window"
+					+ " creates nothing and answers 200 with the original job",
+			example = "order-42")
 	DeferredResult<ResponseEntity<?>> put(@PathVariable String queue,
 			@RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
 			HttpServletRequest request) {

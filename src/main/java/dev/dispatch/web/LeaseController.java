@@ -8,6 +8,14 @@ import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.queue.TakeOptions;
 import dev.dispatch.queue.TakeOutcome;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.ResponseEntity;
@@ -24,6 +32,7 @@ import org.springframework.web.context.request.async.DeferredResult;
  * away first.
  */
 @RestController
+@Tag(name = "leases")
 class LeaseController {
 
 	/** A take's body is read to its end and ignored: it may be this long at most. */
@@ -39,8 +48,30 @@ class LeaseController {
 	}
 
 	@PostMapping("/v1/queues/{queue}/leases")
+	@Operation(operationId = "takeJobs", summary = "Take jobs",
+			description = "Leases up to `max` jobs, waiting up to `wait` for the first; answers as soon as it has"
+					+ " one. Settle each job with ack or nack before its lease ends, or it is delivered again."
+					+ " A request body is not used (at most 16 KiB).")
+	@ApiResponse(responseCode = "200", description = "1 to `max` jobs, oldest first",
+			content = @Content(array = @ArraySchema(schema = @Schema(implementation = ApiSchemas.Lease.class))))
+	@ApiResponse(responseCode = "204",
+			description = "no job arrived during the wait (or the instance is shutting down): ask again",
+			content = @Content)
 	@Problems({ ProblemType.TOO_MANY_WAITERS, ProblemType.SERVER_DRAINING, ProblemType.QUEUE_DRAINED,
 			ProblemType.QUEUE_NOT_FOUND, ProblemType.PAYLOAD_TOO_LARGE })
+	@Parameter(name = "wait", in = ParameterIn.QUERY, description = "how long to wait for a job: " + ApiSchemas.WAIT,
+			example = "20s")
+	@Parameter(name = "max", in = ParameterIn.QUERY, description = "most jobs to take at once",
+			schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "" + TakeOptions.MAX_BATCH,
+					defaultValue = "1"))
+	@Parameter(name = "lease", in = ParameterIn.QUERY,
+			description = "how long the jobs are held: " + ApiSchemas.DURATION
+					+ "; more than 0. Default: the queue's leaseTimeout.",
+			example = "2m")
+	@Parameter(name = "ack", in = ParameterIn.QUERY,
+			description = "manual: lease the jobs (at least once). auto: settle them once the answer is handed to"
+					+ " the connection (at most once; leaseId and leaseExpiresAt are null).",
+			schema = @Schema(type = "string", allowableValues = { "manual", "auto" }, defaultValue = "manual"))
 	DeferredResult<ResponseEntity<?>> take(@PathVariable String queue, @RequestParam(required = false) String wait,
 			@RequestParam(defaultValue = "1") int max, @RequestParam(required = false) String lease,
 			@RequestParam(defaultValue = "manual") String ack, HttpServletRequest request) {
@@ -103,6 +134,8 @@ class LeaseController {
 	}
 
 	@PostMapping("/v1/queues/{queue}/leases/{leaseId}/ack")
+	@Operation(operationId = "ackLease", summary = "Ack: the job is done", description = "Settles the job for good.")
+	@ApiResponse(responseCode = "204", description = "acked")
 	@Problems({ ProblemType.LEASE_EXPIRED, ProblemType.QUEUE_NOT_FOUND })
 	ResponseEntity<Void> ack(@PathVariable String queue, @PathVariable String leaseId) {
 		if (!this.registry.require(queue).ack(leaseId).join()) {
@@ -112,7 +145,14 @@ class LeaseController {
 	}
 
 	@PostMapping("/v1/queues/{queue}/leases/{leaseId}/nack")
+	@Operation(operationId = "nackLease", summary = "Nack: the job failed",
+			description = "Gives the job back: to the head of the queue (after `delay`), or to the dead-letter"
+					+ " queue after its last attempt.")
+	@ApiResponse(responseCode = "204", description = "given back")
 	@Problems({ ProblemType.LEASE_EXPIRED, ProblemType.QUEUE_NOT_FOUND })
+	@Parameter(name = "delay", in = ParameterIn.QUERY,
+			description = "how long before the job is ready again: " + ApiSchemas.DURATION + ". Default 0.",
+			example = "30s")
 	ResponseEntity<Void> nack(@PathVariable String queue, @PathVariable String leaseId,
 			@RequestParam(required = false) String delay) {
 		Duration after = Durations.parse("delay", delay);
@@ -123,7 +163,13 @@ class LeaseController {
 	}
 
 	@PostMapping("/v1/queues/{queue}/leases/{leaseId}/extend")
+	@Operation(operationId = "extendLease", summary = "Extend a lease",
+			description = "Moves the lease's end to `by` from now.")
+	@ApiResponse(responseCode = "200", description = "the lease's new end",
+			content = @Content(schema = @Schema(implementation = ApiSchemas.LeaseDeadline.class)))
 	@Problems({ ProblemType.LEASE_EXPIRED, ProblemType.QUEUE_NOT_FOUND })
+	@Parameter(name = "by", in = ParameterIn.QUERY, description = "how long from now the lease ends: "
+			+ ApiSchemas.DURATION + "; more than 0. Default: the queue's leaseTimeout.", example = "5m")
 	Views.Extended extend(@PathVariable String queue, @PathVariable String leaseId,
 			@RequestParam(required = false) String by) {
 		Duration length = Durations.parse("by", by);

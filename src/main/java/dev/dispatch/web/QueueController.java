@@ -11,9 +11,17 @@ import dev.dispatch.queue.QueueConfig;
 import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.queue.QueueSnapshot;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.ResponseEntity;
@@ -28,6 +36,7 @@ import org.springframework.web.context.request.async.DeferredResult;
 
 /** Queue administration: create or change, list, inspect, close, join, delete. */
 @RestController
+@Tag(name = "queues")
 class QueueController {
 
 	private final QueueRegistry registry;
@@ -40,11 +49,17 @@ class QueueController {
 	}
 
 	@GetMapping("/v1/queues")
+	@Operation(operationId = "listQueues", summary = "List the queues")
+	@ApiResponse(responseCode = "200", description = "every queue's state",
+			content = @Content(array = @ArraySchema(schema = @Schema(implementation = ApiSchemas.QueueInfo.class))))
 	List<Views.QueueInfo> list() {
 		return this.registry.list().stream().map((queue) -> Views.QueueInfo.of(queue.snapshot().join())).toList();
 	}
 
 	@GetMapping("/v1/queues/{queue}")
+	@Operation(operationId = "getQueue", summary = "Inspect a queue")
+	@ApiResponse(responseCode = "200", description = "the queue's state",
+			content = @Content(schema = @Schema(implementation = ApiSchemas.QueueInfo.class)))
 	@Problems({ ProblemType.QUEUE_NOT_FOUND })
 	Views.QueueInfo get(@PathVariable String queue) {
 		return Views.QueueInfo.of(this.registry.require(queue).snapshot().join());
@@ -55,11 +70,24 @@ class QueueController {
 	 * refuses unknown fields and values of the wrong type, and limits its size.
 	 */
 	@PutMapping("/v1/queues/{queue}")
+	@Operation(operationId = "configureQueue", summary = "Create or change a queue",
+			description = "Creates the queue, or changes the settings sent; capacity may grow or shrink while the"
+					+ " queue runs.")
 	@Problems({ ProblemType.TOO_MANY_QUEUES, ProblemType.PAYLOAD_TOO_LARGE })
 	@RequestBody(required = false,
-			description = "the settings to change; absent ones keep their value (a new queue's: the defaults)",
+			description = "the settings to change (at most 16 KiB); absent ones keep their value (a new queue's:"
+					+ " the defaults); no body changes nothing",
 			content = @Content(mediaType = "application/json",
-					schema = @Schema(implementation = Views.QueueSettings.class)))
+					schema = @Schema(implementation = ApiSchemas.QueueSettings.class),
+					examples = @ExampleObject(name = "all settings",
+							value = "{\"capacity\": 500, \"leaseTimeout\": \"2m\", \"maxAttempts\": 5,"
+									+ " \"deadLetterQueue\": \"emails.failed\"}")))
+	@ApiResponse(responseCode = "201", description = "created; the queue's state",
+			headers = @Header(name = "Location", description = "the queue's path", required = true,
+					schema = @Schema(type = "string", format = "uri-reference", example = "/v1/queues/emails")),
+			content = @Content(schema = @Schema(implementation = ApiSchemas.QueueInfo.class)))
+	@ApiResponse(responseCode = "200", description = "changed; the queue's state",
+			content = @Content(schema = @Schema(implementation = ApiSchemas.QueueInfo.class)))
 	ResponseEntity<Views.QueueInfo> configure(@PathVariable String queue, HttpServletRequest request) {
 		Views.QueueSettings asked = SettingsReader.read(request);
 		QueueConfig current = this.registry.find(queue)
@@ -76,7 +104,13 @@ class QueueController {
 	}
 
 	@DeleteMapping("/v1/queues/{queue}")
+	@Operation(operationId = "deleteQueue", summary = "Delete a queue",
+			description = "Parked puts answer 409, parked takes 410, parked joins 404. The queue's jobs (ready,"
+					+ " delayed and leased) move to its dead-letter queue, or are thrown away with `discard`.")
+	@ApiResponse(responseCode = "204", description = "deleted")
 	@Problems({ ProblemType.QUEUE_NOT_FOUND })
+	@Parameter(name = "discard", in = ParameterIn.QUERY, description = "throw the queue's jobs away instead of moving"
+			+ " them to its dead-letter queue: the way to free a dead-letter queue's storage")
 	ResponseEntity<Void> delete(@PathVariable String queue, @RequestParam(defaultValue = "false") boolean discard) {
 		if (!this.registry.delete(queue, discard)) {
 			throw DispatchProblem.queueNotFound(queue);
@@ -85,7 +119,14 @@ class QueueController {
 	}
 
 	@PostMapping("/v1/queues/{queue}/close")
+	@Operation(operationId = "closeQueue", summary = "Close a queue",
+			description = "No job is accepted any more: parked and later puts answer 409. Takes still receive what"
+					+ " is left, then answer 410 once the queue is drained. Idempotent.")
+	@ApiResponse(responseCode = "200", description = "closed; the queue's state, with `purged`",
+			content = @Content(schema = @Schema(implementation = ApiSchemas.QueueInfo.class)))
 	@Problems({ ProblemType.QUEUE_NOT_FOUND })
+	@Parameter(name = "immediate", in = ParameterIn.QUERY, description = "also move every ready and delayed job to"
+			+ " the dead-letter queue (reason purged): takes answer 410 at once")
 	Views.QueueInfo close(@PathVariable String queue, @RequestParam(defaultValue = "false") boolean immediate) {
 		JobQueue target = this.registry.require(queue);
 		int purged = target.close(immediate ? CloseMode.IMMEDIATE : CloseMode.GRACEFUL).join();
@@ -97,7 +138,15 @@ class QueueController {
 	 * out first.
 	 */
 	@GetMapping("/v1/queues/{queue}/join")
+	@Operation(operationId = "joinQueue", summary = "Wait until every job is finished",
+			description = "Waits up to `wait` until nothing is ready, delayed or leased.")
+	@ApiResponse(responseCode = "204", description = "nothing is unfinished", content = @Content)
+	@ApiResponse(responseCode = "202",
+			description = "the wait ran out first (or the instance is shutting down); the queue's state",
+			content = @Content(schema = @Schema(implementation = ApiSchemas.QueueInfo.class)))
 	@Problems({ ProblemType.TOO_MANY_WAITERS, ProblemType.QUEUE_NOT_FOUND })
+	@Parameter(name = "wait", in = ParameterIn.QUERY, description = "how long to wait: " + ApiSchemas.WAIT,
+			example = "30s")
 	DeferredResult<ResponseEntity<?>> join(@PathVariable String queue, @RequestParam(required = false) String wait,
 			HttpServletRequest request) {
 		LongPolls.Grant grant = this.polls.grant(queue, wait);

@@ -1,0 +1,193 @@
+package dev.dispatch.web;
+
+import java.time.Instant;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Schema.AdditionalPropertiesValue;
+import io.swagger.v3.oas.annotations.media.Schema.RequiredMode;
+
+import dev.dispatch.queue.QueueNames;
+
+/**
+ * The API's JSON bodies as the OpenAPI document describes them: {@link Views} writes
+ * them, these classes only describe them (their public fields are what the document
+ * shows). They refuse fields they do not name, so {@code OpenApiContractTest} fails when
+ * a view gains a field that is not described here.
+ */
+final class ApiSchemas {
+
+	/** How a duration in a query parameter is written. */
+	static final String DURATION = "500ms, 30s, 2m, 1h, ISO-8601 (PT30S) or a number of seconds (0, 1.5);"
+			+ " empty counts as absent";
+
+	/** A put's, take's or join's wait. */
+	static final String WAIT = DURATION + ". Default dispatch.http.default-wait (20s), at most"
+			+ " dispatch.http.max-wait (60s): a longer wait is cut, not refused. 0 never waits.";
+
+	/**
+	 * A job's payload: any JSON value (an empty schema), defined in
+	 * {@link OpenApiConfiguration}.
+	 */
+	static final String PAYLOAD = "#/components/schemas/Payload";
+
+	private ApiSchemas() {
+	}
+
+	@Schema(name = "Accepted", description = "A job accepted by a put.",
+			additionalProperties = AdditionalPropertiesValue.FALSE)
+	static final class Accepted {
+
+		@Schema(description = "the job's id, a version 7 UUID", example = "0193a5c2-7d1e-7c3b-9f2a-5b8e4d1c2a10",
+				requiredMode = RequiredMode.REQUIRED)
+		public String id;
+
+		@Schema(description = "the queue it went to", example = "emails", requiredMode = RequiredMode.REQUIRED)
+		public String queue;
+
+		@Schema(description = "when the queue accepted it", example = "2025-06-01T12:00:00.123Z",
+				requiredMode = RequiredMode.REQUIRED)
+		public Instant enqueuedAt;
+
+	}
+
+	@Schema(name = "Lease", description = "A job handed to a consumer.",
+			additionalProperties = AdditionalPropertiesValue.FALSE)
+	static final class Lease {
+
+		@Schema(types = { "string", "null" }, example = "Xk3vQ9b1T2uYw8rZ0pLmNg",
+				description = "what settles the job: ack, nack, extend; null when taken with ack=auto",
+				requiredMode = RequiredMode.REQUIRED)
+		public String leaseId;
+
+		@Schema(description = "the job's id", example = "0193a5c2-7d1e-7c3b-9f2a-5b8e4d1c2a10",
+				requiredMode = RequiredMode.REQUIRED)
+		public String jobId;
+
+		@Schema(ref = PAYLOAD, requiredMode = RequiredMode.REQUIRED)
+		public Object payload;
+
+		@Schema(description = "deliveries of the job so far, this one included", minimum = "1", example = "1",
+				requiredMode = RequiredMode.REQUIRED)
+		public int attempt;
+
+		@Schema(description = "when the job was accepted", example = "2025-06-01T12:00:00.123Z",
+				requiredMode = RequiredMode.REQUIRED)
+		public Instant enqueuedAt;
+
+		@Schema(types = { "string", "null" }, format = "date-time", example = "2025-06-01T12:02:00.456Z",
+				description = "when the lease ends unless settled or extended; null when taken with ack=auto",
+				requiredMode = RequiredMode.REQUIRED)
+		public Instant leaseExpiresAt;
+
+		@Schema(description = "only for a job taken from a dead-letter queue: where it failed and why")
+		public DeadLetter deadLetter;
+
+	}
+
+	@Schema(name = "DeadLetter", description = "Where a dead-lettered job came from, and why it left.",
+			additionalProperties = AdditionalPropertiesValue.FALSE)
+	static final class DeadLetter {
+
+		@Schema(description = "the queue it failed in", example = "emails", requiredMode = RequiredMode.REQUIRED)
+		public String queue;
+
+		@Schema(allowableValues = { "max-attempts", "purged" },
+				description = "max-attempts: delivered maxAttempts"
+						+ " times without an ack; purged: its queue was closed immediately or deleted",
+				requiredMode = RequiredMode.REQUIRED)
+		public String reason;
+
+		@Schema(description = "deliveries it had there", example = "5", requiredMode = RequiredMode.REQUIRED)
+		public int attempts;
+
+	}
+
+	@Schema(name = "LeaseDeadline", description = "A lease's new deadline.",
+			additionalProperties = AdditionalPropertiesValue.FALSE)
+	static final class LeaseDeadline {
+
+		@Schema(description = "when the lease now ends", example = "2025-06-01T12:05:00.456Z",
+				requiredMode = RequiredMode.REQUIRED)
+		public Instant leaseExpiresAt;
+
+	}
+
+	@Schema(name = "QueueInfo", description = "A queue's settings and state.",
+			additionalProperties = AdditionalPropertiesValue.FALSE)
+	static final class QueueInfo {
+
+		@Schema(description = "the queue's name", example = "emails", requiredMode = RequiredMode.REQUIRED)
+		public String name;
+
+		@Schema(description = "most jobs ready or delayed at once; puts wait while it is reached", minimum = "1",
+				example = "500", requiredMode = RequiredMode.REQUIRED)
+		public int capacity;
+
+		@Schema(description = "how long a take holds its jobs when it names no lease, ISO-8601", example = "PT2M",
+				requiredMode = RequiredMode.REQUIRED)
+		public String leaseTimeout;
+
+		@Schema(description = "deliveries after which a job goes to the dead-letter queue", minimum = "1",
+				example = "5", requiredMode = RequiredMode.REQUIRED)
+		public int maxAttempts;
+
+		@Schema(description = "where failed jobs go", example = "emails.failed", requiredMode = RequiredMode.REQUIRED)
+		public String deadLetterQueue;
+
+		@Schema(description = "jobs ready to be taken", example = "12", requiredMode = RequiredMode.REQUIRED)
+		public int size;
+
+		@Schema(description = "jobs given back with a delay, not yet ready", example = "1",
+				requiredMode = RequiredMode.REQUIRED)
+		public int delayed;
+
+		@Schema(description = "jobs leased and not yet settled", example = "4", requiredMode = RequiredMode.REQUIRED)
+		public int inFlight;
+
+		@Schema(description = "size + delayed + inFlight: what join waits for", example = "17",
+				requiredMode = RequiredMode.REQUIRED)
+		public int unfinished;
+
+		@Schema(description = "puts parked, waiting for room", example = "0", requiredMode = RequiredMode.REQUIRED)
+		public int waitingPutters;
+
+		@Schema(description = "takes parked, waiting for a job", example = "0", requiredMode = RequiredMode.REQUIRED)
+		public int waitingTakers;
+
+		@Schema(description = "closed: accepts no more jobs", example = "false", requiredMode = RequiredMode.REQUIRED)
+		public boolean closed;
+
+		@Schema(description = "closed and nothing left: takes answer 410", example = "false",
+				requiredMode = RequiredMode.REQUIRED)
+		public boolean drained;
+
+		@Schema(description = "only in close's answer: jobs this call moved to the dead-letter queue", example = "0")
+		public Integer purged;
+
+	}
+
+	@Schema(name = "QueueSettings",
+			description = "A queue's settings; each is optional, and an absent one keeps its value (a new queue's:"
+					+ " the default). A field not named here is refused.",
+			additionalProperties = AdditionalPropertiesValue.FALSE)
+	static final class QueueSettings {
+
+		@Schema(description = "most jobs ready or delayed at once; may grow or shrink while the queue runs",
+				minimum = "1", example = "500")
+		public Integer capacity;
+
+		@Schema(types = { "string", "number" }, example = "2m", description = "how long a take holds its jobs when it"
+				+ " names no lease: a duration (30s, 2m, PT30S) or a number of seconds")
+		public Object leaseTimeout;
+
+		@Schema(description = "deliveries after which a job goes to the dead-letter queue", minimum = "1",
+				example = "5")
+		public Integer maxAttempts;
+
+		@Schema(description = "where failed jobs go; default <queue>.dead", pattern = "^" + QueueNames.PATTERN + "$",
+				example = "emails.failed")
+		public String deadLetterQueue;
+
+	}
+
+}
