@@ -123,10 +123,10 @@ class Puller {
 			try {
 				this.handler.handle(job);
 				keeper.stop();
+				// said before the ack: the last ack answers a join at once
+				log.info("[ %s ] job %s done in %s; acking".formatted(this.name, job.payload(), Pusher.since(started)));
 				if (this.queue.ack(job.leaseId()).join()) {
 					this.handled++;
-					log.info("[ %s ] job %s done in %s; acked".formatted(this.name, job.payload(),
-							Pusher.since(started)));
 				}
 				else {
 					log.warn("[ %s ] Lease of job %s was lost before the ack; it will be delivered again"
