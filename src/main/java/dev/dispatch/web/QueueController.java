@@ -24,6 +24,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -43,17 +44,23 @@ class QueueController {
 
 	private final LongPolls polls;
 
-	QueueController(QueueRegistry registry, LongPolls polls) {
+	private final QueueVisibility visibility;
+
+	QueueController(QueueRegistry registry, LongPolls polls, ObjectProvider<QueueVisibility> visibility) {
 		this.registry = registry;
 		this.polls = polls;
+		this.visibility = visibility.getIfAvailable(() -> QueueVisibility.ALL);
 	}
 
 	@GetMapping("/v1/queues")
 	@Operation(operationId = "listQueues", summary = "List the queues")
-	@ApiResponse(responseCode = "200", description = "every queue's state",
+	@ApiResponse(responseCode = "200", description = "the state of every queue the caller holds a role on",
 			content = @Content(array = @ArraySchema(schema = @Schema(implementation = ApiSchemas.QueueInfo.class))))
 	List<Views.QueueInfo> list() {
-		return this.registry.list().stream().map((queue) -> Views.QueueInfo.of(queue.snapshot().join())).toList();
+		return this.visibility.visible(this.registry.list())
+			.stream()
+			.map((queue) -> Views.QueueInfo.of(queue.snapshot().join()))
+			.toList();
 	}
 
 	@GetMapping("/v1/queues/{queue}")

@@ -1,0 +1,67 @@
+package dev.dispatch.security;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
+
+/**
+ * Recognises the configured API keys. A presented key is hashed (SHA-256: keys are
+ * high-entropy, so a fast hash is right) and compared with every configured hash in
+ * constant time, so that neither the key nor which key matched shows in the timing.
+ */
+final class ApiKeys {
+
+	private static final Log log = LogFactory.getLog(ApiKeys.class);
+
+	private final List<SecurityProperties.ApiKey> keys;
+
+	private final List<byte[]> digests;
+
+	ApiKeys(List<SecurityProperties.ApiKey> keys) {
+		this.keys = List.copyOf(keys);
+		this.digests = keys.stream().map(SecurityProperties.ApiKey::digest).toList();
+	}
+
+	boolean isEmpty() {
+		return this.keys.isEmpty();
+	}
+
+	/**
+	 * Who holds {@code key}.
+	 * @throws InvalidBearerTokenException if it is no configured key, or a revoked one
+	 */
+	Identity identify(String key) {
+		byte[] digest = sha256(key);
+		SecurityProperties.ApiKey found = null;
+		for (int i = 0; i < this.digests.size(); i++) {
+			// no early exit: every hash is compared
+			if (MessageDigest.isEqual(this.digests.get(i), digest) && found == null) {
+				found = this.keys.get(i);
+			}
+		}
+		if (found == null) {
+			throw new InvalidBearerTokenException("unknown API key");
+		}
+		if (found.revoked()) {
+			log.warn("Refused revoked API key '%s'".formatted(found.name()));
+			throw new InvalidBearerTokenException("revoked API key");
+		}
+		return found.identity();
+	}
+
+	private static byte[] sha256(String key) {
+		try {
+			return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("every Java platform has SHA-256", ex);
+		}
+	}
+
+}

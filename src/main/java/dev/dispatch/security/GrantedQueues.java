@@ -1,0 +1,37 @@
+package dev.dispatch.security;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import dev.dispatch.queue.JobQueue;
+import dev.dispatch.web.QueueVisibility;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+
+/**
+ * The list of queues shows a caller the queues it holds a role on, and the dead-letter
+ * queues of those it administers. Without credentials configured, every queue.
+ */
+final class GrantedQueues implements QueueVisibility {
+
+	@Override
+	public List<JobQueue> visible(List<JobQueue> queues) {
+		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+		if (!(authentication instanceof IdentityAuthentication proven)) {
+			return queues;
+		}
+		Identity identity = proven.identity();
+		Set<String> deadLetters = new HashSet<>();
+		for (JobQueue queue : queues) {
+			if (identity.may(Role.ADMIN, queue.name())) {
+				deadLetters.add(queue.snapshot().join().config().deadLetterQueueFor(queue.name()));
+			}
+		}
+		return queues.stream()
+			.filter((queue) -> (!identity.roles().isEmpty() && identity.names(queue.name()))
+					|| deadLetters.contains(queue.name()))
+			.toList();
+	}
+
+}

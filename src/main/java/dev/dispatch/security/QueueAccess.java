@@ -1,0 +1,150 @@
+package dev.dispatch.security;
+
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import dev.dispatch.queue.JobQueue;
+import dev.dispatch.queue.QueueNames;
+import dev.dispatch.queue.QueueRegistry;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.authorization.AuthorizationResult;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+
+/**
+ * Decides whether a request's identity may do what the request asks on its queue: the
+ * role each endpoint needs is read off its method and path (below), and the identity must
+ * hold it on the queue by one of its patterns. A dead-letter queue is open, for every
+ * role, to those who may administer its source queue.
+ *
+ * <ul>
+ * <li>put ({@code POST …/jobs}): producer</li>
+ * <li>take ({@code POST …/leases}), ack, nack, extend, release: consumer</li>
+ * <li>a queue's info ({@code GET /v1/queues/q}): consumer or admin</li>
+ * <li>join ({@code GET …/join}): producer, consumer or admin</li>
+ * <li>anything else on a queue (create, configure, close, delete, and what comes):
+ * admin</li>
+ * <li>the list of queues, and paths that name no queue: any identity (the list shows the
+ * queues it holds a role on)</li>
+ * </ul>
+ */
+final class QueueAccess implements AuthorizationManager<RequestAuthorizationContext> {
+
+	private static final Set<String> SETTLE = Set.of("ack", "nack", "extend", "release");
+
+	/** How long the dead-letter rule may wait to read a queue's configuration. */
+	private static final long LOOKUP_SECONDS = 5;
+
+	private static final AuthorizationDecision ALLOW = new AuthorizationDecision(true);
+
+	private static final AuthorizationDecision DENY = new AuthorizationDecision(false);
+
+	private final QueueRegistry registry;
+
+	QueueAccess(QueueRegistry registry) {
+		this.registry = registry;
+	}
+
+	@Override
+	public AuthorizationResult authorize(Supplier<? extends Authentication> authentication,
+			RequestAuthorizationContext context) {
+		Authentication auth = authentication.get();
+		if (!(auth instanceof IdentityAuthentication proven)) {
+			return DENY;
+		}
+		Need need = need(context.getRequest());
+		if (need.queue() == null) {
+			return ALLOW;
+		}
+		Identity identity = proven.identity();
+		for (Role role : need.roles()) {
+			if (identity.may(role, need.queue())) {
+				return ALLOW;
+			}
+		}
+		return administersSourceOf(identity, need.queue()) ? ALLOW : DENY;
+	}
+
+	/** The roles any one of which a request needs, on its queue (null: no queue). */
+	record Need(String queue, Set<Role> roles) {
+
+		static final Need NONE = new Need(null, Set.of());
+
+	}
+
+	static Need need(HttpServletRequest request) {
+		String path = request.getRequestURI().substring(request.getContextPath().length());
+		if (!path.startsWith("/v1/queues/")) {
+			return Need.NONE;
+		}
+		String[] parts = path.substring("/v1/queues/".length()).split("/", -1);
+		String queue = parts[0];
+		if (queue.isEmpty()) {
+			return Need.NONE;
+		}
+		String method = request.getMethod();
+		if (parts.length == 1 && method.equals("GET")) {
+			return new Need(queue, EnumSet.of(Role.CONSUMER, Role.ADMIN));
+		}
+		if (parts.length == 2 && parts[1].equals("jobs") && method.equals("POST")) {
+			return new Need(queue, EnumSet.of(Role.PRODUCER));
+		}
+		if (parts.length == 2 && parts[1].equals("leases") && method.equals("POST")) {
+			return new Need(queue, EnumSet.of(Role.CONSUMER));
+		}
+		if (parts.length == 4 && parts[1].equals("leases") && SETTLE.contains(parts[3]) && method.equals("POST")) {
+			return new Need(queue, EnumSet.of(Role.CONSUMER));
+		}
+		if (parts.length == 2 && parts[1].equals("join") && method.equals("GET")) {
+			return new Need(queue, EnumSet.allOf(Role.class));
+		}
+		return new Need(queue, EnumSet.of(Role.ADMIN));
+	}
+
+	/**
+	 * Whether {@code queue} is the dead-letter queue of a queue {@code identity}
+	 * administers. Asked only when its own grants fall short: the conventional name
+	 * ({@code <source>.dead}) is checked first, then, for an identity that administers
+	 * anything, every queue's configured dead-letter queue.
+	 */
+	private boolean administersSourceOf(Identity identity, String queue) {
+		if (!identity.roles().contains(Role.ADMIN) || !QueueNames.isValid(queue)) {
+			return false;
+		}
+		String suffix = QueueNames.deadLetterQueueOf("");
+		if (queue.endsWith(suffix)) {
+			String source = queue.substring(0, queue.length() - suffix.length());
+			if (identity.may(Role.ADMIN, source) && deadLetterQueueOf(source).filter(queue::equals).isPresent()) {
+				return true;
+			}
+		}
+		for (JobQueue source : this.registry.list()) {
+			if (identity.may(Role.ADMIN, source.name())
+					&& deadLetterQueueOf(source.name()).filter(queue::equals).isPresent()) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private Optional<String> deadLetterQueueOf(String source) {
+		if (!QueueNames.isValid(source)) {
+			return Optional.empty();
+		}
+		return this.registry.find(source).map((q) -> {
+			try {
+				return q.snapshot().get(LOOKUP_SECONDS, TimeUnit.SECONDS).config().deadLetterQueueFor(source);
+			}
+			catch (Exception ex) {
+				return null;
+			}
+		});
+	}
+
+}

@@ -1,0 +1,123 @@
+package dev.dispatch.security;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.DispatcherType;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.dispatch.queue.QueueRegistry;
+import dev.dispatch.web.QueueVisibility;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
+import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+
+/**
+ * Who may call the API (docs/security.md). Requests carry {@code Authorization: Bearer}
+ * with an API key ({@code dispatch.security.api-keys}) or a JWT (Spring Boot's
+ * {@code spring.security.oauth2.resourceserver.jwt.*}); {@link QueueAccess} decides what
+ * each may do. Health probes, the OpenAPI document and Swagger UI stay open; other
+ * actuator endpoints need credentials unless they are served on a management port of
+ * their own. With neither keys nor an issuer configured, everything is open, and the log
+ * says so at start-up. Admin actions are audited either way ({@link AdminAudit}).
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@EnableConfigurationProperties(SecurityProperties.class)
+class SecurityConfiguration {
+
+	private static final Log log = LogFactory.getLog(SecurityConfiguration.class);
+
+	@Bean
+	SecurityFilterChain api(HttpSecurity http, SecurityProperties properties, ObjectProvider<JwtDecoder> jwtDecoder,
+			QueueRegistry registry, JsonMapper json, Environment environment, MeterRegistry meters) {
+		// no sessions, no CSRF tokens (no cookies are used), no form login; the API's own
+		// filter sets its security headers
+		http.csrf((csrf) -> csrf.disable())
+			.headers((headers) -> headers.disable())
+			.requestCache((cache) -> cache.disable())
+			.logout((logout) -> logout.disable())
+			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.addFilterBefore(new AdminAudit(meters), AuthorizationFilter.class);
+		ApiKeys keys = new ApiKeys(properties.apiKeys());
+		JwtDecoder decoder = jwtDecoder.getIfAvailable();
+		if (keys.isEmpty() && decoder == null && properties.required()) {
+			log.error("No API key or JWT issuer is configured, and dispatch.security.required is set: every API"
+					+ " request will be refused (docs/security.md)");
+		}
+		else if (keys.isEmpty() && decoder == null) {
+			log.warn("SECURITY IS OFF: no API key or JWT issuer is configured; anyone may use every queue"
+					+ " (docs/security.md)");
+			http.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll());
+			return http.build();
+		}
+		log.info("API access needs credentials: %d API key(s)%s".formatted(properties.apiKeys().size(),
+				(decoder != null) ? ", JWTs" : ""));
+		SecurityProblems problems = new SecurityProblems(json);
+		AuthenticationManager bearer = bearer(keys, decoder, properties.jwt());
+		boolean ownManagementPort = ownManagementPort(environment);
+		http.oauth2ResourceServer((server) -> server.authenticationManagerResolver((request) -> bearer)
+			.authenticationEntryPoint(problems)
+			.accessDeniedHandler(problems))
+			.exceptionHandling((refusals) -> refusals.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+			.authorizeHttpRequests((requests) -> {
+				// a parked request's answer and error pages were authorized on the way in
+				requests.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll();
+				requests.requestMatchers("/actuator/health", "/actuator/health/**", "/livez", "/readyz").permitAll();
+				requests.requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
+					.permitAll();
+				if (ownManagementPort) {
+					// reachable on the management port only (kept off the public Service)
+					requests.requestMatchers("/actuator/**").permitAll();
+				}
+				requests.anyRequest().access(new QueueAccess(registry));
+			});
+		return http.build();
+	}
+
+	@Bean
+	QueueVisibility grantedQueues() {
+		return new GrantedQueues();
+	}
+
+	/** API keys and JWTs both come as bearer tokens; a JWT has two dots, a key none. */
+	private static AuthenticationManager bearer(ApiKeys keys, JwtDecoder decoder, SecurityProperties.Jwt claims) {
+		JwtAuthenticationProvider jwts = null;
+		if (decoder != null) {
+			jwts = new JwtAuthenticationProvider(decoder);
+			jwts.setJwtAuthenticationConverter(new JwtIdentities(claims));
+		}
+		JwtAuthenticationProvider jwtProvider = jwts;
+		return (authentication) -> {
+			String token = ((BearerTokenAuthenticationToken) authentication).getToken();
+			if (token.chars().filter((c) -> c == '.').count() == 2) {
+				if (jwtProvider == null) {
+					throw new InvalidBearerTokenException("JWTs are not accepted: no issuer is configured");
+				}
+				return jwtProvider.authenticate(authentication);
+			}
+			if (keys.isEmpty()) {
+				throw new InvalidBearerTokenException("API keys are not accepted: none is configured");
+			}
+			return new IdentityAuthentication(keys.identify(token));
+		};
+	}
+
+	private static boolean ownManagementPort(Environment environment) {
+		return ManagementPortType.get(environment) == ManagementPortType.DIFFERENT;
+	}
+
+}

@@ -1,0 +1,66 @@
+package dev.dispatch.security;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
+import org.springframework.security.oauth2.server.resource.web.access.BearerTokenAccessDeniedHandler;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.access.AccessDeniedHandler;
+
+/**
+ * Refusals as RFC 9457 problems, like every other answer of the API: 401
+ * {@code /problems/unauthorized} with the standard {@code WWW-Authenticate: Bearer}
+ * challenge (RFC 6750), 403 {@code /problems/forbidden}.
+ */
+final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHandler {
+
+	private final BearerTokenAuthenticationEntryPoint challenge = new BearerTokenAuthenticationEntryPoint();
+
+	private final BearerTokenAccessDeniedHandler denied = new BearerTokenAccessDeniedHandler();
+
+	private final JsonMapper json;
+
+	SecurityProblems(JsonMapper json) {
+		this.json = json;
+	}
+
+	@Override
+	public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException failure)
+			throws IOException {
+		// sets the status and the challenge, with error="invalid_token" for a bad token
+		this.challenge.commence(request, response, failure);
+		String detail = (request.getHeader("Authorization") == null) ? "send Authorization: Bearer <API key or token>"
+				: failure.getMessage();
+		write(request, response, "unauthorized", "Unauthorized", detail);
+	}
+
+	@Override
+	public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException denial)
+			throws IOException {
+		this.denied.handle(request, response, denial);
+		write(request, response, "forbidden", "Forbidden",
+				"your credentials do not allow " + request.getMethod() + " " + request.getRequestURI());
+	}
+
+	private void write(HttpServletRequest request, HttpServletResponse response, String slug, String title,
+			String detail) throws IOException {
+		Map<String, Object> problem = new LinkedHashMap<>();
+		problem.put("type", "/problems/" + slug);
+		problem.put("title", title);
+		problem.put("status", response.getStatus());
+		problem.put("detail", detail);
+		problem.put("instance", request.getRequestURI());
+		response.setContentType("application/problem+json");
+		response.setHeader("Cache-Control", "no-store");
+		response.getOutputStream().write(this.json.writeValueAsBytes(problem));
+	}
+
+}

@@ -1,0 +1,401 @@
+package dev.dispatch.security;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The API with credentials configured, over a real socket: API keys for each role on
+ * {@code orders.*}, and JWTs signed by a key this test makes and serves as a JWK set from
+ * a real HTTP server on loopback. Every role against every endpoint (allowed, or 403),
+ * queue patterns, the dead-letter rule, and every way of not being let in (401).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "spring.jmx.enabled=false", "dispatch.auto-create=true" })
+@ExtendWith(OutputCaptureExtension.class)
+class SecurityTest {
+
+	private static final String PRODUCER = "producer-key-0123456789abcdef";
+
+	private static final String CONSUMER = "consumer-key-0123456789abcdef";
+
+	private static final String ADMIN = "admin-key-0123456789abcdef";
+
+	/** Admin of queue "billing" only, whose dead-letter queue is "graveyard". */
+	private static final String BILLING_ADMIN = "billing-admin-key-0123456789";
+
+	/**
+	 * Admin of queue "ledger" only, whose dead-letter queue is the conventional
+	 * ledger.dead.
+	 */
+	private static final String LEDGER_ADMIN = "ledger-admin-key-0123456789";
+
+	private static final String EVERYWHERE_PRODUCER = "everywhere-producer-key-0123";
+
+	private static final String REVOKED = "revoked-key-0123456789abcdef";
+
+	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	private static RSAKey signing;
+
+	private static HttpServer jwks;
+
+	@LocalServerPort
+	int port;
+
+	@BeforeAll
+	static void serveJwks() throws Exception {
+		signing = new RSAKeyGenerator(2048).keyID("test").generate();
+		byte[] body = new JWKSet(signing.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
+		jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		jwks.createContext("/jwks", (exchange) -> {
+			exchange.getResponseHeaders().set("Content-Type", "application/json");
+			exchange.sendResponseHeaders(200, body.length);
+			exchange.getResponseBody().write(body);
+			exchange.close();
+		});
+		jwks.start();
+	}
+
+	@AfterAll
+	static void stopJwks() {
+		if (jwks != null) {
+			jwks.stop(0);
+		}
+	}
+
+	@DynamicPropertySource
+	static void credentials(DynamicPropertyRegistry registry) {
+		// the JWK set server starts before the context: @BeforeAll runs first
+		registry.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri",
+				() -> "http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks");
+		key(registry, 0, "producer", PRODUCER, "producer", "orders.*");
+		key(registry, 1, "consumer", CONSUMER, "consumer", "orders.*");
+		key(registry, 2, "admin", ADMIN, "admin", "orders.*");
+		key(registry, 3, "billing-admin", BILLING_ADMIN, "admin", "billing");
+		key(registry, 4, "everywhere", EVERYWHERE_PRODUCER, "producer", null);
+		key(registry, 5, "old", REVOKED, "producer", null);
+		registry.add("dispatch.security.api-keys[5].revoked", () -> "true");
+		key(registry, 6, "ledger-admin", LEDGER_ADMIN, "admin", "ledger");
+	}
+
+	private static void key(DynamicPropertyRegistry registry, int n, String name, String key, String role,
+			String queues) {
+		String prefix = "dispatch.security.api-keys[" + n + "].";
+		registry.add(prefix + "name", () -> name);
+		registry.add(prefix + "key-sha256", () -> sha256(key));
+		registry.add(prefix + "roles", () -> role);
+		if (queues != null) {
+			registry.add(prefix + "queues", () -> queues);
+		}
+	}
+
+	static String sha256(String key) {
+		try {
+			return HexFormat.of()
+				.formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	// ---- every role against every endpoint
+
+	/** An endpoint, and which roles may call it. */
+	record Endpoint(String name, String method, String path, String body, List<String> allowed) {
+
+		@Override
+		public String toString() {
+			return this.name;
+		}
+
+	}
+
+	static Stream<Arguments> roleByEndpoint() {
+		List<Endpoint> endpoints = List.of(
+				new Endpoint("put", "POST", "/v1/queues/orders.matrix/jobs", "{\"n\":1}", List.of("producer")),
+				new Endpoint("take", "POST", "/v1/queues/orders.matrix/leases?wait=0", null, List.of("consumer")),
+				new Endpoint("ack", "POST", "/v1/queues/orders.matrix/leases/none/ack", null, List.of("consumer")),
+				new Endpoint("nack", "POST", "/v1/queues/orders.matrix/leases/none/nack", null, List.of("consumer")),
+				new Endpoint("extend", "POST", "/v1/queues/orders.matrix/leases/none/extend", null,
+						List.of("consumer")),
+				new Endpoint("info", "GET", "/v1/queues/orders.matrix", null, List.of("consumer", "admin")),
+				new Endpoint("join", "GET", "/v1/queues/orders.matrix/join?wait=0", null,
+						List.of("producer", "consumer", "admin")),
+				new Endpoint("list", "GET", "/v1/queues", null, List.of("producer", "consumer", "admin")),
+				new Endpoint("create", "PUT", "/v1/queues/orders.created", "{\"capacity\": 5}", List.of("admin")),
+				new Endpoint("configure", "PUT", "/v1/queues/orders.matrix", "{\"capacity\": 50}", List.of("admin")),
+				new Endpoint("close", "POST", "/v1/queues/orders.closing/close", null, List.of("admin")),
+				new Endpoint("delete", "DELETE", "/v1/queues/orders.deleted", null, List.of("admin")));
+		Map<String, String> keys = Map.of("producer", PRODUCER, "consumer", CONSUMER, "admin", ADMIN);
+		List<Arguments> all = new ArrayList<>();
+		for (Endpoint endpoint : endpoints) {
+			for (String role : List.of("producer", "consumer", "admin")) {
+				all.add(Arguments.of(endpoint, role, keys.get(role)));
+			}
+		}
+		return all.stream();
+	}
+
+	@ParameterizedTest(name = "{0} as {1}")
+	@MethodSource("roleByEndpoint")
+	void eachRoleMayCallExactlyItsEndpoints(Endpoint endpoint, String role, String key) throws Exception {
+		HttpResponse<String> answer = send(endpoint.method(), endpoint.path(), endpoint.body(), key);
+		if (endpoint.allowed().contains(role)) {
+			assertThat(answer.statusCode()).as("%s as %s: %s", endpoint, role, answer.body()).isNotIn(401, 403);
+		}
+		else {
+			assertForbidden(answer);
+		}
+	}
+
+	// ---- queue patterns and the dead-letter rule
+
+	@Test
+	void aGrantReachesOnlyTheQueuesItsPatternsName() throws Exception {
+		assertThat(send("POST", "/v1/queues/orders.eu/jobs", "1", PRODUCER).statusCode()).isEqualTo(201);
+		assertForbidden(send("POST", "/v1/queues/billing/jobs", "1", PRODUCER));
+		assertForbidden(send("POST", "/v1/queues/ordersx/jobs", "1", PRODUCER));
+		assertThat(send("POST", "/v1/queues/anything/jobs", "1", EVERYWHERE_PRODUCER).statusCode()).isEqualTo(201);
+	}
+
+	@Test
+	void aDeadLetterQueueIsOpenToWhoeverAdministersItsSource() throws Exception {
+		assertThat(
+				send("PUT", "/v1/queues/billing", "{\"deadLetterQueue\": \"graveyard\"}", BILLING_ADMIN).statusCode())
+			.isIn(200, 201);
+
+		// a configured dead-letter queue, outside the admin's own patterns
+		assertThat(send("POST", "/v1/queues/graveyard/leases?wait=0", null, BILLING_ADMIN).statusCode()).isNotIn(401,
+				403);
+		assertThat(send("GET", "/v1/queues/graveyard", null, BILLING_ADMIN).statusCode()).isNotIn(401, 403);
+		// billing's conventional name is not its dead-letter queue: no rule opens it
+		assertForbidden(send("POST", "/v1/queues/billing.dead/leases?wait=0", null, BILLING_ADMIN));
+		// nor does administering one queue open another's dead letters
+		assertForbidden(send("POST", "/v1/queues/graveyard/leases?wait=0", null, ADMIN));
+	}
+
+	@Test
+	void theConventionalDeadLetterQueueFollowsItsSource() throws Exception {
+		assertThat(send("PUT", "/v1/queues/ledger", "{\"capacity\": 5}", LEDGER_ADMIN).statusCode()).isIn(200, 201);
+
+		assertThat(send("POST", "/v1/queues/ledger.dead/leases?wait=0", null, LEDGER_ADMIN).statusCode()).isNotIn(401,
+				403);
+		assertForbidden(send("POST", "/v1/queues/ledger.dead/leases?wait=0", null, ADMIN));
+		assertForbidden(send("POST", "/v1/queues/ledger.dead/leases?wait=0", null, BILLING_ADMIN));
+	}
+
+	@Test
+	void theListShowsEachCallerTheQueuesItMayReach() throws Exception {
+		assertThat(send("PUT", "/v1/queues/orders.listed", "{}", ADMIN).statusCode()).isIn(200, 201);
+		assertThat(
+				send("PUT", "/v1/queues/billing", "{\"deadLetterQueue\": \"graveyard\"}", BILLING_ADMIN).statusCode())
+			.isIn(200, 201);
+		assertThat(send("PUT", "/v1/queues/graveyard", "{}", BILLING_ADMIN).statusCode()).isIn(200, 201);
+		assertThat(send("POST", "/v1/queues/elsewhere/jobs", "1", EVERYWHERE_PRODUCER).statusCode()).isEqualTo(201);
+
+		String producers = send("GET", "/v1/queues", null, PRODUCER).body();
+		assertThat(producers).contains("\"orders.listed\"")
+			.doesNotContain("\"billing\"", "\"graveyard\"", "\"elsewhere\"");
+		String billing = send("GET", "/v1/queues", null, BILLING_ADMIN).body();
+		assertThat(billing).contains("\"billing\"", "\"graveyard\"")
+			.doesNotContain("\"orders.listed\"", "\"elsewhere\"");
+		assertThat(send("GET", "/v1/queues", null, EVERYWHERE_PRODUCER).body()).contains("\"orders.listed\"",
+				"\"billing\"", "\"graveyard\"", "\"elsewhere\"");
+	}
+
+	// ---- audit
+
+	@Test
+	void everyAdminActionIsLoggedWithWhoDidItAndCounted(CapturedOutput output) throws Exception {
+		assertThat(send("PUT", "/v1/queues/orders.audited", "{\"capacity\": 5}", ADMIN).statusCode()).isEqualTo(201);
+		assertThat(send("PUT", "/v1/queues/orders.audited", "{\"capacity\": 6}", ADMIN).statusCode()).isEqualTo(200);
+		assertForbidden(send("POST", "/v1/queues/orders.audited/close", null, CONSUMER));
+		assertThat(send("POST", "/v1/queues/orders.audited/close", null, ADMIN).statusCode()).isLessThan(300);
+		assertThat(send("DELETE", "/v1/queues/orders.audited", null, ADMIN).statusCode()).isEqualTo(204);
+		assertThat(send("DELETE", "/v1/queues/orders.audited", null, ADMIN).statusCode()).isEqualTo(404);
+
+		assertThat(output.getOut()).contains("admin create queue orders.audited: ok (201)",
+				"admin configure queue orders.audited: ok (200)", "consumer close queue orders.audited: denied (403)",
+				"admin close queue orders.audited: ok", "admin delete queue orders.audited: ok (204)",
+				"admin delete queue orders.audited: failed (404)");
+		String metrics = send("GET", "/actuator/prometheus", null, ADMIN).body();
+		assertThat(metrics).containsPattern("dispatch_admin_actions_total\\{action=\"create\",outcome=\"ok\"\\} [1-9]")
+			.containsPattern("dispatch_admin_actions_total\\{action=\"close\",outcome=\"denied\"\\} [1-9]")
+			.containsPattern("dispatch_admin_actions_total\\{action=\"delete\",outcome=\"failed\"\\} [1-9]");
+	}
+
+	// ---- not let in
+
+	@Test
+	void withoutCredentialsTheAnswerIs401WithABearerChallenge() throws Exception {
+		HttpResponse<String> answer = send("POST", "/v1/queues/orders.x/jobs", "1", null);
+		assertUnauthorized(answer);
+		assertThat(answer.headers().firstValue("WWW-Authenticate"))
+			.hasValueSatisfying((v) -> assertThat(v).startsWith("Bearer"));
+		assertThat(answer.body()).contains("Authorization: Bearer");
+	}
+
+	@Test
+	void malformedUnknownAndRevokedCredentialsAre401() throws Exception {
+		assertUnauthorized(sendWith("POST", "/v1/queues/orders.x/jobs", "1", "Basic dXNlcjpwYXNz"));
+		assertUnauthorized(sendWith("POST", "/v1/queues/orders.x/jobs", "1", "Bearer"));
+		assertUnauthorized(sendWith("POST", "/v1/queues/orders.x/jobs", "1", "Bearer not a token"));
+		HttpResponse<String> unknown = send("POST", "/v1/queues/orders.x/jobs", "1", "no-such-key-0123456789");
+		assertUnauthorized(unknown);
+		assertThat(unknown.headers().firstValue("WWW-Authenticate"))
+			.hasValueSatisfying((v) -> assertThat(v).contains("invalid_token"));
+		assertThat(unknown.body()).contains("unknown API key");
+		HttpResponse<String> revoked = send("POST", "/v1/queues/orders.x/jobs", "1", REVOKED);
+		assertUnauthorized(revoked);
+		assertThat(revoked.body()).contains("revoked API key");
+	}
+
+	// ---- JWTs
+
+	@Test
+	void aJwtGrantsTheRolesAndQueuesItsClaimsName() throws Exception {
+		String token = jwt(signing, "svc-worker", List.of("consumer"), List.of("orders.*"),
+				Instant.now().plusSeconds(300));
+		assertThat(send("PUT", "/v1/queues/orders.jwt", "{\"capacity\": 5}", ADMIN).statusCode()).isIn(200, 201);
+		assertThat(send("POST", "/v1/queues/orders.jwt/leases?wait=0", null, token).statusCode()).isEqualTo(204);
+		assertForbidden(send("POST", "/v1/queues/orders.jwt/jobs", "1", token));
+		assertForbidden(send("POST", "/v1/queues/billing/leases?wait=0", null, token));
+
+		String producer = jwt(signing, "svc-shop", "producer", null, Instant.now().plusSeconds(300));
+		assertThat(send("POST", "/v1/queues/anywhere/jobs", "1", producer).statusCode())
+			.as("a space-separated roles claim; no queues claim: every queue")
+			.isEqualTo(201);
+	}
+
+	@Test
+	void expiredForeignAndUnsignedJwtsAre401() throws Exception {
+		assertUnauthorized(send("POST", "/v1/queues/orders.x/jobs", "1",
+				jwt(signing, "late", List.of("producer"), null, Instant.now().minusSeconds(600))));
+		RSAKey stranger = new RSAKeyGenerator(2048).keyID("test").generate();
+		assertUnauthorized(send("POST", "/v1/queues/orders.x/jobs", "1",
+				jwt(stranger, "forger", List.of("producer"), null, Instant.now().plusSeconds(300))));
+		String good = jwt(signing, "x", List.of("producer"), null, Instant.now().plusSeconds(300));
+		String unsigned = good.substring(0, good.lastIndexOf('.') + 1);
+		assertUnauthorized(send("POST", "/v1/queues/orders.x/jobs", "1", unsigned));
+	}
+
+	// ---- what stays open, what does not
+
+	@Test
+	void probesAndTheApiDocumentStayOpenMetricsDoNot() throws Exception {
+		assertThat(send("GET", "/actuator/health/readiness", null, null).statusCode()).isEqualTo(200);
+		assertThat(send("GET", "/actuator/health/liveness", null, null).statusCode()).isEqualTo(200);
+		assertThat(send("GET", "/v3/api-docs", null, null).statusCode()).isEqualTo(200);
+		assertUnauthorized(send("GET", "/actuator/prometheus", null, null));
+		assertThat(send("GET", "/actuator/prometheus", null, ADMIN).statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void aParkedRequestIsAnsweredThroughTheSecuredChain() throws Exception {
+		assertThat(send("PUT", "/v1/queues/orders.parked", "{\"capacity\": 5}", ADMIN).statusCode()).isIn(200, 201);
+		var parked = http.sendAsync(
+				request("POST", "/v1/queues/orders.parked/leases?wait=10s", null, "Bearer " + CONSUMER),
+				HttpResponse.BodyHandlers.ofString());
+		Thread.sleep(200);
+		assertThat(send("POST", "/v1/queues/orders.parked/jobs", "{\"hello\":1}", PRODUCER).statusCode())
+			.isEqualTo(201);
+		HttpResponse<String> taken = parked.get(10, java.util.concurrent.TimeUnit.SECONDS);
+		assertThat(taken.statusCode()).isEqualTo(200);
+		assertThat(taken.body()).contains("hello");
+	}
+
+	// ---- helpers
+
+	private static String jwt(RSAKey key, String subject, Object roles, List<String> queues, Instant expires)
+			throws JOSEException {
+		JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject(subject)
+			.issueTime(Date.from(Instant.now().minusSeconds(1200)))
+			.expirationTime(Date.from(expires))
+			.claim("roles", roles);
+		if (queues != null) {
+			claims.claim("queues", queues);
+		}
+		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
+				claims.build());
+		jwt.sign(new RSASSASigner(key));
+		return jwt.serialize();
+	}
+
+	private HttpRequest request(String method, String path, String body, String authorization) {
+		HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+			.timeout(Duration.ofSeconds(20))
+			.header("Content-Type", "application/json")
+			.method(method,
+					(body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody());
+		if (authorization != null) {
+			builder.header("Authorization", authorization);
+		}
+		return builder.build();
+	}
+
+	private HttpResponse<String> send(String method, String path, String body, String bearer)
+			throws IOException, InterruptedException {
+		return sendWith(method, path, body, (bearer != null) ? "Bearer " + bearer : null);
+	}
+
+	private HttpResponse<String> sendWith(String method, String path, String body, String authorization)
+			throws IOException, InterruptedException {
+		return http.send(request(method, path, body, authorization), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static void assertUnauthorized(HttpResponse<String> answer) {
+		assertThat(answer.statusCode()).as(answer.body()).isEqualTo(401);
+		assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		assertThat(answer.body()).contains("\"type\":\"/problems/unauthorized\"");
+		assertThat(answer.headers().firstValue("WWW-Authenticate")).isPresent();
+	}
+
+	private static void assertForbidden(HttpResponse<String> answer) {
+		assertThat(answer.statusCode()).as(answer.body()).isEqualTo(403);
+		assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		assertThat(answer.body()).contains("\"type\":\"/problems/forbidden\"");
+	}
+
+}
