@@ -19,19 +19,23 @@ import org.springframework.validation.annotation.Validated;
  * {@code too-many-waiters}
  * @param maxWaiters most requests parked in all at once (each holds a connection, so keep
  * it below the process's open-file limit)
+ * @param maxWaitersPerClient most requests one caller (an API key's or a token's
+ * identity) may have parked at once, so that one consumer cannot take every slot; callers
+ * are told apart only when credentials are required
  */
 @Validated
 @ConfigurationProperties("dispatch.http")
 public record HttpProperties(@DefaultValue("20s") Duration defaultWait, @DefaultValue("60s") Duration maxWait,
 		@DefaultValue("256KB") DataSize maxPayloadSize, @DefaultValue("1s") Duration retryAfter,
-		@DefaultValue("10000") int maxWaitersPerQueue, @DefaultValue("15000") int maxWaiters) {
+		@DefaultValue("10000") int maxWaitersPerQueue, @DefaultValue("15000") int maxWaiters,
+		@DefaultValue("5000") int maxWaitersPerClient) {
 
 	public HttpProperties {
 		if (maxWait.isNegative() || defaultWait.isNegative() || defaultWait.compareTo(maxWait) > 0) {
 			throw new IllegalArgumentException(
 					"dispatch.http needs 0 <= default-wait <= max-wait, got " + defaultWait + " and " + maxWait);
 		}
-		if (maxWaitersPerQueue < 0 || maxWaiters < 0) {
+		if (maxWaitersPerQueue < 0 || maxWaiters < 0 || maxWaitersPerClient < 0) {
 			throw new IllegalArgumentException("dispatch.http waiter limits must not be negative");
 		}
 		if (maxPayloadSize.toBytes() < 1 || maxPayloadSize.toBytes() > Integer.MAX_VALUE - 8) {

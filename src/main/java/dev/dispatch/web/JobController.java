@@ -88,7 +88,7 @@ class JobController {
 			HttpServletRequest request) {
 		this.polls.refuseIfDraining();
 		Payload payload = this.payloads.read(request);
-		LongPolls.Grant grant = this.polls.grant(queue, queryParameter(request, "wait"));
+		LongPolls.Grant grant = this.polls.grant(request, queue, queryParameter(request, "wait"));
 		String key = (idempotencyKey != null && !idempotencyKey.isEmpty()) ? idempotencyKey : null;
 		PutOptions options = new PutOptions(grant.granted(), key);
 		Reattempt<PutOutcome> put = Reattempt.of(this.registry.obtain(queue), (target) -> target.put(payload, options));

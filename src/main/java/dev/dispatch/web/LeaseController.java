@@ -82,7 +82,7 @@ class LeaseController {
 		};
 		skipBody(request);
 		this.polls.refuseIfDraining();
-		LongPolls.Grant grant = this.polls.grant(queue, wait);
+		LongPolls.Grant grant = this.polls.grant(request, queue, wait);
 		Duration leaseLength = Durations.parse("lease", lease);
 		if (leaseLength != null && leaseLength.isZero()) {
 			throw new InvalidRequestException("'lease' must be longer than 0");

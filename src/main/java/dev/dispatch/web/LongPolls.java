@@ -1,5 +1,6 @@
 package dev.dispatch.web;
 
+import java.security.Principal;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -33,9 +34,10 @@ import org.springframework.web.context.request.async.DeferredResult;
  *
  * <p>
  * Limits: at most {@code dispatch.http.max-waiters-per-queue} requests parked on one
- * queue and {@code max-waiters} in all (checked before parking, so concurrent arrivals
- * may pass them by a few). A request over a limit is still served if it can be at once,
- * else answered 503 {@code too-many-waiters}.
+ * queue, {@code max-waiters-per-client} by one caller (the request's authenticated
+ * principal; none without credentials) and {@code max-waiters} in all (checked before
+ * parking, so concurrent arrivals may pass them by a few). A request over a limit is
+ * still served if it can be at once, else answered 503 {@code too-many-waiters}.
  *
  * <p>
  * Shutdown: before the web server drains (a higher lifecycle phase stops first), every
@@ -55,6 +57,8 @@ class LongPolls implements SmartLifecycle {
 	private final Set<Runnable> cutShort = ConcurrentHashMap.newKeySet();
 
 	private final ConcurrentHashMap<String, AtomicInteger> parkedPerQueue = new ConcurrentHashMap<>();
+
+	private final ConcurrentHashMap<String, AtomicInteger> parkedPerClient = new ConcurrentHashMap<>();
 
 	private final AtomicInteger parked = new AtomicInteger();
 
@@ -98,9 +102,9 @@ class LongPolls implements SmartLifecycle {
 	 * limits, or zero if no more requests may park there (it is then served only if it
 	 * can be at once).
 	 */
-	Grant grant(String queue, String wait) {
+	Grant grant(HttpServletRequest request, String queue, String wait) {
 		Duration patience = waitOf(wait);
-		boolean limited = patience.isPositive() && !mayPark(queue);
+		boolean limited = patience.isPositive() && !mayPark(queue, client(request));
 		return new Grant(limited ? Duration.ZERO : patience, limited);
 	}
 
@@ -114,11 +118,22 @@ class LongPolls implements SmartLifecycle {
 	record Grant(Duration granted, boolean limited) {
 	}
 
-	/** Whether one more request may park on {@code queue}. */
-	private boolean mayPark(String queue) {
-		AtomicInteger onQueue = this.parkedPerQueue.get(queue);
+	/** Whether one more request of {@code client} may park on {@code queue}. */
+	private boolean mayPark(String queue, String client) {
 		return this.parked.get() < this.http.maxWaiters()
-				&& (onQueue == null || onQueue.get() < this.http.maxWaitersPerQueue());
+				&& below(this.parkedPerQueue, queue, this.http.maxWaitersPerQueue())
+				&& (client == null || below(this.parkedPerClient, client, this.http.maxWaitersPerClient()));
+	}
+
+	private static boolean below(ConcurrentHashMap<String, AtomicInteger> counts, String key, int limit) {
+		AtomicInteger count = counts.get(key);
+		return count == null || count.get() < limit;
+	}
+
+	/** Who sent the request, if it was authenticated. */
+	private static String client(HttpServletRequest request) {
+		Principal principal = request.getUserPrincipal();
+		return (principal != null) ? principal.getName() : null;
 	}
 
 	/**
@@ -149,7 +164,7 @@ class LongPolls implements SmartLifecycle {
 			operation.cancel(false);
 		});
 		Runnable untrack = operation.isDone() ? () -> {
-		} : track(queue, cutNow);
+		} : track(queue, client(request), cutNow);
 		// DeferredResult keeps one callback of each kind: this one does both jobs
 		result.onCompletion(() -> {
 			watch.get().stop();
@@ -172,19 +187,33 @@ class LongPolls implements SmartLifecycle {
 	/**
 	 * Counts a parked request until the returned action runs (once, when it completes).
 	 */
-	private Runnable track(String queue, Runnable cutNow) {
-		this.parkedPerQueue.compute(queue, (name, count) -> {
-			AtomicInteger counter = (count != null) ? count : new AtomicInteger();
-			counter.incrementAndGet();
-			return counter;
-		});
+	private Runnable track(String queue, String client, Runnable cutNow) {
+		count(this.parkedPerQueue, queue);
+		if (client != null) {
+			count(this.parkedPerClient, client);
+		}
 		this.parked.incrementAndGet();
 		this.cutShort.add(cutNow);
 		return () -> {
 			this.cutShort.remove(cutNow);
 			this.parked.decrementAndGet();
-			this.parkedPerQueue.computeIfPresent(queue, (name, count) -> (count.decrementAndGet() == 0) ? null : count);
+			uncount(this.parkedPerQueue, queue);
+			if (client != null) {
+				uncount(this.parkedPerClient, client);
+			}
 		};
+	}
+
+	private static void count(ConcurrentHashMap<String, AtomicInteger> counts, String key) {
+		counts.compute(key, (name, count) -> {
+			AtomicInteger counter = (count != null) ? count : new AtomicInteger();
+			counter.incrementAndGet();
+			return counter;
+		});
+	}
+
+	private static void uncount(ConcurrentHashMap<String, AtomicInteger> counts, String key) {
+		counts.computeIfPresent(key, (name, count) -> (count.decrementAndGet() == 0) ? null : count);
 	}
 
 	private static <T> void complete(DeferredResult<ResponseEntity<?>> result, T outcome, Throwable failure,

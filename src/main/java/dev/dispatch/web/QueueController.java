@@ -156,7 +156,7 @@ class QueueController {
 			example = "30s")
 	DeferredResult<ResponseEntity<?>> join(@PathVariable String queue, @RequestParam(required = false) String wait,
 			HttpServletRequest request) {
-		LongPolls.Grant grant = this.polls.grant(queue, wait);
+		LongPolls.Grant grant = this.polls.grant(request, queue, wait);
 		JobQueue target = this.registry.require(queue);
 		CompletableFuture<Boolean> joined = target.join(grant.granted());
 		return this.polls.park(request, queue, joined, grant.granted(), (done) -> {
