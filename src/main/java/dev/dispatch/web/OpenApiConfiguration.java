@@ -4,11 +4,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.parameters.Parameter;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.tags.Tag;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 
@@ -50,8 +53,16 @@ class OpenApiConfiguration {
 		Tag jobs = new Tag().name("jobs").description("Producers: put jobs");
 		Tag leases = new Tag().name("leases")
 			.description("Consumers: take jobs, then ack, nack or extend their leases");
+		SecurityScheme bearer = new SecurityScheme().type(SecurityScheme.Type.HTTP)
+			.scheme("bearer")
+			.description("An API key or a JWT, as docs/security.md says; needed unless the service runs open"
+					+ " (no credentials configured)");
 		return new OpenAPI().info(new Info().title("Dispatch").version(version).description(DESCRIPTION))
-			.tags(List.of(queues, jobs, leases));
+			.tags(List.of(queues, jobs, leases))
+			.components(new Components().addSecuritySchemes("bearer", bearer))
+			.addSecurityItem(new SecurityRequirement().addList("bearer"))
+			// or none, when the service runs open
+			.addSecurityItem(new SecurityRequirement());
 	}
 
 	/**

@@ -34,7 +34,8 @@ class ProblemDocs implements OperationCustomizer, OpenApiCustomizer {
 
 	/** Problems any endpoint may answer with. */
 	private static final Set<ProblemType> EVERYWHERE = EnumSet.of(ProblemType.INVALID_REQUEST,
-			ProblemType.INTERNAL_ERROR, ProblemType.BACKEND_UNAVAILABLE);
+			ProblemType.INTERNAL_ERROR, ProblemType.BACKEND_UNAVAILABLE, ProblemType.UNAUTHORIZED,
+			ProblemType.FORBIDDEN);
 
 	private static final String PROBLEM = "Problem";
 

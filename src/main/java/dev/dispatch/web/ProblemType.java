@@ -38,6 +38,16 @@ enum ProblemType {
 	LEASE_EXPIRED("lease-expired", HttpStatus.GONE, "Lease not held",
 			"the lease is not held any more (settled, expired or never issued)"),
 
+	// answered by the security layer (dev.dispatch.security.SecurityProblems), listed
+	// here
+	// for the API document
+	UNAUTHORIZED("unauthorized", HttpStatus.UNAUTHORIZED, "Unauthorized",
+			"no credential, or a malformed, unknown, revoked or expired one (when credentials are configured);"
+					+ " WWW-Authenticate says which"),
+
+	FORBIDDEN("forbidden", HttpStatus.FORBIDDEN, "Forbidden",
+			"the caller's roles and queue patterns do not allow this request"),
+
 	QUEUE_NOT_FOUND("queue-not-found", HttpStatus.NOT_FOUND, "Queue not found", "no queue by that name"),
 
 	INVALID_REQUEST("invalid-request", HttpStatus.BAD_REQUEST, "Invalid request",

@@ -333,6 +333,13 @@ class SecurityTest {
 	}
 
 	@Test
+	void theApiDocumentSaysHowToAuthenticateAndWhatRefusalsLookLike() throws Exception {
+		String document = send("GET", "/v3/api-docs", null, null).body();
+		assertThat(document).contains("\"securitySchemes\":{\"bearer\":{\"type\":\"http\"", "\"scheme\":\"bearer\"",
+				"`/problems/unauthorized`", "`/problems/forbidden`");
+	}
+
+	@Test
 	void aParkedRequestIsAnsweredThroughTheSecuredChain() throws Exception {
 		assertThat(send("PUT", "/v1/queues/orders.parked", "{\"capacity\": 5}", ADMIN).statusCode()).isIn(200, 201);
 		var parked = http.sendAsync(
