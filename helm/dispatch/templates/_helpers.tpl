@@ -39,6 +39,17 @@ app.kubernetes.io/name: {{ include "dispatch.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
+{{/* Labels that select the metrics Service: the API's Service has no component label. */}}
+{{- define "dispatch.metricsSelectorLabels" -}}
+{{ include "dispatch.selectorLabels" . }}
+app.kubernetes.io/component: metrics
+{{- end }}
+
+{{/* The name of the metrics Service, cut so that it stays a DNS label. */}}
+{{- define "dispatch.metricsServiceName" -}}
+{{- printf "%s-metrics" (include "dispatch.fullname" . | trunc 55 | trimSuffix "-") }}
+{{- end }}
+
 {{- define "dispatch.serviceAccountName" -}}
 {{- if .Values.serviceAccount.create }}
 {{- default (include "dispatch.fullname" .) .Values.serviceAccount.name }}
@@ -69,6 +80,7 @@ every job in the memory of one pod: a second replica would be a second, separate
 {{- else }}
 {{- include "dispatch.validateRedis" . }}
 {{- end }}
+{{- include "dispatch.validateSecurity" . }}
 {{- $drain := add (int .Values.preStopSleepSeconds) (int .Values.shutdownSeconds) 5 }}
 {{- if lt (int .Values.terminationGracePeriodSeconds) $drain }}
 {{- fail (printf "terminationGracePeriodSeconds (%d) must cover preStopSleepSeconds + shutdownSeconds + 5 s for the JVM to exit (%d), or Kubernetes kills the pod mid-drain." (int .Values.terminationGracePeriodSeconds) $drain) }}
@@ -117,6 +129,30 @@ carry a password by mistake.
 {{- fail "podDisruptionBudget.maxUnavailable 0 lets no pod be evicted: every node drain would hang. Use maxUnavailable: 1." }}
 {{- end }}
 {{- end }}
+{{- end }}
+
+{{/*
+Credentials and the management port: no API key or issuer while security is off (it would not
+be off), and metrics never on the API's port, which the Service exposes.
+*/}}
+{{- define "dispatch.validateSecurity" -}}
+{{- $security := .Values.security }}
+{{- if and (not $security.enabled) (or $security.apiKeys.existingSecret (include "dispatch.jwtConfigured" .)) }}
+{{- fail "security.enabled=false would leave the API open, yet API keys or a JWT issuer are configured, which the service would require anyway: set security.enabled=true, or remove them." }}
+{{- end }}
+{{- if eq (int .Values.management.port) (int .Values.service.port) }}
+{{- fail (printf "management.port must differ from service.port (%d): the actuator's metrics would be served on the API's port, and through the Service." (int .Values.service.port)) }}
+{{- end }}
+{{- end }}
+
+{{/* "true" when JWTs are accepted (an issuer or a JWK set is named), else empty. */}}
+{{- define "dispatch.jwtConfigured" -}}
+{{- if or .Values.security.jwt.issuerUri .Values.security.jwt.jwkSetUri }}true{{ end }}
+{{- end }}
+
+{{/* Where the YAML of security.apiKeys.existingSecret is mounted, and imported from. */}}
+{{- define "dispatch.apiKeysDir" -}}
+/etc/dispatch-api-keys
 {{- end }}
 
 {{/* "true" when the connection to Redis uses TLS, else empty. */}}
@@ -227,7 +263,10 @@ do not skew the spread of new ones.
 {{- end }}
 {{- end }}
 
-{{/* The application.yaml the chart gives the service (never a password: that is an env var). */}}
+{{/*
+The application.yaml the chart gives the service: never a password (an env var) nor an API key's
+hash (imported from its Secret's mounted file).
+*/}}
 {{- define "dispatch.applicationYaml" -}}
 {{- $dispatch := deepCopy .Values.dispatch }}
 {{- if not $dispatch.maxHeldBytes }}
@@ -235,6 +274,18 @@ do not skew the spread of new ones.
 {{- end }}
 {{- $_ := set $dispatch "backend" .Values.backend }}
 {{- $spring := dict "lifecycle" (dict "timeout-per-shutdown-phase" (printf "%ds" (int .Values.shutdownSeconds))) }}
+{{- $security := .Values.security }}
+{{- $_ := set $dispatch "security" (dict "required" $security.enabled) }}
+{{- if $security.apiKeys.existingSecret }}
+{{- $_ := set $spring "config" (dict "import" (printf "file:%s/api-keys.yaml" (include "dispatch.apiKeysDir" .))) }}
+{{- end }}
+{{- if include "dispatch.jwtConfigured" . }}
+{{- $jwt := dict }}
+{{- with $security.jwt.issuerUri }}{{ $_ := set $jwt "issuer-uri" . }}{{ end }}
+{{- with $security.jwt.jwkSetUri }}{{ $_ := set $jwt "jwk-set-uri" . }}{{ end }}
+{{- $_ := set $spring "security" (dict "oauth2" (dict "resourceserver" (dict "jwt" $jwt))) }}
+{{- $_ := set $dispatch.security "jwt" (pick $security.jwt "nameClaim" "rolesClaim" "queuesClaim") }}
+{{- end }}
 {{- if eq .Values.backend "redis" }}
 {{- $redis := .Values.redis }}
 {{- $_ := set $dispatch "redis" (dict "keyPrefix" $redis.keyPrefix "timeout" $redis.timeout "recheckPeriod" $redis.recheckPeriod "waitReplicas" (int $redis.waitReplicas)) }}
@@ -247,6 +298,19 @@ do not skew the spread of new ones.
 server:
   port: {{ .Values.service.port }}
   shutdown: graceful
+# The actuator on a port of its own, off the Service; the probes' groups on the API's port too.
+management:
+  server:
+    port: {{ .Values.management.port }}
+  endpoint:
+    health:
+      probes:
+        add-additional-paths: true
+springdoc:
+  api-docs:
+    enabled: {{ .Values.openapi.enabled }}
+  swagger-ui:
+    enabled: {{ .Values.openapi.enabled }}
 {{ dict "spring" $spring | toYaml }}
 {{ dict "dispatch" $dispatch | toYaml }}
 {{- end }}

@@ -1,6 +1,7 @@
 package dev.dispatch.chart;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -8,13 +9,26 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import dev.dispatch.DispatchApplication;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpServer;
 import dev.dispatch.queue.QueueConfig;
 import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.support.ExternalTool;
@@ -27,20 +41,24 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.env.SystemEnvironmentPropertySource;
 
+import static dev.dispatch.chart.Manifests.at;
+import static dev.dispatch.chart.Manifests.cast;
+import static dev.dispatch.chart.Manifests.first;
+import static dev.dispatch.chart.Manifests.named;
+import static dev.dispatch.chart.Manifests.only;
+import static dev.dispatch.chart.Manifests.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The Helm chart, rendered by a real helm: every scenario under {@code helm/dispatch/ci}
  * passes {@code helm lint --strict} and the Kubernetes API schemas; the rendered objects
  * carry what matters (probes, security, drain timing, the replica guard, the Redis
- * password kept in its Secret); and the configuration the chart writes is the one the
- * service starts with, on either backend.
+ * password and the API keys kept in their Secrets, metrics off the Service); and the
+ * service started as the rendered pod would start ({@link RenderedPod}) behaves as the
+ * chart promises: credentials required by default, keys from a Secret and JWTs accepted,
+ * metrics on the management port only, either backend configured.
  */
 class HelmChartTest {
 
@@ -89,9 +107,9 @@ class HelmChartTest {
 		Map<String, Object> pod = at(deployment, "spec.template.spec");
 		Map<String, Object> container = first(at(pod, "containers"));
 
-		assertThat(value(container, "livenessProbe.httpGet.path")).isEqualTo("/actuator/health/liveness");
-		assertThat(value(container, "readinessProbe.httpGet.path")).isEqualTo("/actuator/health/readiness");
-		assertThat(value(container, "startupProbe.httpGet.path")).isEqualTo("/actuator/health/liveness");
+		assertThat(value(container, "livenessProbe.httpGet.path")).isEqualTo("/livez");
+		assertThat(value(container, "readinessProbe.httpGet.path")).isEqualTo("/readyz");
+		assertThat(value(container, "startupProbe.httpGet.path")).isEqualTo("/livez");
 		assertThat(value(container, "readinessProbe.httpGet.port")).isEqualTo("http");
 
 		assertThat(value(pod, "securityContext.runAsNonRoot")).isEqualTo(true);
@@ -107,7 +125,7 @@ class HelmChartTest {
 		int grace = at(pod, "terminationGracePeriodSeconds");
 		List<String> preStop = at(container, "lifecycle.preStop.exec.command");
 		int pause = Integer.parseInt(preStop.get(1));
-		String config = at(only(objects, "ConfigMap"), "data.application\\.yaml");
+		String config = applicationYaml(objects);
 		Map<String, Object> application = new Yaml().load(config);
 		String phase = at(application, "spring.lifecycle.timeout-per-shutdown-phase");
 		int drain = Integer.parseInt(phase.replace("s", ""));
@@ -117,6 +135,7 @@ class HelmChartTest {
 		assertThat(env(container, "JAVA_TOOL_OPTIONS")).contains("-XX:MaxRAMPercentage=");
 		assertThat(kinds(objects)).doesNotContain("ServiceMonitor", "PrometheusRule", "NetworkPolicy",
 				"HorizontalPodAutoscaler");
+		assertThat(kinds(objects)).containsOnlyOnce("Service");
 		assertThat(kinds(render("--show-only", "templates/tests/test-connection.yaml"))).containsExactly("Pod");
 	}
 
@@ -195,7 +214,7 @@ class HelmChartTest {
 	@Test
 	void theRedisPasswordComesFromItsSecretAndNeverFromTheConfigMap() throws Exception {
 		List<Map<String, Object>> objects = render("-f", REDIS);
-		String config = at(only(objects, "ConfigMap"), "data.application\\.yaml");
+		String config = applicationYaml(objects);
 		assertThat(config).doesNotContainIgnoringCase("password");
 		Map<String, Object> container = first(at(only(objects, "Deployment"), "spec.template.spec.containers"));
 		Map<String, Object> password = envVar(container, "SPRING_DATA_REDIS_PASSWORD");
@@ -213,8 +232,7 @@ class HelmChartTest {
 	@Test
 	void theRedisScenarioConnectsOverTlsWithItsOwnCa() throws Exception {
 		List<Map<String, Object>> objects = render("-f", REDIS);
-		Map<String, Object> application = new Yaml()
-			.load((String) at(only(objects, "ConfigMap"), "data.application\\.yaml"));
+		Map<String, Object> application = application(objects);
 		assertThat(value(application, "dispatch.backend")).isEqualTo("redis");
 		assertThat(value(application, "dispatch.redis")).isEqualTo(
 				Map.of("keyPrefix", "dispatch-prod", "timeout", "1500ms", "recheckPeriod", "1s", "waitReplicas", 1));
@@ -243,9 +261,8 @@ class HelmChartTest {
 	 */
 	@Test
 	void aRedisUrlBecomesHostPortAndDatabase() throws Exception {
-		Map<String, Object> application = new Yaml().load(
-				(String) at(only(render("--set", "backend=redis,redis.url=rediss://redis.example:6390/2"), "ConfigMap"),
-						"data.application\\.yaml"));
+		Map<String, Object> application = application(
+				render("--set", "backend=redis,redis.url=rediss://redis.example:6390/2"));
 		assertThat(value(application, "spring.data.redis"))
 			.isEqualTo(Map.of("host", "redis.example", "port", 6390, "database", 2, "ssl", Map.of("enabled", true)));
 	}
@@ -253,31 +270,22 @@ class HelmChartTest {
 	/**
 	 * The chart's Redis settings and the Secret's password, as the kubelet hands it over,
 	 * reach a real Redis: the service authenticates as the chart's user and keeps its
-	 * queues under the chart's key prefix.
+	 * queues under the chart's key prefix. (Security off: this is about Redis.)
 	 */
 	@Test
-	void theRenderedRedisConfigurationReachesRedis(@TempDir Path work) throws Exception {
+	void theRenderedRedisConfigurationReachesRedis(@TempDir Path root) throws Exception {
 		String password = "chart-test-secret";
 		try (RedisServer redis = RedisServer.start("user dispatch on >" + password + " ~* &* +@all")) {
 			List<Map<String, Object>> objects = render("--set",
 					"backend=redis,redis.host=" + redis.host() + ",redis.port=" + redis.port()
 							+ ",redis.username=dispatch,redis.existingSecret=dispatch-redis"
-							+ ",redis.keyPrefix=chart-test");
-			Path config = work.resolve("application.yaml");
-			Files.writeString(config, (String) at(only(objects, "ConfigMap"), "data.application\\.yaml"));
-			StandardEnvironment environment = new StandardEnvironment();
-			environment.getPropertySources()
-				.addAfter(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-						new SystemEnvironmentPropertySource("secretKeyRef",
-								Map.of("SPRING_DATA_REDIS_PASSWORD", password)));
-			try (ConfigurableApplicationContext service = new SpringApplicationBuilder(DispatchApplication.class)
-				.environment(environment)
-				.run("--spring.config.additional-location=file:" + config, "--server.port=0",
-						"--server.address=127.0.0.1", "--spring.jmx.enabled=false")) {
-				int port = ((WebServerApplicationContext) service).getWebServer().getPort();
-				HttpResponse<String> put = post(port, "/v1/queues/emails/jobs", "{\"to\": \"a@example.com\"}");
+							+ ",redis.keyPrefix=chart-test,security.enabled=false");
+			try (RenderedPod pod = RenderedPod.start(objects, root,
+					Map.of("dispatch-redis", Map.of("redis-password", password)))) {
+				int port = pod.port("http");
+				HttpResponse<String> put = post(port, "/v1/queues/emails/jobs", "{\"to\": \"a@example.com\"}", null);
 				assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
-				HttpResponse<String> take = post(port, "/v1/queues/emails/leases?wait=0&ack=auto", "");
+				HttpResponse<String> take = post(port, "/v1/queues/emails/leases?wait=0&ack=auto", "", null);
 				assertThat(take.body()).contains("a@example.com");
 				assertThat(redis.command("CLIENT", "LIST")).contains("user=dispatch");
 				assertThat(redis.command("EXISTS", "chart-test:queues")).isEqualTo("1");
@@ -300,8 +308,25 @@ class HelmChartTest {
 		List<Map<String, Object>> objects = render("-f", CHART.resolve("ci/monitoring-values.yaml").toString());
 		Map<String, Object> monitor = only(objects, "ServiceMonitor");
 		Map<String, Object> endpoint = first(at(monitor, "spec.endpoints"));
-		assertThat(endpoint).containsEntry("path", "/actuator/prometheus").containsEntry("port", "http");
+		assertThat(endpoint).containsEntry("path", "/actuator/prometheus").containsEntry("port", "management");
 		assertThat(value(monitor, "metadata.labels.release")).isEqualTo("prometheus");
+
+		// it selects the metrics Service alone, which exposes the management port only
+		Map<String, Object> selector = at(monitor, "spec.selector.matchLabels");
+		List<Map<String, Object>> selected = objects.stream()
+			.filter((o) -> "Service".equals(o.get("kind")))
+			.filter((o) -> Manifests.<Map<String, Object>>at(o, "metadata.labels")
+				.entrySet()
+				.containsAll(selector.entrySet()))
+			.toList();
+		assertThat(selected).singleElement().satisfies((metrics) -> {
+			assertThat(value(metrics, "metadata.name")).isEqualTo("dispatch-metrics");
+			assertThat(value(metrics, "spec.clusterIP")).isEqualTo("None");
+			assertThat(value(metrics, "spec.ports")).isEqualTo(
+					List.of(Map.of("name", "management", "port", 9090, "targetPort", "management", "protocol", "TCP")));
+		});
+		assertThat(value(named(objects, "Service", "dispatch"), "spec.ports"))
+			.isEqualTo(List.of(Map.of("name", "http", "port", 8080, "targetPort", "http", "protocol", "TCP")));
 
 		Map<String, Object> shippedRules = new Yaml()
 			.load(Files.readString(CHART.resolve("files/prometheus/dispatch-alerts.yaml")));
@@ -320,9 +345,18 @@ class HelmChartTest {
 	void theHardenedScenarioAdmitsOnlyNamedPeersAndProtectsThePod() throws Exception {
 		List<Map<String, Object>> objects = render("-f", CHART.resolve("ci/hardened-values.yaml").toString());
 		Map<String, Object> policy = only(objects, "NetworkPolicy");
-		Map<String, Object> rule = first(at(policy, "spec.ingress"));
-		List<Map<String, Object>> from = at(rule, "from");
-		assertThat(from).hasSize(2).allSatisfy((peer) -> assertThat(peer).containsOnlyKeys("namespaceSelector"));
+		List<Map<String, Object>> rules = at(policy, "spec.ingress");
+		assertThat(rules).hasSize(2);
+		assertThat(value(rules.get(0), "ports")).isEqualTo(List.of(Map.of("port", "http", "protocol", "TCP")));
+		List<Map<String, Object>> clients = at(rules.get(0), "from");
+		assertThat(clients).hasSize(2).allSatisfy((peer) -> assertThat(peer).containsOnlyKeys("namespaceSelector"));
+		// the management port admits Prometheus alone, and none of the API's clients
+		assertThat(value(rules.get(1), "ports")).isEqualTo(List.of(Map.of("port", "management", "protocol", "TCP")));
+		List<Map<String, Object>> scrapers = at(rules.get(1), "from");
+		assertThat(scrapers).singleElement()
+			.satisfies((peer) -> assertThat(value(peer, "podSelector.matchLabels"))
+				.isEqualTo(Map.of("app.kubernetes.io/name", "prometheus")));
+		assertThat(clients).doesNotContainAnyElementsOf(scrapers);
 		assertThat(value(only(objects, "PodDisruptionBudget"), "spec.minAvailable")).isEqualTo(1);
 		Map<String, Object> pod = at(only(objects, "Deployment"), "spec.template.spec");
 		assertThat(value(pod, "serviceAccountName")).isEqualTo("dispatch-runtime");
@@ -339,12 +373,10 @@ class HelmChartTest {
 
 	/** The application.yaml the chart renders is what the service starts with. */
 	@Test
-	void theRenderedConfigurationReachesTheService(@TempDir Path work) throws Exception {
+	void theRenderedConfigurationReachesTheService(@TempDir Path root) throws Exception {
 		List<Map<String, Object>> objects = render("-f", CHART.resolve("ci/queues-values.yaml").toString());
-		Path config = work.resolve("application.yaml");
-		Files.writeString(config, (String) at(only(objects, "ConfigMap"), "data.application\\.yaml"));
-		try (ConfigurableApplicationContext service = new SpringApplicationBuilder(DispatchApplication.class)
-			.run("--spring.config.additional-location=file:" + config, "--server.port=0")) {
+		try (RenderedPod pod = RenderedPod.start(objects, root, Map.of())) {
+			ConfigurableApplicationContext service = pod.service();
 			QueueRegistry queues = service.getBean(QueueRegistry.class);
 			QueueConfig emails = queues.require("emails").snapshot().join().config();
 			assertThat(emails.capacity()).isEqualTo(10_000);
@@ -356,6 +388,184 @@ class HelmChartTest {
 			assertThat(service.getEnvironment().getProperty("dispatch.http.max-wait")).isEqualTo("30s");
 			assertThat(service.getEnvironment().getProperty("dispatch.max-held-bytes")).isEqualTo("128MB");
 		}
+	}
+
+	/**
+	 * The service the chart deploys with no values at all: a put without credentials is
+	 * refused; the probes answer where the Deployment points them; the metrics are served
+	 * on the management port, the one the scrape annotations name, and neither on the
+	 * API's port nor through the Service; the OpenAPI document is off.
+	 */
+	@Test
+	void byDefaultTheApiNeedsCredentialsAndMetricsStayOffTheService(@TempDir Path root) throws Exception {
+		List<Map<String, Object>> objects = render();
+		Map<String, Object> deployment = only(objects, "Deployment");
+		Map<String, Object> container = first(at(deployment, "spec.template.spec.containers"));
+		List<Map<String, Object>> servicePorts = at(only(objects, "Service"), "spec.ports");
+		assertThat(servicePorts).extracting((port) -> port.get("targetPort")).containsExactly("http");
+		Map<String, Object> application = application(objects);
+		assertThat(value(application, "dispatch.security.required")).isEqualTo(true);
+
+		try (RenderedPod pod = RenderedPod.start(objects, root, Map.of())) {
+			int api = pod.port("http");
+			HttpResponse<String> put = post(api, "/v1/queues/emails/jobs", "{}", null);
+			assertThat(put.statusCode()).as(put.body()).isEqualTo(401);
+			assertThat(post(api, "/v1/queues/emails/jobs", "{}", "a-guessed-key").statusCode()).isEqualTo(401);
+			assertThat(get(api, "/v1/queues").statusCode()).isEqualTo(401);
+
+			for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+				int port = pod.port(at(container, probe + ".httpGet.port"));
+				assertThat(get(port, at(container, probe + ".httpGet.path")).statusCode()).as(probe).isEqualTo(200);
+			}
+
+			// where the scrape annotations point
+			String scraped = at(deployment, "spec.template.metadata.annotations.prometheus\\.io/port");
+			List<Map<String, Object>> containerPorts = at(container, "ports");
+			String scrapedPort = containerPorts.stream()
+				.filter((port) -> scraped.equals(String.valueOf(port.get("containerPort"))))
+				.map((port) -> (String) port.get("name"))
+				.findFirst()
+				.orElseThrow();
+			assertThat(scrapedPort).isEqualTo("management");
+			HttpResponse<String> metrics = get(pod.port(scrapedPort), "/actuator/prometheus");
+			assertThat(metrics.statusCode()).isEqualTo(200);
+			assertThat(metrics.body()).contains("dispatch_");
+			assertThat(get(api, "/actuator/prometheus").statusCode()).isEqualTo(404);
+			assertThat(get(api, "/actuator/info").statusCode()).isEqualTo(404);
+
+			assertThat(get(api, "/v3/api-docs").statusCode()).isEqualTo(404);
+			assertThat(get(api, "/swagger-ui.html").statusCode()).isEqualTo(404);
+		}
+	}
+
+	/**
+	 * What NOTES.txt tells to do when no credentials are configured works: its recipe
+	 * makes a key and the YAML of a Secret, and once the chart is upgraded to mount that
+	 * Secret (read-only, imported by the rendered configuration, never copied into the
+	 * ConfigMap), a put with that key is accepted.
+	 */
+	@Test
+	void aKeyMadeAsTheNotesSayIsAcceptedFromItsSecret(@TempDir Path root) throws Exception {
+		String refused = notes();
+		assertThat(refused).contains("Every API request is refused (401)");
+		List<String> recipe = refused.lines()
+			.map(String::strip)
+			.filter((line) -> line.startsWith("key=") || line.startsWith("hash=") || line.startsWith("echo "))
+			.toList();
+		assertThat(recipe).as(refused).hasSize(3);
+		Path workbench = Files.createDirectories(root.resolve("workbench"));
+		ExternalTool.require("openssl", "apt-get install openssl");
+		Result made = run(
+				List.of("sh", "-c", "cd '" + workbench + "'\n" + String.join("\n", recipe) + "\nprintf %s \"$key\""));
+		assertThat(made.exitCode()).as(made.output()).isZero();
+		String key = made.output();
+
+		Matcher secret = Pattern
+			.compile("create secret generic (?<name>\\S+) --from-file=(?<key>[^=\\s]+)=(?<file>\\S+)")
+			.matcher(refused);
+		assertThat(secret.find()).as(refused).isTrue();
+		Matcher upgrade = Pattern.compile("helm upgrade .* --set (\\S+)").matcher(refused);
+		assertThat(upgrade.find()).as(refused).isTrue();
+		String secretName = secret.group("name");
+		String yaml = Files.readString(workbench.resolve(secret.group("file")));
+		assertThat(notes("--set", upgrade.group(1))).doesNotContain("refused")
+			.contains("API keys: from Secret " + secretName);
+
+		List<Map<String, Object>> objects = render("--set", upgrade.group(1));
+		Matcher hash = Pattern.compile("[0-9a-f]{64}").matcher(yaml);
+		assertThat(hash.find()).as(yaml).isTrue();
+		assertThat(applicationYaml(objects)).doesNotContain(hash.group());
+		Map<String, Object> container = first(at(only(objects, "Deployment"), "spec.template.spec.containers"));
+		List<Map<String, Object>> mounts = at(container, "volumeMounts");
+		assertThat(mounts).filteredOn((mount) -> "api-keys".equals(mount.get("name")))
+			.singleElement()
+			.satisfies((mount) -> assertThat(mount).containsEntry("readOnly", true));
+		try (RenderedPod pod = RenderedPod.start(objects, root,
+				Map.of(secretName, Map.of(secret.group("key"), yaml)))) {
+			int api = pod.port("http");
+			HttpResponse<String> put = post(api, "/v1/queues/emails/jobs", "{\"n\": 1}", key);
+			assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+			assertThat(post(api, "/v1/queues/emails/jobs", "{}", null).statusCode()).isEqualTo(401);
+			assertThat(post(api, "/v1/queues/emails/jobs", "{}", key + "x").statusCode()).isEqualTo(401);
+		}
+	}
+
+	/**
+	 * JWTs signed with the issuer's keys are accepted, and their roles and queues are
+	 * read from the claims the chart names; the issuer is checked too.
+	 */
+	@Test
+	void jwtsAreReadThroughTheChartsIssuerAndClaims(@TempDir Path root) throws Exception {
+		RSAKey signing = new RSAKeyGenerator(2048).keyID("chart").generate();
+		byte[] keys = new JWKSet(signing.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
+		HttpServer jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		jwks.createContext("/jwks", (exchange) -> {
+			exchange.getResponseHeaders().set("Content-Type", "application/json");
+			exchange.sendResponseHeaders(200, keys.length);
+			exchange.getResponseBody().write(keys);
+			exchange.close();
+		});
+		jwks.start();
+		try {
+			// the scenario's issuer, its keys served here instead of found by discovery
+			String issuer = "https://idp.example.com/realms/main";
+			List<Map<String, Object>> objects = render("-f", CHART.resolve("ci/jwt-values.yaml").toString(), "--set",
+					"security.jwt.jwkSetUri=http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks");
+			try (RenderedPod pod = RenderedPod.start(objects, root, Map.of())) {
+				int api = pod.port("http");
+				Map<String, Object> shop = Map.of("client_id", "shop", "dispatch_roles", List.of("producer"),
+						"dispatch_queues", List.of("orders.*"));
+				HttpResponse<String> put = post(api, "/v1/queues/orders.eu/jobs", "{}", jwt(signing, issuer, shop));
+				assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+				assertThat(post(api, "/v1/queues/billing/jobs", "{}", jwt(signing, issuer, shop)).statusCode())
+					.as("outside its queues")
+					.isEqualTo(403);
+				Map<String, Object> rolesElsewhere = Map.of("client_id", "shop", "roles", List.of("producer"));
+				assertThat(
+						post(api, "/v1/queues/orders.eu/jobs", "{}", jwt(signing, issuer, rolesElsewhere)).statusCode())
+					.as("roles in another claim than the chart's")
+					.isEqualTo(403);
+				Map<String, Object> unnamed = Map.of("sub", "shop", "dispatch_roles", List.of("producer"));
+				HttpResponse<String> anonymous = post(api, "/v1/queues/orders.eu/jobs", "{}",
+						jwt(signing, issuer, unnamed));
+				assertThat(anonymous.statusCode()).isEqualTo(401);
+				assertThat(anonymous.body()).contains("client_id");
+				assertThat(post(api, "/v1/queues/orders.eu/jobs", "{}",
+						jwt(signing, "https://elsewhere.example.com", shop))
+					.statusCode()).as("another issuer").isEqualTo(401);
+			}
+		}
+		finally {
+			jwks.stop(0);
+		}
+	}
+
+	@Test
+	void securitySettingsThatCannotStandTogetherAreRefused() throws Exception {
+		assertThat(renderFailing("--set", "security.enabled=false,security.apiKeys.existingSecret=keys").output())
+			.contains("security.enabled=false would leave the API open");
+		assertThat(renderFailing("--set", "management.port=8080").output())
+			.contains("management.port must differ from service.port");
+		// keys come from a Secret only: no value takes them
+		assertThat(renderFailing("--set", "dispatch.security.required=false").output())
+			.contains("additional properties 'security'");
+		assertThat(renderFailing("--set", "security.apiKeys.keys[0].name=ops").output())
+			.contains("additional properties 'keys'");
+		assertThat(renderFailing("--set", "security.jwt.issuerUri=idp.example.com").output()).contains("issuerUri");
+
+		Map<String, Object> open = application(render("--set", "security.enabled=false"));
+		assertThat(value(open, "dispatch.security.required")).isEqualTo(false);
+		assertThat(notes("--set", "security.enabled=false")).contains("SECURITY IS OFF");
+	}
+
+	@Test
+	void theOpenApiDocumentIsServedOnlyWhenAskedFor() throws Exception {
+		Map<String, Object> off = application(render());
+		assertThat(value(off, "springdoc"))
+			.isEqualTo(Map.of("api-docs", Map.of("enabled", false), "swagger-ui", Map.of("enabled", false)));
+		Map<String, Object> on = application(render("-f", CHART.resolve("ci/api-keys-values.yaml").toString()));
+		assertThat(value(on, "springdoc"))
+			.isEqualTo(Map.of("api-docs", Map.of("enabled", true), "swagger-ui", Map.of("enabled", true)));
 	}
 
 	// ---- helpers
@@ -403,14 +613,17 @@ class HelmChartTest {
 		return result;
 	}
 
-	private static List<String> kinds(List<Map<String, Object>> objects) {
-		return objects.stream().map((o) -> (String) o.get("kind")).toList();
+	/** The application.yaml of the rendered ConfigMap. */
+	private static String applicationYaml(List<Map<String, Object>> objects) {
+		return at(only(objects, "ConfigMap"), "data.application\\.yaml");
 	}
 
-	private static Map<String, Object> only(List<Map<String, Object>> objects, String kind) {
-		List<Map<String, Object>> found = objects.stream().filter((o) -> kind.equals(o.get("kind"))).toList();
-		assertThat(found).as("objects of kind " + kind).isNotEmpty();
-		return found.getFirst();
+	private static Map<String, Object> application(List<Map<String, Object>> objects) {
+		return new Yaml().load(applicationYaml(objects));
+	}
+
+	private static List<String> kinds(List<Map<String, Object>> objects) {
+		return objects.stream().map((o) -> (String) o.get("kind")).toList();
 	}
 
 	private static String env(Map<String, Object> container, String name) {
@@ -422,42 +635,46 @@ class HelmChartTest {
 		return env.stream().filter((e) -> name.equals(e.get("name"))).findFirst().orElseThrow();
 	}
 
-	private static HttpResponse<String> post(int port, String path, String body) throws Exception {
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+	/** The NOTES.txt of an installation, as {@code helm install} prints them. */
+	private static String notes(String... args) throws Exception {
+		List<String> command = new ArrayList<>(List.of(helm.toString(), "install", "dispatch", CHART.toString(),
+				"--namespace", "jobs", "--dry-run=client"));
+		command.addAll(List.of(args));
+		Result result = run(command);
+		assertThat(result.exitCode()).as(result.output()).isZero();
+		assertThat(result.output()).contains("NOTES:");
+		return result.output().substring(result.output().indexOf("NOTES:"));
+	}
+
+	private static HttpResponse<String> post(int port, String path, String body, String bearer) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
 			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString(body))
-			.build();
+			.POST(HttpRequest.BodyPublishers.ofString(body));
+		if (bearer != null) {
+			request.header("Authorization", "Bearer " + bearer);
+		}
+		return send(request.build());
+	}
+
+	private static String jwt(RSAKey key, String issuer, Map<String, Object> claims) throws JOSEException {
+		JWTClaimsSet.Builder set = new JWTClaimsSet.Builder().issuer(issuer)
+			.issueTime(Date.from(Instant.now().minusSeconds(60)))
+			.expirationTime(Date.from(Instant.now().plusSeconds(600)));
+		claims.forEach(set::claim);
+		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
+				set.build());
+		jwt.sign(new RSASSASigner(key));
+		return jwt.serialize();
+	}
+
+	private static HttpResponse<String> get(int port, String path) throws Exception {
+		return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build());
+	}
+
+	private static HttpResponse<String> send(HttpRequest request) throws Exception {
 		try (HttpClient http = HttpClient.newHttpClient()) {
 			return http.send(request, HttpResponse.BodyHandlers.ofString());
 		}
-	}
-
-	private static <T> T first(List<T> list) {
-		assertThat(list).isNotEmpty();
-		return list.getFirst();
-	}
-
-	private static Object value(Map<String, Object> object, String path) {
-		return at(object, path);
-	}
-
-	/**
-	 * The value at a dotted path ({@code \.} for a dot inside a key); null if absent.
-	 */
-	private static <T> T at(Map<String, Object> object, String path) {
-		Object current = object;
-		for (String key : path.split("(?<!\\\\)\\.")) {
-			if (!(current instanceof Map<?, ?> map)) {
-				return null;
-			}
-			current = map.get(key.replace("\\.", "."));
-		}
-		return cast(current);
-	}
-
-	@SuppressWarnings("unchecked")
-	private static <T> T cast(Object value) {
-		return (T) value;
 	}
 
 }
