@@ -155,6 +155,10 @@ be off), and metrics never on the API's port, which the Service exposes.
 /etc/dispatch-api-keys
 {{- end }}
 
+{{- define "dispatch.tlsDir" -}}
+/etc/dispatch-tls
+{{- end }}
+
 {{/* "true" when the connection to Redis uses TLS, else empty. */}}
 {{- define "dispatch.redisTls" -}}
 {{- if or .Values.redis.tls.enabled (and .Values.redis.url (eq (urlParse .Values.redis.url).scheme "rediss")) }}true{{ end }}
@@ -274,6 +278,7 @@ hash (imported from its Secret's mounted file).
 {{- end }}
 {{- $_ := set $dispatch "backend" .Values.backend }}
 {{- $spring := dict "lifecycle" (dict "timeout-per-shutdown-phase" (printf "%ds" (int .Values.shutdownSeconds))) }}
+{{- $bundles := dict }}
 {{- $security := .Values.security }}
 {{- $_ := set $dispatch "security" (dict "required" $security.enabled) }}
 {{- if $security.apiKeys.existingSecret }}
@@ -292,12 +297,23 @@ hash (imported from its Secret's mounted file).
 {{- $_ := set $spring "data" (dict "redis" (include "dispatch.springDataRedis" . | fromYaml)) }}
 {{- if $redis.tls.existingCaSecret }}
 {{- $ca := printf "file:%s/%s" (include "dispatch.redisCaDir" .) $redis.tls.existingCaSecretKey }}
-{{- $_ := set $spring "ssl" (dict "bundle" (dict "pem" (dict "redis" (dict "truststore" (dict "certificate" $ca))))) }}
+{{- $_ := set $bundles "redis" (dict "truststore" (dict "certificate" $ca)) }}
 {{- end }}
+{{- end }}
+{{- if .Values.tls.existingSecret }}
+{{- $dir := include "dispatch.tlsDir" . }}
+{{- $_ := set $bundles "dispatch" (dict "keystore" (dict "certificate" (printf "file:%s/tls.crt" $dir) "private-key" (printf "file:%s/tls.key" $dir)) "reload-on-update" true) }}
+{{- end }}
+{{- if $bundles }}
+{{- $_ := set $spring "ssl" (dict "bundle" (dict "pem" $bundles)) }}
 {{- end }}
 server:
   port: {{ .Values.service.port }}
   shutdown: graceful
+  {{- if .Values.tls.existingSecret }}
+  ssl:
+    bundle: dispatch
+  {{- end }}
 # The actuator on a port of its own, off the Service; the probes' groups on the API's port too.
 management:
   server:

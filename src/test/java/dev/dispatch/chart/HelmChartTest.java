@@ -33,6 +33,7 @@ import dev.dispatch.queue.QueueConfig;
 import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.support.ExternalTool;
 import dev.dispatch.support.RedisServer;
+import dev.dispatch.support.SelfSigned;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +51,7 @@ import static dev.dispatch.chart.Manifests.named;
 import static dev.dispatch.chart.Manifests.only;
 import static dev.dispatch.chart.Manifests.value;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The Helm chart, rendered by a real helm: every scenario under {@code helm/dispatch/ci}
@@ -487,6 +489,38 @@ class HelmChartTest {
 			assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
 			assertThat(post(api, "/v1/queues/emails/jobs", "{}", null).statusCode()).isEqualTo(401);
 			assertThat(post(api, "/v1/queues/emails/jobs", "{}", key + "x").statusCode()).isEqualTo(401);
+		}
+	}
+
+	/**
+	 * With a TLS Secret, the API answers HTTPS with its certificate, the probes ask over
+	 * HTTPS, and plain HTTP is not served; credentials are still required.
+	 */
+	@Test
+	void aTlsSecretMakesTheApiSpeakHttps(@TempDir Path root) throws Exception {
+		List<Map<String, Object>> objects = render("-f", CHART.resolve("ci/tls-values.yaml").toString());
+		Map<String, Object> container = first(at(only(objects, "Deployment"), "spec.template.spec.containers"));
+		for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+			assertThat((String) at(container, probe + ".httpGet.scheme")).as(probe).isEqualTo("HTTPS");
+		}
+		SelfSigned certificate = SelfSigned.make(root.resolve("made"));
+		try (RenderedPod pod = RenderedPod.start(objects, root.resolve("pod"), Map.of("dispatch-tls",
+				Map.of("tls.crt", certificate.certificatePem(), "tls.key", certificate.privateKeyPem())))) {
+			int api = pod.port("http");
+			try (HttpClient https = HttpClient.newBuilder().sslContext(certificate.trusting()).build()) {
+				HttpResponse<String> ready = https.send(
+						HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + api + "/readyz")).build(),
+						HttpResponse.BodyHandlers.ofString());
+				assertThat(ready.statusCode()).isEqualTo(200);
+				HttpResponse<String> put = https
+					.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + api + "/v1/queues/q/jobs"))
+						.header("Content-Type", "application/json")
+						.POST(HttpRequest.BodyPublishers.ofString("{}"))
+						.build(), HttpResponse.BodyHandlers.ofString());
+				assertThat(put.statusCode()).isEqualTo(401);
+			}
+			assertThatThrownBy(() -> get(api, "/readyz")).as("plain HTTP on the API's port")
+				.isInstanceOf(IOException.class);
 		}
 	}
 

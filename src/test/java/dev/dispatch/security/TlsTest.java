@@ -1,25 +1,21 @@
 package dev.dispatch.security;
 
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.dispatch.DispatchApplication;
+import dev.dispatch.support.SelfSigned;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -29,36 +25,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * TLS as docs/security.md sets it up, through a Spring Boot SSL bundle: the service
- * answers HTTPS with the bundle's certificate (made here with the JDK's keytool), and a
- * client that does not trust it is refused in the handshake.
+ * answers HTTPS with the bundle's certificate (made with the JDK's keytool), and a client
+ * that does not trust it is refused in the handshake.
  */
 class TlsTest {
 
-	private static final String PASSWORD = "changeit-test";
-
 	private static Path dir;
 
-	private static Path keystore;
+	private static SelfSigned certificate;
 
 	private static ConfigurableApplicationContext context;
 
 	@BeforeAll
 	static void startOverTls() throws Exception {
 		dir = Files.createTempDirectory("dispatch-tls");
-		keystore = dir.resolve("dispatch.p12");
-		Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-				"-genkeypair", "-alias", "dispatch", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-				"-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12", "-keystore",
-				keystore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD)
-			.redirectErrorStream(true)
-			.start();
-		String said = new String(keytool.getInputStream().readAllBytes());
-		assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
-		assertThat(keytool.exitValue()).as(said).isZero();
+		certificate = SelfSigned.make(dir);
 		context = new SpringApplicationBuilder(DispatchApplication.class).run("--server.port=0",
 				"--server.address=127.0.0.1", "--spring.jmx.enabled=false",
-				"--spring.ssl.bundle.jks.dispatch.keystore.location=file:" + keystore,
-				"--spring.ssl.bundle.jks.dispatch.keystore.password=" + PASSWORD,
+				"--spring.ssl.bundle.jks.dispatch.keystore.location=file:" + certificate.keystore(),
+				"--spring.ssl.bundle.jks.dispatch.keystore.password=" + SelfSigned.PASSWORD,
 				"--spring.ssl.bundle.jks.dispatch.keystore.type=PKCS12", "--server.ssl.bundle=dispatch");
 	}
 
@@ -79,7 +64,7 @@ class TlsTest {
 
 	@Test
 	void theApiAnswersOverTlsWithTheBundlesCertificate() throws Exception {
-		HttpClient trusting = HttpClient.newBuilder().sslContext(trusting()).build();
+		HttpClient trusting = HttpClient.newBuilder().sslContext(certificate.trusting()).build();
 		HttpResponse<String> put = trusting.send(request("/v1/queues/tls/jobs", "{\"secret\":1}"),
 				HttpResponse.BodyHandlers.ofString());
 		assertThat(put.statusCode()).isEqualTo(201);
@@ -102,18 +87,6 @@ class TlsTest {
 		return (body != null) ? request.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString(body))
 			.build() : request.GET().build();
-	}
-
-	private static SSLContext trusting() throws Exception {
-		KeyStore trusted = KeyStore.getInstance("PKCS12");
-		try (InputStream in = Files.newInputStream(keystore)) {
-			trusted.load(in, PASSWORD.toCharArray());
-		}
-		TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-		trust.init(trusted);
-		SSLContext ssl = SSLContext.getInstance("TLS");
-		ssl.init(null, trust.getTrustManagers(), null);
-		return ssl;
 	}
 
 }
