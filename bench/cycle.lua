@@ -5,6 +5,13 @@
 -- acks (each ack a cycle): producers on one replica and consumers on another (bench/replicas.sh).
 local queue = os.getenv("BENCH_QUEUE") or "bench"
 local role = os.getenv("BENCH_ROLE") or "cycle"
+-- BENCH_TOKEN: an API key (or JWT) sent as Authorization: Bearer on every request
+local token = os.getenv("BENCH_TOKEN")
+local function headers(extra)
+  local all = extra or {}
+  if token then all["Authorization"] = "Bearer " .. token end
+  return all
+end
 local state = (role == "consume") and "take" or "put"
 local lease = nil
 cycles = 0
@@ -13,11 +20,11 @@ errors = 0
 function request()
   if state == "put" then
     return wrk.format("POST", "/v1/queues/" .. queue .. "/jobs?wait=5s",
-      {["Content-Type"] = "application/json"}, '{"n":1}')
+      headers({["Content-Type"] = "application/json"}), '{"n":1}')
   elseif state == "take" then
-    return wrk.format("POST", "/v1/queues/" .. queue .. "/leases?wait=5s", {}, "")
+    return wrk.format("POST", "/v1/queues/" .. queue .. "/leases?wait=5s", headers(), "")
   else
-    return wrk.format("POST", "/v1/queues/" .. queue .. "/leases/" .. lease .. "/ack", {}, "")
+    return wrk.format("POST", "/v1/queues/" .. queue .. "/leases/" .. lease .. "/ack", headers(), "")
   end
 end
 

@@ -1,0 +1,78 @@
+#!/bin/sh
+# What the API-key check costs (not part of `./mvnw verify`): the same jar, heap and warm-up, run
+# open (no credentials configured) and with API keys (every request sends Authorization: Bearer
+# with a key of 5 configured ones, checked against each in constant time), alternating, ROUNDS
+# times; for each, put -> take -> ack cycles/s over 8 keep-alive connections (wrk +
+# bench/cycle.lua) and the service's CPU per cycle (/proc/PID/stat). Memory backend. Needs wrk and
+# python3. BASELINE_JAR=path adds a third mode, "before": that jar (say, one built before Spring
+# Security came in), run open. Method and numbers: docs/benchmarks.md, "What security costs".
+#
+#   ./mvnw -q -DskipTests package && [ROUNDS=3] [BASELINE_JAR=...] bench/security.sh [duration, default 20s]
+set -eu
+cd "$(dirname "$0")/.."
+. bench/service.sh
+duration=${1:-20s}
+rounds=${ROUNDS:-3}
+warmup=${WARMUP:-40s}
+out=$(mktemp -d "${TMPDIR:-/tmp}/dispatch-security.XXXXXX")
+cp "$(ls target/dispatch-*.jar | grep -v original | head -n 1)" "$out/dispatch.jar"
+modes="open keys"
+if [ -n "${BASELINE_JAR:-}" ]; then
+  cp "$BASELINE_JAR" "$out/before.jar"
+  modes="before open keys"
+fi
+java="$(./mvnw --java-home)/bin/java"
+trap 'stop_service' EXIT
+trap 'exit 130' INT TERM
+
+cpu_ticks() {
+  awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
+# five keys, as a team rotating some would have; the bench sends the last
+key_args() {
+  for n in 0 1 2 3 4; do
+    sha=$(printf %s "bench-key-$n-0123456789abcdefghij" | sha256sum | cut -d' ' -f1)
+    printf -- '--dispatch.security.api-keys[%s].name=bench%s --dispatch.security.api-keys[%s].key-sha256=%s --dispatch.security.api-keys[%s].roles=producer,consumer,admin ' \
+      "$n" "$n" "$n" "$sha" "$n"
+  done
+}
+
+echo "== $(nproc) cores shared by the service and the load; results in $out"
+printf '%-6s %-5s %9s %8s %8s %12s\n' round mode cycles/s p50 p99 'CPU µs/cycle'
+for round in $(seq 1 "$rounds"); do
+  for mode in $modes; do
+    run="$out/$round-$mode"
+    if [ "$mode" = keys ]; then
+      set -f # the brackets in the keys' property names are no glob
+      # shellcheck disable=SC2046
+      start_service "$out/dispatch.jar" "$run.service.log" memory $(key_args)
+      set +f
+      token="bench-key-4-0123456789abcdefghij"
+    elif [ "$mode" = before ]; then
+      start_service "$out/before.jar" "$run.service.log" memory
+      token=""
+    else
+      start_service "$out/dispatch.jar" "$run.service.log" memory
+      token=""
+    fi
+    curl -fs -X PUT "$url/v1/queues/bench" -H 'Content-Type: application/json' \
+      -H "Authorization: Bearer ${token:-none}" -d '{"capacity": 10000}' > /dev/null
+    BENCH_TOKEN=$token wrk -t 8 -c 8 -d "$warmup" -s bench/cycle.lua "$url" > /dev/null
+    ticks=$(cpu_ticks "$service_pid")
+    BENCH_TOKEN=$token wrk -t 8 -c 8 -d "$duration" --latency -s bench/cycle.lua "$url" > "$run.wrk"
+    ticks=$(($(cpu_ticks "$service_pid") - ticks))
+    python3 - "$run.wrk" "$ticks" "$(getconf CLK_TCK)" "$round" "$mode" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+ticks, hz, rnd, mode = int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
+cycles = int(re.search(r"cycles: (\d+)", text).group(1))
+rate = float(re.search(r"cycles: \d+ \(([\d.]+)/s\)", text).group(1))
+bad = int(re.search(r"unexpected answers: (\d+)", text).group(1))
+lat = {p: re.search(rf"^\s+{p}%\s+(\S+)", text, re.M).group(1) for p in (50, 99)}
+print(f"{rnd:<6} {mode:<5} {rate:9.0f} {lat[50]:>8} {lat[99]:>8} {ticks * 1e6 / hz / cycles:12.0f}"
+      + (f"  ({bad} unexpected answers)" if bad else ""))
+PY
+    stop_service
+  done
+done
