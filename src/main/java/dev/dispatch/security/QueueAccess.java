@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import dev.dispatch.queue.JobQueue;
 import dev.dispatch.queue.QueueNames;
 import dev.dispatch.queue.QueueRegistry;
+import dev.dispatch.web.Caller;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.authorization.AuthorizationResult;
@@ -58,11 +59,12 @@ final class QueueAccess implements AuthorizationManager<RequestAuthorizationCont
 		if (!(auth instanceof IdentityAuthentication proven)) {
 			return DENY;
 		}
+		Identity identity = proven.identity();
+		context.getRequest().setAttribute(Caller.ATTRIBUTE, identity.name());
 		Need need = need(context.getRequest());
 		if (need.queue() == null) {
 			return ALLOW;
 		}
-		Identity identity = proven.identity();
 		for (Role role : need.roles()) {
 			if (identity.may(role, need.queue())) {
 				return ALLOW;

@@ -1,6 +1,5 @@
 package dev.dispatch.web;
 
-import java.security.Principal;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -34,10 +33,10 @@ import org.springframework.web.context.request.async.DeferredResult;
  *
  * <p>
  * Limits: at most {@code dispatch.http.max-waiters-per-queue} requests parked on one
- * queue, {@code max-waiters-per-client} by one caller (the request's authenticated
- * principal; none without credentials) and {@code max-waiters} in all (checked before
- * parking, so concurrent arrivals may pass them by a few). A request over a limit is
- * still served if it can be at once, else answered 503 {@code too-many-waiters}.
+ * queue, {@code max-waiters-per-client} by one caller (named by the request attribute
+ * {@link Caller}; none without credentials) and {@code max-waiters} in all (checked
+ * before parking, so concurrent arrivals may pass them by a few). A request over a limit
+ * is still served if it can be at once, else answered 503 {@code too-many-waiters}.
  *
  * <p>
  * Shutdown: before the web server drains (a higher lifecycle phase stops first), every
@@ -132,8 +131,7 @@ class LongPolls implements SmartLifecycle {
 
 	/** Who sent the request, if it was authenticated. */
 	private static String client(HttpServletRequest request) {
-		Principal principal = request.getUserPrincipal();
-		return (principal != null) ? principal.getName() : null;
+		return (request.getAttribute(Caller.ATTRIBUTE) instanceof String name) ? name : null;
 	}
 
 	/**
