@@ -1,11 +1,13 @@
 #!/bin/sh
 # What the API-key check costs (not part of `./mvnw verify`): the same jar, heap and warm-up, run
-# open (no credentials configured) and with API keys (every request sends Authorization: Bearer
-# with a key of 5 configured ones, checked against each in constant time), alternating, ROUNDS
-# times; for each, put -> take -> ack cycles/s over 8 keep-alive connections (wrk +
-# bench/cycle.lua) and the service's CPU per cycle (/proc/PID/stat). Memory backend. Needs wrk and
-# python3. BASELINE_JAR=path adds a third mode, "before": that jar (say, one built before Spring
-# Security came in), run open. Method and numbers: docs/benchmarks.md, "What security costs".
+# open (no credentials configured) and with API keys (a key of 5 configured ones, checked against
+# each in constant time), alternating, ROUNDS times; for each, put -> take -> ack cycles/s over 8
+# keep-alive connections (wrk + bench/cycle.lua) and the service's CPU per cycle
+# (/proc/PID/stat). Memory backend. Every mode sends the same Authorization: Bearer header (an
+# open service ignores it), so that the load generator's own work, which shares the cores, is the
+# same. BASELINE_JAR=path adds a third mode, "before": that jar (say, one built before Spring
+# Security came in), run open. Needs wrk and python3. Method and numbers: docs/benchmarks.md,
+# "What security costs".
 #
 #   ./mvnw -q -DskipTests package && [ROUNDS=3] [BASELINE_JAR=...] bench/security.sh [duration, default 20s]
 set -eu
@@ -51,10 +53,11 @@ for round in $(seq 1 "$rounds"); do
       token="bench-key-4-0123456789abcdefghij"
     elif [ "$mode" = before ]; then
       start_service "$out/before.jar" "$run.service.log" memory
-      token=""
+      token="bench-key-4-0123456789abcdefghij"
     else
       start_service "$out/dispatch.jar" "$run.service.log" memory
-      token=""
+      # sent all the same (and ignored): the load generator does the same work in every mode
+      token="bench-key-4-0123456789abcdefghij"
     fi
     curl -fs -X PUT "$url/v1/queues/bench" -H 'Content-Type: application/json' \
       -H "Authorization: Bearer ${token:-none}" -d '{"capacity": 10000}' > /dev/null
