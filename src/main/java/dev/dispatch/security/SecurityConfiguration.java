@@ -82,9 +82,7 @@ class SecurityConfiguration {
 			.exceptionHandling((refusals) -> refusals.authenticationEntryPoint(problems).accessDeniedHandler(problems))
 			.authorizeHttpRequests((requests) -> {
 				// a parked request's answer and error pages were authorized on the way in
-				// (and
-				// skip these filters with
-				// spring.security.filter.dispatcher-types=request)
+				// (application.yaml keeps them out of these filters altogether)
 				requests.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll();
 				requests.requestMatchers("/actuator/health", "/actuator/health/**", "/livez", "/readyz").permitAll();
 				requests.requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")

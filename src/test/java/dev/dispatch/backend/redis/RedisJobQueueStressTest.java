@@ -23,10 +23,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.TimeoutOptions;
-
 import dev.dispatch.queue.CloseMode;
 import dev.dispatch.queue.DeadLetter;
 import dev.dispatch.queue.Delivery;
@@ -35,9 +31,7 @@ import dev.dispatch.queue.Payload;
 import dev.dispatch.queue.PutOptions;
 import dev.dispatch.queue.PutOutcome;
 import dev.dispatch.queue.QueueConfig;
-import dev.dispatch.queue.QueueListener;
 import dev.dispatch.queue.QueueSnapshot;
-import dev.dispatch.queue.SystemScheduler;
 import dev.dispatch.queue.TakeOptions;
 import dev.dispatch.queue.TakeOutcome;
 import dev.dispatch.support.RedisServer;
@@ -133,22 +127,11 @@ class RedisJobQueueStressTest {
 		new Run(replicas.get(0), queues, keyPrefix, seed).execute();
 	}
 
-	/**
-	 * A registry as one replica has it: a client, connections, timers of its own.
-	 */
+	/** A registry as one replica has it: a client, connections, timers of its own. */
 	private RedisQueueRegistry replica(String keyPrefix) {
-		SystemScheduler scheduler = new SystemScheduler();
-		this.opened.push(scheduler);
-		RedisClient client = RedisClient.create(server.uri());
-		client.setOptions(ClientOptions.builder().timeoutOptions(TimeoutOptions.enabled(REDIS_TIMEOUT)).build());
-		this.opened.push(client::shutdown);
-		RedisConnections redis = RedisConnections.open(client);
-		this.opened.push(redis);
-		RedisQueueRegistry registry = new RedisQueueRegistry(redis,
-				new RedisQueueRegistry.Settings(scheduler, QueueListener.NONE, QueueConfig.DEFAULTS, false,
-						Duration.ofMinutes(10), 10, keyPrefix, RECHECK_PERIOD, REDIS_TIMEOUT));
-		this.opened.push(registry);
-		return registry;
+		Replicas replicas = new Replicas(server.uri(), REDIS_TIMEOUT);
+		this.opened.push(replicas);
+		return replicas.open(keyPrefix, RECHECK_PERIOD);
 	}
 
 	/** How a consumer settled one delivery. */

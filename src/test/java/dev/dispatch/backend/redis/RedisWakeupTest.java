@@ -1,14 +1,10 @@
 package dev.dispatch.backend.redis;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -21,8 +17,6 @@ import dev.dispatch.queue.Payload;
 import dev.dispatch.queue.PutOptions;
 import dev.dispatch.queue.PutOutcome;
 import dev.dispatch.queue.QueueConfig;
-import dev.dispatch.queue.QueueListener;
-import dev.dispatch.queue.SystemScheduler;
 import dev.dispatch.queue.TakeOptions;
 import dev.dispatch.queue.TakeOutcome;
 import dev.dispatch.support.RedisServer;
@@ -46,7 +40,7 @@ class RedisWakeupTest {
 
 	private static StatefulRedisConnection<String, String> watching;
 
-	private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+	private final Replicas replicas = new Replicas(server.uri(), REDIS_TIMEOUT);
 
 	@BeforeAll
 	static void startRedis() {
@@ -68,9 +62,7 @@ class RedisWakeupTest {
 
 	@AfterEach
 	void closeReplicas() throws Exception {
-		while (!this.opened.isEmpty()) {
-			this.opened.pop().close();
-		}
+		this.replicas.close();
 	}
 
 	@Test
@@ -142,20 +134,8 @@ class RedisWakeupTest {
 		awaitListeners("gone", "q", 0);
 	}
 
-	/** A registry as one replica has it: a client, connections, timers of its own. */
 	private RedisQueueRegistry replica(String keyPrefix, Duration recheckPeriod) {
-		SystemScheduler scheduler = new SystemScheduler();
-		this.opened.push(scheduler);
-		RedisClient client = RedisClient.create(server.uri());
-		client.setOptions(ClientOptions.builder().timeoutOptions(TimeoutOptions.enabled(REDIS_TIMEOUT)).build());
-		this.opened.push(client::shutdown);
-		RedisConnections redis = RedisConnections.open(client);
-		this.opened.push(redis);
-		RedisQueueRegistry registry = new RedisQueueRegistry(redis,
-				new RedisQueueRegistry.Settings(scheduler, QueueListener.NONE, QueueConfig.DEFAULTS, false,
-						Duration.ofMinutes(10), 10, keyPrefix, recheckPeriod, REDIS_TIMEOUT));
-		this.opened.push(registry);
-		return registry;
+		return this.replicas.open(keyPrefix, recheckPeriod);
 	}
 
 	/** How many connections hear the queue's wake channel (sharded pub/sub). */
