@@ -31,11 +31,6 @@ redis_pid=
 trap 'stop_service; stop_redis' EXIT
 trap 'exit 130' INT TERM
 
-# CPU time a process has used so far, in clock ticks (user + system, all its threads).
-cpu_ticks() {
-  awk '{ print $14 + $15 }' "/proc/$1/stat"
-}
-
 echo "== $(nproc) cores shared by the service, redis-server and the load; results in $out"
 for round in $(seq 1 "$rounds"); do
   for backend in $backends; do

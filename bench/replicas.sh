@@ -37,10 +37,6 @@ stop_all() {
 trap stop_all EXIT
 trap 'exit 130' INT TERM
 
-cpu_ticks() {
-  awk '{ print $14 + $15 }' "/proc/$1/stat"
-}
-
 # load SECONDS PRODUCE_URL CONSUME_URL OUT: producers and consumers at once; OUT.produce, .consume
 load() {
   BENCH_ROLE=produce wrk -t 4 -c 4 -d "$1" -s bench/cycle.lua "$2" > "$4.produce" &

@@ -27,10 +27,6 @@ java="$(./mvnw --java-home)/bin/java"
 trap 'stop_service' EXIT
 trap 'exit 130' INT TERM
 
-cpu_ticks() {
-  awk '{ print $14 + $15 }' "/proc/$1/stat"
-}
-
 # five keys, as a team rotating some would have; the bench sends the last
 key_args() {
   for n in 0 1 2 3 4; do

@@ -64,3 +64,8 @@ stop_service() {
     service_pid=
   fi
 }
+
+# CPU time a process has used so far, in clock ticks (user + system, all its threads).
+cpu_ticks() {
+  awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
