@@ -1,7 +1,6 @@
 package dev.dispatch.chart;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,15 +22,13 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpServer;
 import dev.dispatch.queue.QueueConfig;
 import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.support.ExternalTool;
+import dev.dispatch.support.JwkSetServer;
 import dev.dispatch.support.RedisServer;
 import dev.dispatch.support.SelfSigned;
 import org.junit.jupiter.api.BeforeAll;
@@ -530,21 +527,12 @@ class HelmChartTest {
 	 */
 	@Test
 	void jwtsAreReadThroughTheChartsIssuerAndClaims(@TempDir Path root) throws Exception {
-		RSAKey signing = new RSAKeyGenerator(2048).keyID("chart").generate();
-		byte[] keys = new JWKSet(signing.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
-		HttpServer jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-		jwks.createContext("/jwks", (exchange) -> {
-			exchange.getResponseHeaders().set("Content-Type", "application/json");
-			exchange.sendResponseHeaders(200, keys.length);
-			exchange.getResponseBody().write(keys);
-			exchange.close();
-		});
-		jwks.start();
-		try {
+		try (JwkSetServer jwks = JwkSetServer.start("chart")) {
+			RSAKey signing = jwks.signing();
 			// the scenario's issuer, its keys served here instead of found by discovery
 			String issuer = "https://idp.example.com/realms/main";
 			List<Map<String, Object>> objects = render("-f", CHART.resolve("ci/jwt-values.yaml").toString(), "--set",
-					"security.jwt.jwkSetUri=http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks");
+					"security.jwt.jwkSetUri=" + jwks.uri());
 			try (RenderedPod pod = RenderedPod.start(objects, root, Map.of())) {
 				int api = pod.port("http");
 				Map<String, Object> shop = Map.of("client_id", "shop", "dispatch_roles", List.of("producer"),
@@ -568,9 +556,6 @@ class HelmChartTest {
 						jwt(signing, "https://elsewhere.example.com", shop))
 					.statusCode()).as("another issuer").isEqualTo(401);
 			}
-		}
-		finally {
-			jwks.stop(0);
 		}
 	}
 

@@ -1,7 +1,6 @@
 package dev.dispatch.security;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,12 +20,11 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpServer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,6 +33,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.dispatch.support.JwkSetServer;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -76,39 +75,30 @@ class SecurityTest {
 
 	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-	private static RSAKey signing;
+	private static JwkSetServer jwks;
 
-	private static HttpServer jwks;
+	private static RSAKey signing;
 
 	@LocalServerPort
 	int port;
 
 	@BeforeAll
 	static void serveJwks() throws Exception {
-		signing = new RSAKeyGenerator(2048).keyID("test").generate();
-		byte[] body = new JWKSet(signing.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
-		jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-		jwks.createContext("/jwks", (exchange) -> {
-			exchange.getResponseHeaders().set("Content-Type", "application/json");
-			exchange.sendResponseHeaders(200, body.length);
-			exchange.getResponseBody().write(body);
-			exchange.close();
-		});
-		jwks.start();
+		jwks = JwkSetServer.start("test");
+		signing = jwks.signing();
 	}
 
 	@AfterAll
 	static void stopJwks() {
 		if (jwks != null) {
-			jwks.stop(0);
+			jwks.close();
 		}
 	}
 
 	@DynamicPropertySource
 	static void credentials(DynamicPropertyRegistry registry) {
 		// the JWK set server starts before the context: @BeforeAll runs first
-		registry.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri",
-				() -> "http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks");
+		registry.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", () -> jwks.uri());
 		key(registry, 0, "producer", PRODUCER, "producer", "orders.*");
 		key(registry, 1, "consumer", CONSUMER, "consumer", "orders.*");
 		key(registry, 2, "admin", ADMIN, "admin", "orders.*");
@@ -345,7 +335,9 @@ class SecurityTest {
 		var parked = http.sendAsync(
 				request("POST", "/v1/queues/orders.parked/leases?wait=10s", null, "Bearer " + CONSUMER),
 				HttpResponse.BodyHandlers.ofString());
-		Thread.sleep(200);
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(5))
+			.until(() -> send("GET", "/v1/queues/orders.parked", null, ADMIN).body().contains("\"waitingTakers\":1"));
 		assertThat(send("POST", "/v1/queues/orders.parked/jobs", "{\"hello\":1}", PRODUCER).statusCode())
 			.isEqualTo(201);
 		HttpResponse<String> taken = parked.get(10, java.util.concurrent.TimeUnit.SECONDS);
