@@ -23,9 +23,13 @@ final class ApiKeys {
 
 	private final List<byte[]> digests;
 
+	/** Each key's identity, made once: it is the same on every request. */
+	private final List<Identity> identities;
+
 	ApiKeys(List<SecurityProperties.ApiKey> keys) {
 		this.keys = List.copyOf(keys);
 		this.digests = keys.stream().map(SecurityProperties.ApiKey::digest).toList();
+		this.identities = keys.stream().map(SecurityProperties.ApiKey::identity).toList();
 	}
 
 	boolean isEmpty() {
@@ -38,21 +42,22 @@ final class ApiKeys {
 	 */
 	Identity identify(String key) {
 		byte[] digest = sha256(key);
-		SecurityProperties.ApiKey found = null;
+		int found = -1;
 		for (int i = 0; i < this.digests.size(); i++) {
 			// no early exit: every hash is compared
-			if (MessageDigest.isEqual(this.digests.get(i), digest) && found == null) {
-				found = this.keys.get(i);
+			if (MessageDigest.isEqual(this.digests.get(i), digest) && found < 0) {
+				found = i;
 			}
 		}
-		if (found == null) {
+		if (found < 0) {
 			throw new InvalidBearerTokenException("unknown API key");
 		}
-		if (found.revoked()) {
-			log.warn("Refused revoked API key '%s'".formatted(found.name()));
+		SecurityProperties.ApiKey matched = this.keys.get(found);
+		if (matched.revoked()) {
+			log.warn("Refused revoked API key '%s'".formatted(matched.name()));
 			throw new InvalidBearerTokenException("revoked API key");
 		}
-		return found.identity();
+		return this.identities.get(found);
 	}
 
 	private static byte[] sha256(String key) {
