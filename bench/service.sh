@@ -69,3 +69,13 @@ stop_service() {
 cpu_ticks() {
   awk '{ print $14 + $15 }' "/proc/$1/stat"
 }
+
+# CPU time the JVM's JIT compiler threads (C1, C2) have used so far, in clock ticks: compiling is
+# warm-up, not the cost of a request, and after a minute of load it still comes and goes.
+jit_ticks() {
+  for task in /proc/"$1"/task/*; do
+    case "$(cat "$task/comm" 2> /dev/null)" in
+      C1\ Compiler* | C2\ Compiler*) sed 's/.*) //' "$task/stat" 2> /dev/null | awk '{ print $12 + $13 }' ;;
+    esac
+  done | awk '{ total += $1 } END { print total + 0 }'
+}

@@ -1,7 +1,6 @@
 package dev.dispatch.security;
 
 import java.io.IOException;
-import java.util.Set;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -42,7 +41,7 @@ final class AdminAudit extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		QueueAccess.Need need = QueueAccess.need(request);
-		if (need.queue() == null || !need.roles().equals(Set.of(Role.ADMIN))) {
+		if (need.queue() == null || !need.adminOnly()) {
 			chain.doFilter(request, response);
 			return;
 		}

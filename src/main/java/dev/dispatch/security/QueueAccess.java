@@ -1,6 +1,5 @@
 package dev.dispatch.security;
 
-import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -78,35 +77,61 @@ final class QueueAccess implements AuthorizationManager<RequestAuthorizationCont
 
 		static final Need NONE = new Need(null, Set.of());
 
+		/** Whether only an admin may do it (what {@link AdminAudit} records). */
+		boolean adminOnly() {
+			return this.roles.size() == 1 && this.roles.contains(Role.ADMIN);
+		}
+
 	}
 
+	private static final Set<Role> READERS = Set.of(Role.CONSUMER, Role.ADMIN);
+
+	private static final Set<Role> PRODUCERS = Set.of(Role.PRODUCER);
+
+	private static final Set<Role> CONSUMERS = Set.of(Role.CONSUMER);
+
+	private static final Set<Role> ADMINS = Set.of(Role.ADMIN);
+
+	private static final Set<Role> ANY = Set.of(Role.values());
+
+	private static final String QUEUES = "/v1/queues/";
+
+	/**
+	 * Read off the path by hand, without splitting it into an array: this runs on every
+	 * request, twice (here and in {@link AdminAudit}).
+	 */
 	static Need need(HttpServletRequest request) {
-		String path = request.getRequestURI().substring(request.getContextPath().length());
-		if (!path.startsWith("/v1/queues/")) {
+		String uri = request.getRequestURI();
+		int start = request.getContextPath().length() + QUEUES.length();
+		if (!uri.startsWith(QUEUES, start - QUEUES.length())) {
 			return Need.NONE;
 		}
-		String[] parts = path.substring("/v1/queues/".length()).split("/", -1);
-		String queue = parts[0];
+		int end = uri.indexOf('/', start);
+		String queue = uri.substring(start, (end < 0) ? uri.length() : end);
 		if (queue.isEmpty()) {
 			return Need.NONE;
 		}
 		String method = request.getMethod();
-		if (parts.length == 1 && method.equals("GET")) {
-			return new Need(queue, EnumSet.of(Role.CONSUMER, Role.ADMIN));
+		String rest = (end < 0) ? null : uri.substring(end + 1);
+		if (rest == null && method.equals("GET")) {
+			return new Need(queue, READERS);
 		}
-		if (parts.length == 2 && parts[1].equals("jobs") && method.equals("POST")) {
-			return new Need(queue, EnumSet.of(Role.PRODUCER));
+		if ("jobs".equals(rest) && method.equals("POST")) {
+			return new Need(queue, PRODUCERS);
 		}
-		if (parts.length == 2 && parts[1].equals("leases") && method.equals("POST")) {
-			return new Need(queue, EnumSet.of(Role.CONSUMER));
+		if ("leases".equals(rest) && method.equals("POST")) {
+			return new Need(queue, CONSUMERS);
 		}
-		if (parts.length == 4 && parts[1].equals("leases") && SETTLE.contains(parts[3]) && method.equals("POST")) {
-			return new Need(queue, EnumSet.of(Role.CONSUMER));
+		if (rest != null && rest.startsWith("leases/") && method.equals("POST")) {
+			int slash = rest.indexOf('/', "leases/".length());
+			if (slash > "leases/".length() && SETTLE.contains(rest.substring(slash + 1))) {
+				return new Need(queue, CONSUMERS);
+			}
 		}
-		if (parts.length == 2 && parts[1].equals("join") && method.equals("GET")) {
-			return new Need(queue, EnumSet.allOf(Role.class));
+		if ("join".equals(rest) && method.equals("GET")) {
+			return new Need(queue, ANY);
 		}
-		return new Need(queue, EnumSet.of(Role.ADMIN));
+		return new Need(queue, ADMINS);
 	}
 
 	/**

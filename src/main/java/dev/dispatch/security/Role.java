@@ -1,5 +1,8 @@
 package dev.dispatch.security;
 
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+
 /**
  * What an identity may do on the queues its grant names. Configured in lower case
  * ({@code producer}, {@code consumer}, {@code admin}).
@@ -18,6 +21,13 @@ public enum Role {
 	 * Create, configure, close and delete queues, and everything on their dead-letter
 	 * queues.
 	 */
-	ADMIN
+	ADMIN;
+
+	private final GrantedAuthority authority = new SimpleGrantedAuthority("ROLE_" + name());
+
+	/** The role as Spring Security's authority ({@code ROLE_ADMIN}...), made once. */
+	GrantedAuthority authority() {
+		return this.authority;
+	}
 
 }
