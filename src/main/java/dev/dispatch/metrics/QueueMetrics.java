@@ -232,8 +232,8 @@ public final class QueueMetrics implements QueueListener {
 		QueueMeters(String queue) {
 			this.tags = Tags.of("queue", queue);
 			gauge(queue, "dispatch.queue.size", "Jobs ready for a consumer", QueueSnapshot::size, this.tags);
-			gauge(queue, "dispatch.queue.delayed", "Jobs nacked with a delay, not yet ready", QueueSnapshot::delayed,
-					this.tags);
+			gauge(queue, "dispatch.queue.delayed", "Jobs not yet ready: put or nacked with a delay",
+					QueueSnapshot::delayed, this.tags);
 			gauge(queue, "dispatch.queue.inflight", "Jobs leased to consumers", QueueSnapshot::inFlight, this.tags);
 			gauge(queue, "dispatch.queue.capacity", "Most jobs ready or delayed at once", QueueSnapshot::capacity,
 					this.tags);
@@ -259,8 +259,8 @@ public final class QueueMetrics implements QueueListener {
 			this.acked = counter("dispatch.jobs.acked", "Jobs acknowledged (or settled at delivery)", this.tags);
 			this.nacked = counter("dispatch.jobs.nacked", "Jobs given back by consumers", this.tags);
 			this.expired = counter("dispatch.jobs.expired", "Leases that ran out", this.tags);
-			this.released = counter("dispatch.jobs.released", "Deliveries handed back because the consumer had gone",
-					this.tags);
+			this.released = counter("dispatch.jobs.released",
+					"Deliveries handed back untried: released by the consumer, or its client had gone", this.tags);
 			this.deadLetteredMaxAttempts = counter("dispatch.jobs.deadlettered", "Jobs moved to the dead-letter queue",
 					this.tags.and("reason", DeadLetter.Reason.MAX_ATTEMPTS.label()));
 			this.deadLetteredPurged = counter("dispatch.jobs.deadlettered", "Jobs moved to the dead-letter queue",

@@ -7,8 +7,11 @@ import java.time.Duration;
  *
  * @param maxWait how long the put may wait for room; zero never waits
  * @param idempotencyKey a key that makes a repeated put create nothing, or {@code null}
+ * @param delay how long after it is accepted the job becomes ready; zero: at once. A
+ * delayed job takes room in the queue while it waits, and joins the tail of the queue
+ * when due
  */
-public record PutOptions(Duration maxWait, String idempotencyKey) {
+public record PutOptions(Duration maxWait, String idempotencyKey, Duration delay) {
 
 	/** Longest idempotency key accepted. */
 	public static final int MAX_KEY_LENGTH = 256;
@@ -18,6 +21,12 @@ public record PutOptions(Duration maxWait, String idempotencyKey) {
 		if (idempotencyKey != null && (idempotencyKey.isEmpty() || idempotencyKey.length() > MAX_KEY_LENGTH)) {
 			throw new IllegalArgumentException("idempotency key must be 1 to " + MAX_KEY_LENGTH + " characters");
 		}
+		QueueArguments.requireDelay(delay);
+	}
+
+	/** A put of a job that is ready at once. */
+	public PutOptions(Duration maxWait, String idempotencyKey) {
+		this(maxWait, idempotencyKey, Duration.ZERO);
 	}
 
 	/** A put that waits up to {@code wait}, without an idempotency key. */
@@ -32,7 +41,17 @@ public record PutOptions(Duration maxWait, String idempotencyKey) {
 
 	/** These options with an idempotency key. */
 	public PutOptions withIdempotencyKey(String key) {
-		return new PutOptions(this.maxWait, key);
+		return new PutOptions(this.maxWait, key, this.delay);
+	}
+
+	/** These options for a job that becomes ready {@code delay} after it is accepted. */
+	public PutOptions withDelay(Duration delay) {
+		return new PutOptions(this.maxWait, this.idempotencyKey, delay);
+	}
+
+	/** Whether the job waits before it becomes ready. */
+	public boolean delayed() {
+		return this.delay.isPositive();
 	}
 
 }

@@ -18,7 +18,7 @@ public final class QueueArguments {
 		return requireNotNegative("wait", wait);
 	}
 
-	/** A nack's delay: zero (at once) or more. */
+	/** A delay (of a nack or a put): zero (at once) or more. */
 	public static Duration requireDelay(Duration delay) {
 		return requireNotNegative("delay", delay);
 	}

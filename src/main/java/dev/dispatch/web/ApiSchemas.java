@@ -48,6 +48,10 @@ final class ApiSchemas {
 				requiredMode = RequiredMode.REQUIRED)
 		public Instant enqueuedAt;
 
+		@Schema(description = "when the job becomes ready; only for a put with a delay",
+				example = "2025-06-01T12:00:30.123Z")
+		public Instant readyAt;
+
 	}
 
 	@Schema(name = "Lease", description = "A job handed to a consumer.",

@@ -2,6 +2,7 @@ package dev.dispatch.web;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -79,6 +80,10 @@ class JobController {
 			ProblemType.QUEUE_NOT_FOUND, ProblemType.PAYLOAD_TOO_LARGE })
 	@Parameter(name = "wait", in = ParameterIn.QUERY, description = "how long to wait for room: " + ApiSchemas.WAIT,
 			schema = @Schema(type = "string"), example = "5s")
+	@Parameter(name = "delay", in = ParameterIn.QUERY,
+			description = "how long after it is accepted the job becomes ready: " + ApiSchemas.DURATION
+					+ ". It takes room in the queue meanwhile, and joins the tail of the queue when due. Default 0.",
+			schema = @Schema(type = "string"), example = "30s")
 	@Parameter(name = "Idempotency-Key", in = ParameterIn.HEADER,
 			description = "makes the put safe to repeat: a key already accepted on this queue within the dedup window"
 					+ " creates nothing and answers 200 with the original job",
@@ -88,13 +93,14 @@ class JobController {
 			HttpServletRequest request) {
 		this.polls.refuseIfDraining();
 		Payload payload = this.payloads.read(request);
+		Duration delay = Durations.parse("delay", queryParameter(request, "delay"));
 		LongPolls.Grant grant = this.polls.grant(request, queue, queryParameter(request, "wait"));
 		String key = (idempotencyKey != null && !idempotencyKey.isEmpty()) ? idempotencyKey : null;
-		PutOptions options = new PutOptions(grant.granted(), key);
+		PutOptions options = new PutOptions(grant.granted(), key, (delay != null) ? delay : Duration.ZERO);
 		Reattempt<PutOutcome> put = Reattempt.of(this.registry.obtain(queue), (target) -> target.put(payload, options));
 		return this.polls.park(request, queue, put, grant.granted(),
-				(outcome) -> answer(queue, outcome, grant.limited()), () -> cutShort(queue), LongPolls.nothing(),
-				LongPolls.nothing());
+				(outcome) -> answer(queue, outcome, options.delay(), grant.limited()), () -> cutShort(queue),
+				LongPolls.nothing(), LongPolls.nothing());
 	}
 
 	private static String queryParameter(HttpServletRequest request, String name) {
@@ -113,12 +119,14 @@ class JobController {
 				: DispatchProblem.queueFull(queue, this.polls.retryAfter());
 	}
 
-	private ResponseEntity<?> answer(String queue, PutOutcome outcome, boolean limited) {
+	private ResponseEntity<?> answer(String queue, PutOutcome outcome, Duration delay, boolean limited) {
 		return switch (outcome) {
+			// a repeated key answers the original job, whose delay is not known here
 			case PutOutcome.Accepted accepted ->
 				ResponseEntity.status(accepted.duplicate() ? HttpStatus.OK : HttpStatus.CREATED)
 					.location(URI.create("/v1/queues/" + queue + "/jobs/" + accepted.jobId()))
-					.body(new Views.Accepted(accepted.jobId(), queue, accepted.enqueuedAt()));
+					.body(new Views.Accepted(accepted.jobId(), queue, accepted.enqueuedAt(),
+							(delay.isPositive() && !accepted.duplicate()) ? accepted.enqueuedAt().plus(delay) : null));
 			case PutOutcome.Full full -> throw limited ? DispatchProblem.tooManyWaiters(queue, this.polls.retryAfter())
 					: DispatchProblem.queueFull(queue, this.polls.retryAfter());
 			case PutOutcome.Closed closed -> throw DispatchProblem.queueClosed(queue);

@@ -162,6 +162,20 @@ class LeaseController {
 		return ResponseEntity.noContent().build();
 	}
 
+	@PostMapping("/v1/queues/{queue}/leases/{leaseId}/release")
+	@Operation(operationId = "releaseLease", summary = "Release: give the job back untried",
+			description = "Gives the job back to the head of the queue at once, without counting the attempt:"
+					+ " for a consumer that took a job it will not work on (it is shutting down, say). A job"
+					+ " that failed is nacked instead.")
+	@ApiResponse(responseCode = "204", description = "given back")
+	@Problems({ ProblemType.LEASE_EXPIRED, ProblemType.QUEUE_NOT_FOUND })
+	ResponseEntity<Void> release(@PathVariable String queue, @PathVariable String leaseId) {
+		if (!this.registry.require(queue).release(leaseId).join()) {
+			throw DispatchProblem.leaseExpired(queue, leaseId);
+		}
+		return ResponseEntity.noContent().build();
+	}
+
 	@PostMapping("/v1/queues/{queue}/leases/{leaseId}/extend")
 	@Operation(operationId = "extendLease", summary = "Extend a lease",
 			description = "Moves the lease's end to `by` from now.")

@@ -16,8 +16,9 @@ final class Views {
 	private Views() {
 	}
 
-	/** A job accepted by a put. */
-	record Accepted(String id, String queue, Instant enqueuedAt) {
+	/** A job accepted by a put; {@code readyAt} for a delayed one. */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record Accepted(String id, String queue, Instant enqueuedAt, Instant readyAt) {
 	}
 
 	/** A queue's state. */

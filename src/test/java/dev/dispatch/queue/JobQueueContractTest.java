@@ -519,6 +519,117 @@ public abstract class JobQueueContractTest {
 	}
 
 	@Nested
+	class DelayedPuts {
+
+		private CompletableFuture<PutOutcome> putDelayed(JobQueue queue, String payload, Duration delay,
+				Duration wait) {
+			return queue.put(Payload.of(payload), PutOptions.waiting(wait).withDelay(delay));
+		}
+
+		@Test
+		void aDelayedJobIsNotReadyUntilDueAndTakesRoomMeanwhile() {
+			PutOutcome outcome = done(putDelayed(queue, "later", Duration.ofSeconds(10), Duration.ZERO));
+			assertThat(outcome).isInstanceOf(PutOutcome.Accepted.class);
+			QueueSnapshot state = snapshot(queue);
+			assertThat(state.delayed()).isEqualTo(1);
+			assertThat(state.size()).isZero();
+			assertThat(state.unfinished()).isEqualTo(1);
+			assertThat(done(take(queue, Duration.ZERO))).isInstanceOf(TakeOutcome.Empty.class);
+			time.advance(Duration.ofSeconds(9));
+			assertThat(done(take(queue, Duration.ZERO))).isInstanceOf(TakeOutcome.Empty.class);
+			time.advance(Duration.ofSeconds(1));
+			Delivery job = takeOne(queue);
+			assertThat(job.payload().asString()).isEqualTo("later");
+			assertThat(job.jobId()).isEqualTo(((PutOutcome.Accepted) outcome).jobId());
+			assertThat(job.attempt()).isEqualTo(1);
+		}
+
+		@Test
+		void dueJobsJoinTheTailInTheOrderTheyFallDue() {
+			accept(queue, "a");
+			done(putDelayed(queue, "late", Duration.ofSeconds(20), Duration.ZERO));
+			done(putDelayed(queue, "soon", Duration.ofSeconds(10), Duration.ZERO));
+			time.advance(Duration.ofSeconds(10));
+			assertThat(snapshot(queue).size()).isEqualTo(2);
+			time.advance(Duration.ofSeconds(10));
+			assertThat(drainReady(queue)).containsExactly("a", "soon", "late");
+		}
+
+		@Test
+		void aDueDelayedPutQueuesBehindJobsPutBeforeItFellDue() {
+			done(putDelayed(queue, "delayed", Duration.ofSeconds(10), Duration.ZERO));
+			accept(queue, "b");
+			time.advance(Duration.ofSeconds(10));
+			accept(queue, "c");
+			assertThat(drainReady(queue)).containsExactly("b", "delayed", "c");
+		}
+
+		@Test
+		void delayedJobsFillTheQueueAndAParkedTakeDoesNotMakeRoomForOne() {
+			for (int i = 1; i <= 3; i++) {
+				done(putDelayed(queue, "d" + i, Duration.ofSeconds(10), Duration.ZERO));
+			}
+			assertThat(done(putDelayed(queue, "no room", Duration.ofSeconds(10), Duration.ZERO)))
+				.isInstanceOf(PutOutcome.Full.class);
+			assertThat(done(put(queue, "no room", Duration.ZERO))).isInstanceOf(PutOutcome.Full.class);
+			CompletableFuture<TakeOutcome> taker = take(queue, Duration.ofSeconds(30));
+			CompletableFuture<PutOutcome> parked = putDelayed(queue, "d4", Duration.ofSeconds(10),
+					Duration.ofSeconds(30));
+			assertParked(taker);
+			assertParked(parked);
+			time.advance(Duration.ofSeconds(10));
+			// the due jobs go to the parked take, which frees room for the parked put
+			assertThat(payloads(delivered(taker))).containsExactly("d1");
+			assertThat(done(parked)).isInstanceOf(PutOutcome.Accepted.class);
+			assertThat(snapshot(queue).delayed()).isEqualTo(1);
+			time.advance(Duration.ofSeconds(10));
+			assertThat(drainReady(queue)).containsExactly("d2", "d3", "d4");
+		}
+
+		@Test
+		void aDelayedJobThatFailsComesBackToTheHead() {
+			done(putDelayed(queue, "delayed", Duration.ofSeconds(10), Duration.ZERO));
+			time.advance(Duration.ofSeconds(10));
+			Delivery first = takeOne(queue);
+			accept(queue, "b");
+			done(queue.nack(first.leaseId(), Duration.ofSeconds(5)));
+			accept(queue, "c");
+			time.advance(Duration.ofSeconds(5));
+			assertThat(drainReady(queue)).containsExactly("delayed", "b", "c");
+		}
+
+		@Test
+		void anImmediateClosePurgesDelayedJobsAndAGracefulOneDeliversThem() {
+			JobQueue graceful = queue("graceful", 3);
+			done(putDelayed(graceful, "g", Duration.ofSeconds(10), Duration.ZERO));
+			done(graceful.close(CloseMode.GRACEFUL));
+			CompletableFuture<TakeOutcome> taker = take(graceful, Duration.ofSeconds(30));
+			assertParked(taker);
+			time.advance(Duration.ofSeconds(10));
+			Delivery g = delivered(taker).getFirst();
+			done(graceful.ack(g.leaseId()));
+			assertThat(done(take(graceful, Duration.ZERO))).isInstanceOf(TakeOutcome.Drained.class);
+
+			done(putDelayed(queue, "i", Duration.ofSeconds(10), Duration.ZERO));
+			assertThat(done(queue.close(CloseMode.IMMEDIATE))).isEqualTo(1);
+			Delivery dead = takeOne(registry.require("q.dead"));
+			assertThat(dead.payload().asString()).isEqualTo("i");
+			assertThat(dead.deadLetter().reason()).isEqualTo(DeadLetter.Reason.PURGED);
+		}
+
+		@Test
+		void aRepeatedKeyOfADelayedPutCreatesNothing() {
+			PutOptions keyed = PutOptions.noWait().withIdempotencyKey("k").withDelay(Duration.ofSeconds(10));
+			PutOutcome.Accepted first = (PutOutcome.Accepted) done(queue.put(Payload.of("once"), keyed));
+			PutOutcome.Accepted again = (PutOutcome.Accepted) done(queue.put(Payload.of("once"), keyed));
+			assertThat(again.duplicate()).isTrue();
+			assertThat(again.jobId()).isEqualTo(first.jobId());
+			assertThat(snapshot(queue).delayed()).isEqualTo(1);
+		}
+
+	}
+
+	@Nested
 	class DeadLetters {
 
 		@Test
@@ -952,6 +1063,8 @@ public abstract class JobQueueContractTest {
 				.isThrownBy(() -> registry.configure("loop", new QueueConfig(1, LEASE, 1, "loop")))
 				.withMessageContaining("its own dead-letter queue");
 			assertThatIllegalArgumentException().isThrownBy(() -> queue.nack("lease", Duration.ofSeconds(-1)))
+				.withMessageContaining("delay");
+			assertThatIllegalArgumentException().isThrownBy(() -> PutOptions.noWait().withDelay(Duration.ofSeconds(-1)))
 				.withMessageContaining("delay");
 			assertThatIllegalArgumentException().isThrownBy(() -> queue.extend("lease", Duration.ZERO))
 				.withMessageContaining("extension");

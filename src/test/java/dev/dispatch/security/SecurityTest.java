@@ -150,6 +150,8 @@ class SecurityTest {
 				new Endpoint("nack", "POST", "/v1/queues/orders.matrix/leases/none/nack", null, List.of("consumer")),
 				new Endpoint("extend", "POST", "/v1/queues/orders.matrix/leases/none/extend", null,
 						List.of("consumer")),
+				new Endpoint("release", "POST", "/v1/queues/orders.matrix/leases/none/release", null,
+						List.of("consumer")),
 				new Endpoint("info", "GET", "/v1/queues/orders.matrix", null, List.of("consumer", "admin")),
 				new Endpoint("join", "GET", "/v1/queues/orders.matrix/join?wait=0", null,
 						List.of("producer", "consumer", "admin")),

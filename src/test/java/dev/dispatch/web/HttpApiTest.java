@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -203,6 +204,40 @@ class HttpApiTest {
 		assertThat(send(post("/v1/queues/leasing/leases/" + second + "/nack?delay=1m")).statusCode()).isEqualTo(204);
 		assertThat(state("leasing").delayed()).isEqualTo(1);
 		assertProblem(send(post("/v1/queues/leasing/leases/" + second + "/extend")), 410, "lease-expired");
+	}
+
+	@Test
+	void aDelayedPutWaitsBeforeItIsReady() throws Exception {
+		HttpResponse<String> put = send(post("/v1/queues/later/jobs?delay=1m", "\"later\""));
+		assertThat(put.statusCode()).isEqualTo(201);
+		Instant enqueuedAt = Instant.parse(field(put.body(), "enqueuedAt"));
+		assertThat(Instant.parse(field(put.body(), "readyAt"))).isEqualTo(enqueuedAt.plus(Duration.ofMinutes(1)));
+		assertThat(state("later").delayed()).isEqualTo(1);
+		assertThat(send(post("/v1/queues/later/leases?wait=0")).statusCode()).isEqualTo(204);
+		HttpResponse<String> now = send(post("/v1/queues/later/jobs?delay=0", "\"now\""));
+		assertThat(now.body()).doesNotContain("readyAt");
+		assertThat(send(post("/v1/queues/later/leases?wait=0")).body()).contains("\"payload\":\"now\"");
+		assertProblem(send(post("/v1/queues/later/jobs?delay=-1s", "1")), 400, "invalid-request");
+		assertProblem(send(post("/v1/queues/later/jobs?delay=soon", "1")), 400, "invalid-request");
+		assertProblem(send(post("/v1/queues/later/jobs?delay=400d", "1")), 400, "invalid-request");
+		assertThat(state("later").delayed()).isEqualTo(1);
+	}
+
+	@Test
+	void aReleasedJobComesBackAtOnceWithoutCountingTheAttempt() throws Exception {
+		send(post("/v1/queues/releasing/jobs", "\"first\""));
+		send(post("/v1/queues/releasing/jobs", "\"second\""));
+		HttpResponse<String> taken = send(post("/v1/queues/releasing/leases?wait=0"));
+		assertThat(field(taken.body(), "attempt")).isEqualTo("1");
+		String lease = field(taken.body(), "leaseId");
+		assertThat(send(post("/v1/queues/releasing/leases/" + lease + "/release")).statusCode()).isEqualTo(204);
+		assertProblem(send(post("/v1/queues/releasing/leases/" + lease + "/release")), 410, "lease-expired");
+		assertProblem(send(post("/v1/queues/releasing/leases/" + lease + "/ack")), 410, "lease-expired");
+		// back at the head, its attempt not counted
+		HttpResponse<String> again = send(post("/v1/queues/releasing/leases?wait=0"));
+		assertThat(again.body()).contains("\"payload\":\"first\"");
+		assertThat(field(again.body(), "attempt")).isEqualTo("1");
+		assertProblem(send(post("/v1/queues/nowhere/leases/" + lease + "/release")), 404, "queue-not-found");
 	}
 
 	@Test

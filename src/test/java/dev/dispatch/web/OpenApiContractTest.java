@@ -112,6 +112,8 @@ class OpenApiContractTest {
 		call("POST", put, "work").body("\"" + "x".repeat(2000) + "\"").answers(413);
 		call("POST", put, "nowhere").body("42").answers(404);
 		call("POST", put, "spare").body("null").answers(201);
+		call("POST", put, "spare").query("delay", "1h").body("{\"later\": true}").answers(201);
+		call("POST", put, "spare").query("delay", "-1s").body("1").answers(400);
 	}
 
 	private void leasesAreTakenAndSettled() throws Exception {
@@ -127,6 +129,9 @@ class OpenApiContractTest {
 		call("POST", "/v1/queues/{queue}/leases/{leaseId}/extend", "work", second).query("by", "2m").answers(200);
 		call("POST", "/v1/queues/{queue}/leases/{leaseId}/nack", "work", second).query("delay", "0").answers(204);
 		call("POST", "/v1/queues/{queue}/leases/{leaseId}/nack", "work", second).answers(410);
+		String third = call("POST", take, "work").query("wait", "0").answers(200).get(0).get("leaseId").asString();
+		call("POST", "/v1/queues/{queue}/leases/{leaseId}/release", "work", third).answers(204);
+		call("POST", "/v1/queues/{queue}/leases/{leaseId}/release", "work", third).answers(410);
 		call("POST", "/v1/queues/{queue}/leases/{leaseId}/extend", "work", second).answers(410);
 		call("POST", "/v1/queues/{queue}/leases/{leaseId}/ack", "nowhere", second).answers(404);
 		JsonNode autoAcked = call("POST", take, "work").query("ack", "auto").query("wait", "0").answers(200);
@@ -150,7 +155,7 @@ class OpenApiContractTest {
 		call("POST", "/v1/queues/{queue}/jobs", "work").query("wait", "0").body("42").answers(409);
 		call("POST", "/v1/queues/{queue}/leases", "work").query("wait", "0").answers(410);
 		JsonNode purged = call("POST", "/v1/queues/{queue}/close", "spare").query("immediate", "true").answers(200);
-		assertThat(purged.get("purged").asInt()).isEqualTo(1);
+		assertThat(purged.get("purged").asInt()).as("a ready and a delayed job").isEqualTo(2);
 		call("POST", "/v1/queues/{queue}/close", "nowhere").answers(404);
 		call("GET", "/v1/queues/{queue}/join", "nowhere").query("wait", "0").answers(404);
 		call("DELETE", "/v1/queues/{queue}", "work").answers(204);

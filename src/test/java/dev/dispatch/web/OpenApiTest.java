@@ -46,7 +46,8 @@ class OpenApiTest {
 		assertThat(document.body()).contains("\"/v1/queues\"", "\"/v1/queues/{queue}\"", "\"/v1/queues/{queue}/jobs\"",
 				"\"/v1/queues/{queue}/leases\"", "\"/v1/queues/{queue}/leases/{leaseId}/ack\"",
 				"\"/v1/queues/{queue}/leases/{leaseId}/nack\"", "\"/v1/queues/{queue}/leases/{leaseId}/extend\"",
-				"\"/v1/queues/{queue}/close\"", "\"/v1/queues/{queue}/join\"");
+				"\"/v1/queues/{queue}/leases/{leaseId}/release\"", "\"/v1/queues/{queue}/close\"",
+				"\"/v1/queues/{queue}/join\"");
 		assertThat(document.body()).as("the put's wait parameter").contains("how long to wait for room");
 	}
 

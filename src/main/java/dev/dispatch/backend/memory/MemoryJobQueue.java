@@ -67,14 +67,16 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 	 * (handBack).
 	 *
 	 * rebalance() restores the invariants after every change: - takers parked => nothing
-	 * ready (a parked taker takes ready jobs, oldest taker first); - putters parked => no
-	 * taker parked and ready + delayed >= capacity (a parked putter is admitted, oldest
-	 * first, straight into a parked taker or into free room); - drained => no taker
-	 * parked (they are answered drained); - nothing unfinished => no join parked. A fresh
-	 * put or take joins the tail of its set and then runs rebalance(), so it can never
-	 * overtake an older parked one. Requeued jobs (nack, expiry, release, a delayed job
-	 * falling due) go to the head of ready regardless of capacity; puts then wait until
-	 * the queue falls below capacity.
+	 * ready (a parked taker takes ready jobs, oldest taker first); - putters parked =>
+	 * ready + delayed >= capacity, and no taker parked unless the oldest putter's job is
+	 * delayed (a parked putter is admitted, oldest first, straight into a parked taker or
+	 * into free room; a delayed job needs room, as it rests in the queue); - drained =>
+	 * no taker parked (they are answered drained); - nothing unfinished => no join
+	 * parked. A fresh put or take joins the tail of its set and then runs rebalance(), so
+	 * it can never overtake an older parked one. Requeued jobs (nack, expiry, release, a
+	 * nacked job falling due) go to the head of ready regardless of capacity; puts then
+	 * wait until the queue falls below capacity. A delayed put falling due joins the tail
+	 * of ready (it held its room all along).
 	 *
 	 * Visibility: every read and write of shared state happens under the lock, and
 	 * futures are completed after the unlock by the thread that made the change, so a
@@ -118,7 +120,10 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 	/** Jobs ready for a consumer, next one first. Guarded by lock. */
 	private final ArrayDeque<Job> ready = new ArrayDeque<>();
 
-	/** Jobs nacked with a delay, each with the timer that readies it. Guarded by lock. */
+	/**
+	 * Jobs put or nacked with a delay, each with the timer that readies it. Guarded by
+	 * lock.
+	 */
 	private final Map<Job, Scheduler.Cancellable> delayed = new HashMap<>();
 
 	/** Jobs held by consumers, by lease id. Guarded by lock. */
@@ -176,7 +181,8 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 	public CompletableFuture<PutOutcome> put(Payload payload, PutOptions options) {
 		Objects.requireNonNull(payload, "payload");
 		Objects.requireNonNull(options, "options");
-		PutWaiter putter = new PutWaiter(this, this.scheduler.now(), payload, options.idempotencyKey(), Ids.newJobId());
+		PutWaiter putter = new PutWaiter(this, this.scheduler.now(), payload, options.idempotencyKey(), Ids.newJobId(),
+				options.delay());
 		QueueEffects fx = new QueueEffects();
 		this.lock.lock();
 		try {
@@ -522,7 +528,8 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 				continue;
 			}
 			PutWaiter putter = first(this.putters);
-			if (putter != null && (taker != null || hasRoom())) {
+			// a delayed job rests in the queue, so a parked take makes no room for it
+			if (putter != null && ((taker != null && putter.delay.isZero()) || hasRoom())) {
 				admit(putter, fx);
 				continue;
 			}
@@ -546,8 +553,8 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 
 	/**
 	 * Accepts the oldest parked put: into the oldest parked take if there is one, else at
-	 * the tail of ready. A key accepted meanwhile (a twin put parked alongside) creates
-	 * nothing.
+	 * the tail of ready; a delayed one among the delayed jobs. A key accepted meanwhile
+	 * (a twin put parked alongside) creates nothing.
 	 */
 	private void admit(PutWaiter putter, QueueEffects fx) {
 		assert this.lock.isHeldByCurrentThread();
@@ -571,7 +578,10 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 		fx.add(() -> this.listener.enqueued(this.name));
 		settle(putter, accepted, fx);
 		TakeWaiter taker = first(this.takers);
-		if (taker != null) {
+		if (putter.delay.isPositive()) {
+			this.delayed.put(job, this.scheduler.schedule(putter.delay, () -> promote(job)));
+		}
+		else if (taker != null) {
 			deliver(taker, List.of(job), true, fx);
 		}
 		else {
@@ -847,7 +857,14 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 		this.lock.lock();
 		try {
 			if (this.delayed.remove(job) != null) {
-				this.ready.addFirst(job);
+				if (job.attempt == 0) {
+					// a delayed put, never delivered: it joins the tail, as if put now
+					this.ready.addLast(job);
+				}
+				else {
+					// a nacked job: back to the head
+					this.ready.addFirst(job);
+				}
 				rebalance(fx);
 			}
 		}
@@ -946,16 +963,20 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 		/** Made before the lock is taken, to keep the critical section short. */
 		final String jobId;
 
+		/** How long after it is accepted the job becomes ready (zero: at once). */
+		final Duration delay;
+
 		/**
 		 * Payload bytes reserved for this put while it is not yet a job. Guarded by lock.
 		 */
 		long reserved;
 
-		PutWaiter(Owner owner, Instant now, Payload payload, String key, String jobId) {
+		PutWaiter(Owner owner, Instant now, Payload payload, String key, String jobId, Duration delay) {
 			super(owner, now, WaitKind.PUT);
 			this.payload = payload;
 			this.key = key;
 			this.jobId = jobId;
+			this.delay = delay;
 		}
 
 	}

@@ -553,7 +553,8 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		this.lock.lock();
 		try {
 			wakesAtSend = this.wakes;
-			if (!lookUpOnly) {
+			// a delayed job is never handed to a take: it waits in the queue
+			if (!lookUpOnly && !putter.options.delayed()) {
 				for (TakeWaiter taker : this.takers) {
 					if (taker.parked) {
 						// never past the oldest parked take (FIFO): if its attempt is in
@@ -579,9 +580,10 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 			this.lock.unlock();
 		}
 		String key = putter.options.idempotencyKey();
-		List<byte[]> args = new ArrayList<>(List.of(bytes(putter.jobId), putter.payload.toByteArray(),
-				bytes((key != null) ? key : ""), bytes(Long.toString(this.registry.dedupWindow().toMillis())),
-				bytes(lookUpOnly ? "1" : "0"), bytes(handOff)));
+		List<byte[]> args = new ArrayList<>(
+				List.of(bytes(putter.jobId), putter.payload.toByteArray(), bytes((key != null) ? key : ""),
+						bytes(Long.toString(this.registry.dedupWindow().toMillis())), bytes(lookUpOnly ? "1" : "0"),
+						bytes(handOff), bytes(Long.toString(delayMillis(putter.options.delay())))));
 		if (handTo != null) {
 			args.addAll(takeArguments(handTo.options));
 		}
@@ -858,6 +860,21 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 	}
 
 	/** Tries the oldest parked put, unless an attempt is already in flight. */
+	/** A put's delay in Redis's milliseconds; a positive one is at least 1. */
+	private static long delayMillis(Duration delay) {
+		return delay.isPositive() ? Math.max(1, delay.toMillis()) : 0;
+	}
+
+	private boolean oldestParkedPutDelayed() {
+		assert this.lock.isHeldByCurrentThread();
+		for (PutWaiter putter : this.putters) {
+			if (putter.parked) {
+				return putter.options.delayed();
+			}
+		}
+		return false;
+	}
+
 	private void pumpPuts() {
 		PutWaiter next = null;
 		this.lock.lock();
@@ -951,7 +968,10 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		if (this.parkedTakers > 0 && state.ready() > 0) {
 			fx.add(this::pumpTakes);
 		}
-		if (this.parkedPutters > 0 && (state.hasRoom() || this.parkedTakers > 0) && !state.closed()) {
+		// a parked take makes room for a put's job by taking it at once, but not for a
+		// delayed one: it rests in the queue
+		if (this.parkedPutters > 0 && (state.hasRoom() || (this.parkedTakers > 0 && !oldestParkedPutDelayed()))
+				&& !state.closed()) {
 			fx.add(this::pumpPuts);
 		}
 		scheduleSweep(state.nextDue(), fx);

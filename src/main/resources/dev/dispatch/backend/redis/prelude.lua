@@ -72,15 +72,20 @@ local function requeue_failed(q, id, delay)
   changed = true
 end
 
--- Brings the queue up to now: delayed jobs that fell due go to the head, leases that ran
--- out give their jobs back, idempotency keys past their window are forgotten. At most
+-- Brings the queue up to now: delayed jobs that fell due go to the head (nacked ones) or
+-- the tail (delayed puts, never delivered), leases that ran out give their jobs back,
+-- idempotency keys past their window are forgotten. At most
 -- 1000 of each per script, so that no script holds Redis long; the rest are still due,
 -- and the state's next due time makes the caller's sweep come back at once.
 local function housekeep(q)
   local due = redis.call('ZRANGEBYSCORE', DELAYED, '-inf', now, 'LIMIT', 0, 1000)
   for _, id in ipairs(due) do
     redis.call('ZREM', DELAYED, id)
-    redis.call('LPUSH', READY, id)
+    if redis.call('HGET', ATTEMPTS, id) == '0' then
+      redis.call('RPUSH', READY, id)
+    else
+      redis.call('LPUSH', READY, id)
+    end
     changed = true
   end
   local expired = redis.call('ZRANGEBYSCORE', LEASES, '-inf', now, 'LIMIT', 0, 1000)

@@ -2,9 +2,11 @@
 -- 9 '1' to only look the key up (a put that must wait its turn behind parked ones),
 -- 10 '1' if a take parked at the caller is handed jobs at once, '2' if a take whose own
 -- attempt ran just before is, only if that attempt left no job ready (it found none, so
--- it parks: were it to get jobs twice, one set would go back), '0' if none is: 11 its
--- max, 12 its lease ms ('' = the queue's), 13 '1' to settle at delivery, 14.. its lease
+-- it parks: were it to get jobs twice, one set would go back), '0' if none is: 12 its
+-- max, 13 its lease ms ('' = the queue's), 14 '1' to settle at delivery, 15.. its lease
 -- ids. Such a hand-off may go beyond the capacity, as the job does not rest in the queue.
+-- 11 the delay ms: a delayed job waits among the delayed ones (never handed off) and
+-- joins the tail when due (housekeep), taking room all along.
 -- Replies accepted {id, enqueued ms, job...} (the jobs handed to the take, oldest
 -- first), duplicate {id, enqueued ms}, closed, full, unknown-key, missing.
 local q = load()
@@ -13,7 +15,8 @@ if not q then
 end
 housekeep(q)
 local id, payload, key, window = ARGV[5], ARGV[6], ARGV[7], tonumber(ARGV[8])
-local hand_off = ARGV[10] == '1' or (ARGV[10] == '2' and redis.call('LLEN', READY) == 0)
+local delay = tonumber(ARGV[11])
+local hand_off = delay == 0 and (ARGV[10] == '1' or (ARGV[10] == '2' and redis.call('LLEN', READY) == 0))
 if key ~= '' then
   local known = redis.call('HGET', IDEM, key)
   local expiry = tonumber(redis.call('ZSCORE', IDEMEXP, key))
@@ -37,7 +40,11 @@ end
 if waiting() >= q.capacity and not hand_off then
   return reply(q, 'full')
 end
-redis.call('RPUSH', READY, id)
+if delay > 0 then
+  redis.call('ZADD', DELAYED, now + delay, id)
+else
+  redis.call('RPUSH', READY, id)
+end
 redis.call('HSET', PAYLOADS, id, payload)
 redis.call('HSET', ATTEMPTS, id, 0)
 redis.call('HSET', ENQUEUED, id, now)
@@ -47,6 +54,6 @@ if key ~= '' then
 end
 changed = true
 if hand_off then
-  return reply(q, 'accepted', id, now, unpack(deliver(q, tonumber(ARGV[11]), tonumber(ARGV[12]), ARGV[13] == '1', 14)))
+  return reply(q, 'accepted', id, now, unpack(deliver(q, tonumber(ARGV[12]), tonumber(ARGV[13]), ARGV[14] == '1', 15)))
 end
 return reply(q, 'accepted', id, now)
