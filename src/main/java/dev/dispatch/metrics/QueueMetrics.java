@@ -244,6 +244,7 @@ public final class QueueMetrics implements QueueListener {
 			gauge(queue, "dispatch.queue.waiters", "Parked operations", QueueSnapshot::waitingTakers,
 					this.tags.and("op", "take"));
 			gauge(queue, "dispatch.queue.closed", "1 once the queue is closed", (s) -> s.closed() ? 1 : 0, this.tags);
+			gauge(queue, "dispatch.queue.paused", "1 while delivery is paused", (s) -> s.paused() ? 1 : 0, this.tags);
 			track(Gauge
 				.builder("dispatch.queue.oldest.age",
 						() -> snapshot(queue).map(QueueMetrics.this::oldestAge).orElse(Double.NaN))

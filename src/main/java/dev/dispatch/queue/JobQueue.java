@@ -181,6 +181,21 @@ public interface JobQueue {
 	 */
 	CompletableFuture<Void> configure(QueueConfig config);
 
+	/**
+	 * Pauses delivery, the operator's brake: takes get nothing (parked ones stay parked,
+	 * until their wait elapses or delivery resumes), while puts are still accepted and
+	 * leases are settled as usual. A paused queue stays paused when it is closed. It
+	 * answers drained all the same once no job can come.
+	 * @return whether it was running (false: it was paused already)
+	 */
+	CompletableFuture<Boolean> pause();
+
+	/**
+	 * Resumes delivery: parked takes are served at once, oldest first.
+	 * @return whether it was paused (false: it was running already)
+	 */
+	CompletableFuture<Boolean> resume();
+
 	/** The queue's state, all parts read at one instant. */
 	CompletableFuture<QueueSnapshot> snapshot();
 

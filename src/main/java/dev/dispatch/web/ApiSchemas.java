@@ -165,6 +165,14 @@ final class ApiSchemas {
 				requiredMode = RequiredMode.REQUIRED)
 		public boolean drained;
 
+		@Schema(description = "delivery paused by an operator: takes get nothing, puts are still accepted",
+				example = "false", requiredMode = RequiredMode.REQUIRED)
+		public boolean paused;
+
+		@Schema(description = "when the oldest ready job was put; absent when none is ready",
+				example = "2025-06-01T12:00:00.123Z")
+		public Instant oldestReadyAt;
+
 		@Schema(description = "only in close's answer: jobs this call moved to the dead-letter queue", example = "0")
 		public Integer purged;
 

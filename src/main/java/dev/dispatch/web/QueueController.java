@@ -35,7 +35,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
 
-/** Queue administration: create or change, list, inspect, close, join, delete. */
+/**
+ * Queue administration: create or change, list, inspect, pause, resume, close, join,
+ * delete.
+ */
 @RestController
 @Tag(name = "queues")
 class QueueController {
@@ -138,6 +141,32 @@ class QueueController {
 		JobQueue target = this.registry.require(queue);
 		int purged = target.close(immediate ? CloseMode.IMMEDIATE : CloseMode.GRACEFUL).join();
 		return Views.QueueInfo.of(target.snapshot().join(), purged);
+	}
+
+	@PostMapping("/v1/queues/{queue}/pause")
+	@Operation(operationId = "pauseQueue", summary = "Pause delivery",
+			description = "The operator's brake: takes get nothing (parked ones stay parked until their wait"
+					+ " elapses or delivery resumes), while puts are still accepted and leases settled."
+					+ " Idempotent; the queue stays paused until resumed, also when closed.")
+	@ApiResponse(responseCode = "200", description = "paused; the queue's state",
+			content = @Content(schema = @Schema(implementation = ApiSchemas.QueueInfo.class)))
+	@Problems({ ProblemType.QUEUE_NOT_FOUND })
+	Views.QueueInfo pause(@PathVariable String queue) {
+		JobQueue target = this.registry.require(queue);
+		target.pause().join();
+		return Views.QueueInfo.of(target.snapshot().join());
+	}
+
+	@PostMapping("/v1/queues/{queue}/resume")
+	@Operation(operationId = "resumeQueue", summary = "Resume delivery",
+			description = "Parked takes are served at once, oldest first. Idempotent.")
+	@ApiResponse(responseCode = "200", description = "running; the queue's state",
+			content = @Content(schema = @Schema(implementation = ApiSchemas.QueueInfo.class)))
+	@Problems({ ProblemType.QUEUE_NOT_FOUND })
+	Views.QueueInfo resume(@PathVariable String queue) {
+		JobQueue target = this.registry.require(queue);
+		target.resume().join();
+		return Views.QueueInfo.of(target.snapshot().join());
 	}
 
 	/**

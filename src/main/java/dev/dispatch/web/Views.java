@@ -25,7 +25,7 @@ final class Views {
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record QueueInfo(String name, int capacity, String leaseTimeout, int maxAttempts, String deadLetterQueue, int size,
 			int delayed, int inFlight, int unfinished, int waitingPutters, int waitingTakers, boolean closed,
-			boolean drained, Integer purged) {
+			boolean drained, boolean paused, Instant oldestReadyAt, Integer purged) {
 
 		static QueueInfo of(QueueSnapshot s) {
 			return of(s, null);
@@ -34,7 +34,8 @@ final class Views {
 		static QueueInfo of(QueueSnapshot s, Integer purged) {
 			return new QueueInfo(s.name(), s.capacity(), s.config().leaseTimeout().toString(), s.config().maxAttempts(),
 					s.config().deadLetterQueueFor(s.name()), s.size(), s.delayed(), s.inFlight(), s.unfinished(),
-					s.waitingPutters(), s.waitingTakers(), s.closed(), s.drained(), purged);
+					s.waitingPutters(), s.waitingTakers(), s.closed(), s.drained(), s.paused(), s.oldestReadyAt(),
+					purged);
 		}
 
 	}

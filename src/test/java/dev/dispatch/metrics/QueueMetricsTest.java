@@ -107,6 +107,11 @@ class QueueMetricsTest {
 		assertThat(gauge("dispatch.queue.size")).isEqualTo(1);
 		assertThat(gauge("dispatch.queue.unfinished")).isEqualTo(3);
 		assertThat(gauge("dispatch.queue.closed")).isZero();
+		assertThat(gauge("dispatch.queue.paused")).isZero();
+		this.queue.pause().join();
+		assertThat(gauge("dispatch.queue.paused")).isEqualTo(1);
+		this.queue.resume().join();
+		assertThat(gauge("dispatch.queue.paused")).isZero();
 
 		this.queue.ack(a.leaseId()).join();
 		this.queue.close(CloseMode.GRACEFUL).join();

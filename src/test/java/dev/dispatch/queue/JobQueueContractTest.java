@@ -630,6 +630,110 @@ public abstract class JobQueueContractTest {
 	}
 
 	@Nested
+	class Pause {
+
+		@Test
+		void aPausedQueueAcceptsPutsButDeliversNothingUntilResumed() {
+			assertThat(done(queue.pause())).isTrue();
+			assertThat(done(queue.pause())).as("already paused").isFalse();
+			accept(queue, "a");
+			assertThat(done(take(queue, Duration.ZERO))).isInstanceOf(TakeOutcome.Empty.class);
+			QueueSnapshot state = snapshot(queue);
+			assertThat(state.paused()).isTrue();
+			assertThat(state.size()).isEqualTo(1);
+			assertThat(done(queue.resume())).isTrue();
+			assertThat(done(queue.resume())).as("already running").isFalse();
+			assertThat(snapshot(queue).paused()).isFalse();
+			assertThat(takeOne(queue).payload().asString()).isEqualTo("a");
+		}
+
+		@Test
+		void parkedTakesWaitThroughAPauseAndAreServedOldestFirstOnResume() {
+			done(queue.pause());
+			CompletableFuture<TakeOutcome> first = take(queue, WAIT);
+			CompletableFuture<TakeOutcome> second = take(queue, WAIT);
+			accept(queue, "a");
+			accept(queue, "b");
+			assertParked(first);
+			assertParked(second);
+			done(queue.resume());
+			assertThat(payloads(delivered(first))).containsExactly("a");
+			assertThat(payloads(delivered(second))).containsExactly("b");
+		}
+
+		@Test
+		void aTakeWhoseWaitElapsesWhilePausedIsEmpty() {
+			accept(queue, "a");
+			done(queue.pause());
+			CompletableFuture<TakeOutcome> parked = take(queue, WAIT);
+			assertParked(parked);
+			time.advance(WAIT);
+			assertThat(done(parked)).isInstanceOf(TakeOutcome.Empty.class);
+			assertThat(snapshot(queue).size()).isEqualTo(1);
+		}
+
+		@Test
+		void leasesAreSettledAndExpireWhilePaused() {
+			accept(queue, "a");
+			accept(queue, "b");
+			Delivery a = takeOne(queue);
+			Delivery b = takeOne(queue);
+			done(queue.pause());
+			assertThat(done(queue.ack(a.leaseId()))).isTrue();
+			assertThat(done(queue.nack(b.leaseId(), Duration.ZERO))).isTrue();
+			assertThat(snapshot(queue).size()).isEqualTo(1);
+			assertThat(done(take(queue, Duration.ZERO))).isInstanceOf(TakeOutcome.Empty.class);
+			done(queue.resume());
+			Delivery again = takeOne(queue);
+			assertThat(again.attempt()).isEqualTo(2);
+			done(queue.pause());
+			time.advance(LEASE);
+			assertThat(snapshot(queue).size()).as("the lease ran out: back in the queue").isEqualTo(1);
+		}
+
+		@Test
+		void aParkedTakeMakesNoRoomForAParkedPutWhilePaused() {
+			fill(queue, 3);
+			done(queue.pause());
+			CompletableFuture<TakeOutcome> taker = take(queue, WAIT);
+			CompletableFuture<PutOutcome> putter = put(queue, "4", WAIT);
+			assertParked(taker);
+			assertParked(putter);
+			done(queue.resume());
+			assertThat(payloads(delivered(taker))).containsExactly("1");
+			assertThat(done(putter)).isInstanceOf(PutOutcome.Accepted.class);
+			assertThat(drainReady(queue)).containsExactly("2", "3", "4");
+		}
+
+		@Test
+		void aClosedPausedQueueHoldsItsJobsBackButAnswersDrainedOnceEmpty() {
+			JobQueue empty = queue("empty", 3);
+			done(empty.pause());
+			done(empty.close(CloseMode.GRACEFUL));
+			assertThat(done(take(empty, Duration.ZERO))).isInstanceOf(TakeOutcome.Drained.class);
+
+			accept(queue, "a");
+			done(queue.pause());
+			done(queue.close(CloseMode.GRACEFUL));
+			assertThat(done(take(queue, Duration.ZERO))).isInstanceOf(TakeOutcome.Empty.class);
+			assertThat(snapshot(queue).paused()).isTrue();
+			done(queue.resume());
+			Delivery a = takeOne(queue);
+			done(queue.ack(a.leaseId()));
+			assertThat(done(take(queue, Duration.ZERO))).isInstanceOf(TakeOutcome.Drained.class);
+		}
+
+		@Test
+		void aPausedQueueStaysPausedWhenReconfigured() {
+			done(queue.pause());
+			done(queue.configure(new QueueConfig(5, LEASE, 3, null)));
+			assertThat(snapshot(queue).paused()).isTrue();
+			assertThat(snapshot(queue).capacity()).isEqualTo(5);
+		}
+
+	}
+
+	@Nested
 	class DeadLetters {
 
 		@Test

@@ -224,6 +224,22 @@ class HttpApiTest {
 	}
 
 	@Test
+	void anOperatorPausesAndResumesDelivery() throws Exception {
+		send(post("/v1/queues/braked/jobs", "\"a\""));
+		HttpResponse<String> paused = send(post("/v1/queues/braked/pause"));
+		assertThat(paused.statusCode()).isEqualTo(200);
+		assertThat(paused.body()).contains("\"paused\":true").contains("\"oldestReadyAt\"");
+		assertThat(send(post("/v1/queues/braked/leases?wait=0")).statusCode()).isEqualTo(204);
+		assertThat(send(post("/v1/queues/braked/jobs", "\"b\"")).statusCode()).isEqualTo(201);
+		assertThat(send(request("/v1/queues/braked").GET().build()).body()).contains("\"paused\":true", "\"size\":2");
+		HttpResponse<String> resumed = send(post("/v1/queues/braked/resume"));
+		assertThat(resumed.body()).contains("\"paused\":false");
+		assertThat(send(post("/v1/queues/braked/leases?wait=0")).body()).contains("\"payload\":\"a\"");
+		assertProblem(send(post("/v1/queues/nowhere/pause")), 404, "queue-not-found");
+		assertProblem(send(post("/v1/queues/nowhere/resume")), 404, "queue-not-found");
+	}
+
+	@Test
 	void aReleasedJobComesBackAtOnceWithoutCountingTheAttempt() throws Exception {
 		send(post("/v1/queues/releasing/jobs", "\"first\""));
 		send(post("/v1/queues/releasing/jobs", "\"second\""));

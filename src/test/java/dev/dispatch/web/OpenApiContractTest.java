@@ -151,6 +151,10 @@ class OpenApiContractTest {
 	}
 
 	private void queuesAreClosedAndDeleted() throws Exception {
+		call("POST", "/v1/queues/{queue}/pause", "work").answers(200);
+		call("POST", "/v1/queues/{queue}/resume", "work").answers(200);
+		call("POST", "/v1/queues/{queue}/pause", "nowhere").answers(404);
+		call("POST", "/v1/queues/{queue}/resume", "nowhere").answers(404);
 		call("POST", "/v1/queues/{queue}/close", "work").answers(200);
 		call("POST", "/v1/queues/{queue}/jobs", "work").query("wait", "0").body("42").answers(409);
 		call("POST", "/v1/queues/{queue}/leases", "work").query("wait", "0").answers(410);

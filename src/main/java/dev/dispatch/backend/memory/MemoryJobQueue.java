@@ -67,16 +67,17 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 	 * (handBack).
 	 *
 	 * rebalance() restores the invariants after every change: - takers parked => nothing
-	 * ready (a parked taker takes ready jobs, oldest taker first); - putters parked =>
-	 * ready + delayed >= capacity, and no taker parked unless the oldest putter's job is
-	 * delayed (a parked putter is admitted, oldest first, straight into a parked taker or
-	 * into free room; a delayed job needs room, as it rests in the queue); - drained =>
-	 * no taker parked (they are answered drained); - nothing unfinished => no join
-	 * parked. A fresh put or take joins the tail of its set and then runs rebalance(), so
-	 * it can never overtake an older parked one. Requeued jobs (nack, expiry, release, a
-	 * nacked job falling due) go to the head of ready regardless of capacity; puts then
-	 * wait until the queue falls below capacity. A delayed put falling due joins the tail
-	 * of ready (it held its room all along).
+	 * ready, or delivery paused (a parked taker takes ready jobs, oldest taker first); -
+	 * putters parked => ready + delayed >= capacity, and no taker parked unless delivery
+	 * is paused or the oldest putter's job is delayed (a parked putter is admitted,
+	 * oldest first, straight into a parked taker or into free room; a delayed job needs
+	 * room, as it rests in the queue); - drained => no taker parked (they are answered
+	 * drained); - nothing unfinished => no join parked. A fresh put or take joins the
+	 * tail of its set and then runs rebalance(), so it can never overtake an older parked
+	 * one. Requeued jobs (nack, expiry, release, a nacked job falling due) go to the head
+	 * of ready regardless of capacity; puts then wait until the queue falls below
+	 * capacity. A delayed put falling due joins the tail of ready (it held its room all
+	 * along).
 	 *
 	 * Visibility: every read and write of shared state happens under the lock, and
 	 * futures are completed after the unlock by the thread that made the change, so a
@@ -146,6 +147,9 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 
 	/** Set by close; never unset. Guarded by lock. */
 	private boolean closed;
+
+	/** Whether delivery is paused: no job goes to a take. Guarded by lock. */
+	private boolean paused;
 
 	/**
 	 * Set by an immediate close: waiting and failing jobs go to the dead-letter queue.
@@ -410,6 +414,35 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 	}
 
 	@Override
+	public CompletableFuture<Boolean> pause() {
+		return setPaused(true);
+	}
+
+	@Override
+	public CompletableFuture<Boolean> resume() {
+		return setPaused(false);
+	}
+
+	private CompletableFuture<Boolean> setPaused(boolean paused) {
+		QueueEffects fx = new QueueEffects();
+		boolean changed;
+		this.lock.lock();
+		try {
+			if (this.deleted) {
+				return CompletableFuture.failedFuture(new QueueDeletedException(this.name));
+			}
+			changed = this.paused != paused;
+			this.paused = paused;
+			rebalance(fx);
+		}
+		finally {
+			this.lock.unlock();
+		}
+		fx.run();
+		return CompletableFuture.completedFuture(changed);
+	}
+
+	@Override
 	public CompletableFuture<QueueSnapshot> snapshot() {
 		this.lock.lock();
 		try {
@@ -421,7 +454,7 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 			}
 			return CompletableFuture.completedFuture(new QueueSnapshot(this.name, this.config, this.ready.size(),
 					this.delayed.size(), this.leases.size(), this.putters.size(), this.takers.size(), this.closed,
-					isDrained(), oldestReadyAt));
+					isDrained(), oldestReadyAt, this.paused));
 		}
 		finally {
 			this.lock.unlock();
@@ -518,7 +551,7 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 	private void rebalance(QueueEffects fx) {
 		assert this.lock.isHeldByCurrentThread();
 		for (;;) {
-			TakeWaiter taker = first(this.takers);
+			TakeWaiter taker = this.paused ? null : first(this.takers);
 			if (taker != null && !this.ready.isEmpty()) {
 				List<Job> jobs = new ArrayList<>(Math.min(taker.options.max(), this.ready.size()));
 				while (jobs.size() < taker.options.max() && !this.ready.isEmpty()) {
@@ -577,7 +610,7 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 		}
 		fx.add(() -> this.listener.enqueued(this.name));
 		settle(putter, accepted, fx);
-		TakeWaiter taker = first(this.takers);
+		TakeWaiter taker = this.paused ? null : first(this.takers);
 		if (putter.delay.isPositive()) {
 			this.delayed.put(job, this.scheduler.schedule(putter.delay, () -> promote(job)));
 		}

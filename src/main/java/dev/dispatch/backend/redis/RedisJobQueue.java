@@ -388,6 +388,26 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 	}
 
 	@Override
+	public CompletableFuture<Boolean> pause() {
+		return setPaused(true);
+	}
+
+	@Override
+	public CompletableFuture<Boolean> resume() {
+		return setPaused(false);
+	}
+
+	/** Resuming changes what parked takes could get: the script wakes every replica's. */
+	private CompletableFuture<Boolean> setPaused(boolean pause) {
+		return call(Script.PAUSE, bytes(pause ? "1" : "0")).thenApply((reply) -> {
+			if (!reply.is("done")) {
+				throw new QueueDeletedException(this.name); // through another replica
+			}
+			return reply.number(0) == 1;
+		});
+	}
+
+	@Override
 	public CompletableFuture<QueueSnapshot> snapshot() {
 		return call(Script.SNAPSHOT).thenApply((reply) -> {
 			this.lock.lock();
@@ -402,7 +422,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 				ScriptReply.State state = reply.state();
 				return new QueueSnapshot(this.name, current, (int) state.ready(), (int) state.delayed(),
 						(int) state.inFlight(), this.putters.size(), this.takers.size(), state.closed(),
-						reply.number(5) == 1, (oldest >= 0) ? Instant.ofEpochMilli(oldest) : null);
+						reply.number(5) == 1, (oldest >= 0) ? Instant.ofEpochMilli(oldest) : null, state.paused());
 			}
 			finally {
 				this.lock.unlock();
@@ -965,13 +985,13 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 			}
 			this.joiners.clear();
 		}
-		if (this.parkedTakers > 0 && state.ready() > 0) {
+		if (this.parkedTakers > 0 && state.ready() > 0 && !state.paused()) {
 			fx.add(this::pumpTakes);
 		}
 		// a parked take makes room for a put's job by taking it at once, but not for a
-		// delayed one: it rests in the queue
-		if (this.parkedPutters > 0 && (state.hasRoom() || (this.parkedTakers > 0 && !oldestParkedPutDelayed()))
-				&& !state.closed()) {
+		// delayed one (it rests in the queue), nor while delivery is paused
+		boolean takerMakesRoom = this.parkedTakers > 0 && !state.paused() && !oldestParkedPutDelayed();
+		if (this.parkedPutters > 0 && (state.hasRoom() || takerMakesRoom) && !state.closed()) {
 			fx.add(this::pumpPuts);
 		}
 		scheduleSweep(state.nextDue(), fx);

@@ -27,7 +27,7 @@ final class RedisScripts {
 
 		PUT("put"), TAKE("take"), SETTLE("settle"), RESTORE("restore"), RETRACT("retract"), CLOSE("close"),
 		SNAPSHOT("snapshot"), DEFINE("define"), DELETE("delete"), OUTBOX("outbox"), FORWARDED("forwarded"),
-		ARRIVE("arrive");
+		ARRIVE("arrive"), PAUSE("pause");
 
 		private final String file;
 

@@ -59,12 +59,13 @@ record ScriptReply(String status, State state, List<Object> values) {
 	 * @param changed whether the script changed what a waiter could get
 	 */
 	record State(long ready, long delayed, long inFlight, boolean closed, boolean purging, long capacity, long outbox,
-			long expired, long deadLetteredMaxAttempts, long deadLetteredPurged, long nextDue, boolean changed) {
+			long expired, long deadLetteredMaxAttempts, long deadLetteredPurged, long nextDue, boolean changed,
+			boolean paused) {
 
 		static State of(List<Object> v) {
 			return new State(number(v.get(0)), number(v.get(1)), number(v.get(2)), number(v.get(3)) == 1,
 					number(v.get(4)) == 1, number(v.get(5)), number(v.get(6)), number(v.get(7)), number(v.get(8)),
-					number(v.get(9)), number(v.get(10)), number(v.get(11)) == 1);
+					number(v.get(9)), number(v.get(10)), number(v.get(11)) == 1, number(v.get(12)) == 1);
 		}
 
 		boolean hasRoom() {

@@ -29,6 +29,7 @@ else
 end
 redis.call('DEL', META, LEASES, LEASED, IDEM, IDEMEXP)
 changed = true
-local tail = { 0, 0, 0, 1, 1, q.capacity, redis.call('LLEN', OUTBOX), tally.expired, tally.max, tally.purged, -1, 1 }
+local tail = { 0, 0, 0, 1, 1, q.capacity, redis.call('LLEN', OUTBOX), tally.expired, tally.max, tally.purged, -1, 1,
+  0 }
 redis.call('SPUBLISH', channel, caller)
 return { 'deleted', tail, purged }

@@ -1,7 +1,7 @@
 -- Shared by every script of one queue (RedisScripts puts it in front of each). All keys
 -- of a queue carry its hash tag, so a script touches one cluster slot.
 --
--- KEYS:  1 meta (hash: gen capacity lease attempts dlq dlqto closed purging)
+-- KEYS:  1 meta (hash: gen capacity lease attempts dlq dlqto closed purging paused)
 --        2 ready (list of job ids, head first)   3 delayed (zset id -> due ms)
 --        4 leases (zset lease -> expiry ms)      5 leased (hash lease -> id)
 --        6 payloads (hash id -> bytes)           7 attempts (hash id -> deliveries)
@@ -14,7 +14,7 @@
 --
 -- Every reply is {status, state, ...}; state = {ready, delayed, inflight, closed, purging,
 -- capacity, outbox, expired, dead-lettered max-attempts, dead-lettered purged, next due ms
--- or -1, changed}. A script publishes the calling replica's id on the wake channel when it
+-- or -1, changed, paused}. A script publishes the calling replica's id on the wake channel when it
 -- changed what a parked put, take or join elsewhere could get.
 local META, READY, DELAYED, LEASES, LEASED = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local PAYLOADS, ATTEMPTS, ENQUEUED, ORIGINS = KEYS[6], KEYS[7], KEYS[8], KEYS[9]
@@ -28,12 +28,13 @@ local changed = false
 
 -- The queue's settings, or nil if it does not exist (deleted, or another generation).
 local function load()
-  local m = redis.call('HMGET', META, 'gen', 'capacity', 'lease', 'attempts', 'dlq', 'dlqto', 'closed', 'purging')
+  local m = redis.call('HMGET', META, 'gen', 'capacity', 'lease', 'attempts', 'dlq', 'dlqto', 'closed', 'purging',
+    'paused')
   if not m[1] or (gen ~= '' and m[1] ~= gen) then
     return nil
   end
   return { gen = m[1], capacity = tonumber(m[2]), lease = tonumber(m[3]), attempts = tonumber(m[4]),
-    dlq = m[5], dlqto = m[6], closed = m[7] == '1', purging = m[8] == '1' }
+    dlq = m[5], dlqto = m[6], closed = m[7] == '1', purging = m[8] == '1', paused = m[9] == '1' }
 end
 
 local function forget(id)
@@ -125,7 +126,7 @@ local function state(q)
   end
   return { redis.call('LLEN', READY), redis.call('ZCARD', DELAYED), redis.call('HLEN', LEASED),
     q.closed and 1 or 0, q.purging and 1 or 0, q.capacity, redis.call('LLEN', OUTBOX),
-    tally.expired, tally.max, tally.purged, due, changed and 1 or 0 }
+    tally.expired, tally.max, tally.purged, due, changed and 1 or 0, q.paused and 1 or 0 }
 end
 
 -- The reply: status, the state, then the operation's own values.
