@@ -196,6 +196,13 @@ public interface JobQueue {
 	 */
 	CompletableFuture<Boolean> resume();
 
+	/**
+	 * Looks a job up without touching it: ready, delayed or leased.
+	 * @return the job, or empty if this queue does not hold it: never did, settled, or
+	 * moved to the dead-letter queue (look it up there, by the same id)
+	 */
+	CompletableFuture<Optional<JobInfo>> job(String id);
+
 	/** The queue's state, all parts read at one instant. */
 	CompletableFuture<QueueSnapshot> snapshot();
 

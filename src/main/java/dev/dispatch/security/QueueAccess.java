@@ -113,7 +113,8 @@ final class QueueAccess implements AuthorizationManager<RequestAuthorizationCont
 		}
 		String method = request.getMethod();
 		String rest = (end < 0) ? null : uri.substring(end + 1);
-		if (rest == null && method.equals("GET")) {
+		if ((rest == null || isJob(rest)) && method.equals("GET")) {
+			// a queue's info, or one of its jobs
 			return new Need(queue, READERS);
 		}
 		if ("jobs".equals(rest) && method.equals("POST")) {
@@ -132,6 +133,11 @@ final class QueueAccess implements AuthorizationManager<RequestAuthorizationCont
 			return new Need(queue, ANY);
 		}
 		return new Need(queue, ADMINS);
+	}
+
+	/** Whether {@code rest} of a queue's path names one job: {@code jobs/<id>}. */
+	private static boolean isJob(String rest) {
+		return rest.startsWith("jobs/") && rest.length() > "jobs/".length() && rest.indexOf('/', "jobs/".length()) < 0;
 	}
 
 	/**

@@ -88,6 +88,46 @@ final class ApiSchemas {
 
 	}
 
+	@Schema(name = "Job", description = "A job a queue holds, looked up without leasing it.",
+			additionalProperties = AdditionalPropertiesValue.FALSE)
+	static final class Job {
+
+		@Schema(description = "the job's id", example = "0193a5c2-7d1e-7c3b-9f2a-5b8e4d1c2a10",
+				requiredMode = RequiredMode.REQUIRED)
+		public String id;
+
+		@Schema(description = "the queue that holds it", example = "emails", requiredMode = RequiredMode.REQUIRED)
+		public String queue;
+
+		@Schema(allowableValues = { "ready", "delayed", "leased" },
+				description = "ready: waiting for a consumer; delayed: put or nacked with a delay, ready at readyAt;"
+						+ " leased: held by a consumer until leaseExpiresAt",
+				requiredMode = RequiredMode.REQUIRED)
+		public String state;
+
+		@Schema(ref = PAYLOAD, requiredMode = RequiredMode.REQUIRED)
+		public Object payload;
+
+		@Schema(description = "deliveries so far in this queue", minimum = "0", example = "1",
+				requiredMode = RequiredMode.REQUIRED)
+		public int attempt;
+
+		@Schema(description = "when it entered this queue", example = "2025-06-01T12:00:00.123Z",
+				requiredMode = RequiredMode.REQUIRED)
+		public Instant enqueuedAt;
+
+		@Schema(description = "only when delayed: when it becomes ready", example = "2025-06-01T12:00:30.123Z")
+		public Instant readyAt;
+
+		@Schema(description = "only when leased: when the lease ends unless settled or extended",
+				example = "2025-06-01T12:02:00.456Z")
+		public Instant leaseExpiresAt;
+
+		@Schema(description = "only in a dead-letter queue: where it failed and why")
+		public DeadLetter deadLetter;
+
+	}
+
 	@Schema(name = "DeadLetter", description = "Where a dead-lettered job came from, and why it left.",
 			additionalProperties = AdditionalPropertiesValue.FALSE)
 	static final class DeadLetter {

@@ -61,6 +61,11 @@ class DispatchProblem extends ErrorResponseException {
 				"lease '" + leaseId + "' on queue '" + queue + "' is not held any more (settled, expired or unknown)");
 	}
 
+	static DispatchProblem jobNotFound(String queue, String id) {
+		return new DispatchProblem(ProblemType.JOB_NOT_FOUND, "queue '" + queue + "' holds no job '" + id
+				+ "': it was never put there, was acked, or moved to the dead-letter queue (look there, by the same id)");
+	}
+
 	static DispatchProblem queueNotFound(String queue) {
 		return new DispatchProblem(ProblemType.QUEUE_NOT_FOUND, "no queue named '" + queue + "'");
 	}

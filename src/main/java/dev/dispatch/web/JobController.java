@@ -24,6 +24,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
@@ -101,6 +102,22 @@ class JobController {
 		return this.polls.park(request, queue, put, grant.granted(),
 				(outcome) -> answer(queue, outcome, options.delay(), grant.limited()), () -> cutShort(queue),
 				LongPolls.nothing(), LongPolls.nothing());
+	}
+
+	@GetMapping("/v1/queues/{queue}/jobs/{id}")
+	@Operation(operationId = "getJob", summary = "Look a job up",
+			description = "The job's state (ready, delayed until, leased until), attempts and payload, without"
+					+ " leasing it: where a put's Location leads. A job that was acked is gone (404); one that"
+					+ " moved to the dead-letter queue is found there, by the same id, with where it failed and why.")
+	@ApiResponse(responseCode = "200", description = "the job",
+			content = @Content(schema = @Schema(implementation = ApiSchemas.Job.class)))
+	@Problems({ ProblemType.JOB_NOT_FOUND, ProblemType.QUEUE_NOT_FOUND })
+	Views.Job job(@PathVariable String queue, @PathVariable String id) {
+		return this.registry.require(queue)
+			.job(id)
+			.join()
+			.map((job) -> Views.Job.of(queue, job))
+			.orElseThrow(() -> DispatchProblem.jobNotFound(queue, id));
 	}
 
 	private static String queryParameter(HttpServletRequest request, String name) {

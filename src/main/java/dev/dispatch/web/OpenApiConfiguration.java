@@ -96,7 +96,8 @@ class OpenApiConfiguration {
 	}
 
 	/**
-	 * Describes the queue and lease ids; OpenApiContractTest finds any other left bare.
+	 * Describes the queue, lease and job ids; OpenApiContractTest finds any other left
+	 * bare.
 	 */
 	private static void describePathParameter(Parameter parameter) {
 		if ("queue".equals(parameter.getName())) {
@@ -110,6 +111,11 @@ class OpenApiConfiguration {
 			parameter.description("the lease id a take handed out")
 				.schema(new StringSchema())
 				.example("Xk3vQ9b1T2uYw8rZ0pLmNg");
+		}
+		else if ("id".equals(parameter.getName())) {
+			parameter.description("the job's id, as the put answered it")
+				.schema(new StringSchema())
+				.example("0193a5c2-7d1e-7c3b-9f2a-5b8e4d1c2a10");
 		}
 	}
 

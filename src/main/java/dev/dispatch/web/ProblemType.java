@@ -50,6 +50,10 @@ enum ProblemType {
 
 	QUEUE_NOT_FOUND("queue-not-found", HttpStatus.NOT_FOUND, "Queue not found", "no queue by that name"),
 
+	JOB_NOT_FOUND("job-not-found", HttpStatus.NOT_FOUND, "Job not found",
+			"the queue holds no job by that id: it was never put there, was acked, or moved to the dead-letter"
+					+ " queue (look there, by the same id)"),
+
 	INVALID_REQUEST("invalid-request", HttpStatus.BAD_REQUEST, "Invalid request",
 			"a bad parameter, name, setting or body; the detail says which"),
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonRawValue;
 
 import dev.dispatch.queue.DeadLetter;
 import dev.dispatch.queue.Delivery;
+import dev.dispatch.queue.JobInfo;
 import dev.dispatch.queue.QueueSnapshot;
 
 /** The JSON bodies of the API's answers. */
@@ -51,6 +52,18 @@ final class Views {
 				.map((d) -> new Lease(autoAck ? null : d.leaseId(), d.jobId(), d.payload().asString(), d.attempt(),
 						d.enqueuedAt(), autoAck ? null : d.leaseExpiresAt(), DeadLetterInfo.of(d.deadLetter())))
 				.toList();
+		}
+
+	}
+
+	/** A job looked up; the payload is written exactly as it was sent. */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record Job(String id, String queue, String state, @JsonRawValue String payload, int attempt, Instant enqueuedAt,
+			Instant readyAt, Instant leaseExpiresAt, DeadLetterInfo deadLetter) {
+
+		static Job of(String queue, JobInfo job) {
+			return new Job(job.id(), queue, job.state().label(), job.payload().asString(), job.attempt(),
+					job.enqueuedAt(), job.readyAt(), job.leaseExpiresAt(), DeadLetterInfo.of(job.deadLetter()));
 		}
 
 	}

@@ -734,6 +734,82 @@ public abstract class JobQueueContractTest {
 	}
 
 	@Nested
+	class JobLookup {
+
+		private JobInfo find(JobQueue queue, String id) {
+			return done(queue.job(id)).orElseThrow(() -> new AssertionError("job " + id + " not found"));
+		}
+
+		@Test
+		void aJobIsFoundInEveryStateItPassesThroughAndNotOnceAcked() {
+			PutOutcome.Accepted put = accept(queue, "{\"n\":1}");
+			JobInfo ready = find(queue, put.jobId());
+			assertThat(ready.state()).isEqualTo(JobInfo.State.READY);
+			assertThat(ready.payload().asString()).isEqualTo("{\"n\":1}");
+			assertThat(ready.attempt()).isZero();
+			assertThat(ready.enqueuedAt()).isEqualTo(put.enqueuedAt());
+			assertThat(ready.readyAt()).isNull();
+			assertThat(ready.leaseExpiresAt()).isNull();
+
+			Delivery taken = takeOne(queue);
+			JobInfo leased = find(queue, put.jobId());
+			assertThat(leased.state()).isEqualTo(JobInfo.State.LEASED);
+			assertThat(leased.attempt()).isEqualTo(1);
+			assertThat(leased.leaseExpiresAt()).isEqualTo(taken.leaseExpiresAt());
+
+			done(queue.nack(taken.leaseId(), Duration.ofSeconds(10)));
+			JobInfo delayed = find(queue, put.jobId());
+			assertThat(delayed.state()).isEqualTo(JobInfo.State.DELAYED);
+			assertThat(delayed.readyAt()).isEqualTo(time.now().plus(Duration.ofSeconds(10)));
+			assertThat(delayed.leaseExpiresAt()).isNull();
+
+			time.advance(Duration.ofSeconds(10));
+			assertThat(find(queue, put.jobId()).state()).isEqualTo(JobInfo.State.READY);
+			Delivery again = takeOne(queue);
+			done(queue.release(again.leaseId()));
+			assertThat(find(queue, put.jobId()).state()).as("released").isEqualTo(JobInfo.State.READY);
+			Delivery last = takeOne(queue);
+			time.advance(LEASE);
+			assertThat(find(queue, put.jobId()).state()).as("its lease ran out").isEqualTo(JobInfo.State.READY);
+			done(queue.ack(takeOne(queue).leaseId()));
+			assertThat(done(queue.job(put.jobId()))).as("acked: gone").isEmpty();
+			assertThat(done(queue.ack(last.leaseId()))).isFalse();
+		}
+
+		@Test
+		void aDelayedPutIsFoundDelayedUntilDue() {
+			PutOutcome.Accepted put = (PutOutcome.Accepted) done(
+					queue.put(Payload.of("7"), PutOptions.noWait().withDelay(Duration.ofMinutes(1))));
+			JobInfo job = find(queue, put.jobId());
+			assertThat(job.state()).isEqualTo(JobInfo.State.DELAYED);
+			assertThat(job.readyAt()).isEqualTo(time.now().plus(Duration.ofMinutes(1)));
+		}
+
+		@Test
+		void aDeadLetteredJobIsFoundInTheDeadLetterQueueByTheSameId() {
+			PutOutcome.Accepted put = accept(queue, "\"doomed\"");
+			for (int attempt = 1; attempt <= 3; attempt++) {
+				done(queue.nack(takeOne(queue).leaseId(), Duration.ZERO));
+			}
+			assertThat(done(queue.job(put.jobId()))).isEmpty();
+			JobInfo dead = find(registry.require("q.dead"), put.jobId());
+			assertThat(dead.state()).isEqualTo(JobInfo.State.READY);
+			assertThat(dead.attempt()).isZero();
+			assertThat(dead.payload().asString()).isEqualTo("\"doomed\"");
+			assertThat(dead.deadLetter()).isEqualTo(new DeadLetter("q", DeadLetter.Reason.MAX_ATTEMPTS, 3));
+		}
+
+		@Test
+		void unknownAndAutoAckedJobsAreNotFound() {
+			assertThat(done(queue.job("0193a5c2-7d1e-7c3b-9f2a-5b8e4d1c2a10"))).isEmpty();
+			PutOutcome.Accepted put = accept(queue, "1");
+			delivered(queue.take(TakeOptions.autoAcked(Duration.ZERO)));
+			assertThat(done(queue.job(put.jobId()))).isEmpty();
+		}
+
+	}
+
+	@Nested
 	class DeadLetters {
 
 		@Test

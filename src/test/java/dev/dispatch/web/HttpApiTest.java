@@ -224,6 +224,25 @@ class HttpApiTest {
 	}
 
 	@Test
+	void thePutsLocationLeadsToTheJob() throws Exception {
+		HttpResponse<String> put = send(post("/v1/queues/located/jobs", "{\"to\": \"ada\"}"));
+		String location = put.headers().firstValue("Location").orElseThrow();
+		String id = field(put.body(), "id");
+		assertThat(location).isEqualTo("/v1/queues/located/jobs/" + id);
+		HttpResponse<String> job = send(request(location).GET().build());
+		assertThat(job.statusCode()).isEqualTo(200);
+		assertThat(job.body()).contains("\"state\":\"ready\"", "\"payload\":{\"to\": \"ada\"}", "\"attempt\":0",
+				"\"queue\":\"located\"");
+		String lease = field(send(post("/v1/queues/located/leases?wait=0")).body(), "leaseId");
+		assertThat(send(request(location).GET().build()).body()).contains("\"state\":\"leased\"", "leaseExpiresAt");
+		send(post("/v1/queues/located/leases/" + lease + "/ack"));
+		HttpResponse<String> gone = send(request(location).GET().build());
+		assertProblem(gone, 404, "job-not-found");
+		assertThat(gone.body()).contains("dead-letter queue");
+		assertProblem(send(request("/v1/queues/nowhere/jobs/" + id).GET().build()), 404, "queue-not-found");
+	}
+
+	@Test
 	void anOperatorPausesAndResumesDelivery() throws Exception {
 		send(post("/v1/queues/braked/jobs", "\"a\""));
 		HttpResponse<String> paused = send(post("/v1/queues/braked/pause"));

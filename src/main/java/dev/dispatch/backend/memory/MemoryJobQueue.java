@@ -19,6 +19,7 @@ import dev.dispatch.queue.CloseMode;
 import dev.dispatch.queue.DeadLetter;
 import dev.dispatch.queue.Delivery;
 import dev.dispatch.queue.Ids;
+import dev.dispatch.queue.JobInfo;
 import dev.dispatch.queue.JobQueue;
 import dev.dispatch.queue.Payload;
 import dev.dispatch.queue.PutOptions;
@@ -120,6 +121,12 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 
 	/** Jobs ready for a consumer, next one first. Guarded by lock. */
 	private final ArrayDeque<Job> ready = new ArrayDeque<>();
+
+	/**
+	 * Every job this queue holds (ready, delayed or leased), by id, for looking jobs up.
+	 * Guarded by lock.
+	 */
+	private final Map<String, Job> jobs = new HashMap<>();
 
 	/**
 	 * Jobs put or nacked with a delay, each with the timer that readies it. Guarded by
@@ -263,7 +270,7 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 			Lease lease = this.leases.remove(leaseId);
 			held = lease != null;
 			if (held) {
-				this.budget.release(lease.job.payload.size());
+				forget(lease.job);
 				fx.cancel(lease.expiry);
 				fx.add(() -> this.listener.acked(this.name));
 				rebalance(fx);
@@ -443,9 +450,39 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 	}
 
 	@Override
+	public CompletableFuture<Optional<JobInfo>> job(String id) {
+		Objects.requireNonNull(id, "id");
+		this.lock.lock();
+		try {
+			Job job = this.jobs.get(id);
+			if (job == null) {
+				return CompletableFuture.completedFuture(Optional.empty());
+			}
+			JobInfo.State state = JobInfo.State.READY;
+			Instant readyAt = null;
+			Instant leaseExpiresAt = null;
+			if (this.delayed.containsKey(job)) {
+				state = JobInfo.State.DELAYED;
+				readyAt = job.dueAt;
+			}
+			else if (job.lease != null && this.leases.get(job.lease.id) == job.lease) {
+				state = JobInfo.State.LEASED;
+				leaseExpiresAt = job.lease.expiresAt;
+			}
+			return CompletableFuture.completedFuture(Optional.of(new JobInfo(job.id, job.payload, state, job.attempt,
+					job.enqueuedAt, readyAt, leaseExpiresAt, job.deadLetter)));
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	@Override
 	public CompletableFuture<QueueSnapshot> snapshot() {
 		this.lock.lock();
 		try {
+			assert this.deleted || this.jobs.size() == unfinished()
+					: "job index holds " + this.jobs.size() + " of " + unfinished();
 			Instant oldestReadyAt = null;
 			for (Job job : this.ready) {
 				if (oldestReadyAt == null || job.enqueuedAt.isBefore(oldestReadyAt)) {
@@ -478,6 +515,7 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 			}
 			for (Job job : jobs) {
 				this.budget.charge(job.payload.size());
+				this.jobs.put(job.id, job);
 				this.ready.addLast(job);
 				fx.add(() -> this.listener.enqueued(this.name));
 			}
@@ -508,12 +546,12 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 			this.deleted = true;
 			if (discard) {
 				for (Job job : this.ready) {
-					this.budget.release(job.payload.size());
+					forget(job);
 				}
 				this.ready.clear();
 				for (Map.Entry<Job, Scheduler.Cancellable> entry : this.delayed.entrySet()) {
 					fx.cancel(entry.getValue());
-					this.budget.release(entry.getKey().payload.size());
+					forget(entry.getKey());
 				}
 				this.delayed.clear();
 			}
@@ -523,7 +561,7 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 			for (Lease lease : this.leases.values()) {
 				fx.cancel(lease.expiry);
 				if (discard) {
-					this.budget.release(lease.job.payload.size());
+					forget(lease.job);
 				}
 				else {
 					deadLetter(lease.job, DeadLetter.Reason.PURGED, fx);
@@ -603,6 +641,7 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 		putter.reserved = 0;
 		Instant now = this.scheduler.now();
 		Job job = new Job(putter.jobId, putter.payload, now, null);
+		this.jobs.put(job.id, job);
 		PutOutcome.Accepted accepted = new PutOutcome.Accepted(job.id, now, false);
 		if (putter.key != null) {
 			this.knownKeys.put(putter.key,
@@ -612,6 +651,7 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 		settle(putter, accepted, fx);
 		TakeWaiter taker = this.paused ? null : first(this.takers);
 		if (putter.delay.isPositive()) {
+			job.dueAt = now.plus(putter.delay);
 			this.delayed.put(job, this.scheduler.schedule(putter.delay, () -> promote(job)));
 		}
 		else if (taker != null) {
@@ -637,13 +677,14 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 			Duration sinceEnqueued = (job.attempt == 1) ? Duration.between(job.enqueuedAt, now) : null;
 			fx.add(() -> this.listener.delivered(this.name, direct, sinceEnqueued));
 			if (options.autoAck()) {
-				this.budget.release(job.payload.size());
+				forget(job);
 				deliveries
 					.add(new Delivery(null, job.id, job.payload, job.attempt, job.enqueuedAt, null, job.deadLetter));
 				fx.add(() -> this.listener.acked(this.name));
 			}
 			else {
 				Lease lease = new Lease(Ids.newLeaseId(), job, now.plus(leaseLength));
+				job.lease = lease;
 				lease.expiry = this.scheduler.schedule(leaseLength, () -> expire(lease));
 				this.leases.put(lease.id, lease);
 				leaseIds.add(lease.id);
@@ -675,6 +716,7 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 			deadLetter(job, DeadLetter.Reason.PURGED, fx);
 		}
 		else if (delay.isPositive()) {
+			job.dueAt = this.scheduler.now().plus(delay);
 			this.delayed.put(job, this.scheduler.schedule(delay, () -> promote(job)));
 		}
 		else {
@@ -705,11 +747,18 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 	 */
 	private void deadLetter(Job job, DeadLetter.Reason reason, QueueEffects fx) {
 		assert this.lock.isHeldByCurrentThread();
-		this.budget.release(job.payload.size());
+		forget(job);
 		DeadLetter origin = new DeadLetter(this.name, reason, job.attempt);
 		fx.deadLetter(this.config.deadLetterQueueFor(this.name),
 				new Job(job.id, job.payload, this.scheduler.now(), origin));
 		fx.add(() -> this.listener.deadLettered(this.name, reason));
+	}
+
+	/** A job leaves this queue for good: its bytes and its index entry go. */
+	private void forget(Job job) {
+		assert this.lock.isHeldByCurrentThread();
+		this.budget.release(job.payload.size());
+		this.jobs.remove(job.id);
 	}
 
 	/** Moves every ready and delayed job to the dead-letter queue; returns how many. */
@@ -928,6 +977,7 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 				else {
 					// an auto-acked job stopped counting at delivery; it is held again
 					this.budget.charge(jobs.get(i).payload.size());
+					this.jobs.put(jobs.get(i).id, jobs.get(i));
 				}
 				requeueUndelivered(jobs.get(i), fx);
 			}
@@ -955,6 +1005,18 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 
 		/** Deliveries so far in this queue. Guarded by the owning queue's lock. */
 		int attempt;
+
+		/**
+		 * When it becomes ready, if it is delayed; left behind once it is ready. Guarded
+		 * by the owning queue's lock.
+		 */
+		Instant dueAt;
+
+		/**
+		 * Its latest lease; held if the queue's leases still map that lease's id to it.
+		 * Guarded by the owning queue's lock.
+		 */
+		Lease lease;
 
 		Job(String id, Payload payload, Instant enqueuedAt, DeadLetter deadLetter) {
 			this.id = id;

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +24,7 @@ import dev.dispatch.queue.CloseMode;
 import dev.dispatch.queue.DeadLetter;
 import dev.dispatch.queue.Delivery;
 import dev.dispatch.queue.Ids;
+import dev.dispatch.queue.JobInfo;
 import dev.dispatch.queue.JobQueue;
 import dev.dispatch.queue.Payload;
 import dev.dispatch.queue.PutOptions;
@@ -404,6 +406,29 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 				throw new QueueDeletedException(this.name); // through another replica
 			}
 			return reply.number(0) == 1;
+		});
+	}
+
+	@Override
+	public CompletableFuture<Optional<JobInfo>> job(String id) {
+		Objects.requireNonNull(id, "id");
+		return call(Script.JOB, bytes(id)).thenApply((reply) -> {
+			if (reply.is("missing")) {
+				throw new QueueDeletedException(this.name); // through another replica
+			}
+			if (!reply.is("job")) {
+				return Optional.empty();
+			}
+			List<Object> v = reply.values();
+			JobInfo.State state = JobInfo.State.valueOf(reply.text(0).toUpperCase(Locale.ROOT));
+			long at = reply.number(4);
+			String originQueue = ScriptReply.text(v.get(5));
+			DeadLetter origin = (originQueue != null) ? new DeadLetter(originQueue, reason(ScriptReply.text(v.get(6))),
+					(int) ScriptReply.number(v.get(7))) : null;
+			return Optional.of(new JobInfo(id, Payload.of((byte[]) v.get(1)), state, (int) reply.number(2),
+					Instant.ofEpochMilli(reply.number(3)),
+					(state == JobInfo.State.DELAYED) ? Instant.ofEpochMilli(at) : null,
+					(state == JobInfo.State.LEASED) ? Instant.ofEpochMilli(at) : null, origin));
 		});
 	}
 

@@ -333,7 +333,7 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 	Address addressOf(String name) {
 		String base = this.settings.keyPrefix() + ":{" + name + "}:";
 		String[] parts = { "meta", "ready", "delayed", "leases", "leased", "payloads", "attempts", "enqueued",
-				"origins", "idem", "idemexp", "outbox", "outmeta" };
+				"origins", "idem", "idemexp", "outbox", "outmeta", "holders" };
 		byte[][] keys = new byte[parts.length][];
 		for (int i = 0; i < parts.length; i++) {
 			keys[i] = RedisJobQueue.bytes(base + parts[i]);

@@ -27,7 +27,7 @@ final class RedisScripts {
 
 		PUT("put"), TAKE("take"), SETTLE("settle"), RESTORE("restore"), RETRACT("retract"), CLOSE("close"),
 		SNAPSHOT("snapshot"), DEFINE("define"), DELETE("delete"), OUTBOX("outbox"), FORWARDED("forwarded"),
-		ARRIVE("arrive"), PAUSE("pause");
+		ARRIVE("arrive"), PAUSE("pause"), JOB("job");
 
 		private final String file;
 

@@ -27,7 +27,7 @@ else
     purged = purged + 1
   end
 end
-redis.call('DEL', META, LEASES, LEASED, IDEM, IDEMEXP)
+redis.call('DEL', META, LEASES, LEASED, IDEM, IDEMEXP, HOLDERS)
 changed = true
 local tail = { 0, 0, 0, 1, 1, q.capacity, redis.call('LLEN', OUTBOX), tally.expired, tally.max, tally.purged, -1, 1,
   0 }

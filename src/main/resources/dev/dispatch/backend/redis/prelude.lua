@@ -9,6 +9,7 @@
 --       10 idem (hash key -> "id\nms")          11 idemexp (zset key -> expiry ms)
 --       12 outbox (list of ids leaving for the dead-letter queue)
 --       13 outmeta (hash id -> "target\nreason\nattempts")
+--       14 holders (hash id -> lease: who holds a leased job, for looking a job up)
 -- ARGV:  1 now (ms, the caller's clock)  2 the queue's generation ('' = any)
 --        3 the wake channel  4 the calling replica's id  5.. the operation's own arguments
 --
@@ -18,7 +19,7 @@
 -- changed what a parked put, take or join elsewhere could get.
 local META, READY, DELAYED, LEASES, LEASED = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local PAYLOADS, ATTEMPTS, ENQUEUED, ORIGINS = KEYS[6], KEYS[7], KEYS[8], KEYS[9]
-local IDEM, IDEMEXP, OUTBOX, OUTMETA = KEYS[10], KEYS[11], KEYS[12], KEYS[13]
+local IDEM, IDEMEXP, OUTBOX, OUTMETA, HOLDERS = KEYS[10], KEYS[11], KEYS[12], KEYS[13], KEYS[14]
 local now = tonumber(ARGV[1])
 local gen = ARGV[2]
 local channel = ARGV[3]
@@ -42,6 +43,7 @@ local function forget(id)
   redis.call('HDEL', ATTEMPTS, id)
   redis.call('HDEL', ENQUEUED, id)
   redis.call('HDEL', ORIGINS, id)
+  redis.call('HDEL', HOLDERS, id)
 end
 
 -- Hands a job to the outbox, from which it is forwarded to the dead-letter queue (which
@@ -95,6 +97,7 @@ local function housekeep(q)
     redis.call('ZREM', LEASES, lease)
     redis.call('HDEL', LEASED, lease)
     if id then
+      redis.call('HDEL', HOLDERS, id)
       tally.expired = tally.expired + 1
       requeue_failed(q, id, 0)
     end
@@ -186,6 +189,7 @@ local function deliver(q, max, length, auto, lease_ids)
       local expiry = now + length
       redis.call('ZADD', LEASES, expiry, lease)
       redis.call('HSET', LEASED, lease, id)
+      redis.call('HSET', HOLDERS, id, lease)
       table.insert(jobs, { lease, id, payload, attempt, enq, expiry, oq, oreason, oattempts })
     end
   end

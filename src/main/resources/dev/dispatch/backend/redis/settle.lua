@@ -18,6 +18,7 @@ if action == 'extend' then
 end
 redis.call('ZREM', LEASES, lease)
 redis.call('HDEL', LEASED, lease)
+redis.call('HDEL', HOLDERS, id)
 if action == 'ack' then
   forget(id)
   changed = true
