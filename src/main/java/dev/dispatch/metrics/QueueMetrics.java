@@ -137,6 +137,11 @@ public final class QueueMetrics implements QueueListener {
 	}
 
 	@Override
+	public void discarded(String queue, int jobs) {
+		of(queue).discarded.increment(jobs);
+	}
+
+	@Override
 	public void putRejected(String queue, PutOutcome outcome) {
 		QueueMeters m = of(queue);
 		Counter reason = switch (outcome) {
@@ -213,6 +218,8 @@ public final class QueueMetrics implements QueueListener {
 
 		final Counter released;
 
+		final Counter discarded;
+
 		final Counter deadLetteredMaxAttempts;
 
 		final Counter deadLetteredPurged;
@@ -262,6 +269,7 @@ public final class QueueMetrics implements QueueListener {
 			this.expired = counter("dispatch.jobs.expired", "Leases that ran out", this.tags);
 			this.released = counter("dispatch.jobs.released",
 					"Deliveries handed back untried: released by the consumer, or its client had gone", this.tags);
+			this.discarded = counter("dispatch.jobs.discarded", "Jobs an operator threw away (purge)", this.tags);
 			this.deadLetteredMaxAttempts = counter("dispatch.jobs.deadlettered", "Jobs moved to the dead-letter queue",
 					this.tags.and("reason", DeadLetter.Reason.MAX_ATTEMPTS.label()));
 			this.deadLetteredPurged = counter("dispatch.jobs.deadlettered", "Jobs moved to the dead-letter queue",

@@ -197,6 +197,14 @@ public interface JobQueue {
 	CompletableFuture<Boolean> resume();
 
 	/**
+	 * Throws away every ready and delayed job, for good, without closing the queue:
+	 * leased jobs stay with their consumers, and parked puts may find room. Keys of
+	 * idempotent puts stay known for their window (a repeat still creates nothing).
+	 * @return how many jobs were thrown away
+	 */
+	CompletableFuture<Integer> purge();
+
+	/**
 	 * Looks a job up without touching it: ready, delayed or leased.
 	 * @return the job, or empty if this queue does not hold it: never did, settled, or
 	 * moved to the dead-letter queue (look it up there, by the same id)

@@ -76,6 +76,10 @@ public interface QueueListener {
 	default void deadLettered(String queue, DeadLetter.Reason reason) {
 	}
 
+	/** An operator threw {@code jobs} of {@code queue} away (a purge). */
+	default void discarded(String queue, int jobs) {
+	}
+
 	/**
 	 * A put was refused: {@code outcome} is {@link PutOutcome.Full} or
 	 * {@link PutOutcome.Closed}.
@@ -158,6 +162,11 @@ public interface QueueListener {
 		@Override
 		public void deadLettered(String queue, DeadLetter.Reason reason) {
 			each((l) -> l.deadLettered(queue, reason));
+		}
+
+		@Override
+		public void discarded(String queue, int jobs) {
+			each((l) -> l.discarded(queue, jobs));
 		}
 
 		@Override

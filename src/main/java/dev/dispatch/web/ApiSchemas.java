@@ -213,7 +213,8 @@ final class ApiSchemas {
 				example = "2025-06-01T12:00:00.123Z")
 		public Instant oldestReadyAt;
 
-		@Schema(description = "only in close's answer: jobs this call moved to the dead-letter queue", example = "0")
+		@Schema(description = "only in the answer of a close (jobs it moved to the dead-letter queue) or a purge"
+				+ " (jobs it threw away)", example = "0")
 		public Integer purged;
 
 	}

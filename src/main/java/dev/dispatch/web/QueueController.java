@@ -36,8 +36,8 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
 
 /**
- * Queue administration: create or change, list, inspect, pause, resume, close, join,
- * delete.
+ * Queue administration: create or change, list, inspect, purge, pause, resume, close,
+ * join, delete.
  */
 @RestController
 @Tag(name = "queues")
@@ -140,6 +140,20 @@ class QueueController {
 	Views.QueueInfo close(@PathVariable String queue, @RequestParam(defaultValue = "false") boolean immediate) {
 		JobQueue target = this.registry.require(queue);
 		int purged = target.close(immediate ? CloseMode.IMMEDIATE : CloseMode.GRACEFUL).join();
+		return Views.QueueInfo.of(target.snapshot().join(), purged);
+	}
+
+	@PostMapping("/v1/queues/{queue}/purge")
+	@Operation(operationId = "purgeQueue", summary = "Purge a queue",
+			description = "Throws every ready and delayed job away, for good, without closing the queue; leased"
+					+ " jobs stay with their consumers. For a dead-letter queue whose jobs are not wanted (to move"
+					+ " jobs to the dead-letter queue instead, close with immediate=true).")
+	@ApiResponse(responseCode = "200", description = "purged; the queue's state, with `purged`",
+			content = @Content(schema = @Schema(implementation = ApiSchemas.QueueInfo.class)))
+	@Problems({ ProblemType.QUEUE_NOT_FOUND })
+	Views.QueueInfo purge(@PathVariable String queue) {
+		JobQueue target = this.registry.require(queue);
+		int purged = target.purge().join();
 		return Views.QueueInfo.of(target.snapshot().join(), purged);
 	}
 

@@ -810,6 +810,47 @@ public abstract class JobQueueContractTest {
 	}
 
 	@Nested
+	class Purge {
+
+		@Test
+		void aPurgeThrowsReadyAndDelayedJobsAwayAndLeavesLeasesAndTheQueueOpen() {
+			accept(queue, "leased");
+			Delivery leased = takeOne(queue);
+			accept(queue, "ready");
+			PutOutcome.Accepted delayed = (PutOutcome.Accepted) done(
+					queue.put(Payload.of("delayed"), PutOptions.noWait().withDelay(Duration.ofMinutes(1))));
+			assertThat(done(queue.purge())).isEqualTo(2);
+			QueueSnapshot state = snapshot(queue);
+			assertThat(state.size()).isZero();
+			assertThat(state.delayed()).isZero();
+			assertThat(state.inFlight()).isEqualTo(1);
+			assertThat(state.closed()).isFalse();
+			assertThat(done(queue.job(delayed.jobId()))).isEmpty();
+			assertThat(events.count("q", "discarded 2")).isEqualTo(1);
+			assertThat(done(queue.ack(leased.leaseId()))).isTrue();
+			time.advance(Duration.ofMinutes(1));
+			assertThat(done(take(queue, Duration.ZERO))).as("the delayed job is gone too")
+				.isInstanceOf(TakeOutcome.Empty.class);
+			accept(queue, "after");
+			assertThat(drainReady(queue)).containsExactly("after");
+			assertThat(registry.find("q.dead")).as("nothing dead-lettered").isEmpty();
+		}
+
+		@Test
+		void aPurgeMakesRoomForParkedPutsAndAnEmptyQueuePurgesNothing() {
+			fill(queue, 3);
+			CompletableFuture<PutOutcome> parked = put(queue, "4", WAIT);
+			assertParked(parked);
+			assertThat(done(queue.purge())).isEqualTo(3);
+			assertThat(done(parked)).isInstanceOf(PutOutcome.Accepted.class);
+			assertThat(drainReady(queue)).containsExactly("4");
+			assertThat(done(queue.purge())).isZero();
+			assertThat(events.count("q", "discarded 0")).isZero();
+		}
+
+	}
+
+	@Nested
 	class DeadLetters {
 
 		@Test

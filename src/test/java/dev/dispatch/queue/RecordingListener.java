@@ -68,6 +68,11 @@ public final class RecordingListener implements QueueListener {
 	}
 
 	@Override
+	public void discarded(String queue, int jobs) {
+		this.events.add(queue + " discarded " + jobs);
+	}
+
+	@Override
 	public void putRejected(String queue, PutOutcome outcome) {
 		this.events.add(queue + " rejected " + outcome.label());
 	}

@@ -243,6 +243,18 @@ class HttpApiTest {
 	}
 
 	@Test
+	void anOperatorPurgesAQueueWithoutClosingIt() throws Exception {
+		send(post("/v1/queues/purged/jobs", "1"));
+		send(post("/v1/queues/purged/jobs?delay=1h", "2"));
+		HttpResponse<String> purged = send(post("/v1/queues/purged/purge"));
+		assertThat(purged.statusCode()).isEqualTo(200);
+		assertThat(field(purged.body(), "purged")).isEqualTo("2");
+		assertThat(purged.body()).contains("\"closed\":false", "\"size\":0", "\"delayed\":0");
+		assertThat(send(post("/v1/queues/purged/jobs", "3")).statusCode()).isEqualTo(201);
+		assertProblem(send(post("/v1/queues/nowhere/purge")), 404, "queue-not-found");
+	}
+
+	@Test
 	void anOperatorPausesAndResumesDelivery() throws Exception {
 		send(post("/v1/queues/braked/jobs", "\"a\""));
 		HttpResponse<String> paused = send(post("/v1/queues/braked/pause"));

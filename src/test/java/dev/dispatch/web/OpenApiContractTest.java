@@ -158,6 +158,8 @@ class OpenApiContractTest {
 		call("POST", "/v1/queues/{queue}/pause", "work").answers(200);
 		call("POST", "/v1/queues/{queue}/resume", "work").answers(200);
 		call("POST", "/v1/queues/{queue}/pause", "nowhere").answers(404);
+		call("POST", "/v1/queues/{queue}/purge", "work.dead").answers(200);
+		call("POST", "/v1/queues/{queue}/purge", "nowhere").answers(404);
 		call("POST", "/v1/queues/{queue}/resume", "nowhere").answers(404);
 		call("POST", "/v1/queues/{queue}/close", "work").answers(200);
 		call("POST", "/v1/queues/{queue}/jobs", "work").query("wait", "0").body("42").answers(409);

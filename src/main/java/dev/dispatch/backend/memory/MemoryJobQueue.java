@@ -450,6 +450,37 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 	}
 
 	@Override
+	public CompletableFuture<Integer> purge() {
+		QueueEffects fx = new QueueEffects();
+		int purged;
+		this.lock.lock();
+		try {
+			if (this.deleted) {
+				return CompletableFuture.failedFuture(new QueueDeletedException(this.name));
+			}
+			purged = this.ready.size() + this.delayed.size();
+			for (Job job : this.ready) {
+				forget(job);
+			}
+			this.ready.clear();
+			for (Map.Entry<Job, Scheduler.Cancellable> entry : this.delayed.entrySet()) {
+				fx.cancel(entry.getValue());
+				forget(entry.getKey());
+			}
+			this.delayed.clear();
+			if (purged > 0) {
+				fx.add(() -> this.listener.discarded(this.name, purged));
+			}
+			rebalance(fx);
+		}
+		finally {
+			this.lock.unlock();
+		}
+		fx.run();
+		return CompletableFuture.completedFuture(purged);
+	}
+
+	@Override
 	public CompletableFuture<Optional<JobInfo>> job(String id) {
 		Objects.requireNonNull(id, "id");
 		this.lock.lock();

@@ -410,6 +410,20 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 	}
 
 	@Override
+	public CompletableFuture<Integer> purge() {
+		return call(Script.PURGE).thenApply((reply) -> {
+			if (!reply.is("purged")) {
+				throw new QueueDeletedException(this.name); // through another replica
+			}
+			int purged = (int) reply.number(0);
+			if (purged > 0) {
+				this.listener.discarded(this.name, purged);
+			}
+			return purged;
+		});
+	}
+
+	@Override
 	public CompletableFuture<Optional<JobInfo>> job(String id) {
 		Objects.requireNonNull(id, "id");
 		return call(Script.JOB, bytes(id)).thenApply((reply) -> {

@@ -27,7 +27,7 @@ final class RedisScripts {
 
 		PUT("put"), TAKE("take"), SETTLE("settle"), RESTORE("restore"), RETRACT("retract"), CLOSE("close"),
 		SNAPSHOT("snapshot"), DEFINE("define"), DELETE("delete"), OUTBOX("outbox"), FORWARDED("forwarded"),
-		ARRIVE("arrive"), PAUSE("pause"), JOB("job");
+		ARRIVE("arrive"), PAUSE("pause"), JOB("job"), PURGE("purge");
 
 		private final String file;
 
