@@ -32,10 +32,11 @@ import org.springframework.security.web.firewall.StrictHttpFirewall;
  * Who may call the API (docs/security.md). Requests carry {@code Authorization: Bearer}
  * with an API key ({@code dispatch.security.api-keys}) or a JWT (Spring Boot's
  * {@code spring.security.oauth2.resourceserver.jwt.*}); {@link QueueAccess} decides what
- * each may do. Health probes, the OpenAPI document and Swagger UI stay open; other
- * actuator endpoints need credentials unless they are served on a management port of
- * their own. With neither keys nor an issuer configured, everything is open, and the log
- * says so at start-up. Admin actions are audited either way ({@link AdminAudit}).
+ * each may do. Health probes, the OpenAPI document, Swagger UI and the web console's
+ * static files stay open; other actuator endpoints need credentials unless they are
+ * served on a management port of their own. With neither keys nor an issuer configured,
+ * everything is open, and the log says so at start-up. Admin actions are audited either
+ * way ({@link AdminAudit}).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -90,6 +91,9 @@ class SecurityConfiguration {
 				requests.requestMatchers("/actuator/health", "/actuator/health/**", "/livez", "/readyz").permitAll();
 				requests.requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
 					.permitAll();
+				// the web console's page, script and styles hold no data: its API calls
+				// carry the caller's key. "/" leads to it.
+				requests.requestMatchers("/", "/console", "/console/**").permitAll();
 				if (ownManagementPort) {
 					// reachable on the management port only (kept off the public Service)
 					requests.requestMatchers("/actuator/**").permitAll();

@@ -329,6 +329,15 @@ class SecurityTest {
 	}
 
 	@Test
+	void theConsolesFilesStayOpenTheDataTheyShowDoesNot() throws Exception {
+		assertThat(send("GET", "/console/", null, null).statusCode()).isEqualTo(200);
+		assertThat(send("GET", "/console/console.js", null, null).statusCode()).isEqualTo(200);
+		assertThat(send("GET", "/console", null, null).statusCode()).isEqualTo(301);
+		assertThat(send("GET", "/", null, null).statusCode()).isEqualTo(200);
+		assertUnauthorized(send("GET", "/v1/queues", null, null));
+	}
+
+	@Test
 	void theApiDocumentSaysHowToAuthenticateAndWhatRefusalsLookLike() throws Exception {
 		String document = send("GET", "/v3/api-docs", null, null).body();
 		assertThat(document).contains("\"securitySchemes\":{\"bearer\":{\"type\":\"http\"", "\"scheme\":\"bearer\"",

@@ -1,0 +1,530 @@
+// The Dispatch console: a page the service serves itself, showing its queues through the
+// public API and nothing else (docs/operations.md, "Web console"). Plain JavaScript, no build
+// step, nothing loaded from elsewhere: the page's Content-Security-Policy allows scripts,
+// styles and requests to this origin only.
+//
+// Every value from the API reaches the page as text (textContent, or a DOM property such as
+// href or dataset), never as HTML: queue names and problem details are the callers' words.
+//
+// Pages are chosen by the fragment: #/ lists the queues, #/queues/NAME shows one. The page on
+// screen is read again every POLL_MILLIS while the tab is visible; an answer that arrives after
+// the page changed is dropped.
+'use strict';
+
+(() => {
+	const POLL_MILLIS = 1500;
+
+	/** Where the credential is kept: this tab's session storage, never a cookie. */
+	const CREDENTIAL = 'dispatch.console.credential';
+
+	/** The API, relative to the console (/console/), so that a path prefix keeps working. */
+	const API = '../v1/queues';
+
+	const $ = (id) => document.getElementById(id);
+
+	// ---- DOM helpers: text only
+
+	/** An element with properties (className, href, hidden...) and children (nodes or text). */
+	function el(tag, properties = {}, ...children) {
+		const element = document.createElement(tag);
+		Object.assign(element, properties);
+		element.append(...children);
+		return element;
+	}
+
+	/** Sets an element's text when it changed (a refresh then leaves the page alone). */
+	function setText(element, text) {
+		if (element.textContent !== text) {
+			element.textContent = text;
+		}
+	}
+
+	function plural(n, one, many) {
+		return `${n} ${n === 1 ? one : many}`;
+	}
+
+	/** A duration as the API writes it (ISO-8601, PT2M30S) for people: "2 min 30 s". */
+	function duration(iso) {
+		const match = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?$/.exec(iso ?? '');
+		if (!match || iso === 'PT') {
+			return iso ?? '';
+		}
+		const parts = [];
+		if (match[1]) parts.push(`${match[1]} h`);
+		if (match[2]) parts.push(`${match[2]} min`);
+		if (match[3]) parts.push(`${Number(match[3])} s`);
+		return parts.join(' ') || '0 s';
+	}
+
+	// ---- the API
+
+	/** An answer that is not a success: its status (0: no answer) and its problem (RFC 9457). */
+	class ApiError extends Error {
+		constructor(status, problem) {
+			super(problem.detail ?? problem.title ?? `HTTP ${status}`);
+			this.status = status;
+			this.problem = problem;
+		}
+	}
+
+	function credential() {
+		return sessionStorage.getItem(CREDENTIAL);
+	}
+
+	async function api(method, path) {
+		const headers = { Accept: 'application/json' };
+		const key = credential();
+		if (key) {
+			headers.Authorization = `Bearer ${key}`;
+		}
+		let response;
+		try {
+			response = await fetch(path, { method, headers, cache: 'no-store', credentials: 'omit' });
+		}
+		catch (failure) {
+			throw new ApiError(0, { title: 'No answer', detail: `the service did not answer (${failure.message})` });
+		}
+		const text = await response.text();
+		let body = null;
+		try {
+			body = text ? JSON.parse(text) : null;
+		}
+		catch {
+			body = null;
+		}
+		if (!response.ok) {
+			throw new ApiError(response.status, body ?? { title: response.statusText });
+		}
+		return body;
+	}
+
+	const queuePath = (name) => `${API}/${encodeURIComponent(name)}`;
+
+	const queueLink = (name) => `#/queues/${encodeURIComponent(name)}`;
+
+	// ---- what the console says about a queue's state
+
+	function stateOf(queue) {
+		if (queue.drained) return 'drained';
+		return queue.closed ? 'closed' : 'open';
+	}
+
+	function stateBadge() {
+		return el('span', { className: 'badge' });
+	}
+
+	function showState(badge, queue) {
+		const state = stateOf(queue);
+		setText(badge, state);
+		badge.className = `badge state-${state}`;
+	}
+
+	function fillMeter() {
+		return el('meter', { min: 0 });
+	}
+
+	/** Ready + delayed against capacity: what makes producers wait once full. */
+	function showFill(meter, queue) {
+		const held = queue.size + queue.delayed;
+		meter.max = Math.max(queue.capacity, 1);
+		meter.high = meter.max * 0.9;
+		meter.optimum = 0;
+		meter.value = held;
+		meter.title = `${held} of ${queue.capacity} (ready + delayed of capacity)`;
+		setText(meter, `${held} / ${queue.capacity}`);
+	}
+
+	// ---- the list of queues
+
+	/**
+	 * The list's columns: the field each shows, its heading, and how. A field the API gains
+	 * (the oldest job's age, paused) is one more line here.
+	 */
+	const COLUMNS = [
+		{ field: 'name', label: 'Queue', make: () => el('a'), show: (a, q) => { a.href = queueLink(q.name); setText(a, q.name); } },
+		{ field: 'state', label: 'State', make: stateBadge, show: showState },
+		{ field: 'size', label: 'Ready' },
+		{ field: 'delayed', label: 'Delayed' },
+		{ field: 'inFlight', label: 'In flight' },
+		{ field: 'unfinished', label: 'Unfinished' },
+		{ field: 'capacity', label: 'Capacity' },
+		{ field: 'fill', label: 'Fill', make: fillMeter, show: showFill },
+		{ field: 'waitingPutters', label: 'Parked puts' },
+		{ field: 'waitingTakers', label: 'Parked takes' },
+	];
+
+	function listPage() {
+		const body = el('tbody');
+		const head = el('tr', {}, ...COLUMNS.map((column) => el('th', { scope: 'col' }, column.label)));
+		const table = el('table', { className: 'queues', hidden: true }, el('thead', {}, head), body);
+		const empty = el('p', { className: 'empty', hidden: true },
+			'No queue to show: none exists yet, or this key holds a role on none. PUT /v1/queues/NAME creates one'
+			+ ' (and so does a put of a job, where auto-create is on).');
+		const count = el('p', { className: 'count' });
+		/** Each queue's row, by name: a refresh updates cells in place. */
+		const rows = new Map();
+
+		function row(queue) {
+			const cells = COLUMNS.map((column) => {
+				const cell = el('td', {});
+				cell.dataset.field = column.field;
+				if (column.make) {
+					cell.append(column.make());
+				}
+				return cell;
+			});
+			const tr = el('tr', {}, ...cells);
+			tr.dataset.queue = queue.name;
+			return { tr, cells };
+		}
+
+		function show({ cells }, queue) {
+			COLUMNS.forEach((column, i) => {
+				if (column.show) {
+					column.show(cells[i].firstChild, queue);
+				}
+				else {
+					setText(cells[i], String(queue[column.field]));
+				}
+			});
+		}
+
+		return {
+			title: 'Queues',
+			element: el('section', {}, el('h2', {}, 'Queues'), count, table, empty),
+			load: () => api('GET', API),
+			render(queues) {
+				queues.sort((a, b) => a.name.localeCompare(b.name));
+				const listed = new Set();
+				queues.forEach((queue, i) => {
+					let entry = rows.get(queue.name);
+					if (!entry) {
+						entry = row(queue);
+						rows.set(queue.name, entry);
+					}
+					show(entry, queue);
+					if (body.children[i] !== entry.tr) {
+						body.insertBefore(entry.tr, body.children[i] ?? null);
+					}
+					listed.add(queue.name);
+				});
+				for (const [name, entry] of rows) {
+					if (!listed.has(name)) {
+						entry.tr.remove();
+						rows.delete(name);
+					}
+				}
+				table.hidden = queues.length === 0;
+				empty.hidden = queues.length > 0;
+				setText(count, plural(queues.length, 'queue', 'queues'));
+			},
+		};
+	}
+
+	// ---- one queue
+
+	/** A queue's numbers and settings: the field, its label, and how to show it (default: as is). */
+	const NUMBERS = [
+		{ field: 'state', label: 'State', make: stateBadge, show: showState },
+		{ field: 'size', label: 'Ready' },
+		{ field: 'delayed', label: 'Delayed' },
+		{ field: 'inFlight', label: 'In flight' },
+		{ field: 'unfinished', label: 'Unfinished' },
+		{ field: 'fill', label: 'Fill', make: fillMeter, show: showFill },
+		{ field: 'waitingPutters', label: 'Parked puts' },
+		{ field: 'waitingTakers', label: 'Parked takes' },
+	];
+
+	const SETTINGS = [
+		{ field: 'capacity', label: 'Capacity' },
+		{ field: 'leaseTimeout', label: 'Lease timeout', text: (q) => duration(q.leaseTimeout) },
+		{ field: 'maxAttempts', label: 'Max attempts' },
+		{
+			field: 'deadLetterQueue', label: 'Dead-letter queue', make: () => el('a'),
+			show: (a, q) => { a.href = queueLink(q.deadLetterQueue); setText(a, q.deadLetterQueue); },
+		},
+	];
+
+	/**
+	 * What an operator may do to a queue: one API call each, confirmed in a dialog first, its
+	 * outcome shown after. An action the API gains (pause and resume, purge, redrive) is one
+	 * more entry.
+	 */
+	const ACTIONS = [
+		{
+			id: 'close',
+			label: 'Close',
+			offered: (q) => !q.closed,
+			confirm: (q) => ({
+				title: `Close queue ${q.name}?`,
+				text: `No job will be accepted any more: producers are answered 409. Consumers still receive `
+					+ `what is left (${plural(q.unfinished, 'unfinished job', 'unfinished jobs')} now), then 410 `
+					+ `once it is drained. A closed queue is never opened again.`,
+				button: 'Close queue',
+			}),
+			request: (q) => ['POST', `${queuePath(q.name)}/close`],
+			outcome: (q, answer) => `Closed ${q.name}: no job is accepted any more; consumers receive what is left `
+				+ `(${plural(answer.unfinished, 'unfinished job', 'unfinished jobs')}).`,
+		},
+		{
+			id: 'close-immediately',
+			label: 'Close immediately',
+			danger: true,
+			offered: (q) => !q.drained,
+			confirm: (q) => ({
+				title: `Close queue ${q.name} immediately?`,
+				text: `Every ready and delayed job (${q.size + q.delayed} now) moves to the dead-letter queue `
+					+ `${q.deadLetterQueue} (reason "purged"), and consumers are answered 410 at once. Jobs in flight `
+					+ `stay with their consumers; those that fail go to the dead-letter queue too. This cannot be undone.`,
+				button: 'Close and purge',
+				danger: true,
+			}),
+			request: (q) => ['POST', `${queuePath(q.name)}/close?immediate=true`],
+			outcome: (q, answer) => `Closed ${q.name} immediately: `
+				+ `${plural(answer.purged ?? 0, 'job', 'jobs')} moved to the dead-letter queue ${answer.deadLetterQueue}.`,
+		},
+	];
+
+	/** A definition list of fields; returns the element and how to fill it from a queue. */
+	function fields(list) {
+		const values = list.map((entry) => {
+			const value = el('dd', {}, ...(entry.make ? [entry.make()] : []));
+			value.dataset.field = entry.field;
+			return value;
+		});
+		const dl = el('dl', {}, ...list.flatMap((entry, i) => [el('dt', {}, entry.label), values[i]]));
+		return {
+			element: dl,
+			show(queue) {
+				list.forEach((entry, i) => {
+					if (entry.show) {
+						entry.show(values[i].firstChild, queue);
+					}
+					else {
+						setText(values[i], entry.text ? entry.text(queue) : String(queue[entry.field]));
+					}
+				});
+			},
+		};
+	}
+
+	function queuePage(name) {
+		const numbers = fields(NUMBERS);
+		const settings = fields(SETTINGS);
+		const outcome = el('p', { className: 'outcome', hidden: true });
+		outcome.setAttribute('role', 'status');
+		outcome.id = 'outcome';
+		let latest = null;
+		const buttons = ACTIONS.map((action) => {
+			const button = el('button', { type: 'button', className: action.danger ? 'danger' : '', hidden: true },
+				action.label);
+			button.dataset.action = action.id;
+			button.addEventListener('click', () => perform(action));
+			return button;
+		});
+		const drainedNote = el('p', { className: 'hint', hidden: true },
+			'Closed and drained: no job will come any more.');
+
+		async function perform(action) {
+			if (!latest || !(await confirmed(action.confirm(latest)))) {
+				return;
+			}
+			const [method, path] = action.request(latest);
+			try {
+				const answer = await api(method, path);
+				setText(outcome, action.outcome(latest, answer));
+				outcome.className = 'outcome done';
+				refreshNow();
+			}
+			catch (failure) {
+				// here, not in the banner: the next refresh clears the banner
+				setText(outcome, describe(failure));
+				outcome.className = 'outcome failed';
+			}
+			outcome.hidden = false;
+		}
+
+		/** Shown once the queue has been read: no empty panels behind a refusal. */
+		const content = el('div', { hidden: true },
+			el('div', { className: 'panels' },
+				el('section', { className: 'panel' }, el('h3', {}, 'Numbers'), numbers.element),
+				el('section', { className: 'panel' }, el('h3', {}, 'Settings'), settings.element)),
+			el('section', { className: 'panel actions' }, el('h3', {}, 'Actions'),
+				el('div', { className: 'buttons' }, ...buttons), drainedNote, outcome));
+
+		return {
+			title: name,
+			element: el('section', {},
+				el('p', { className: 'back' }, el('a', { href: '#/' }, '← All queues')),
+				el('h2', {}, name),
+				content),
+			load: () => api('GET', queuePath(name)),
+			render(queue) {
+				latest = queue;
+				content.hidden = false;
+				numbers.show(queue);
+				settings.show(queue);
+				ACTIONS.forEach((action, i) => { buttons[i].hidden = !action.offered(queue); });
+				drainedNote.hidden = buttons.some((button) => !button.hidden);
+			},
+		};
+	}
+
+	// ---- the confirmation dialog
+
+	/** Asks in the page's <dialog>; resolves true only for the confirm button. */
+	function confirmed({ title, text, button, danger }) {
+		const dialog = $('confirm');
+		setText($('confirm-title'), title);
+		setText($('confirm-text'), text);
+		const ok = $('confirm-ok');
+		setText(ok, button);
+		ok.className = danger ? 'danger' : 'primary';
+		dialog.returnValue = '';
+		dialog.showModal();
+		$('confirm-cancel').focus();
+		return new Promise((resolve) => {
+			dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true });
+		});
+	}
+
+	// ---- errors and credentials
+
+	/** What went wrong, in a sentence; a refusal says that an admin key is needed. */
+	function describe(failure) {
+		if (!(failure instanceof ApiError)) {
+			return `The console failed: ${failure.message}`;
+		}
+		const detail = failure.problem.detail ?? failure.problem.title ?? '';
+		if (failure.status === 401) {
+			return credential() ? `Needs an admin key: this key was refused (${detail}).`
+				: 'Needs an admin key: this service asks for credentials. Enter an admin API key or JWT.';
+		}
+		if (failure.status === 403) {
+			return `Needs an admin key: this key may not do that (${detail}).`;
+		}
+		if (failure.status === 0) {
+			return `The service did not answer: ${detail}. Trying again.`;
+		}
+		return `${failure.problem.title ?? 'Error'} (${failure.status}): ${detail}`;
+	}
+
+	/** Shows why the page could not be read; a refusal asks for another key. */
+	function report(failure) {
+		const banner = $('banner');
+		setText(banner, describe(failure));
+		banner.hidden = false;
+		$('key-form').hidden = !(failure instanceof ApiError && (failure.status === 401 || failure.status === 403));
+		const updated = $('updated');
+		updated.classList.toggle('stale', updated.textContent !== '');
+	}
+
+	function cleared() {
+		$('banner').hidden = true;
+		$('key-form').hidden = true;
+	}
+
+	function showKeyControls() {
+		$('forget-key').hidden = !credential();
+	}
+
+	// ---- the page on screen, and polling
+
+	let page = null;
+
+	/** Bumped whenever the page or the polling starts over: older answers are dropped. */
+	let round = 0;
+
+	let timer = null;
+
+	function route() {
+		const match = /^#\/queues\/(.+)$/.exec(location.hash);
+		if (match) {
+			try {
+				return queuePage(decodeURIComponent(match[1]));
+			}
+			catch {
+				// a malformed escape: the list
+			}
+		}
+		return listPage();
+	}
+
+	function open() {
+		page = route();
+		document.title = `${page.title} · Dispatch`;
+		$('view').replaceChildren(page.element);
+		cleared();
+		refreshNow();
+	}
+
+	function refreshNow() {
+		round += 1;
+		clearTimeout(timer);
+		poll(round);
+	}
+
+	async function poll(mine) {
+		if (document.hidden) {
+			return; // visibilitychange starts again
+		}
+		const shown = page;
+		try {
+			const data = await shown.load();
+			if (mine !== round) {
+				return;
+			}
+			shown.render(data);
+			cleared();
+			const updated = $('updated');
+			const now = new Date();
+			updated.dateTime = now.toISOString();
+			setText(updated, `Updated ${now.toLocaleTimeString()}`);
+			updated.classList.remove('stale');
+		}
+		catch (failure) {
+			if (mine !== round) {
+				return;
+			}
+			report(failure);
+		}
+		timer = setTimeout(() => poll(mine), POLL_MILLIS);
+	}
+
+	document.addEventListener('visibilitychange', () => {
+		if (document.hidden) {
+			clearTimeout(timer);
+		}
+		else {
+			refreshNow();
+		}
+	});
+
+	window.addEventListener('hashchange', open);
+
+	$('confirm-ok').addEventListener('click', () => $('confirm').close('ok'));
+	$('confirm-cancel').addEventListener('click', () => $('confirm').close('cancel'));
+
+	$('key-form').addEventListener('submit', (event) => {
+		event.preventDefault();
+		const input = $('key-input');
+		const key = input.value.trim();
+		if (!key) {
+			return;
+		}
+		sessionStorage.setItem(CREDENTIAL, key);
+		input.value = '';
+		showKeyControls();
+		cleared();
+		refreshNow();
+	});
+
+	$('forget-key').addEventListener('click', () => {
+		sessionStorage.removeItem(CREDENTIAL);
+		showKeyControls();
+		refreshNow();
+	});
+
+	showKeyControls();
+	open();
+})();

@@ -1,0 +1,263 @@
+package dev.dispatch.web;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+
+import dev.dispatch.support.HeadlessChromium;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The web console in a real browser (headless Chromium) against the running service,
+ * without credentials configured: it loads from {@code /}, shows every queue with the
+ * API's numbers, follows a put without a reload, shows a queue's settings, and closes a
+ * queue only once the operator confirms in its dialog. Each page is written to
+ * {@code target/console-screenshots/}.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ConsoleBrowserTest {
+
+	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	private static final Pattern LEASE_ID = Pattern.compile("\"leaseId\":\"([^\"]+)\"");
+
+	private static HeadlessChromium chromium;
+
+	@LocalServerPort
+	int port;
+
+	@BeforeAll
+	static void startChromium() throws IOException {
+		chromium = HeadlessChromium.start();
+	}
+
+	@AfterAll
+	static void stopChromium() {
+		if (chromium != null) {
+			chromium.close();
+		}
+	}
+
+	@Test
+	void theListShowsEveryQueueWithTheApisNumbers() throws Exception {
+		// console.busy: 2 ready, 1 delayed, 1 in flight, full (capacity 3), one put
+		// parked
+		assertThat(send("PUT", "/v1/queues/console.busy", "{\"capacity\": 3}").statusCode()).isEqualTo(201);
+		for (int i = 0; i < 3; i++) {
+			assertThat(send("POST", "/v1/queues/console.busy/jobs", "{\"n\": " + i + "}").statusCode()).isEqualTo(201);
+		}
+		assertThat(send("POST", "/v1/queues/console.busy/leases?wait=0&lease=5m", null).statusCode()).isEqualTo(200);
+		String lease = leaseId(send("POST", "/v1/queues/console.busy/leases?wait=0&lease=5m", null));
+		assertThat(send("POST", "/v1/queues/console.busy/leases/" + lease + "/nack?delay=1h", null).statusCode())
+			.isEqualTo(204);
+		assertThat(send("POST", "/v1/queues/console.busy/jobs", "{\"n\": 3}").statusCode()).isEqualTo(201);
+		CompletableFuture<HttpResponse<String>> parkedPut = sendAsync("POST", "/v1/queues/console.busy/jobs?wait=30s",
+				"{\"n\": 4}");
+		// console.idle: empty, one take parked
+		assertThat(send("PUT", "/v1/queues/console.idle", "{}").statusCode()).isEqualTo(201);
+		CompletableFuture<HttpResponse<String>> parkedTake = sendAsync("POST",
+				"/v1/queues/console.idle/leases?wait=30s", null);
+		try {
+			chromium.driver().get(url("/"));
+			chromium.await(ExpectedConditions.urlToBe(url("/console/")));
+			awaitCell("console.busy", "waitingPutters", "1");
+			awaitCell("console.idle", "waitingTakers", "1");
+
+			assertThat(cell("console.busy", "name").getText()).isEqualTo("console.busy");
+			assertThat(cell("console.busy", "state").getText()).isEqualTo("open");
+			assertThat(cell("console.busy", "size").getText()).isEqualTo("2");
+			assertThat(cell("console.busy", "delayed").getText()).isEqualTo("1");
+			assertThat(cell("console.busy", "inFlight").getText()).isEqualTo("1");
+			assertThat(cell("console.busy", "unfinished").getText()).isEqualTo("4");
+			assertThat(cell("console.busy", "capacity").getText()).isEqualTo("3");
+			assertThat(cell("console.busy", "waitingTakers").getText()).isEqualTo("0");
+			assertThat(cell("console.busy", "fill").findElement(By.tagName("meter")).getDomProperty("value"))
+				.isEqualTo("3");
+			assertThat(cell("console.idle", "size").getText()).isEqualTo("0");
+			assertThat(cell("console.idle", "waitingPutters").getText()).isEqualTo("0");
+			assertThat(chromium.driver().findElement(By.id("updated")).getText()).startsWith("Updated ");
+			assertThat(chromium.driver().findElement(By.id("banner")).isDisplayed()).isFalse();
+			chromium.screenshot("queues");
+		}
+		finally {
+			// let the parked requests go: a take makes room for the put, a put feeds the
+			// take
+			send("POST", "/v1/queues/console.busy/leases?wait=0&ack=auto", null);
+			send("POST", "/v1/queues/console.idle/jobs", "{\"n\": 0}");
+			assertThat(parkedPut.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(201);
+			assertThat(parkedTake.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+		}
+	}
+
+	@Test
+	void theListFollowsAPutWithoutAReload() throws Exception {
+		assertThat(send("PUT", "/v1/queues/console.live", "{}").statusCode()).isEqualTo(201);
+		chromium.driver().get(url("/console/"));
+		awaitCell("console.live", "size", "0");
+		chromium.script("window.consoleNotReloaded = true");
+
+		assertThat(send("POST", "/v1/queues/console.live/jobs", "{\"hello\": 1}").statusCode()).isEqualTo(201);
+
+		awaitCell("console.live", "size", "1");
+		assertThat(cell("console.live", "unfinished").getText()).isEqualTo("1");
+		assertThat(chromium.script("return window.consoleNotReloaded === true")).isEqualTo(true);
+	}
+
+	@Test
+	void aQueuesPageShowsItsSettingsAndNumbers() throws Exception {
+		assertThat(send("PUT", "/v1/queues/console.settings",
+				"{\"capacity\": 7, \"leaseTimeout\": \"2m\", \"maxAttempts\": 4, \"deadLetterQueue\": \"console.graveyard\"}")
+			.statusCode()).isEqualTo(201);
+		assertThat(send("POST", "/v1/queues/console.settings/jobs", "1").statusCode()).isEqualTo(201);
+		chromium.driver().get(url("/console/"));
+		chromium
+			.await(ExpectedConditions
+				.elementToBeClickable(By.cssSelector("tr[data-queue='console.settings'] td[data-field='name'] a")))
+			.click();
+
+		chromium.await(ExpectedConditions.textToBe(By.cssSelector("main h2"), "console.settings"));
+		awaitField("capacity", "7");
+		assertThat(field("leaseTimeout").getText()).isEqualTo("2 min");
+		assertThat(field("maxAttempts").getText()).isEqualTo("4");
+		assertThat(field("deadLetterQueue").getText()).isEqualTo("console.graveyard");
+		assertThat(field("size").getText()).isEqualTo("1");
+		assertThat(field("state").getText()).isEqualTo("open");
+		assertThat(chromium.driver().getCurrentUrl()).endsWith("/console/#/queues/console.settings");
+		assertThat(action("close").isDisplayed()).isTrue();
+		assertThat(action("close-immediately").isDisplayed()).isTrue();
+		chromium.screenshot("queue");
+	}
+
+	@Test
+	void cancellingTheCloseDialogLeavesTheQueueOpen() throws Exception {
+		assertThat(send("PUT", "/v1/queues/console.kept", "{}").statusCode()).isEqualTo(201);
+		openQueuePage("console.kept");
+
+		action("close").click();
+		WebElement dialog = chromium.await(ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
+		assertThat(dialog.findElement(By.id("confirm-title")).getText()).isEqualTo("Close queue console.kept?");
+		chromium.screenshot("close-dialog");
+		chromium.driver().findElement(By.id("confirm-cancel")).click();
+		chromium.await(ExpectedConditions.invisibilityOfElementLocated(By.id("confirm")));
+		awaitNextRefresh();
+
+		assertThat(send("GET", "/v1/queues/console.kept", null).body()).contains("\"closed\":false");
+		assertThat(field("state").getText()).isEqualTo("open");
+		assertThat(chromium.driver().findElement(By.id("outcome")).isDisplayed()).isFalse();
+	}
+
+	@Test
+	void closingAfterConfirmationClosesTheQueueGracefullyThenImmediately() throws Exception {
+		assertThat(send("PUT", "/v1/queues/console.closing", "{}").statusCode()).isEqualTo(201);
+		for (int i = 0; i < 2; i++) {
+			assertThat(send("POST", "/v1/queues/console.closing/jobs", "{\"n\": " + i + "}").statusCode())
+				.isEqualTo(201);
+		}
+		openQueuePage("console.closing");
+
+		action("close").click();
+		chromium.await(ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
+		chromium.driver().findElement(By.id("confirm-ok")).click();
+		chromium.await(ExpectedConditions.textToBePresentInElementLocated(By.id("outcome"),
+				"Closed console.closing: no job is accepted any more"));
+		assertThat(send("GET", "/v1/queues/console.closing", null).body()).contains("\"closed\":true")
+			.contains("\"size\":2");
+		awaitField("state", "closed");
+		assertThat(action("close").isDisplayed()).isFalse();
+
+		action("close-immediately").click();
+		chromium.await(ExpectedConditions.textToBe(By.id("confirm-title"), "Close queue console.closing immediately?"));
+		assertThat(chromium.driver().findElement(By.id("confirm-ok")).getDomAttribute("class")).isEqualTo("danger");
+		chromium.driver().findElement(By.id("confirm-ok")).click();
+		chromium.await(ExpectedConditions.textToBePresentInElementLocated(By.id("outcome"),
+				"2 jobs moved to the dead-letter queue console.closing.dead"));
+		awaitField("state", "drained");
+		assertThat(send("GET", "/v1/queues/console.closing.dead", null).body()).contains("\"size\":2");
+		chromium.screenshot("closed");
+	}
+
+	// ---- helpers
+
+	private void openQueuePage(String queue) {
+		chromium.driver().get(url("/console/#/queues/" + queue));
+		chromium.await(ExpectedConditions.textToBe(By.cssSelector("main h2"), queue));
+		awaitField("state", "open");
+	}
+
+	/** Waits until the page has been read again from the API. */
+	private void awaitNextRefresh() {
+		String before = chromium.driver().findElement(By.id("updated")).getDomProperty("dateTime");
+		chromium.await((driver) -> !before.equals(driver.findElement(By.id("updated")).getDomProperty("dateTime")));
+	}
+
+	private WebElement cell(String queue, String field) {
+		return chromium.driver().findElement(cellAt(queue, field));
+	}
+
+	private static By cellAt(String queue, String field) {
+		return By.cssSelector("tr[data-queue='" + queue + "'] td[data-field='" + field + "']");
+	}
+
+	private void awaitCell(String queue, String field, String text) {
+		chromium.await(ExpectedConditions.textToBe(cellAt(queue, field), text));
+	}
+
+	private WebElement field(String field) {
+		return chromium.driver().findElement(By.cssSelector("main dd[data-field='" + field + "']"));
+	}
+
+	private void awaitField(String field, String text) {
+		chromium.await(ExpectedConditions.textToBe(By.cssSelector("main dd[data-field='" + field + "']"), text));
+	}
+
+	private WebElement action(String id) {
+		return chromium.driver().findElement(By.cssSelector("button[data-action='" + id + "']"));
+	}
+
+	private String url(String path) {
+		return "http://127.0.0.1:" + this.port + path;
+	}
+
+	private static String leaseId(HttpResponse<String> taken) {
+		assertThat(taken.statusCode()).as(taken.body()).isEqualTo(200);
+		Matcher matcher = LEASE_ID.matcher(taken.body());
+		assertThat(matcher.find()).as(taken.body()).isTrue();
+		return matcher.group(1);
+	}
+
+	private HttpRequest request(String method, String path, String body) {
+		return HttpRequest.newBuilder(URI.create(url(path)))
+			.timeout(Duration.ofSeconds(40))
+			.header("Content-Type", "application/json")
+			.method(method,
+					(body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody())
+			.build();
+	}
+
+	private HttpResponse<String> send(String method, String path, String body)
+			throws IOException, InterruptedException {
+		return http.send(request(method, path, body), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private CompletableFuture<HttpResponse<String>> sendAsync(String method, String path, String body) {
+		return http.sendAsync(request(method, path, body), HttpResponse.BodyHandlers.ofString());
+	}
+
+}
