@@ -36,11 +36,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Randomized stress: producers and consumers on real threads and a real clock, through a
  * small queue, with random waits (so waits elapse), random cancellation of parked
  * operations, random batch sizes, and consumers that ack, nack, release or abandon what
- * they get (so leases expire and jobs are dead-lettered). The queue is closed while
- * producers are still at work.
+ * they get (so leases expire and jobs are dead-lettered). An operator pauses and purges
+ * the queue now and then, and it is closed while producers are still at work.
  *
  * <p>
- * Afterwards every accepted job was acked exactly once or sits in the dead-letter queue,
+ * Afterwards every accepted job was acked exactly once, sits in the dead-letter queue, or
+ * was purged (as many jobs as the purges counted, none of them acked or dead-lettered);
  * no job whose put was withdrawn or refused ever appeared, no job was delivered more
  * often than its lease failures explain, and every consumer saw the queue drained.
  */
@@ -107,6 +108,9 @@ class MemoryJobQueueStressTest {
 
 		private final AtomicInteger refusedForStorage = new AtomicInteger();
 
+		/** Jobs the purges threw away, as they counted them. */
+		private final AtomicInteger purged = new AtomicInteger();
+
 		Run(MemoryQueueRegistry registry, JobQueue queue, long seed) {
 			this.registry = registry;
 			this.queue = queue;
@@ -114,7 +118,7 @@ class MemoryJobQueueStressTest {
 		}
 
 		void execute() throws Exception {
-			ExecutorService threads = Executors.newFixedThreadPool(PRODUCERS + CONSUMERS + 1);
+			ExecutorService threads = Executors.newFixedThreadPool(PRODUCERS + CONSUMERS + 2);
 			try {
 				List<Future<?>> workers = new ArrayList<>();
 				SplittableRandom root = new SplittableRandom(this.seed);
@@ -128,6 +132,7 @@ class MemoryJobQueueStressTest {
 					workers.add(threads.submit(() -> consume(random)));
 				}
 				workers.add(threads.submit(this::closeMidway));
+				workers.add(threads.submit(this::purgeNowAndThen));
 				for (Future<?> worker : workers) {
 					worker.get(120, TimeUnit.SECONDS);
 				}
@@ -144,6 +149,32 @@ class MemoryJobQueueStressTest {
 				LockSupport.parkNanos(100_000);
 			}
 			this.queue.close(CloseMode.GRACEFUL).join();
+		}
+
+		/**
+		 * When a tenth, a fifth, three tenths and two fifths of the jobs were accepted
+		 * (the queue closes at a half), pauses delivery until jobs wait in the queue (the
+		 * consumers keep it nearly empty), purges them and resumes; purges once more
+		 * after the close.
+		 */
+		private void purgeNowAndThen() {
+			int all = PRODUCERS * JOBS_PER_PRODUCER;
+			for (int tenths = 1; tenths <= 4; tenths++) {
+				while (this.acceptedCount.get() < all * tenths / 10) {
+					LockSupport.parkNanos(100_000);
+				}
+				this.queue.pause().join();
+				long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+				while (this.queue.snapshot().join().size() == 0 && System.nanoTime() < giveUp) {
+					LockSupport.parkNanos(100_000);
+				}
+				this.purged.addAndGet(this.queue.purge().join());
+				this.queue.resume().join();
+			}
+			while (!this.queue.snapshot().join().closed()) {
+				LockSupport.parkNanos(100_000);
+			}
+			this.purged.addAndGet(this.queue.purge().join());
 		}
 
 		private void produce(int producer, SplittableRandom random) {
@@ -259,17 +290,25 @@ class MemoryJobQueueStressTest {
 			Set<String> acceptedIds = Set.copyOf(this.accepted.values());
 			assertThat(acceptedIds).as("job ids are unique").hasSize(this.accepted.size());
 			assertThat(this.deliveries.keySet()).as("only accepted jobs are delivered").isSubsetOf(acceptedIds);
+			int purgedJobs = 0;
 			for (String jobId : acceptedIds) {
 				int acked = get(this.acks, jobId);
 				boolean dead = deadJobIds.contains(jobId);
-				assertThat(acked + (dead ? 1 : 0)).as("job %s settled exactly once", jobId).isEqualTo(1);
+				// neither acked nor dead-lettered: purged, while it waited in the queue
+				boolean purged = acked == 0 && !dead;
+				purgedJobs += purged ? 1 : 0;
+				assertThat(acked + (dead ? 1 : 0)).as("job %s acked or dead-lettered at most once", jobId)
+					.isLessThanOrEqualTo(1);
 				int delivered = get(this.deliveries, jobId);
 				int failed = get(this.failures, jobId);
 				int released = get(this.releases, jobId);
-				int expected = dead ? failed + released : 1 + failed + released;
+				int expected = (dead || purged) ? failed + released : 1 + failed + released;
 				assertThat(delivered).as("deliveries of job %s explained by its lease failures", jobId)
 					.isEqualTo(expected);
 			}
+			assertThat(purgedJobs).as("jobs neither acked nor dead-lettered: the purges' count")
+				.isEqualTo(this.purged.get());
+			assertThat(this.purged.get()).as("jobs purged").isPositive();
 			assertThat(this.notAccepted).as("refused or withdrawn puts")
 				.doesNotContainAnyElementsOf(this.accepted.keySet());
 			assertThat(this.acceptedCount.get()).isGreaterThanOrEqualTo(PRODUCERS * JOBS_PER_PRODUCER / 2);
