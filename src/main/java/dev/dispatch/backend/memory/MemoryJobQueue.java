@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 import dev.dispatch.queue.CloseMode;
 import dev.dispatch.queue.DeadLetter;
@@ -404,20 +405,10 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 	@Override
 	public CompletableFuture<Void> configure(QueueConfig config) {
 		Objects.requireNonNull(config, "config");
-		QueueEffects fx = new QueueEffects();
-		this.lock.lock();
-		try {
-			if (this.deleted) {
-				return CompletableFuture.failedFuture(new QueueDeletedException(this.name));
-			}
+		return change((fx) -> {
 			this.config = config;
-			rebalance(fx);
-		}
-		finally {
-			this.lock.unlock();
-		}
-		fx.run();
-		return CompletableFuture.completedFuture(null);
+			return null;
+		});
 	}
 
 	@Override
@@ -431,53 +422,44 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 	}
 
 	private CompletableFuture<Boolean> setPaused(boolean paused) {
-		QueueEffects fx = new QueueEffects();
-		boolean changed;
-		this.lock.lock();
-		try {
-			if (this.deleted) {
-				return CompletableFuture.failedFuture(new QueueDeletedException(this.name));
-			}
-			changed = this.paused != paused;
+		return change((fx) -> {
+			boolean changed = this.paused != paused;
 			this.paused = paused;
-			rebalance(fx);
-		}
-		finally {
-			this.lock.unlock();
-		}
-		fx.run();
-		return CompletableFuture.completedFuture(changed);
+			return changed;
+		});
 	}
 
 	@Override
 	public CompletableFuture<Integer> purge() {
+		return change((fx) -> {
+			int purged = discardWaitingJobs(fx);
+			if (purged > 0) {
+				fx.add(() -> this.listener.discarded(this.name, purged));
+			}
+			return purged;
+		});
+	}
+
+	/**
+	 * Makes an operator's change under the lock, then restores the invariants; fails if
+	 * the queue was deleted.
+	 */
+	private <T> CompletableFuture<T> change(Function<QueueEffects, T> change) {
 		QueueEffects fx = new QueueEffects();
-		int purged;
+		T result;
 		this.lock.lock();
 		try {
 			if (this.deleted) {
 				return CompletableFuture.failedFuture(new QueueDeletedException(this.name));
 			}
-			purged = this.ready.size() + this.delayed.size();
-			for (Job job : this.ready) {
-				forget(job);
-			}
-			this.ready.clear();
-			for (Map.Entry<Job, Scheduler.Cancellable> entry : this.delayed.entrySet()) {
-				fx.cancel(entry.getValue());
-				forget(entry.getKey());
-			}
-			this.delayed.clear();
-			if (purged > 0) {
-				fx.add(() -> this.listener.discarded(this.name, purged));
-			}
+			result = change.apply(fx);
 			rebalance(fx);
 		}
 		finally {
 			this.lock.unlock();
 		}
 		fx.run();
-		return CompletableFuture.completedFuture(purged);
+		return CompletableFuture.completedFuture(result);
 	}
 
 	@Override
@@ -576,15 +558,7 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 			this.purging = true;
 			this.deleted = true;
 			if (discard) {
-				for (Job job : this.ready) {
-					forget(job);
-				}
-				this.ready.clear();
-				for (Map.Entry<Job, Scheduler.Cancellable> entry : this.delayed.entrySet()) {
-					fx.cancel(entry.getValue());
-					forget(entry.getKey());
-				}
-				this.delayed.clear();
+				discardWaitingJobs(fx);
 			}
 			else {
 				purgeWaitingJobs(fx);
@@ -790,6 +764,22 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 		assert this.lock.isHeldByCurrentThread();
 		this.budget.release(job.payload.size());
 		this.jobs.remove(job.id);
+	}
+
+	/** Throws every ready and delayed job away; returns how many. */
+	private int discardWaitingJobs(QueueEffects fx) {
+		assert this.lock.isHeldByCurrentThread();
+		int discarded = this.ready.size() + this.delayed.size();
+		for (Job job : this.ready) {
+			forget(job);
+		}
+		this.ready.clear();
+		for (Map.Entry<Job, Scheduler.Cancellable> entry : this.delayed.entrySet()) {
+			fx.cancel(entry.getValue());
+			forget(entry.getKey());
+		}
+		this.delayed.clear();
+		return discarded;
 	}
 
 	/** Moves every ready and delayed job to the dead-letter queue; returns how many. */

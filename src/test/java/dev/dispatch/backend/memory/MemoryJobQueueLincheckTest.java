@@ -73,6 +73,14 @@ public class MemoryJobQueueLincheckTest {
 	}
 
 	@Operation
+	public String putDelayed(@Param(name = "job") int job) {
+		// the scheduler never moves: the job stays delayed, taking room
+		return this.queue.put(Payload.of(Integer.toString(job)), PutOptions.noWait().withDelay(Duration.ofMinutes(1)))
+			.join()
+			.label();
+	}
+
+	@Operation
 	public String take() {
 		return describe(this.queue.take(TakeOptions.autoAcked(Duration.ZERO)).join());
 	}
@@ -98,6 +106,21 @@ public class MemoryJobQueueLincheckTest {
 	}
 
 	@Operation
+	public int purge() {
+		return this.queue.purge().join();
+	}
+
+	@Operation
+	public boolean pause() {
+		return this.queue.pause().join();
+	}
+
+	@Operation
+	public boolean resume() {
+		return this.queue.resume().join();
+	}
+
+	@Operation
 	public void resize(@Param(name = "capacity") int capacity) {
 		this.queue.configure(new QueueConfig(capacity, Duration.ofSeconds(30), 2, null)).join();
 	}
@@ -105,7 +128,8 @@ public class MemoryJobQueueLincheckTest {
 	@Operation
 	public String state() {
 		QueueSnapshot s = this.queue.snapshot().join();
-		return "size=" + s.size() + " inFlight=" + s.inFlight() + " closed=" + s.closed() + " drained=" + s.drained();
+		return "size=" + s.size() + " delayed=" + s.delayed() + " inFlight=" + s.inFlight() + " closed=" + s.closed()
+				+ " drained=" + s.drained() + " paused=" + s.paused();
 	}
 
 	@Operation
