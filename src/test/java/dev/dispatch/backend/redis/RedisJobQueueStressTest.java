@@ -50,17 +50,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * both replicas, through a small queue, with random waits (so waits elapse), random
  * cancellation of parked operations, random batch sizes, and consumers that ack, extend,
  * nack, release or abandon what they get, settling through either replica (so leases
- * expire and jobs are dead-lettered). The queue is closed through one replica while
- * producers on both are still at work.
+ * expire and jobs are dead-lettered). An operator pauses and purges the queue now and
+ * then, and it is closed through one replica while producers on both are still at work.
  *
  * <p>
- * Afterwards every accepted job was acked exactly once or sits in the dead-letter queue,
- * none was delivered after its ack or more often than its attempts explain, no put that
- * was refused or withdrawn ever reached a consumer on either replica (a withdrawn put
- * whose script is in flight waits for its answer: see the design notes of
- * {@link RedisJobQueue}), Redis holds no job data any more, and every consumer saw the
- * queue drained. A withdrawn put delivered all the same is held to the ledger like an
- * accepted one, and reported after the other checks.
+ * Afterwards every accepted job was acked exactly once, sits in the dead-letter queue, or
+ * was purged (no more of them than the purges counted), none was delivered after its ack
+ * or more often than its attempts explain, no put that was refused or withdrawn ever
+ * reached a consumer on either replica (a withdrawn put whose script is in flight waits
+ * for its answer: see the design notes of {@link RedisJobQueue}), Redis holds no job data
+ * any more, and every consumer saw the queue drained. A withdrawn put delivered all the
+ * same is held to the ledger like an accepted one, and reported after the other checks.
  */
 class RedisJobQueueStressTest {
 
@@ -196,6 +196,9 @@ class RedisJobQueueStressTest {
 
 		private final AtomicInteger acceptedCount = new AtomicInteger();
 
+		/** Jobs the purges threw away, as they counted them. */
+		private final AtomicInteger purged = new AtomicInteger();
+
 		Run(RedisQueueRegistry registry, List<JobQueue> queues, String keyPrefix, long seed) {
 			this.registry = registry;
 			this.queues = queues;
@@ -204,7 +207,7 @@ class RedisJobQueueStressTest {
 		}
 
 		void execute() throws Exception {
-			ExecutorService threads = Executors.newFixedThreadPool(PRODUCERS + CONSUMERS + 1);
+			ExecutorService threads = Executors.newFixedThreadPool(PRODUCERS + CONSUMERS + 2);
 			try {
 				List<Future<?>> workers = new ArrayList<>();
 				SplittableRandom root = new SplittableRandom(this.seed);
@@ -220,6 +223,8 @@ class RedisJobQueueStressTest {
 				}
 				int closer = root.nextInt(REPLICAS);
 				workers.add(threads.submit(() -> closeMidway(closer)));
+				int operator = root.nextInt(REPLICAS);
+				workers.add(threads.submit(() -> purgeNowAndThen(operator)));
 				long deadline = System.nanoTime() + RUN_LIMIT.toNanos();
 				for (Future<?> worker : workers) {
 					finish(worker, deadline);
@@ -252,6 +257,33 @@ class RedisJobQueueStressTest {
 				LockSupport.parkNanos(100_000);
 			}
 			await(this.queues.get(replica).close(CloseMode.GRACEFUL), "close through replica " + replica);
+		}
+
+		/**
+		 * As an operator would, through one replica: when a tenth, a fifth, three tenths
+		 * and two fifths of the jobs were accepted (the queue closes at a half), pauses
+		 * delivery until jobs wait in the queue, purges them and resumes; purges once
+		 * more after the close.
+		 */
+		private void purgeNowAndThen(int replica) {
+			JobQueue queue = this.queues.get(replica);
+			int all = PRODUCERS * JOBS_PER_PRODUCER;
+			for (int tenths = 1; tenths <= 4; tenths++) {
+				while (this.acceptedCount.get() < all * tenths / 10) {
+					LockSupport.parkNanos(100_000);
+				}
+				await(queue.pause(), "pause");
+				long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+				while (await(queue.snapshot(), "snapshot").size() == 0 && System.nanoTime() < giveUp) {
+					LockSupport.parkNanos(1_000_000);
+				}
+				this.purged.addAndGet(await(queue.purge(), "purge"));
+				await(queue.resume(), "resume");
+			}
+			while (!await(queue.snapshot(), "snapshot").closed()) {
+				LockSupport.parkNanos(1_000_000);
+			}
+			this.purged.addAndGet(await(queue.purge(), "purge"));
 		}
 
 		private void produce(int producer, int replica, SplittableRandom random) {
@@ -392,7 +424,21 @@ class RedisJobQueueStressTest {
 					.isEqualTo(new DeadLetter(QUEUE, DeadLetter.Reason.MAX_ATTEMPTS, MAX_ATTEMPTS));
 			});
 
-			payloadOf.forEach((jobId, payload) -> checkSettledOnce(run, jobId, payload, dead.containsKey(jobId)));
+			// a job neither acked nor dead-lettered was purged while it waited; the
+			// purges
+			// may have counted more: withdrawn puts whose jobs they found first
+			List<String> purgedJobs = new ArrayList<>();
+			payloadOf.forEach((jobId, payload) -> {
+				if (isPurged(jobId, dead.containsKey(jobId))) {
+					purgedJobs.add(jobId);
+				}
+				else {
+					checkSettledOnce(run, jobId, payload, dead.containsKey(jobId));
+				}
+			});
+			assertThat(purgedJobs.size()).as("%s: jobs neither acked nor dead-lettered, against the purges' count", run)
+				.isBetween(this.purged.get() - this.withdrawn.size(), this.purged.get());
+			assertThat(this.purged.get()).as("%s: jobs purged", run).isPositive();
 			assertThat(withdrawnButDelivered).as("%s: puts withdrawn, yet delivered", run).isEmpty();
 
 			assertThat(this.acceptedCount.get()).as("%s: accepted puts", run)
@@ -401,6 +447,16 @@ class RedisJobQueueStressTest {
 			assertThat(this.withdrawn).as("%s: withdrawn puts", run).isNotEmpty();
 			assertThat(this.refused).as("%s: refused puts", run).isNotEmpty();
 			assertThat(dead).as("%s: dead-lettered jobs", run).isNotEmpty();
+		}
+
+		/**
+		 * Whether job {@code jobId} was purged: neither acked nor dead-lettered, and
+		 * every delivery of it failed or was released (it was back in the queue when
+		 * purged).
+		 */
+		private boolean isPurged(String jobId, boolean dead) {
+			Queue<Seen> seen = this.deliveries.getOrDefault(jobId, new ArrayDeque<>());
+			return !dead && seen.stream().noneMatch((one) -> one.settled() == Settled.ACKED);
 		}
 
 		/**
