@@ -56,6 +56,16 @@
 		return parts.join(' ') || '0 s';
 	}
 
+	/** A span of time for people, in its largest unit: "12 s", "3 min", "5 h", "2 d". */
+	function age(millis) {
+		const seconds = Math.max(0, Math.floor(millis / 1000));
+		if (seconds < 60) return `${seconds} s`;
+		const minutes = Math.floor(seconds / 60);
+		if (minutes < 60) return `${minutes} min`;
+		const hours = Math.floor(minutes / 60);
+		return hours < 48 ? `${hours} h` : `${Math.floor(hours / 24)} d`;
+	}
+
 	// ---- the API
 
 	/** An answer that is not a success: its status (0: no answer) and its problem (RFC 9457). */
@@ -71,7 +81,19 @@
 		return sessionStorage.getItem(CREDENTIAL);
 	}
 
-	async function api(method, path) {
+	/**
+	 * When the service answered, by its own clock: the answer's Date header, so that ages
+	 * computed against the instants it writes (oldestReadyAt) do not depend on the
+	 * browser's clock being right. Date counts whole seconds, so an age may read up to a second
+	 * short (never below 0). The browser's clock only for an answer without a Date header.
+	 */
+	function answeredAt(response) {
+		const date = Date.parse(response.headers.get('Date') ?? '');
+		return Number.isNaN(date) ? Date.now() : date;
+	}
+
+	/** Calls the API: the answer's body, and when it was given (ms since the epoch). */
+	async function exchange(method, path) {
 		const headers = { Accept: 'application/json' };
 		const key = credential();
 		if (key) {
@@ -95,7 +117,11 @@
 		if (!response.ok) {
 			throw new ApiError(response.status, body ?? { title: response.statusText });
 		}
-		return body;
+		return { body, at: answeredAt(response) };
+	}
+
+	async function api(method, path) {
+		return (await exchange(method, path)).body;
 	}
 
 	const queuePath = (name) => `${API}/${encodeURIComponent(name)}`;
@@ -109,14 +135,27 @@
 		return queue.closed ? 'closed' : 'open';
 	}
 
-	function stateBadge() {
-		return el('span', { className: 'badge' });
+	/** The queue's life-cycle state, and "paused" beside it while an operator has paused delivery. */
+	function stateBadges() {
+		const paused = el('span', { className: 'badge state-paused', hidden: true }, 'paused');
+		paused.title = 'consumers get nothing until it is resumed';
+		return el('span', {}, el('span', { className: 'badge' }), ' ', paused);
 	}
 
-	function showState(badge, queue) {
+	function showState(badges, queue) {
 		const state = stateOf(queue);
+		const badge = badges.firstChild;
 		setText(badge, state);
 		badge.className = `badge state-${state}`;
+		badges.lastChild.hidden = !queue.paused;
+	}
+
+	/** How long the oldest ready job has waited, as of the answer; "—" when none is ready. */
+	function showOldest(time, queue, at) {
+		const oldest = queue.oldestReadyAt;
+		time.dateTime = oldest ?? '';
+		time.title = oldest ? `put at ${oldest}` : 'no job is ready';
+		setText(time, oldest ? age(at - Date.parse(oldest)) : '—');
 	}
 
 	function fillMeter() {
@@ -137,13 +176,14 @@
 	// ---- the list of queues
 
 	/**
-	 * The list's columns: the field each shows, its heading, and how. A field the API gains
-	 * (the oldest job's age, paused) is one more line here.
+	 * The list's columns: the field each shows, its heading, and how (default: as is). A field
+	 * the API gains is one more line here.
 	 */
 	const COLUMNS = [
 		{ field: 'name', label: 'Queue', make: () => el('a'), show: (a, q) => { a.href = queueLink(q.name); setText(a, q.name); } },
-		{ field: 'state', label: 'State', make: stateBadge, show: showState },
+		{ field: 'state', label: 'State', make: stateBadges, show: showState },
 		{ field: 'size', label: 'Ready' },
+		{ field: 'oldestReadyAt', label: 'Oldest ready', make: () => el('time'), show: showOldest },
 		{ field: 'delayed', label: 'Delayed' },
 		{ field: 'inFlight', label: 'In flight' },
 		{ field: 'unfinished', label: 'Unfinished' },
@@ -178,10 +218,10 @@
 			return { tr, cells };
 		}
 
-		function show({ cells }, queue) {
+		function show({ cells }, queue, at) {
 			COLUMNS.forEach((column, i) => {
 				if (column.show) {
-					column.show(cells[i].firstChild, queue);
+					column.show(cells[i].firstChild, queue, at);
 				}
 				else {
 					setText(cells[i], String(queue[column.field]));
@@ -192,8 +232,8 @@
 		return {
 			title: 'Queues',
 			element: el('section', {}, el('h2', {}, 'Queues'), count, table, empty),
-			load: () => api('GET', API),
-			render(queues) {
+			load: () => exchange('GET', API),
+			render({ body: queues, at }) {
 				queues.sort((a, b) => a.name.localeCompare(b.name));
 				const listed = new Set();
 				queues.forEach((queue, i) => {
@@ -202,7 +242,7 @@
 						entry = row(queue);
 						rows.set(queue.name, entry);
 					}
-					show(entry, queue);
+					show(entry, queue, at);
 					if (body.children[i] !== entry.tr) {
 						body.insertBefore(entry.tr, body.children[i] ?? null);
 					}
@@ -225,8 +265,9 @@
 
 	/** A queue's numbers and settings: the field, its label, and how to show it (default: as is). */
 	const NUMBERS = [
-		{ field: 'state', label: 'State', make: stateBadge, show: showState },
+		{ field: 'state', label: 'State', make: stateBadges, show: showState },
 		{ field: 'size', label: 'Ready' },
+		{ field: 'oldestReadyAt', label: 'Oldest ready job', make: () => el('time'), show: showOldest },
 		{ field: 'delayed', label: 'Delayed' },
 		{ field: 'inFlight', label: 'In flight' },
 		{ field: 'unfinished', label: 'Unfinished' },
@@ -285,7 +326,10 @@
 		},
 	];
 
-	/** A definition list of fields; returns the element and how to fill it from a queue. */
+	/**
+	 * A definition list of fields; returns the element and how to fill it from a queue and
+	 * the time of its answer.
+	 */
 	function fields(list) {
 		const values = list.map((entry) => {
 			const value = el('dd', {}, ...(entry.make ? [entry.make()] : []));
@@ -295,10 +339,10 @@
 		const dl = el('dl', {}, ...list.flatMap((entry, i) => [el('dt', {}, entry.label), values[i]]));
 		return {
 			element: dl,
-			show(queue) {
+			show(queue, at) {
 				list.forEach((entry, i) => {
 					if (entry.show) {
-						entry.show(values[i].firstChild, queue);
+						entry.show(values[i].firstChild, queue, at);
 					}
 					else {
 						setText(values[i], entry.text ? entry.text(queue) : String(queue[entry.field]));
@@ -358,12 +402,12 @@
 				el('p', { className: 'back' }, el('a', { href: '#/' }, '← All queues')),
 				el('h2', {}, name),
 				content),
-			load: () => api('GET', queuePath(name)),
-			render(queue) {
+			load: () => exchange('GET', queuePath(name)),
+			render({ body: queue, at }) {
 				latest = queue;
 				content.hidden = false;
-				numbers.show(queue);
-				settings.show(queue);
+				numbers.show(queue, at);
+				settings.show(queue, at);
 				ACTIONS.forEach((action, i) => { buttons[i].hidden = !action.offered(queue); });
 				drainedNote.hidden = buttons.some((button) => !button.hidden);
 			},
@@ -371,7 +415,6 @@
 	}
 
 	// ---- the confirmation dialog
-
 	/** Asks in the page's <dialog>; resolves true only for the confirm button. */
 	function confirmed({ title, text, button, danger }) {
 		const dialog = $('confirm');

@@ -27,9 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The web console in a real browser (headless Chromium) against the running service,
  * without credentials configured: it loads from {@code /}, shows every queue with the
- * API's numbers, follows a put without a reload, shows a queue's settings, and closes a
- * queue only once the operator confirms in its dialog. Each page is written to
- * {@code target/console-screenshots/}.
+ * API's numbers (paused, and the oldest ready job's age, among them), follows a put
+ * without a reload, shows a queue's settings, and closes a queue only once the operator
+ * confirms in its dialog. Each page is written to {@code target/console-screenshots/}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ConsoleBrowserTest {
@@ -37,6 +37,8 @@ class ConsoleBrowserTest {
 	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
 	private static final Pattern LEASE_ID = Pattern.compile("\"leaseId\":\"([^\"]+)\"");
+
+	private static final Pattern AGE_IN_SECONDS = Pattern.compile("\\d+ s");
 
 	private static HeadlessChromium chromium;
 
@@ -74,11 +76,18 @@ class ConsoleBrowserTest {
 		assertThat(send("PUT", "/v1/queues/console.idle", "{}").statusCode()).isEqualTo(201);
 		CompletableFuture<HttpResponse<String>> parkedTake = sendAsync("POST",
 				"/v1/queues/console.idle/leases?wait=30s", null);
+		// console.held: two jobs ready, delivery paused
+		assertThat(send("PUT", "/v1/queues/console.held", "{}").statusCode()).isEqualTo(201);
+		for (int i = 0; i < 2; i++) {
+			assertThat(send("POST", "/v1/queues/console.held/jobs", "{\"n\": " + i + "}").statusCode()).isEqualTo(201);
+		}
+		assertThat(send("POST", "/v1/queues/console.held/pause", null).statusCode()).isEqualTo(200);
 		try {
 			chromium.driver().get(url("/"));
 			chromium.await(ExpectedConditions.urlToBe(url("/console/")));
 			awaitCell("console.busy", "waitingPutters", "1");
 			awaitCell("console.idle", "waitingTakers", "1");
+			awaitCell("console.held", "state", "open paused");
 
 			assertThat(cell("console.busy", "name").getText()).isEqualTo("console.busy");
 			assertThat(cell("console.busy", "state").getText()).isEqualTo("open");
@@ -90,8 +99,12 @@ class ConsoleBrowserTest {
 			assertThat(cell("console.busy", "waitingTakers").getText()).isEqualTo("0");
 			assertThat(cell("console.busy", "fill").findElement(By.tagName("meter")).getDomProperty("value"))
 				.isEqualTo("3");
+			assertThat(cell("console.busy", "oldestReadyAt").getText()).matches(AGE_IN_SECONDS);
 			assertThat(cell("console.idle", "size").getText()).isEqualTo("0");
 			assertThat(cell("console.idle", "waitingPutters").getText()).isEqualTo("0");
+			assertThat(cell("console.idle", "oldestReadyAt").getText()).isEqualTo("—");
+			assertThat(cell("console.held", "size").getText()).isEqualTo("2");
+			assertThat(cell("console.held", "oldestReadyAt").getText()).matches(AGE_IN_SECONDS);
 			assertThat(chromium.driver().findElement(By.id("updated")).getText()).startsWith("Updated ");
 			assertThat(chromium.driver().findElement(By.id("banner")).isDisplayed()).isFalse();
 			chromium.screenshot("queues");
@@ -140,6 +153,7 @@ class ConsoleBrowserTest {
 		assertThat(field("size").getText()).isEqualTo("1");
 		assertThat(field("state").getText()).isEqualTo("open");
 		assertThat(chromium.driver().getCurrentUrl()).endsWith("/console/#/queues/console.settings");
+		assertThat(field("oldestReadyAt").getText()).matches(AGE_IN_SECONDS);
 		assertThat(action("close").isDisplayed()).isTrue();
 		assertThat(action("close-immediately").isDisplayed()).isTrue();
 		chromium.screenshot("queue");
