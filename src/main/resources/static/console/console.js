@@ -288,10 +288,54 @@
 
 	/**
 	 * What an operator may do to a queue: one API call each, confirmed in a dialog first, its
-	 * outcome shown after. An action the API gains (pause and resume, purge, redrive) is one
-	 * more entry.
+	 * outcome shown after. An action the API gains (redrive) is one more entry.
 	 */
 	const ACTIONS = [
+		{
+			id: 'pause',
+			label: 'Pause',
+			offered: (q) => !q.paused && !q.drained,
+			confirm: (q) => ({
+				title: `Pause queue ${q.name}?`,
+				text: `Consumers get nothing from ${q.name} until you resume it: takes are answered 204 once their `
+					+ `wait ends, and ${plural(q.size, 'ready job stays', 'ready jobs stay')} in the queue. `
+					+ `Producers can still put, up to the capacity, and jobs in flight (${q.inFlight} now) are still `
+					+ `acked, nacked and expired as usual.`,
+				button: 'Pause delivery',
+			}),
+			request: (q) => ['POST', `${queuePath(q.name)}/pause`],
+			outcome: (q) => `Paused ${q.name}: consumers get nothing until you resume it.`,
+		},
+		{
+			id: 'resume',
+			label: 'Resume',
+			offered: (q) => q.paused,
+			confirm: (q) => ({
+				title: `Resume queue ${q.name}?`,
+				text: `Consumers receive jobs again: ${plural(q.size, 'ready job', 'ready jobs')} can be taken at once `
+					+ `(${plural(q.waitingTakers, 'take is', 'takes are')} parked now).`,
+				button: 'Resume delivery',
+			}),
+			request: (q) => ['POST', `${queuePath(q.name)}/resume`],
+			outcome: (q) => `Resumed ${q.name}: consumers receive jobs again.`,
+		},
+		{
+			id: 'purge',
+			label: 'Purge',
+			danger: true,
+			offered: (q) => q.size + q.delayed > 0,
+			confirm: (q) => ({
+				title: `Purge queue ${q.name}?`,
+				text: `${plural(q.size, 'ready job', 'ready jobs')} and ${plural(q.delayed, 'delayed job', 'delayed jobs')} `
+					+ `(as of now) will be thrown away for good: they do not go to the dead-letter queue, and nothing `
+					+ `brings them back. Jobs in flight (${q.inFlight} now) stay with their consumers. The queue stays `
+					+ `${q.closed ? 'closed' : 'open'}.`,
+				button: 'Purge jobs',
+				danger: true,
+			}),
+			request: (q) => ['POST', `${queuePath(q.name)}/purge`],
+			outcome: (q, answer) => `Purged ${plural(answer.purged ?? 0, 'job', 'jobs')} from ${q.name}.`,
+		},
 		{
 			id: 'close',
 			label: 'Close',
@@ -409,7 +453,7 @@
 				numbers.show(queue, at);
 				settings.show(queue, at);
 				ACTIONS.forEach((action, i) => { buttons[i].hidden = !action.offered(queue); });
-				drainedNote.hidden = buttons.some((button) => !button.hidden);
+				drainedNote.hidden = !queue.drained;
 			},
 		};
 	}

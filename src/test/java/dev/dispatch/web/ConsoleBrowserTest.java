@@ -28,8 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The web console in a real browser (headless Chromium) against the running service,
  * without credentials configured: it loads from {@code /}, shows every queue with the
  * API's numbers (paused, and the oldest ready job's age, among them), follows a put
- * without a reload, shows a queue's settings, and closes a queue only once the operator
- * confirms in its dialog. Each page is written to {@code target/console-screenshots/}.
+ * without a reload, shows a queue's settings, pauses, resumes, purges and closes a queue
+ * only once the operator confirms in its dialog. Each page is written to
+ * {@code target/console-screenshots/}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ConsoleBrowserTest {
@@ -154,9 +155,96 @@ class ConsoleBrowserTest {
 		assertThat(field("state").getText()).isEqualTo("open");
 		assertThat(chromium.driver().getCurrentUrl()).endsWith("/console/#/queues/console.settings");
 		assertThat(field("oldestReadyAt").getText()).matches(AGE_IN_SECONDS);
+		assertThat(action("pause").isDisplayed()).isTrue();
+		assertThat(action("resume").isDisplayed()).isFalse();
+		assertThat(action("purge").isDisplayed()).isTrue();
 		assertThat(action("close").isDisplayed()).isTrue();
 		assertThat(action("close-immediately").isDisplayed()).isTrue();
 		chromium.screenshot("queue");
+	}
+
+	@Test
+	void pausingStopsDeliveryUntilResumed() throws Exception {
+		assertThat(send("PUT", "/v1/queues/console.brake", "{}").statusCode()).isEqualTo(201);
+		assertThat(send("POST", "/v1/queues/console.brake/jobs", "{\"n\": 1}").statusCode()).isEqualTo(201);
+		openQueuePage("console.brake");
+
+		action("pause").click();
+		chromium.await(ExpectedConditions.textToBe(By.id("confirm-title"), "Pause queue console.brake?"));
+		assertThat(chromium.driver().findElement(By.id("confirm-text")).getText())
+			.startsWith("Consumers get nothing from console.brake until you resume it");
+		chromium.screenshot("pause-dialog");
+		chromium.driver().findElement(By.id("confirm-ok")).click();
+		chromium.await(ExpectedConditions.textToBe(By.id("outcome"),
+				"Paused console.brake: consumers get nothing until you resume it."));
+		assertThat(send("GET", "/v1/queues/console.brake", null).body()).contains("\"paused\":true");
+		assertThat(send("POST", "/v1/queues/console.brake/leases?wait=0", null).statusCode()).isEqualTo(204);
+		awaitField("state", "open paused");
+		assertThat(action("pause").isDisplayed()).isFalse();
+		chromium.screenshot("paused");
+
+		action("resume").click();
+		chromium.await(ExpectedConditions.textToBe(By.id("confirm-title"), "Resume queue console.brake?"));
+		chromium.driver().findElement(By.id("confirm-ok")).click();
+		chromium.await(
+				ExpectedConditions.textToBe(By.id("outcome"), "Resumed console.brake: consumers receive jobs again."));
+		HttpResponse<String> taken = send("POST", "/v1/queues/console.brake/leases?wait=0", null);
+		assertThat(taken.statusCode()).isEqualTo(200);
+		assertThat(taken.body()).contains("\"payload\":{\"n\": 1}");
+		awaitField("state", "open");
+		assertThat(action("pause").isDisplayed()).isTrue();
+	}
+
+	@Test
+	void purgingAfterConfirmationThrowsReadyAndDelayedJobsAway() throws Exception {
+		assertThat(send("PUT", "/v1/queues/console.purge", "{}").statusCode()).isEqualTo(201);
+		for (int i = 0; i < 3; i++) {
+			assertThat(send("POST", "/v1/queues/console.purge/jobs", "{\"n\": " + i + "}").statusCode()).isEqualTo(201);
+		}
+		assertThat(send("POST", "/v1/queues/console.purge/jobs?delay=1h", "{\"n\": 3}").statusCode()).isEqualTo(201);
+		leaseId(send("POST", "/v1/queues/console.purge/leases?wait=0&lease=5m", null));
+		openQueuePage("console.purge");
+		awaitField("inFlight", "1");
+
+		action("purge").click();
+		chromium.await(ExpectedConditions.textToBe(By.id("confirm-title"), "Purge queue console.purge?"));
+		assertThat(chromium.driver().findElement(By.id("confirm-text")).getText())
+			.startsWith("2 ready jobs and 1 delayed job (as of now) will be thrown away for good")
+			.contains("Jobs in flight (1 now) stay with their consumers");
+		assertThat(chromium.driver().findElement(By.id("confirm-ok")).getDomAttribute("class")).isEqualTo("danger");
+		chromium.screenshot("purge-dialog");
+		chromium.driver().findElement(By.id("confirm-ok")).click();
+
+		chromium.await(ExpectedConditions.textToBe(By.id("outcome"), "Purged 3 jobs from console.purge."));
+		assertThat(send("GET", "/v1/queues/console.purge", null).body()).contains("\"size\":0")
+			.contains("\"delayed\":0")
+			.contains("\"inFlight\":1")
+			.contains("\"closed\":false");
+		awaitField("size", "0");
+		assertThat(field("oldestReadyAt").getText()).isEqualTo("—");
+		assertThat(action("purge").isDisplayed()).isFalse();
+		chromium.screenshot("purged");
+	}
+
+	@Test
+	void cancellingThePurgeDialogKeepsTheJobs() throws Exception {
+		assertThat(send("PUT", "/v1/queues/console.unpurged", "{}").statusCode()).isEqualTo(201);
+		for (int i = 0; i < 2; i++) {
+			assertThat(send("POST", "/v1/queues/console.unpurged/jobs", "{\"n\": " + i + "}").statusCode())
+				.isEqualTo(201);
+		}
+		openQueuePage("console.unpurged");
+		awaitField("size", "2");
+
+		action("purge").click();
+		chromium.await(ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
+		chromium.driver().findElement(By.id("confirm-cancel")).click();
+		chromium.await(ExpectedConditions.invisibilityOfElementLocated(By.id("confirm")));
+		awaitNextRefresh();
+
+		assertThat(send("GET", "/v1/queues/console.unpurged", null).body()).contains("\"size\":2");
+		assertThat(field("size").getText()).isEqualTo("2");
+		assertThat(chromium.driver().findElement(By.id("outcome")).isDisplayed()).isFalse();
 	}
 
 	@Test
