@@ -29,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * without credentials configured: it loads from {@code /}, shows every queue with the
  * API's numbers (paused, and the oldest ready job's age, among them), follows a put
  * without a reload, shows a queue's settings, pauses, resumes, purges and closes a queue
- * only once the operator confirms in its dialog. Each page is written to
- * {@code target/console-screenshots/}.
+ * only once the operator confirms in its dialog, and looks a job up by its id on a page
+ * of its own. Each page is written to {@code target/console-screenshots/}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ConsoleBrowserTest {
@@ -38,6 +38,8 @@ class ConsoleBrowserTest {
 	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
 	private static final Pattern LEASE_ID = Pattern.compile("\"leaseId\":\"([^\"]+)\"");
+
+	private static final Pattern JOB_ID = Pattern.compile("\"id\":\"([^\"]+)\"");
 
 	private static final Pattern AGE_IN_SECONDS = Pattern.compile("\\d+ s");
 
@@ -248,6 +250,83 @@ class ConsoleBrowserTest {
 	}
 
 	@Test
+	void lookingAJobUpShowsItsStateAndItsPayloadAsPut() throws Exception {
+		assertThat(send("PUT", "/v1/queues/console.jobs", "{}").statusCode()).isEqualTo(201);
+		String payload = "{\"order\": 12345678901234567890, \"price\": 1.0, \"note\": \"<b>not bold</b>\","
+				+ " \"2\": [], \"1\": {\"tags\": [\"a\", \"b\"]}}";
+		String id = jobId(send("POST", "/v1/queues/console.jobs/jobs", payload));
+		openQueuePage("console.jobs");
+
+		chromium.driver().findElement(By.id("job-id")).sendKeys(id);
+		chromium.driver().findElement(By.cssSelector("form.lookup button[type='submit']")).click();
+
+		chromium.await(ExpectedConditions.urlToBe(url("/console/#/queues/console.jobs/jobs/" + id)));
+		chromium.await(ExpectedConditions.textToBe(By.cssSelector("main h2"), "Job " + id));
+		awaitField("state", "ready");
+		assertThat(field("attempt").getText()).isEqualTo("0");
+		assertThat(field("enqueuedAt").getText()).matches(".+ \\((now|\\d+ s ago)\\)");
+		assertThat(field("readyAt").isDisplayed()).isFalse();
+		assertThat(field("leaseExpiresAt").isDisplayed()).isFalse();
+		assertThat(field("deadLetter").isDisplayed()).isFalse();
+		WebElement shown = chromium.driver().findElement(By.id("payload"));
+		// as put: the long number whole, 1.0 with its zero, the keys in their order
+		assertThat(shown.getDomProperty("textContent")).isEqualTo("""
+				{
+				  "order": 12345678901234567890,
+				  "price": 1.0,
+				  "note": "<b>not bold</b>",
+				  "2": [],
+				  "1": {
+				    "tags": [
+				      "a",
+				      "b"
+				    ]
+				  }
+				}""");
+		assertThat(shown.findElements(By.tagName("b"))).isEmpty();
+		chromium.screenshot("job");
+
+		chromium.driver().findElement(By.linkText("← Queue console.jobs")).click();
+		chromium.await(ExpectedConditions.textToBe(By.cssSelector("main h2"), "console.jobs"));
+		chromium.await(ExpectedConditions.elementToBeClickable(By.id("job-id"))).sendKeys("no-such-job");
+		chromium.driver().findElement(By.cssSelector("form.lookup button[type='submit']")).click();
+
+		chromium.await(ExpectedConditions.textToBePresentInElementLocated(By.id("job-missing"),
+				"queue 'console.jobs' holds no job 'no-such-job'"));
+		assertThat(chromium.driver()
+			.findElement(By.linkText("Look it up in the dead-letter queue console.jobs.dead"))
+			.getDomAttribute("href")).isEqualTo("#/queues/console.jobs.dead/jobs/no-such-job");
+		assertThat(chromium.driver().findElement(By.id("banner")).isDisplayed()).isFalse();
+		chromium.screenshot("job-not-found");
+	}
+
+	@Test
+	void aJobsPageLoadsFromItsAddress() throws Exception {
+		assertThat(send("PUT", "/v1/queues/console.failing", "{\"maxAttempts\": 1}").statusCode()).isEqualTo(201);
+		String failed = jobId(send("POST", "/v1/queues/console.failing/jobs", "{\"task\": \"resize\"}"));
+		String lease = leaseId(send("POST", "/v1/queues/console.failing/leases?wait=0", null));
+		assertThat(send("POST", "/v1/queues/console.failing/leases/" + lease + "/nack", null).statusCode())
+			.isEqualTo(204);
+		String leased = jobId(send("POST", "/v1/queues/console.failing/jobs", "{\"task\": \"crop\"}"));
+		leaseId(send("POST", "/v1/queues/console.failing/leases?wait=0&lease=5m", null));
+
+		chromium.driver().get(url("/console/#/queues/console.failing.dead/jobs/" + failed));
+		awaitField("deadLetter", "console.failing (max-attempts, after 1 attempt)");
+		assertThat(field("state").getText()).isEqualTo("ready");
+		assertThat(field("deadLetter").findElement(By.tagName("a")).getDomAttribute("href"))
+			.isEqualTo("#/queues/console.failing");
+		assertThat(chromium.driver().findElement(By.linkText("← Queue console.failing.dead")).getDomAttribute("href"))
+			.isEqualTo("#/queues/console.failing.dead");
+
+		chromium.driver().get(url("/console/#/queues/console.failing/jobs/" + leased));
+		awaitField("state", "leased");
+		assertThat(field("attempt").getText()).isEqualTo("1");
+		assertThat(field("leaseExpiresAt").getText()).matches(".+ \\(in [45] min\\)");
+		assertThat(chromium.driver().findElement(By.id("payload")).getDomProperty("textContent"))
+			.isEqualTo("{\n  \"task\": \"crop\"\n}");
+	}
+
+	@Test
 	void cancellingTheCloseDialogLeavesTheQueueOpen() throws Exception {
 		assertThat(send("PUT", "/v1/queues/console.kept", "{}").statusCode()).isEqualTo(201);
 		openQueuePage("console.kept");
@@ -335,6 +414,13 @@ class ConsoleBrowserTest {
 
 	private String url(String path) {
 		return "http://127.0.0.1:" + this.port + path;
+	}
+
+	private static String jobId(HttpResponse<String> put) {
+		assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+		Matcher matcher = JOB_ID.matcher(put.body());
+		assertThat(matcher.find()).as(put.body()).isTrue();
+		return matcher.group(1);
 	}
 
 	private static String leaseId(HttpResponse<String> taken) {
