@@ -6,9 +6,10 @@
 // Every value from the API reaches the page as text (textContent, or a DOM property such as
 // href or dataset), never as HTML: queue names and problem details are the callers' words.
 //
-// Pages are chosen by the fragment: #/ lists the queues, #/queues/NAME shows one. The page on
-// screen is read again every POLL_MILLIS while the tab is visible; an answer that arrives after
-// the page changed is dropped.
+// Pages are chosen by the fragment: #/ lists the queues, #/queues/NAME shows one, and
+// #/queues/NAME/jobs/ID one of its jobs (names and ids percent-encoded). The page on screen is
+// read again every POLL_MILLIS while the tab is visible; an answer that arrives after the page
+// changed is dropped.
 'use strict';
 
 (() => {
@@ -56,6 +57,26 @@
 		return parts.join(' ') || '0 s';
 	}
 
+	/** A span of time for people, in its largest unit: "12 s", "3 min", "5 h", "2 d". */
+	function age(millis) {
+		const seconds = Math.max(0, Math.floor(millis / 1000));
+		if (seconds < 60) return `${seconds} s`;
+		const minutes = Math.floor(seconds / 60);
+		if (minutes < 60) return `${minutes} min`;
+		const hours = Math.floor(minutes / 60);
+		return hours < 48 ? `${hours} h` : `${Math.floor(hours / 24)} d`;
+	}
+
+	/**
+	 * An instant the API wrote, against the time of the answer: "12 s ago", "in 3 min"; "now"
+	 * within a second of it, as that time is known to the second only (see answeredAt).
+	 */
+	function relative(iso, at) {
+		const millis = Date.parse(iso) - at;
+		if (Math.abs(millis) < 1000) return 'now';
+		return millis > 0 ? `in ${age(millis)}` : `${age(-millis)} ago`;
+	}
+
 	// ---- the API
 
 	/** An answer that is not a success: its status (0: no answer) and its problem (RFC 9457). */
@@ -71,7 +92,19 @@
 		return sessionStorage.getItem(CREDENTIAL);
 	}
 
-	async function api(method, path) {
+	/**
+	 * When the service answered, by its own clock: the answer's Date header, so that ages
+	 * computed against the instants it writes (oldestReadyAt, readyAt...) do not depend on the
+	 * browser's clock being right. Date counts whole seconds, so an age may read up to a second
+	 * short (never below 0). The browser's clock only for an answer without a Date header.
+	 */
+	function answeredAt(response) {
+		const date = Date.parse(response.headers.get('Date') ?? '');
+		return Number.isNaN(date) ? Date.now() : date;
+	}
+
+	/** Calls the API: the answer's body, its text as sent, and when it was given (ms since the epoch). */
+	async function exchange(method, path) {
 		const headers = { Accept: 'application/json' };
 		const key = credential();
 		if (key) {
@@ -95,12 +128,94 @@
 		if (!response.ok) {
 			throw new ApiError(response.status, body ?? { title: response.statusText });
 		}
-		return body;
+		return { body, text, at: answeredAt(response) };
+	}
+
+	async function api(method, path) {
+		return (await exchange(method, path)).body;
 	}
 
 	const queuePath = (name) => `${API}/${encodeURIComponent(name)}`;
 
 	const queueLink = (name) => `#/queues/${encodeURIComponent(name)}`;
+
+	const jobPath = (queue, id) => `${queuePath(queue)}/jobs/${encodeURIComponent(id)}`;
+
+	const jobLink = (queue, id) => `${queueLink(queue)}/jobs/${encodeURIComponent(id)}`;
+
+	const isProblem = (failure, type) => failure instanceof ApiError && failure.problem.type === `/problems/${type}`;
+
+	// ---- JSON as it was sent
+
+	/**
+	 * JSON text's tokens, each as written: strings (escapes and all), punctuation, and literals
+	 * (numbers, true, false, null). Enough for text the API wrote, which is valid JSON.
+	 */
+	const TOKEN = /"(?:[^"\\]|\\.)*"|[{}[\],:]|[^\s{}[\],:"]+/g;
+
+	/**
+	 * A top-level member's value in a JSON object's text, as tokens written as sent. A job's
+	 * payload is shown from these rather than from JSON.parse, which would round a long number
+	 * (12345678901234567890), drop the .0 of 1.0 and move keys that look like numbers first:
+	 * the console shows what consumers are handed, byte for byte but for the spacing.
+	 */
+	function memberTokens(text, name) {
+		const tokens = text.match(TOKEN) ?? [];
+		let depth = 0;
+		for (let i = 0; i < tokens.length; i++) {
+			if (depth === 1 && tokens[i + 1] === ':' && tokens[i] === JSON.stringify(name)) {
+				return valueTokens(tokens, i + 2);
+			}
+			depth += nesting(tokens[i]);
+		}
+		return [];
+	}
+
+	/** The tokens of the value that starts at tokens[start]. */
+	function valueTokens(tokens, start) {
+		let depth = 0;
+		let end = start;
+		do {
+			depth += nesting(tokens[end]);
+			end += 1;
+		} while (depth > 0 && end < tokens.length);
+		return tokens.slice(start, end);
+	}
+
+	function nesting(token) {
+		if (token === '{' || token === '[') return 1;
+		return token === '}' || token === ']' ? -1 : 0;
+	}
+
+	/** Tokens as indented JSON text: two spaces a level, {} and [] on one line. */
+	function indented(tokens) {
+		let text = '';
+		let indent = '';
+		tokens.forEach((token, i) => {
+			const opened = tokens[i - 1] === '{' || tokens[i - 1] === '[';
+			if (nesting(token) > 0) {
+				text += token;
+				if (nesting(tokens[i + 1]) >= 0) {
+					indent += '  ';
+					text += `\n${indent}`;
+				}
+			}
+			else if (nesting(token) < 0) {
+				if (!opened) {
+					indent = indent.slice(2);
+					text += `\n${indent}`;
+				}
+				text += token;
+			}
+			else if (token === ',') {
+				text += `,\n${indent}`;
+			}
+			else {
+				text += token === ':' ? ': ' : token;
+			}
+		});
+		return text;
+	}
 
 	// ---- what the console says about a queue's state
 
@@ -109,14 +224,27 @@
 		return queue.closed ? 'closed' : 'open';
 	}
 
-	function stateBadge() {
-		return el('span', { className: 'badge' });
+	/** The queue's life-cycle state, and "paused" beside it while an operator has paused delivery. */
+	function stateBadges() {
+		const paused = el('span', { className: 'badge state-paused', hidden: true }, 'paused');
+		paused.title = 'consumers get nothing until it is resumed';
+		return el('span', {}, el('span', { className: 'badge' }), ' ', paused);
 	}
 
-	function showState(badge, queue) {
+	function showState(badges, queue) {
 		const state = stateOf(queue);
+		const badge = badges.firstChild;
 		setText(badge, state);
 		badge.className = `badge state-${state}`;
+		badges.lastChild.hidden = !queue.paused;
+	}
+
+	/** How long the oldest ready job has waited, as of the answer; "—" when none is ready. */
+	function showOldest(time, queue, at) {
+		const oldest = queue.oldestReadyAt;
+		time.dateTime = oldest ?? '';
+		time.title = oldest ? `put at ${oldest}` : 'no job is ready';
+		setText(time, oldest ? age(at - Date.parse(oldest)) : '—');
 	}
 
 	function fillMeter() {
@@ -137,13 +265,14 @@
 	// ---- the list of queues
 
 	/**
-	 * The list's columns: the field each shows, its heading, and how. A field the API gains
-	 * (the oldest job's age, paused) is one more line here.
+	 * The list's columns: the field each shows, its heading, and how (default: as is). A field
+	 * the API gains is one more line here.
 	 */
 	const COLUMNS = [
 		{ field: 'name', label: 'Queue', make: () => el('a'), show: (a, q) => { a.href = queueLink(q.name); setText(a, q.name); } },
-		{ field: 'state', label: 'State', make: stateBadge, show: showState },
+		{ field: 'state', label: 'State', make: stateBadges, show: showState },
 		{ field: 'size', label: 'Ready' },
+		{ field: 'oldestReadyAt', label: 'Oldest ready', make: () => el('time'), show: showOldest },
 		{ field: 'delayed', label: 'Delayed' },
 		{ field: 'inFlight', label: 'In flight' },
 		{ field: 'unfinished', label: 'Unfinished' },
@@ -178,10 +307,10 @@
 			return { tr, cells };
 		}
 
-		function show({ cells }, queue) {
+		function show({ cells }, queue, at) {
 			COLUMNS.forEach((column, i) => {
 				if (column.show) {
-					column.show(cells[i].firstChild, queue);
+					column.show(cells[i].firstChild, queue, at);
 				}
 				else {
 					setText(cells[i], String(queue[column.field]));
@@ -192,8 +321,8 @@
 		return {
 			title: 'Queues',
 			element: el('section', {}, el('h2', {}, 'Queues'), count, table, empty),
-			load: () => api('GET', API),
-			render(queues) {
+			load: () => exchange('GET', API),
+			render({ body: queues, at }) {
 				queues.sort((a, b) => a.name.localeCompare(b.name));
 				const listed = new Set();
 				queues.forEach((queue, i) => {
@@ -202,7 +331,7 @@
 						entry = row(queue);
 						rows.set(queue.name, entry);
 					}
-					show(entry, queue);
+					show(entry, queue, at);
 					if (body.children[i] !== entry.tr) {
 						body.insertBefore(entry.tr, body.children[i] ?? null);
 					}
@@ -225,8 +354,9 @@
 
 	/** A queue's numbers and settings: the field, its label, and how to show it (default: as is). */
 	const NUMBERS = [
-		{ field: 'state', label: 'State', make: stateBadge, show: showState },
+		{ field: 'state', label: 'State', make: stateBadges, show: showState },
 		{ field: 'size', label: 'Ready' },
+		{ field: 'oldestReadyAt', label: 'Oldest ready job', make: () => el('time'), show: showOldest },
 		{ field: 'delayed', label: 'Delayed' },
 		{ field: 'inFlight', label: 'In flight' },
 		{ field: 'unfinished', label: 'Unfinished' },
@@ -247,10 +377,54 @@
 
 	/**
 	 * What an operator may do to a queue: one API call each, confirmed in a dialog first, its
-	 * outcome shown after. An action the API gains (pause and resume, purge, redrive) is one
-	 * more entry.
+	 * outcome shown after. An action the API gains (redrive) is one more entry.
 	 */
 	const ACTIONS = [
+		{
+			id: 'pause',
+			label: 'Pause',
+			offered: (q) => !q.paused && !q.drained,
+			confirm: (q) => ({
+				title: `Pause queue ${q.name}?`,
+				text: `Consumers get nothing from ${q.name} until you resume it: takes are answered 204 once their `
+					+ `wait ends, and ${plural(q.size, 'ready job stays', 'ready jobs stay')} in the queue. `
+					+ `Producers can still put, up to the capacity, and jobs in flight (${q.inFlight} now) are still `
+					+ `acked, nacked and expired as usual.`,
+				button: 'Pause delivery',
+			}),
+			request: (q) => ['POST', `${queuePath(q.name)}/pause`],
+			outcome: (q) => `Paused ${q.name}: consumers get nothing until you resume it.`,
+		},
+		{
+			id: 'resume',
+			label: 'Resume',
+			offered: (q) => q.paused,
+			confirm: (q) => ({
+				title: `Resume queue ${q.name}?`,
+				text: `Consumers receive jobs again: ${plural(q.size, 'ready job', 'ready jobs')} can be taken at once `
+					+ `(${plural(q.waitingTakers, 'take is', 'takes are')} parked now).`,
+				button: 'Resume delivery',
+			}),
+			request: (q) => ['POST', `${queuePath(q.name)}/resume`],
+			outcome: (q) => `Resumed ${q.name}: consumers receive jobs again.`,
+		},
+		{
+			id: 'purge',
+			label: 'Purge',
+			danger: true,
+			offered: (q) => q.size + q.delayed > 0,
+			confirm: (q) => ({
+				title: `Purge queue ${q.name}?`,
+				text: `${plural(q.size, 'ready job', 'ready jobs')} and ${plural(q.delayed, 'delayed job', 'delayed jobs')} `
+					+ `(as of now) will be thrown away for good: they do not go to the dead-letter queue, and nothing `
+					+ `brings them back. Jobs in flight (${q.inFlight} now) stay with their consumers. The queue stays `
+					+ `${q.closed ? 'closed' : 'open'}.`,
+				button: 'Purge jobs',
+				danger: true,
+			}),
+			request: (q) => ['POST', `${queuePath(q.name)}/purge`],
+			outcome: (q, answer) => `Purged ${plural(answer.purged ?? 0, 'job', 'jobs')} from ${q.name}.`,
+		},
 		{
 			id: 'close',
 			label: 'Close',
@@ -285,23 +459,33 @@
 		},
 	];
 
-	/** A definition list of fields; returns the element and how to fill it from a queue. */
+	/**
+	 * A definition list of fields; returns the element and how to fill it from what the API
+	 * answered (a queue, a job) and when. An entry with `when` is shown only where it holds.
+	 */
 	function fields(list) {
+		const terms = list.map((entry) => el('dt', {}, entry.label));
 		const values = list.map((entry) => {
 			const value = el('dd', {}, ...(entry.make ? [entry.make()] : []));
 			value.dataset.field = entry.field;
 			return value;
 		});
-		const dl = el('dl', {}, ...list.flatMap((entry, i) => [el('dt', {}, entry.label), values[i]]));
+		const dl = el('dl', {}, ...list.flatMap((entry, i) => [terms[i], values[i]]));
 		return {
 			element: dl,
-			show(queue) {
+			show(data, at) {
 				list.forEach((entry, i) => {
+					const shown = !entry.when || Boolean(entry.when(data));
+					terms[i].hidden = !shown;
+					values[i].hidden = !shown;
+					if (!shown) {
+						return;
+					}
 					if (entry.show) {
-						entry.show(values[i].firstChild, queue);
+						entry.show(values[i].firstChild, data, at);
 					}
 					else {
-						setText(values[i], entry.text ? entry.text(queue) : String(queue[entry.field]));
+						setText(values[i], entry.text ? entry.text(data) : String(data[entry.field]));
 					}
 				});
 			},
@@ -350,7 +534,10 @@
 				el('section', { className: 'panel' }, el('h3', {}, 'Numbers'), numbers.element),
 				el('section', { className: 'panel' }, el('h3', {}, 'Settings'), settings.element)),
 			el('section', { className: 'panel actions' }, el('h3', {}, 'Actions'),
-				el('div', { className: 'buttons' }, ...buttons), drainedNote, outcome));
+				el('div', { className: 'buttons' }, ...buttons), drainedNote, outcome),
+			el('section', { className: 'panel' }, el('h3', {}, 'Look up a job'), lookupForm(name),
+				el('p', { className: 'hint' }, 'By the id its put answered: its state, attempts and payload. An acked '
+					+ 'job is gone; one that failed its last attempt is in the dead-letter queue, by the same id.')));
 
 		return {
 			title: name,
@@ -358,14 +545,124 @@
 				el('p', { className: 'back' }, el('a', { href: '#/' }, '← All queues')),
 				el('h2', {}, name),
 				content),
-			load: () => api('GET', queuePath(name)),
-			render(queue) {
+			load: () => exchange('GET', queuePath(name)),
+			render({ body: queue, at }) {
 				latest = queue;
 				content.hidden = false;
-				numbers.show(queue);
-				settings.show(queue);
+				numbers.show(queue, at);
+				settings.show(queue, at);
 				ACTIONS.forEach((action, i) => { buttons[i].hidden = !action.offered(queue); });
-				drainedNote.hidden = buttons.some((button) => !button.hidden);
+				drainedNote.hidden = !queue.drained;
+			},
+		};
+	}
+
+	/** Looks a job of the queue up by id, on its own page (#/queues/NAME/jobs/ID) so that it can be linked to. */
+	function lookupForm(queue) {
+		const input = el('input', { type: 'text', id: 'job-id', required: true, spellcheck: false });
+		const form = el('form', { className: 'lookup', autocomplete: 'off' },
+			el('label', { htmlFor: 'job-id' }, 'Job id'), input, el('button', { type: 'submit' }, 'Look up'));
+		form.addEventListener('submit', (event) => {
+			event.preventDefault();
+			const id = input.value.trim();
+			if (!id) {
+				return;
+			}
+			const link = jobLink(queue, id);
+			if (location.hash === link) {
+				refreshNow();
+			}
+			else {
+				location.hash = link;
+			}
+		});
+		return form;
+	}
+
+	// ---- one job
+
+	/** A job's state badge: ready, delayed or leased. */
+	function showJobState(badge, job) {
+		setText(badge, job.state);
+		badge.className = `badge job-${job.state}`;
+	}
+
+	/** An instant as the API wrote it (UTC, to match logs), and how far it is from the answer. */
+	function showInstant(field) {
+		return (time, job, at) => {
+			time.dateTime = job[field];
+			setText(time, `${job[field]} (${relative(job[field], at)})`);
+		};
+	}
+
+	/** Where a dead letter failed, why, and after how many attempts. */
+	function showDeadLetter(span, job) {
+		const [link, why] = span.children;
+		link.href = queueLink(job.deadLetter.queue);
+		setText(link, job.deadLetter.queue);
+		setText(why, ` (${job.deadLetter.reason}, after ${plural(job.deadLetter.attempts, 'attempt', 'attempts')})`);
+	}
+
+	const JOB = [
+		{ field: 'state', label: 'State', make: () => el('span', { className: 'badge' }), show: showJobState },
+		{ field: 'attempt', label: 'Attempts so far' },
+		{ field: 'enqueuedAt', label: 'In the queue since', make: () => el('time'), show: showInstant('enqueuedAt') },
+		{
+			field: 'readyAt', label: 'Ready at', when: (job) => job.readyAt,
+			make: () => el('time'), show: showInstant('readyAt'),
+		},
+		{
+			field: 'leaseExpiresAt', label: 'Lease expires at', when: (job) => job.leaseExpiresAt,
+			make: () => el('time'), show: showInstant('leaseExpiresAt'),
+		},
+		{
+			field: 'deadLetter', label: 'Dead letter from', when: (job) => job.deadLetter,
+			make: () => el('span', {}, el('a'), el('span')), show: showDeadLetter,
+		},
+	];
+
+	function jobPage(queue, id) {
+		const facts = fields(JOB);
+		const payload = el('pre', { className: 'payload', id: 'payload' });
+		const found = el('div', { hidden: true },
+			el('div', { className: 'panels' },
+				el('section', { className: 'panel' }, el('h3', {}, 'Job'), facts.element),
+				el('section', { className: 'panel' }, el('h3', {}, 'Payload'), payload)));
+		const detail = el('p', {});
+		const deadLetterLink = el('a', {});
+		const missing = el('section', { className: 'panel missing', id: 'job-missing', hidden: true },
+			el('h3', {}, 'Not in this queue'), detail, el('p', {}, deadLetterLink));
+
+		return {
+			title: `Job ${id}`,
+			element: el('section', {},
+				el('p', { className: 'back' }, el('a', { href: queueLink(queue) }, `← Queue ${queue}`)),
+				el('h2', {}, `Job ${id}`),
+				found, missing),
+			async load() {
+				try {
+					return await exchange('GET', jobPath(queue, id));
+				}
+				catch (failure) {
+					if (!isProblem(failure, 'job-not-found')) {
+						throw failure;
+					}
+					// a dead letter keeps its id: offer its dead-letter queue
+					const info = await api('GET', queuePath(queue));
+					return { problem: failure.problem, deadLetterQueue: info.deadLetterQueue };
+				}
+			},
+			render(answer) {
+				found.hidden = Boolean(answer.problem);
+				missing.hidden = !answer.problem;
+				if (answer.problem) {
+					setText(detail, answer.problem.detail);
+					deadLetterLink.href = jobLink(answer.deadLetterQueue, id);
+					setText(deadLetterLink, `Look it up in the dead-letter queue ${answer.deadLetterQueue}`);
+					return;
+				}
+				facts.show(answer.body, answer.at);
+				setText(payload, indented(memberTokens(answer.text, 'payload')));
 			},
 		};
 	}
@@ -438,14 +735,18 @@
 	let timer = null;
 
 	function route() {
-		const match = /^#\/queues\/(.+)$/.exec(location.hash);
-		if (match) {
-			try {
-				return queuePage(decodeURIComponent(match[1]));
+		const job = /^#\/queues\/([^/]+)\/jobs\/([^/]+)$/.exec(location.hash);
+		const queue = /^#\/queues\/([^/]+)$/.exec(location.hash);
+		try {
+			if (job) {
+				return jobPage(decodeURIComponent(job[1]), decodeURIComponent(job[2]));
 			}
-			catch {
-				// a malformed escape: the list
+			if (queue) {
+				return queuePage(decodeURIComponent(queue[1]));
 			}
+		}
+		catch {
+			// a malformed escape: the list
 		}
 		return listPage();
 	}

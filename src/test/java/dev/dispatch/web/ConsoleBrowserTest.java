@@ -27,9 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The web console in a real browser (headless Chromium) against the running service,
  * without credentials configured: it loads from {@code /}, shows every queue with the
- * API's numbers, follows a put without a reload, shows a queue's settings, and closes a
- * queue only once the operator confirms in its dialog. Each page is written to
- * {@code target/console-screenshots/}.
+ * API's numbers (paused, and the oldest ready job's age, among them), follows a put
+ * without a reload, shows a queue's settings, pauses, resumes, purges and closes a queue
+ * only once the operator confirms in its dialog, and looks a job up by its id on a page
+ * of its own. Each page is written to {@code target/console-screenshots/}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ConsoleBrowserTest {
@@ -37,6 +38,10 @@ class ConsoleBrowserTest {
 	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
 	private static final Pattern LEASE_ID = Pattern.compile("\"leaseId\":\"([^\"]+)\"");
+
+	private static final Pattern JOB_ID = Pattern.compile("\"id\":\"([^\"]+)\"");
+
+	private static final Pattern AGE_IN_SECONDS = Pattern.compile("\\d+ s");
 
 	private static HeadlessChromium chromium;
 
@@ -74,11 +79,18 @@ class ConsoleBrowserTest {
 		assertThat(send("PUT", "/v1/queues/console.idle", "{}").statusCode()).isEqualTo(201);
 		CompletableFuture<HttpResponse<String>> parkedTake = sendAsync("POST",
 				"/v1/queues/console.idle/leases?wait=30s", null);
+		// console.held: two jobs ready, delivery paused
+		assertThat(send("PUT", "/v1/queues/console.held", "{}").statusCode()).isEqualTo(201);
+		for (int i = 0; i < 2; i++) {
+			assertThat(send("POST", "/v1/queues/console.held/jobs", "{\"n\": " + i + "}").statusCode()).isEqualTo(201);
+		}
+		assertThat(send("POST", "/v1/queues/console.held/pause", null).statusCode()).isEqualTo(200);
 		try {
 			chromium.driver().get(url("/"));
 			chromium.await(ExpectedConditions.urlToBe(url("/console/")));
 			awaitCell("console.busy", "waitingPutters", "1");
 			awaitCell("console.idle", "waitingTakers", "1");
+			awaitCell("console.held", "state", "open paused");
 
 			assertThat(cell("console.busy", "name").getText()).isEqualTo("console.busy");
 			assertThat(cell("console.busy", "state").getText()).isEqualTo("open");
@@ -90,8 +102,12 @@ class ConsoleBrowserTest {
 			assertThat(cell("console.busy", "waitingTakers").getText()).isEqualTo("0");
 			assertThat(cell("console.busy", "fill").findElement(By.tagName("meter")).getDomProperty("value"))
 				.isEqualTo("3");
+			assertThat(cell("console.busy", "oldestReadyAt").getText()).matches(AGE_IN_SECONDS);
 			assertThat(cell("console.idle", "size").getText()).isEqualTo("0");
 			assertThat(cell("console.idle", "waitingPutters").getText()).isEqualTo("0");
+			assertThat(cell("console.idle", "oldestReadyAt").getText()).isEqualTo("—");
+			assertThat(cell("console.held", "size").getText()).isEqualTo("2");
+			assertThat(cell("console.held", "oldestReadyAt").getText()).matches(AGE_IN_SECONDS);
 			assertThat(chromium.driver().findElement(By.id("updated")).getText()).startsWith("Updated ");
 			assertThat(chromium.driver().findElement(By.id("banner")).isDisplayed()).isFalse();
 			chromium.screenshot("queues");
@@ -140,9 +156,174 @@ class ConsoleBrowserTest {
 		assertThat(field("size").getText()).isEqualTo("1");
 		assertThat(field("state").getText()).isEqualTo("open");
 		assertThat(chromium.driver().getCurrentUrl()).endsWith("/console/#/queues/console.settings");
+		assertThat(field("oldestReadyAt").getText()).matches(AGE_IN_SECONDS);
+		assertThat(action("pause").isDisplayed()).isTrue();
+		assertThat(action("resume").isDisplayed()).isFalse();
+		assertThat(action("purge").isDisplayed()).isTrue();
 		assertThat(action("close").isDisplayed()).isTrue();
 		assertThat(action("close-immediately").isDisplayed()).isTrue();
 		chromium.screenshot("queue");
+	}
+
+	@Test
+	void pausingStopsDeliveryUntilResumed() throws Exception {
+		assertThat(send("PUT", "/v1/queues/console.brake", "{}").statusCode()).isEqualTo(201);
+		assertThat(send("POST", "/v1/queues/console.brake/jobs", "{\"n\": 1}").statusCode()).isEqualTo(201);
+		openQueuePage("console.brake");
+
+		action("pause").click();
+		chromium.await(ExpectedConditions.textToBe(By.id("confirm-title"), "Pause queue console.brake?"));
+		assertThat(chromium.driver().findElement(By.id("confirm-text")).getText())
+			.startsWith("Consumers get nothing from console.brake until you resume it");
+		chromium.screenshot("pause-dialog");
+		chromium.driver().findElement(By.id("confirm-ok")).click();
+		chromium.await(ExpectedConditions.textToBe(By.id("outcome"),
+				"Paused console.brake: consumers get nothing until you resume it."));
+		assertThat(send("GET", "/v1/queues/console.brake", null).body()).contains("\"paused\":true");
+		assertThat(send("POST", "/v1/queues/console.brake/leases?wait=0", null).statusCode()).isEqualTo(204);
+		awaitField("state", "open paused");
+		assertThat(action("pause").isDisplayed()).isFalse();
+		chromium.screenshot("paused");
+
+		action("resume").click();
+		chromium.await(ExpectedConditions.textToBe(By.id("confirm-title"), "Resume queue console.brake?"));
+		chromium.driver().findElement(By.id("confirm-ok")).click();
+		chromium.await(
+				ExpectedConditions.textToBe(By.id("outcome"), "Resumed console.brake: consumers receive jobs again."));
+		HttpResponse<String> taken = send("POST", "/v1/queues/console.brake/leases?wait=0", null);
+		assertThat(taken.statusCode()).isEqualTo(200);
+		assertThat(taken.body()).contains("\"payload\":{\"n\": 1}");
+		awaitField("state", "open");
+		assertThat(action("pause").isDisplayed()).isTrue();
+	}
+
+	@Test
+	void purgingAfterConfirmationThrowsReadyAndDelayedJobsAway() throws Exception {
+		assertThat(send("PUT", "/v1/queues/console.purge", "{}").statusCode()).isEqualTo(201);
+		for (int i = 0; i < 3; i++) {
+			assertThat(send("POST", "/v1/queues/console.purge/jobs", "{\"n\": " + i + "}").statusCode()).isEqualTo(201);
+		}
+		assertThat(send("POST", "/v1/queues/console.purge/jobs?delay=1h", "{\"n\": 3}").statusCode()).isEqualTo(201);
+		leaseId(send("POST", "/v1/queues/console.purge/leases?wait=0&lease=5m", null));
+		openQueuePage("console.purge");
+		awaitField("inFlight", "1");
+
+		action("purge").click();
+		chromium.await(ExpectedConditions.textToBe(By.id("confirm-title"), "Purge queue console.purge?"));
+		assertThat(chromium.driver().findElement(By.id("confirm-text")).getText())
+			.startsWith("2 ready jobs and 1 delayed job (as of now) will be thrown away for good")
+			.contains("Jobs in flight (1 now) stay with their consumers");
+		assertThat(chromium.driver().findElement(By.id("confirm-ok")).getDomAttribute("class")).isEqualTo("danger");
+		chromium.screenshot("purge-dialog");
+		chromium.driver().findElement(By.id("confirm-ok")).click();
+
+		chromium.await(ExpectedConditions.textToBe(By.id("outcome"), "Purged 3 jobs from console.purge."));
+		assertThat(send("GET", "/v1/queues/console.purge", null).body()).contains("\"size\":0")
+			.contains("\"delayed\":0")
+			.contains("\"inFlight\":1")
+			.contains("\"closed\":false");
+		awaitField("size", "0");
+		assertThat(field("oldestReadyAt").getText()).isEqualTo("—");
+		assertThat(action("purge").isDisplayed()).isFalse();
+		chromium.screenshot("purged");
+	}
+
+	@Test
+	void cancellingThePurgeDialogKeepsTheJobs() throws Exception {
+		assertThat(send("PUT", "/v1/queues/console.unpurged", "{}").statusCode()).isEqualTo(201);
+		for (int i = 0; i < 2; i++) {
+			assertThat(send("POST", "/v1/queues/console.unpurged/jobs", "{\"n\": " + i + "}").statusCode())
+				.isEqualTo(201);
+		}
+		openQueuePage("console.unpurged");
+		awaitField("size", "2");
+
+		action("purge").click();
+		chromium.await(ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
+		chromium.driver().findElement(By.id("confirm-cancel")).click();
+		chromium.await(ExpectedConditions.invisibilityOfElementLocated(By.id("confirm")));
+		awaitNextRefresh();
+
+		assertThat(send("GET", "/v1/queues/console.unpurged", null).body()).contains("\"size\":2");
+		assertThat(field("size").getText()).isEqualTo("2");
+		assertThat(chromium.driver().findElement(By.id("outcome")).isDisplayed()).isFalse();
+	}
+
+	@Test
+	void lookingAJobUpShowsItsStateAndItsPayloadAsPut() throws Exception {
+		assertThat(send("PUT", "/v1/queues/console.jobs", "{}").statusCode()).isEqualTo(201);
+		String payload = "{\"order\": 12345678901234567890, \"price\": 1.0, \"note\": \"<b>not bold</b>\","
+				+ " \"2\": [], \"1\": {\"tags\": [\"a\", \"b\"]}}";
+		String id = jobId(send("POST", "/v1/queues/console.jobs/jobs", payload));
+		openQueuePage("console.jobs");
+
+		chromium.driver().findElement(By.id("job-id")).sendKeys(id);
+		chromium.driver().findElement(By.cssSelector("form.lookup button[type='submit']")).click();
+
+		chromium.await(ExpectedConditions.urlToBe(url("/console/#/queues/console.jobs/jobs/" + id)));
+		chromium.await(ExpectedConditions.textToBe(By.cssSelector("main h2"), "Job " + id));
+		awaitField("state", "ready");
+		assertThat(field("attempt").getText()).isEqualTo("0");
+		assertThat(field("enqueuedAt").getText()).matches(".+ \\((now|\\d+ s ago)\\)");
+		assertThat(field("readyAt").isDisplayed()).isFalse();
+		assertThat(field("leaseExpiresAt").isDisplayed()).isFalse();
+		assertThat(field("deadLetter").isDisplayed()).isFalse();
+		WebElement shown = chromium.driver().findElement(By.id("payload"));
+		// as put: the long number whole, 1.0 with its zero, the keys in their order
+		assertThat(shown.getDomProperty("textContent")).isEqualTo("""
+				{
+				  "order": 12345678901234567890,
+				  "price": 1.0,
+				  "note": "<b>not bold</b>",
+				  "2": [],
+				  "1": {
+				    "tags": [
+				      "a",
+				      "b"
+				    ]
+				  }
+				}""");
+		assertThat(shown.findElements(By.tagName("b"))).isEmpty();
+		chromium.screenshot("job");
+
+		chromium.driver().findElement(By.linkText("← Queue console.jobs")).click();
+		chromium.await(ExpectedConditions.textToBe(By.cssSelector("main h2"), "console.jobs"));
+		chromium.await(ExpectedConditions.elementToBeClickable(By.id("job-id"))).sendKeys("no-such-job");
+		chromium.driver().findElement(By.cssSelector("form.lookup button[type='submit']")).click();
+
+		chromium.await(ExpectedConditions.textToBePresentInElementLocated(By.id("job-missing"),
+				"queue 'console.jobs' holds no job 'no-such-job'"));
+		assertThat(chromium.driver()
+			.findElement(By.linkText("Look it up in the dead-letter queue console.jobs.dead"))
+			.getDomAttribute("href")).isEqualTo("#/queues/console.jobs.dead/jobs/no-such-job");
+		assertThat(chromium.driver().findElement(By.id("banner")).isDisplayed()).isFalse();
+		chromium.screenshot("job-not-found");
+	}
+
+	@Test
+	void aJobsPageLoadsFromItsAddress() throws Exception {
+		assertThat(send("PUT", "/v1/queues/console.failing", "{\"maxAttempts\": 1}").statusCode()).isEqualTo(201);
+		String failed = jobId(send("POST", "/v1/queues/console.failing/jobs", "{\"task\": \"resize\"}"));
+		String lease = leaseId(send("POST", "/v1/queues/console.failing/leases?wait=0", null));
+		assertThat(send("POST", "/v1/queues/console.failing/leases/" + lease + "/nack", null).statusCode())
+			.isEqualTo(204);
+		String leased = jobId(send("POST", "/v1/queues/console.failing/jobs", "{\"task\": \"crop\"}"));
+		leaseId(send("POST", "/v1/queues/console.failing/leases?wait=0&lease=5m", null));
+
+		chromium.driver().get(url("/console/#/queues/console.failing.dead/jobs/" + failed));
+		awaitField("deadLetter", "console.failing (max-attempts, after 1 attempt)");
+		assertThat(field("state").getText()).isEqualTo("ready");
+		assertThat(field("deadLetter").findElement(By.tagName("a")).getDomAttribute("href"))
+			.isEqualTo("#/queues/console.failing");
+		assertThat(chromium.driver().findElement(By.linkText("← Queue console.failing.dead")).getDomAttribute("href"))
+			.isEqualTo("#/queues/console.failing.dead");
+
+		chromium.driver().get(url("/console/#/queues/console.failing/jobs/" + leased));
+		awaitField("state", "leased");
+		assertThat(field("attempt").getText()).isEqualTo("1");
+		assertThat(field("leaseExpiresAt").getText()).matches(".+ \\(in [45] min\\)");
+		assertThat(chromium.driver().findElement(By.id("payload")).getDomProperty("textContent"))
+			.isEqualTo("{\n  \"task\": \"crop\"\n}");
 	}
 
 	@Test
@@ -233,6 +414,13 @@ class ConsoleBrowserTest {
 
 	private String url(String path) {
 		return "http://127.0.0.1:" + this.port + path;
+	}
+
+	private static String jobId(HttpResponse<String> put) {
+		assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+		Matcher matcher = JOB_ID.matcher(put.body());
+		assertThat(matcher.find()).as(put.body()).isTrue();
+		return matcher.group(1);
 	}
 
 	private static String leaseId(HttpResponse<String> taken) {

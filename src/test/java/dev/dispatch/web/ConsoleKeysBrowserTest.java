@@ -10,6 +10,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,8 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The web console in a real browser against a service that requires credentials: the
  * console's files load without one, it asks for a key, keeps it in the tab's session
  * storage only and sends it with every API call; an admin key sees the queues, a
- * producer's is told it needs an admin key, and a consumer's may look at a queue but not
- * close it.
+ * producer's is told it needs an admin key, and a consumer's may look at a queue and its
+ * jobs but not close or pause it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.jmx.enabled=false")
 class ConsoleKeysBrowserTest {
@@ -40,6 +42,8 @@ class ConsoleKeysBrowserTest {
 	private static final String PRODUCER = "console-producer-key-0123456789";
 
 	private static final String CONSUMER = "console-consumer-key-0123456789";
+
+	private static final Pattern JOB_ID = Pattern.compile("\"id\":\"([^\"]+)\"");
 
 	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -116,8 +120,12 @@ class ConsoleKeysBrowserTest {
 	}
 
 	@Test
-	void aConsumersKeyMayLookAtAQueueButNotCloseIt() throws Exception {
+	void aConsumersKeyMayLookAtAQueueAndItsJobsButNotOperateIt() throws Exception {
 		assertThat(send("PUT", "/v1/queues/secure.work", "{\"capacity\": 9}", ADMIN).statusCode()).isIn(200, 201);
+		HttpResponse<String> put = send("POST", "/v1/queues/secure.work/jobs", "{\"n\": 1}", PRODUCER);
+		assertThat(put.statusCode()).isEqualTo(201);
+		Matcher job = JOB_ID.matcher(put.body());
+		assertThat(job.find()).as(put.body()).isTrue();
 		freshConsole("/console/#/queues/secure.work");
 		awaitRefusal("Needs an admin key: this service asks for credentials");
 		enterKey(CONSUMER);
@@ -129,7 +137,20 @@ class ConsoleKeysBrowserTest {
 
 		chromium.await(ExpectedConditions.textToBePresentInElementLocated(By.id("outcome"),
 				"Needs an admin key: this key may not do that"));
-		assertThat(send("GET", "/v1/queues/secure.work", null, ADMIN).body()).contains("\"closed\":false");
+		chromium.driver().findElement(By.cssSelector("button[data-action='pause']")).click();
+		chromium.await(ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
+		chromium.driver().findElement(By.id("confirm-ok")).click();
+		chromium.await(ExpectedConditions.textToBePresentInElementLocated(By.id("outcome"),
+				"do not allow POST /v1/queues/secure.work/pause"));
+		assertThat(chromium.driver().findElement(By.id("outcome")).getText())
+			.startsWith("Needs an admin key: this key may not do that");
+		assertThat(send("GET", "/v1/queues/secure.work", null, ADMIN).body()).contains("\"closed\":false")
+			.contains("\"paused\":false");
+
+		chromium.driver().get(url("/console/#/queues/secure.work/jobs/" + job.group(1)));
+		chromium.await(ExpectedConditions.textToBe(By.cssSelector("main dd[data-field='state']"), "ready"));
+		assertThat(chromium.driver().findElement(By.id("payload")).getDomProperty("textContent"))
+			.isEqualTo("{\n  \"n\": 1\n}");
 	}
 
 	// ---- helpers

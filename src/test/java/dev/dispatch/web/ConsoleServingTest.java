@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.format.DateTimeFormatter;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
@@ -109,6 +110,14 @@ class ConsoleServingTest {
 		assertThat(answer.statusCode()).isEqualTo(200);
 		assertThat(answer.headers().firstValue("Content-Security-Policy")).isEmpty();
 		assertThat(answer.headers().firstValue("Cache-Control")).hasValue("no-store");
+	}
+
+	@Test
+	void theApisAnswersCarryTheDateTheConsoleReadsAgesAgainst() throws Exception {
+		HttpResponse<String> answer = get("/v1/queues", "application/json");
+
+		assertThat(answer.headers().firstValue("Date"))
+			.hasValueSatisfying((date) -> assertThat(DateTimeFormatter.RFC_1123_DATE_TIME.parse(date)).isNotNull());
 	}
 
 	@ParameterizedTest(name = "{0}")
