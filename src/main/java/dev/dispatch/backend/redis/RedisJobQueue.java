@@ -918,7 +918,6 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		}
 	}
 
-	/** Tries the oldest parked put, unless an attempt is already in flight. */
 	/** A put's delay in Redis's milliseconds; a positive one is at least 1. */
 	private static long delayMillis(Duration delay) {
 		return delay.isPositive() ? Math.max(1, delay.toMillis()) : 0;
@@ -934,6 +933,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		return false;
 	}
 
+	/** Tries the oldest parked put, unless an attempt is already in flight. */
 	private void pumpPuts() {
 		PutWaiter next = null;
 		this.lock.lock();
