@@ -409,6 +409,25 @@
 			outcome: (q) => `Resumed ${q.name}: consumers receive jobs again.`,
 		},
 		{
+			id: 'redrive',
+			label: 'Redrive',
+			offered: (q) => q.deadLetterOf.length > 0 && q.size > 0,
+			confirm: (q) => ({
+				title: `Redrive the dead letters of ${q.name}?`,
+				text: `The ${plural(q.size, 'ready job', 'ready jobs')} here go back to the queue they failed in `
+					+ `(${q.deadLetterOf.join(', ')}), to its tail, keeping their ids and starting again at attempt 0: `
+					+ `as many as that queue has room for. The rest stay here.`,
+				button: 'Redrive jobs',
+			}),
+			request: (q) => ['POST', `${queuePath(q.name)}/redrive`],
+			outcome: (q, answer) => {
+				const where = Object.entries(answer.queues).map(([queue, n]) => `${n} to ${queue}`).join(', ');
+				return `Redrove ${plural(answer.moved, 'job', 'jobs')}${where ? ` (${where})` : ''}`
+					+ (answer.left ? `; ${plural(answer.left, 'job stays', 'jobs stay')} here: no room, or `
+						+ 'their queue is closed or gone.' : '.');
+			},
+		},
+		{
 			id: 'purge',
 			label: 'Purge',
 			danger: true,
@@ -545,7 +564,13 @@
 				el('p', { className: 'back' }, el('a', { href: '#/' }, '← All queues')),
 				el('h2', {}, name),
 				content),
-			load: () => exchange('GET', queuePath(name)),
+			// the list too: whether this is another queue's dead-letter queue (Redrive)
+			load: async () => {
+				const [one, all] = await Promise.all([exchange('GET', queuePath(name)), exchange('GET', API)]);
+				const deadLetterOf = all.body.filter((q) => q.deadLetterQueue === name && q.name !== name)
+					.map((q) => q.name);
+				return { ...one, body: { ...one.body, deadLetterOf } };
+			},
 			render({ body: queue, at }) {
 				latest = queue;
 				content.hidden = false;

@@ -2,6 +2,7 @@ package dev.dispatch.queue;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The named queues of one Dispatch deployment. Names follow {@link QueueNames}; every
@@ -56,6 +57,18 @@ public interface QueueRegistry {
 	 * @return whether there was such a queue
 	 */
 	boolean delete(String name, boolean discard);
+
+	/**
+	 * Moves jobs of the dead-letter queue named {@code deadLetterQueue} back to the
+	 * queues they failed in, to the tail, each keeping its id and starting again at
+	 * attempt 0: the ready ones that {@code which} selects, oldest first, as many as each
+	 * queue has room for (ready + delayed below its capacity), none to a queue that is
+	 * closed or does not exist any more. Jobs that carry no origin (put there directly)
+	 * stay. No job is lost: one that cannot be placed stays in, or returns to, the
+	 * dead-letter queue.
+	 * @throws QueueNotFoundException if there is no such queue
+	 */
+	CompletableFuture<Redriven> redrive(String deadLetterQueue, Redrive which);
 
 	/** The configuration of queues created on demand. */
 	QueueConfig defaults();

@@ -1,6 +1,7 @@
 package dev.dispatch.web;
 
 import java.time.Instant;
+import java.util.Map;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.media.Schema.AdditionalPropertiesValue;
@@ -125,6 +126,23 @@ final class ApiSchemas {
 
 		@Schema(description = "only in a dead-letter queue: where it failed and why")
 		public DeadLetter deadLetter;
+
+	}
+
+	@Schema(name = "Redriven", description = "What a redrive moved back, where to, and what it left.",
+			additionalProperties = AdditionalPropertiesValue.FALSE)
+	static final class Redriven {
+
+		@Schema(description = "jobs moved back in all", example = "3", requiredMode = RequiredMode.REQUIRED)
+		public int moved;
+
+		@Schema(description = "jobs moved, by the queue they went to", example = "{\"emails\": 3}",
+				requiredMode = RequiredMode.REQUIRED)
+		public Map<String, Integer> queues;
+
+		@Schema(description = "jobs selected but left in the dead-letter queue: their queue had no room or no"
+				+ " longer exists, or they were taken meanwhile", example = "0", requiredMode = RequiredMode.REQUIRED)
+		public int left;
 
 	}
 

@@ -3,6 +3,7 @@ package dev.dispatch.web;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import dev.dispatch.queue.CloseMode;
@@ -10,6 +11,7 @@ import dev.dispatch.queue.JobQueue;
 import dev.dispatch.queue.QueueConfig;
 import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.queue.QueueSnapshot;
+import dev.dispatch.queue.Redrive;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -141,6 +143,40 @@ class QueueController {
 		JobQueue target = this.registry.require(queue);
 		int purged = target.close(immediate ? CloseMode.IMMEDIATE : CloseMode.GRACEFUL).join();
 		return Views.QueueInfo.of(target.snapshot().join(), purged);
+	}
+
+	/** Most job ids one redrive may name. */
+	static final int MAX_REDRIVE_IDS = 1000;
+
+	@PostMapping("/v1/queues/{queue}/redrive")
+	@Operation(operationId = "redriveQueue", summary = "Redrive dead letters",
+			description = "Moves ready jobs of a dead-letter queue back to the queues they failed in, oldest first:"
+					+ " all of them, the first `max`, or those named by `id`. Each goes to the tail keeping its id and"
+					+ " starts again at attempt 0. A queue gets only as many as it has room for (ready + delayed below"
+					+ " its capacity), one that no longer exists none; what is not moved stays, and the answer says"
+					+ " how many moved where and how many were left.")
+	@ApiResponse(responseCode = "200", description = "what moved where, and what was left",
+			content = @Content(schema = @Schema(implementation = ApiSchemas.Redriven.class)))
+	@Problems({ ProblemType.QUEUE_NOT_FOUND })
+	@Parameter(name = "max", in = ParameterIn.QUERY, description = "most jobs to move; default all",
+			schema = @Schema(type = "integer", format = "int32", minimum = "1"))
+	@Parameter(name = "id", in = ParameterIn.QUERY,
+			description = "only the job with this id; repeat it for several (at most " + MAX_REDRIVE_IDS + ")",
+			array = @ArraySchema(schema = @Schema(type = "string")))
+	Views.Redriven redrive(@PathVariable String queue, @RequestParam(required = false) Integer max,
+			@RequestParam(name = "id", required = false) List<String> ids) {
+		if (max != null && max < 1) {
+			throw new InvalidRequestException("'max' must be at least 1; got " + max);
+		}
+		Set<String> wanted = (ids != null) ? Set.copyOf(ids) : Set.of();
+		if (wanted.size() > MAX_REDRIVE_IDS) {
+			throw new InvalidRequestException("name at most " + MAX_REDRIVE_IDS + " job ids; got " + wanted.size());
+		}
+		if (wanted.contains("")) {
+			throw new InvalidRequestException("'id' must not be empty");
+		}
+		int most = (max != null) ? max : (wanted.isEmpty() ? Integer.MAX_VALUE : wanted.size());
+		return Views.Redriven.of(this.registry.redrive(queue, new Redrive(most, wanted)).join());
 	}
 
 	@PostMapping("/v1/queues/{queue}/purge")

@@ -2,6 +2,8 @@ package dev.dispatch.web;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
@@ -64,6 +66,15 @@ final class Views {
 		static Job of(String queue, JobInfo job) {
 			return new Job(job.id(), queue, job.state().label(), job.payload().asString(), job.attempt(),
 					job.enqueuedAt(), job.readyAt(), job.leaseExpiresAt(), DeadLetterInfo.of(job.deadLetter()));
+		}
+
+	}
+
+	/** What a redrive moved where, and what it left. */
+	record Redriven(int moved, Map<String, Integer> queues, int left) {
+
+		static Redriven of(dev.dispatch.queue.Redriven outcome) {
+			return new Redriven(outcome.total(), new TreeMap<>(outcome.moved()), outcome.left());
 		}
 
 	}

@@ -851,6 +851,91 @@ public abstract class JobQueueContractTest {
 	}
 
 	@Nested
+	class Redrives {
+
+		/**
+		 * Puts {@code payloads} on {@code queue} and fails each until it is
+		 * dead-lettered.
+		 */
+		private List<String> deadLetter(JobQueue queue, String... payloads) {
+			List<String> ids = new ArrayList<>();
+			for (String payload : payloads) {
+				ids.add(accept(queue, payload).jobId());
+			}
+			for (int attempt = 1; attempt <= 3; attempt++) {
+				for (int i = 0; i < payloads.length; i++) {
+					done(queue.nack(takeOne(queue).leaseId(), Duration.ZERO));
+				}
+			}
+			assertThat(snapshot(queue).unfinished()).isZero();
+			return ids;
+		}
+
+		@Test
+		void redrivenJobsGoHomeToTheTailKeepingTheirIdsAtAttemptZero() {
+			List<String> ids = deadLetter(queue, "a", "b");
+			accept(queue, "c");
+			Redriven outcome = done(registry.redrive("q.dead", Redrive.all()));
+			assertThat(outcome.moved()).isEqualTo(java.util.Map.of("q", 2));
+			assertThat(outcome.left()).isZero();
+			assertThat(snapshot(registry.require("q.dead")).unfinished()).isZero();
+			JobInfo a = done(queue.job(ids.get(0))).orElseThrow();
+			assertThat(a.attempt()).isZero();
+			assertThat(a.deadLetter()).isNull();
+			Delivery first = takeOne(queue);
+			assertThat(first.payload().asString()).isEqualTo("c");
+			Delivery again = takeOne(queue);
+			assertThat(again.jobId()).isEqualTo(ids.get(0));
+			assertThat(again.attempt()).isEqualTo(1);
+			assertThat(again.deadLetter()).isNull();
+			assertThat(takeOne(queue).jobId()).isEqualTo(ids.get(1));
+		}
+
+		@Test
+		void aRedriveMovesOnlyWhatTheQueueHasRoomForAndSaysWhatItLeft() {
+			deadLetter(queue, "a", "b", "c");
+			fill(queue, 2);
+			Redriven outcome = done(registry.redrive("q.dead", Redrive.all()));
+			assertThat(outcome.moved()).isEqualTo(java.util.Map.of("q", 1));
+			assertThat(outcome.left()).isEqualTo(2);
+			assertThat(snapshot(registry.require("q.dead")).size()).isEqualTo(2);
+			assertThat(done(registry.redrive("q.dead", Redrive.all())).left()).as("no room").isEqualTo(2);
+			assertThat(drainReady(queue)).containsExactly("1", "2", "a");
+			Redriven rest = done(registry.redrive("q.dead", Redrive.all()));
+			assertThat(rest.total()).isEqualTo(2);
+			assertThat(drainReady(queue)).containsExactly("b", "c");
+		}
+
+		@Test
+		void aRedriveTakesTheFirstNOrTheJobsNamed() {
+			List<String> ids = deadLetter(queue, "a", "b", "c");
+			assertThat(done(registry.redrive("q.dead", Redrive.first(1))).total()).isEqualTo(1);
+			assertThat(done(registry.redrive("q.dead", Redrive.ids(java.util.Set.of(ids.get(2), "unknown")))).total())
+				.isEqualTo(1);
+			assertThat(drainReady(queue)).containsExactly("a", "c");
+			assertThat(snapshot(registry.require("q.dead")).size()).isEqualTo(1);
+		}
+
+		@Test
+		void jobsWithoutAnOriginOrWhoseQueueIsGoneStay() {
+			JobQueue doomed = queue("doomed", 3);
+			deadLetter(doomed, "x");
+			registry.delete("doomed");
+			accept(registry.require("doomed.dead"), "put here directly");
+			Redriven outcome = done(registry.redrive("doomed.dead", Redrive.all()));
+			assertThat(outcome.total()).isZero();
+			assertThat(outcome.left()).as("the one whose queue is gone; the other has no origin").isEqualTo(1);
+			assertThat(snapshot(registry.require("doomed.dead")).size()).isEqualTo(2);
+			deadLetter(queue, "y");
+			done(queue.close(CloseMode.GRACEFUL));
+			assertThat(done(registry.redrive("q.dead", Redrive.all())).left()).as("its queue is closed").isEqualTo(1);
+			assertThatThrownBy(() -> registry.redrive("nowhere", Redrive.all()))
+				.isInstanceOf(QueueNotFoundException.class);
+		}
+
+	}
+
+	@Nested
 	class DeadLetters {
 
 		@Test

@@ -162,6 +162,7 @@ class SecurityTest {
 				new Endpoint("close", "POST", "/v1/queues/orders.closing/close", null, List.of("admin")),
 				new Endpoint("pause", "POST", "/v1/queues/orders.matrix/pause", null, List.of("admin")),
 				new Endpoint("purge", "POST", "/v1/queues/orders.matrix/purge", null, List.of("admin")),
+				new Endpoint("redrive", "POST", "/v1/queues/orders.matrix/redrive", null, List.of("admin")),
 				new Endpoint("resume", "POST", "/v1/queues/orders.matrix/resume", null, List.of("admin")),
 				new Endpoint("delete", "DELETE", "/v1/queues/orders.deleted", null, List.of("admin")));
 		Map<String, String> keys = Map.of("producer", PRODUCER, "consumer", CONSUMER, "admin", ADMIN);

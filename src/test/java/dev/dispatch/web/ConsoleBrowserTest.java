@@ -229,6 +229,38 @@ class ConsoleBrowserTest {
 	}
 
 	@Test
+	void redrivingSendsDeadLettersHomeAsManyAsThereIsRoomFor() throws Exception {
+		assertThat(send("PUT", "/v1/queues/console.home", "{\"capacity\": 2, \"maxAttempts\": 1}").statusCode())
+			.isEqualTo(201);
+		for (int i = 0; i < 3; i++) {
+			assertThat(send("POST", "/v1/queues/console.home/jobs", "{\"n\": " + i + "}").statusCode()).isEqualTo(201);
+			String lease = leaseId(send("POST", "/v1/queues/console.home/leases?wait=0", null));
+			assertThat(send("POST", "/v1/queues/console.home/leases/" + lease + "/nack", null).statusCode())
+				.isEqualTo(204);
+		}
+		chromium.driver().get(url("/console/#/queues/console.home.dead"));
+		chromium.await(ExpectedConditions.textToBe(By.cssSelector("main h2"), "console.home.dead"));
+		awaitField("size", "3");
+		chromium.await(ExpectedConditions.visibilityOf(action("redrive")));
+
+		action("redrive").click();
+		chromium.await(
+				ExpectedConditions.textToBe(By.id("confirm-title"), "Redrive the dead letters of console.home.dead?"));
+		assertThat(chromium.driver().findElement(By.id("confirm-text")).getText())
+			.startsWith("The 3 ready jobs here go back to the queue they failed in (console.home)");
+		chromium.screenshot("redrive-dialog");
+		chromium.driver().findElement(By.id("confirm-ok")).click();
+
+		chromium.await(ExpectedConditions.textToBe(By.id("outcome"),
+				"Redrove 2 jobs (2 to console.home); 1 job stays here: no room, or their queue is closed or gone."));
+		assertThat(send("GET", "/v1/queues/console.home", null).body()).contains("\"size\":2");
+		awaitField("size", "1");
+		chromium.screenshot("redriven");
+		openQueuePage("console.home");
+		assertThat(action("redrive").isDisplayed()).as("not a dead-letter queue").isFalse();
+	}
+
+	@Test
 	void cancellingThePurgeDialogKeepsTheJobs() throws Exception {
 		assertThat(send("PUT", "/v1/queues/console.unpurged", "{}").statusCode()).isEqualTo(201);
 		for (int i = 0; i < 2; i++) {

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -240,6 +241,33 @@ class HttpApiTest {
 		assertProblem(gone, 404, "job-not-found");
 		assertThat(gone.body()).contains("dead-letter queue");
 		assertProblem(send(request("/v1/queues/nowhere/jobs/" + id).GET().build()), 404, "queue-not-found");
+	}
+
+	@Test
+	void anOperatorRedrivesDeadLettersHome() throws Exception {
+		send(request("/v1/queues/redriven").PUT(HttpRequest.BodyPublishers.ofString("{\"maxAttempts\": 1}"))
+			.header("Content-Type", "application/json")
+			.build());
+		List<String> ids = new ArrayList<>();
+		for (String payload : List.of("\"a\"", "\"b\"", "\"c\"")) {
+			ids.add(field(send(post("/v1/queues/redriven/jobs", payload)).body(), "id"));
+			String lease = field(send(post("/v1/queues/redriven/leases?wait=0")).body(), "leaseId");
+			send(post("/v1/queues/redriven/leases/" + lease + "/nack"));
+		}
+		assertThat(state("redriven.dead").size()).isEqualTo(3);
+		HttpResponse<String> first = send(post("/v1/queues/redriven.dead/redrive?max=1"));
+		assertThat(first.statusCode()).isEqualTo(200);
+		assertThat(first.body()).isEqualTo("{\"moved\":1,\"queues\":{\"redriven\":1},\"left\":0}");
+		HttpResponse<String> named = send(
+				post("/v1/queues/redriven.dead/redrive?id=" + ids.get(2) + "&id=0193a5c2-7d1e-7c3b-9f2a-5b8e4d1c2a10"));
+		assertThat(field(named.body(), "moved")).isEqualTo("1");
+		assertThat(send(request("/v1/queues/redriven/jobs/" + ids.get(2)).GET().build()).body())
+			.contains("\"attempt\":0")
+			.doesNotContain("deadLetter");
+		assertThat(field(send(post("/v1/queues/redriven.dead/redrive")).body(), "moved")).isEqualTo("1");
+		assertThat(state("redriven").size()).isEqualTo(3);
+		assertProblem(send(post("/v1/queues/redriven.dead/redrive?max=0")), 400, "invalid-request");
+		assertProblem(send(post("/v1/queues/nowhere/redrive")), 404, "queue-not-found");
 	}
 
 	@Test

@@ -158,6 +158,9 @@ class OpenApiContractTest {
 		call("POST", "/v1/queues/{queue}/pause", "work").answers(200);
 		call("POST", "/v1/queues/{queue}/resume", "work").answers(200);
 		call("POST", "/v1/queues/{queue}/pause", "nowhere").answers(404);
+		call("POST", "/v1/queues/{queue}/redrive", "work.dead").query("max", "5").answers(200);
+		call("POST", "/v1/queues/{queue}/redrive", "work.dead").query("max", "0").breaksTheDocument().answers(400);
+		call("POST", "/v1/queues/{queue}/redrive", "nowhere").answers(404);
 		call("POST", "/v1/queues/{queue}/purge", "work.dead").answers(200);
 		call("POST", "/v1/queues/{queue}/purge", "nowhere").answers(404);
 		call("POST", "/v1/queues/{queue}/resume", "nowhere").answers(404);

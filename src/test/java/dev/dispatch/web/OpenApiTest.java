@@ -47,8 +47,8 @@ class OpenApiTest {
 				"\"/v1/queues/{queue}/leases\"", "\"/v1/queues/{queue}/leases/{leaseId}/ack\"",
 				"\"/v1/queues/{queue}/leases/{leaseId}/nack\"", "\"/v1/queues/{queue}/leases/{leaseId}/extend\"",
 				"\"/v1/queues/{queue}/leases/{leaseId}/release\"", "\"/v1/queues/{queue}/close\"",
-				"\"/v1/queues/{queue}/pause\"", "\"/v1/queues/{queue}/purge\"", "\"/v1/queues/{queue}/resume\"",
-				"\"/v1/queues/{queue}/join\"");
+				"\"/v1/queues/{queue}/pause\"", "\"/v1/queues/{queue}/purge\"", "\"/v1/queues/{queue}/redrive\"",
+				"\"/v1/queues/{queue}/resume\"", "\"/v1/queues/{queue}/join\"");
 		assertThat(document.body()).as("the put's wait parameter").contains("how long to wait for room");
 	}
 

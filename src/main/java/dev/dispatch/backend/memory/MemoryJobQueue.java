@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -31,6 +34,7 @@ import dev.dispatch.queue.QueueDeletedException;
 import dev.dispatch.queue.QueueListener;
 import dev.dispatch.queue.QueueListener.WaitKind;
 import dev.dispatch.queue.QueueSnapshot;
+import dev.dispatch.queue.Redrive;
 import dev.dispatch.queue.Scheduler;
 import dev.dispatch.queue.TakeOptions;
 import dev.dispatch.queue.TakeOutcome;
@@ -539,6 +543,101 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 		}
 		fx.run();
 		return true;
+	}
+
+	/**
+	 * The ready jobs {@code which} selects, oldest first, that came from another queue;
+	 * they stay here.
+	 */
+	List<Job> redrivable(Redrive which) {
+		this.lock.lock();
+		try {
+			List<Job> picked = new ArrayList<>();
+			for (Job job : this.ready) {
+				if (picked.size() >= which.max()) {
+					break;
+				}
+				if (job.deadLetter != null && which.wants(job.id)) {
+					picked.add(job);
+				}
+			}
+			return picked;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Takes {@code chosen} out of this queue for a redrive, those still ready: their
+	 * bytes are released, and the caller places them elsewhere.
+	 * @return the jobs taken, in queue order
+	 */
+	List<Job> takeForRedrive(List<Job> chosen) {
+		QueueEffects fx = new QueueEffects();
+		List<Job> taken = new ArrayList<>(chosen.size());
+		this.lock.lock();
+		try {
+			Set<Job> wanted = Collections.newSetFromMap(new IdentityHashMap<>());
+			wanted.addAll(chosen);
+			for (Iterator<Job> it = this.ready.iterator(); it.hasNext();) {
+				Job job = it.next();
+				if (wanted.contains(job)) {
+					it.remove();
+					forget(job);
+					taken.add(job);
+				}
+			}
+			rebalance(fx);
+		}
+		finally {
+			this.lock.unlock();
+		}
+		fx.run();
+		return taken;
+	}
+
+	/**
+	 * Takes redriven {@code jobs} to the tail, each starting again at attempt 0, whatever
+	 * the capacity (the caller counted the room).
+	 * @return {@code false} if this queue was deleted: the caller keeps the jobs
+	 */
+	boolean acceptRedriven(List<Job> jobs) {
+		QueueEffects fx = new QueueEffects();
+		this.lock.lock();
+		try {
+			if (this.deleted) {
+				return false;
+			}
+			Instant now = this.scheduler.now();
+			for (Job job : jobs) {
+				Job fresh = new Job(job.id, job.payload, now, null);
+				this.budget.charge(fresh.payload.size());
+				this.jobs.put(fresh.id, fresh);
+				this.ready.addLast(fresh);
+				fx.add(() -> this.listener.enqueued(this.name));
+			}
+			rebalance(fx);
+		}
+		finally {
+			this.lock.unlock();
+		}
+		fx.run();
+		return true;
+	}
+
+	/**
+	 * Room for more jobs: capacity less ready and delayed, at least 0; none once closed.
+	 */
+	int room() {
+		this.lock.lock();
+		try {
+			return (this.closed || this.deleted) ? 0
+					: Math.max(0, this.config.capacity() - this.ready.size() - this.delayed.size());
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	/**

@@ -1,10 +1,15 @@
 package dev.dispatch.backend.memory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.dispatch.queue.JobQueue;
@@ -13,6 +18,8 @@ import dev.dispatch.queue.QueueListener;
 import dev.dispatch.queue.QueueNames;
 import dev.dispatch.queue.QueueNotFoundException;
 import dev.dispatch.queue.QueueRegistry;
+import dev.dispatch.queue.Redrive;
+import dev.dispatch.queue.Redriven;
 import dev.dispatch.queue.Scheduler;
 import dev.dispatch.queue.StorageReport;
 import dev.dispatch.queue.TooManyQueuesException;
@@ -149,6 +156,48 @@ public final class MemoryQueueRegistry implements QueueRegistry {
 		queue.delete(discard);
 		this.listener.queueDeleted(name);
 		return true;
+	}
+
+	@Override
+	public CompletableFuture<Redriven> redrive(String deadLetterQueue, Redrive which) {
+		Objects.requireNonNull(which, "which");
+		MemoryJobQueue source = this.queues.get(QueueNames.requireValid(deadLetterQueue));
+		if (source == null) {
+			throw new QueueNotFoundException(deadLetterQueue);
+		}
+		List<MemoryJobQueue.Job> picked = source.redrivable(which);
+		// each queue's room, counted before the jobs leave: a put racing in may take
+		// the queue a little past its capacity, as a requeued job may
+		Map<String, Integer> room = new HashMap<>();
+		List<MemoryJobQueue.Job> chosen = new ArrayList<>();
+		for (MemoryJobQueue.Job job : picked) {
+			String home = job.deadLetter.queue();
+			int left = room.computeIfAbsent(home, (name) -> {
+				MemoryJobQueue queue = this.queues.get(name);
+				return (queue != null) ? queue.room() : 0;
+			});
+			if (left > 0) {
+				chosen.add(job);
+				room.put(home, left - 1);
+			}
+		}
+		Map<String, List<MemoryJobQueue.Job>> byHome = new LinkedHashMap<>();
+		for (MemoryJobQueue.Job job : source.takeForRedrive(chosen)) {
+			byHome.computeIfAbsent(job.deadLetter.queue(), (name) -> new ArrayList<>()).add(job);
+		}
+		Map<String, Integer> moved = new LinkedHashMap<>();
+		for (Map.Entry<String, List<MemoryJobQueue.Job>> home : byHome.entrySet()) {
+			MemoryJobQueue queue = this.queues.get(home.getKey());
+			if (queue != null && queue.acceptRedriven(home.getValue())) {
+				moved.put(home.getKey(), home.getValue().size());
+			}
+			else {
+				// deleted meanwhile: back to the dead-letter queue, never lost
+				deadLetter(deadLetterQueue, home.getValue());
+			}
+		}
+		int total = moved.values().stream().mapToInt(Integer::intValue).sum();
+		return CompletableFuture.completedFuture(new Redriven(moved, picked.size() - total));
 	}
 
 	@Override

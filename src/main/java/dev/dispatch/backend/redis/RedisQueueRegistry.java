@@ -30,6 +30,8 @@ import dev.dispatch.queue.QueueListener;
 import dev.dispatch.queue.QueueNames;
 import dev.dispatch.queue.QueueNotFoundException;
 import dev.dispatch.queue.QueueRegistry;
+import dev.dispatch.queue.Redrive;
+import dev.dispatch.queue.Redriven;
 import dev.dispatch.queue.Scheduler;
 import dev.dispatch.queue.TooManyQueuesException;
 
@@ -57,6 +59,9 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 
 	/** Most dead letters moved in one round. */
 	private static final int FORWARD_BATCH = 100;
+
+	/** The outbox's reason for a job going home from a dead-letter queue. */
+	private static final String REDRIVE = "redrive";
 
 	private final RedisConnections redis;
 
@@ -215,6 +220,78 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 			}
 		}
 		return all;
+	}
+
+	/**
+	 * Picks the jobs in the dead-letter queue, counts each home queue's room, then moves
+	 * the chosen ones to the dead-letter queue's outbox in one script, from which they
+	 * are forwarded as dead letters are (the queues may live on other shards): a job is
+	 * in one of the two queues or in the outbox at every moment.
+	 */
+	@Override
+	public CompletableFuture<Redriven> redrive(String deadLetterQueue, Redrive which) {
+		Objects.requireNonNull(which, "which");
+		require(deadLetterQueue);
+		Address source = addressOf(deadLetterQueue);
+		List<byte[]> pick = new ArrayList<>();
+		pick.add(RedisJobQueue.bytes(Integer.toString(which.max())));
+		which.ids().forEach((id) -> pick.add(RedisJobQueue.bytes(id)));
+		return run(Script.REDRIVE_PICK, source, new byte[0], pick.toArray(new byte[0][])).thenCompose((picked) -> {
+			if (!picked.is("picked")) {
+				throw new QueueNotFoundException(deadLetterQueue);
+			}
+			List<String[]> jobs = new ArrayList<>();
+			for (Object entry : picked.values()) {
+				List<?> fields = (List<?>) entry;
+				jobs.add(new String[] { ScriptReply.text(fields.get(0)), ScriptReply.text(fields.get(1)) });
+			}
+			Map<String, CompletableFuture<Integer>> rooms = new LinkedHashMap<>();
+			jobs.forEach((job) -> rooms.computeIfAbsent(job[1], this::room));
+			return CompletableFuture.allOf(rooms.values().toArray(new CompletableFuture<?>[0])).thenCompose((done) -> {
+				Map<String, Integer> room = new HashMap<>();
+				rooms.forEach((home, left) -> room.put(home, left.join()));
+				List<byte[]> out = new ArrayList<>();
+				Map<String, String> homeOf = new HashMap<>();
+				for (String[] job : jobs) {
+					int left = room.get(job[1]);
+					if (left > 0) {
+						room.put(job[1], left - 1);
+						out.add(RedisJobQueue.bytes(job[0]));
+						out.add(RedisJobQueue.bytes(job[1]));
+						homeOf.put(job[0], job[1]);
+					}
+				}
+				if (out.isEmpty()) {
+					return CompletableFuture.completedFuture(new Redriven(Map.of(), jobs.size()));
+				}
+				return run(Script.REDRIVE_OUT, source, new byte[0], out.toArray(new byte[0][])).thenApply((moved) -> {
+					Map<String, Integer> byHome = new LinkedHashMap<>();
+					for (Object id : moved.values()) {
+						byHome.merge(homeOf.get(ScriptReply.text(id)), 1, Integer::sum);
+					}
+					return new Redriven(byHome, jobs.size() - moved.values().size());
+				});
+			});
+		}).exceptionallyCompose((failure) -> {
+			Throwable cause = RedisScripts.unwrap(failure);
+			return CompletableFuture.failedFuture((cause instanceof RuntimeException known
+					&& (known instanceof QueueNotFoundException || known instanceof BackendUnavailableException))
+							? known
+							: new BackendUnavailableException(
+									"Redis failed for the redrive of " + deadLetterQueue + ": " + cause.getMessage(),
+									cause));
+		});
+	}
+
+	/** Room for more jobs in queue {@code name}: 0 if it does not exist or is closed. */
+	private CompletableFuture<Integer> room(String name) {
+		return run(Script.SNAPSHOT, addressOf(name), new byte[0]).thenApply((reply) -> {
+			if (!reply.is("state") || reply.state().closed()) {
+				return 0;
+			}
+			ScriptReply.State state = reply.state();
+			return (int) Math.max(0, state.capacity() - state.ready() - state.delayed());
+		});
 	}
 
 	@Override
@@ -541,8 +618,10 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 		for (List<Object> entry : entries) {
 			args.add((byte[]) entry.get(0));
 			args.add((byte[]) entry.get(4));
+			String reason = ScriptReply.text(entry.get(2));
+			// a redriven job goes home as a fresh one: no origin
 			args.add(RedisJobQueue
-				.bytes(source + "\n" + ScriptReply.text(entry.get(2)) + "\n" + ScriptReply.text(entry.get(3))));
+				.bytes(REDRIVE.equals(reason) ? "" : source + "\n" + reason + "\n" + ScriptReply.text(entry.get(3))));
 		}
 		return run(Script.ARRIVE, addressOf(target), new byte[0], args.toArray(new byte[0][])).thenCompose((reply) -> {
 			// on a Redis thread: nothing here may wait for Redis

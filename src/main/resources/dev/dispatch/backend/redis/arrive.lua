@@ -1,6 +1,6 @@
 -- arrive (dead letters reaching this queue): ARGV 5..9 settings of the queue if it must
 -- be created {generation, capacity, lease ms, attempts, dead-letter queue}; then groups
--- of {id, payload, origin "queue\nreason\nattempts"} from 10. Jobs go to the
+-- of {id, payload, origin "queue\nreason\nattempts" or '' (a redriven job)} from 10. Jobs go to the
 -- tail whatever the capacity or closed state; an id already here is not added twice.
 -- Replies arrived {generation, jobs added, 1 if this created the queue}.
 local existing = redis.call('HGET', META, 'gen')
@@ -20,7 +20,9 @@ for i = 10, #ARGV, 3 do
     redis.call('HSET', PAYLOADS, id, ARGV[i + 1])
     redis.call('HSET', ATTEMPTS, id, 0)
     redis.call('HSET', ENQUEUED, id, now)
-    redis.call('HSET', ORIGINS, id, ARGV[i + 2])
+    if ARGV[i + 2] ~= '' then
+      redis.call('HSET', ORIGINS, id, ARGV[i + 2])
+    end
     redis.call('RPUSH', READY, id)
     added = added + 1
   end

@@ -1,0 +1,45 @@
+package dev.dispatch.queue;
+
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Which jobs of a dead-letter queue a redrive moves back to the queues they failed in:
+ * the ready ones, oldest first, that carry where they came from.
+ *
+ * @param max most jobs to move
+ * @param ids only jobs with these ids; empty: any
+ */
+public record Redrive(int max, Set<String> ids) {
+
+	public Redrive {
+		if (max < 1) {
+			throw new IllegalArgumentException("max must be at least 1, got " + max);
+		}
+		ids = Set.copyOf(Objects.requireNonNull(ids, "ids"));
+	}
+
+	/** Every job that came from elsewhere. */
+	public static Redrive all() {
+		return new Redrive(Integer.MAX_VALUE, Set.of());
+	}
+
+	/** The oldest {@code max}. */
+	public static Redrive first(int max) {
+		return new Redrive(max, Set.of());
+	}
+
+	/** The jobs with these ids. */
+	public static Redrive ids(Set<String> ids) {
+		if (ids.isEmpty()) {
+			throw new IllegalArgumentException("name at least one job id");
+		}
+		return new Redrive(ids.size(), ids);
+	}
+
+	/** Whether the job with {@code id} is one to move. */
+	public boolean wants(String id) {
+		return this.ids.isEmpty() || this.ids.contains(id);
+	}
+
+}
