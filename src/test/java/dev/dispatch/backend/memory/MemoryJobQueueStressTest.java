@@ -24,6 +24,7 @@ import dev.dispatch.queue.PutOutcome;
 import dev.dispatch.queue.QueueConfig;
 import dev.dispatch.queue.QueueListener;
 import dev.dispatch.queue.QueueSnapshot;
+import dev.dispatch.queue.Redrive;
 import dev.dispatch.queue.SystemScheduler;
 import dev.dispatch.queue.TakeOptions;
 import dev.dispatch.queue.TakeOutcome;
@@ -37,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * small queue, with random waits (so waits elapse), random cancellation of parked
  * operations, random batch sizes, and consumers that ack, nack, release or abandon what
  * they get (so leases expire and jobs are dead-lettered). An operator pauses and purges
- * the queue now and then, and it is closed while producers are still at work.
+ * the queue now and then and redrives its dead letters home, and it is closed while
+ * producers are still at work.
  *
  * <p>
  * Afterwards every accepted job was acked exactly once, sits in the dead-letter queue, or
@@ -111,6 +113,9 @@ class MemoryJobQueueStressTest {
 		/** Jobs the purges threw away, as they counted them. */
 		private final AtomicInteger purged = new AtomicInteger();
 
+		/** Jobs redriven from the dead-letter queue, as the redrives counted them. */
+		private final AtomicInteger redriven = new AtomicInteger();
+
 		Run(MemoryQueueRegistry registry, JobQueue queue, long seed) {
 			this.registry = registry;
 			this.queue = queue;
@@ -169,7 +174,18 @@ class MemoryJobQueueStressTest {
 					LockSupport.parkNanos(100_000);
 				}
 				this.purged.addAndGet(this.queue.purge().join());
+				// dead letters go home, to be delivered again: each still settles once
+				if (this.registry.find("stress.dead").isPresent()) {
+					this.redriven.addAndGet(this.registry.redrive("stress.dead", Redrive.all()).join().total());
+				}
 				this.queue.resume().join();
+			}
+			// at least one redrive that moves something, before the close (at a half)
+			while (this.redriven.get() == 0 && !this.queue.snapshot().join().closed()) {
+				if (this.registry.find("stress.dead").isPresent()) {
+					this.redriven.addAndGet(this.registry.redrive("stress.dead", Redrive.all()).join().total());
+				}
+				LockSupport.parkNanos(200_000);
 			}
 			while (!this.queue.snapshot().join().closed()) {
 				LockSupport.parkNanos(100_000);
@@ -231,7 +247,9 @@ class MemoryJobQueueStressTest {
 		private void settle(Delivery delivery, SplittableRandom random) {
 			count(this.deliveries, delivery.jobId());
 			int dice = random.nextInt(100);
-			if (dice < 80) {
+			// failures often enough that jobs reach the dead-letter queue early, for the
+			// redrives
+			if (dice < 70) {
 				if (this.queue.ack(delivery.leaseId()).join()) {
 					count(this.acks, delivery.jobId());
 				}
@@ -240,12 +258,12 @@ class MemoryJobQueueStressTest {
 					count(this.failures, delivery.jobId());
 				}
 			}
-			else if (dice < 90) {
+			else if (dice < 85) {
 				// nacked, or expired just before: a lease failure either way
 				this.queue.nack(delivery.leaseId(), Duration.ZERO).join();
 				count(this.failures, delivery.jobId());
 			}
-			else if (dice < 95) {
+			else if (dice < 92) {
 				if (this.queue.release(delivery.leaseId()).join()) {
 					count(this.releases, delivery.jobId());
 				}
@@ -309,6 +327,7 @@ class MemoryJobQueueStressTest {
 			assertThat(purgedJobs).as("jobs neither acked nor dead-lettered: the purges' count")
 				.isEqualTo(this.purged.get());
 			assertThat(this.purged.get()).as("jobs purged").isPositive();
+			assertThat(this.redriven.get()).as("jobs redriven").isPositive();
 			assertThat(this.notAccepted).as("refused or withdrawn puts")
 				.doesNotContainAnyElementsOf(this.accepted.keySet());
 			assertThat(this.acceptedCount.get()).isGreaterThanOrEqualTo(PRODUCERS * JOBS_PER_PRODUCER / 2);
