@@ -511,8 +511,55 @@
 		};
 	}
 
+	/** How many jobs the queue page lists of the chosen state. */
+	const JOBS_SHOWN = 20;
+
+	/**
+	 * The queue page's list of jobs in one state (ready, delayed or leased), oldest first,
+	 * each a link to its page; chosen with a row of buttons.
+	 */
+	function jobsPanel(name) {
+		let state = 'ready';
+		const body = el('tbody');
+		const note = el('p', { className: 'hint' });
+		const tabs = ['ready', 'delayed', 'leased'].map((each) => {
+			const tab = el('button', { type: 'button' }, each);
+			tab.dataset.state = each;
+			tab.addEventListener('click', () => {
+				state = each;
+				refreshNow();
+			});
+			return tab;
+		});
+		const table = el('table', { className: 'jobs' },
+			el('thead', {}, el('tr', {}, ...['Job', 'Attempt', 'Put at', 'Ready at / lease ends']
+				.map((label) => el('th', { scope: 'col' }, label)))), body);
+		return {
+			element: el('section', { className: 'panel', id: 'jobs' }, el('h3', {}, 'Jobs'),
+				el('div', { className: 'buttons tabs' }, ...tabs), table, note),
+			path: () => `${queuePath(name)}/jobs?state=${state}&limit=${JOBS_SHOWN}`,
+			show(page) {
+				tabs.forEach((tab) => tab.classList.toggle('primary', tab.dataset.state === state));
+				body.replaceChildren(...page.jobs.map((job) => {
+					const row = el('tr', {},
+						el('td', {}, el('a', { href: jobLink(name, job.id) }, job.id)),
+						el('td', {}, String(job.attempt)),
+						el('td', {}, job.enqueuedAt),
+						el('td', {}, job.readyAt ?? job.leaseExpiresAt ?? '—'));
+					row.dataset.job = job.id;
+					return row;
+				}));
+				setText(note, page.jobs.length === 0 ? `No ${state} job.`
+					: `The oldest ${plural(page.jobs.length, `${state} job`, `${state} jobs`)}`
+						+ (page.next ? ` of more (GET ${decodeURIComponent(this.path())}&after=${page.next} for the next).`
+							: '.'));
+			},
+		};
+	}
+
 	function queuePage(name) {
 		const numbers = fields(NUMBERS);
+		const jobs = jobsPanel(name);
 		const settings = fields(SETTINGS);
 		const outcome = el('p', { className: 'outcome', hidden: true });
 		outcome.setAttribute('role', 'status');
@@ -554,6 +601,7 @@
 				el('section', { className: 'panel' }, el('h3', {}, 'Settings'), settings.element)),
 			el('section', { className: 'panel actions' }, el('h3', {}, 'Actions'),
 				el('div', { className: 'buttons' }, ...buttons), drainedNote, outcome),
+			jobs.element,
 			el('section', { className: 'panel' }, el('h3', {}, 'Look up a job'), lookupForm(name),
 				el('p', { className: 'hint' }, 'By the id its put answered: its state, attempts and payload. An acked '
 					+ 'job is gone; one that failed its last attempt is in the dead-letter queue, by the same id.')));
@@ -565,14 +613,17 @@
 				el('h2', {}, name),
 				content),
 			// the list too: whether this is another queue's dead-letter queue (Redrive)
+			// and a page of its jobs
 			load: async () => {
-				const [one, all] = await Promise.all([exchange('GET', queuePath(name)), exchange('GET', API)]);
+				const [one, all, page] = await Promise.all([exchange('GET', queuePath(name)), exchange('GET', API),
+					exchange('GET', jobs.path())]);
 				const deadLetterOf = all.body.filter((q) => q.deadLetterQueue === name && q.name !== name)
 					.map((q) => q.name);
-				return { ...one, body: { ...one.body, deadLetterOf } };
+				return { ...one, body: { ...one.body, deadLetterOf }, page: page.body };
 			},
-			render({ body: queue, at }) {
+			render({ body: queue, at, page }) {
 				latest = queue;
+				jobs.show(page);
 				content.hidden = false;
 				numbers.show(queue, at);
 				settings.show(queue, at);

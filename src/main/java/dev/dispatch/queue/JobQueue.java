@@ -2,6 +2,7 @@ package dev.dispatch.queue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -210,6 +211,15 @@ public interface JobQueue {
 	 * moved to the dead-letter queue (look it up there, by the same id)
 	 */
 	CompletableFuture<Optional<JobInfo>> job(String id);
+
+	/**
+	 * Lists jobs in {@code state} without touching them, oldest first by creation (job
+	 * ids sort so): up to {@code limit} whose ids come after {@code after}. Paging with
+	 * the last id seen stays correct while the queue moves: no job in that state is
+	 * listed twice or skipped, though one may change state between two pages.
+	 * @param after the last id of the previous page, or {@code null} for the first
+	 */
+	CompletableFuture<List<JobInfo>> jobs(JobInfo.State state, String after, int limit);
 
 	/** The queue's state, all parts read at one instant. */
 	CompletableFuture<QueueSnapshot> snapshot();

@@ -135,9 +135,13 @@ final class QueueAccess implements AuthorizationManager<RequestAuthorizationCont
 		return new Need(queue, ADMINS);
 	}
 
-	/** Whether {@code rest} of a queue's path names one job: {@code jobs/<id>}. */
+	/**
+	 * Whether {@code rest} of a queue's path names its jobs ({@code jobs}, read with GET)
+	 * or one of them: {@code jobs/<id>}.
+	 */
 	private static boolean isJob(String rest) {
-		return rest.startsWith("jobs/") && rest.length() > "jobs/".length() && rest.indexOf('/', "jobs/".length()) < 0;
+		return rest.equals("jobs") || (rest.startsWith("jobs/") && rest.length() > "jobs/".length()
+				&& rest.indexOf('/', "jobs/".length()) < 0);
 	}
 
 	/**

@@ -129,6 +129,19 @@ final class ApiSchemas {
 
 	}
 
+	@Schema(name = "JobPage", description = "A page of a queue's jobs in one state, oldest first.",
+			additionalProperties = AdditionalPropertiesValue.FALSE)
+	static final class JobPage {
+
+		@Schema(requiredMode = RequiredMode.REQUIRED)
+		public java.util.List<Job> jobs;
+
+		@Schema(types = { "string", "null" }, description = "pass as `after` for the next page; null on the last",
+				example = "0193a5c2-7d1e-7c3b-9f2a-5b8e4d1c2a10", requiredMode = RequiredMode.REQUIRED)
+		public String next;
+
+	}
+
 	@Schema(name = "Redriven", description = "What a redrive moved back, where to, and what it left.",
 			additionalProperties = AdditionalPropertiesValue.FALSE)
 	static final class Redriven {

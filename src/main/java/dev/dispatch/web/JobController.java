@@ -15,6 +15,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import dev.dispatch.queue.JobInfo;
 import dev.dispatch.queue.Payload;
 import dev.dispatch.queue.PutOptions;
 import dev.dispatch.queue.PutOutcome;
@@ -27,6 +28,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
 import org.springframework.web.util.UriComponentsBuilder;
@@ -102,6 +104,47 @@ class JobController {
 		return this.polls.park(request, queue, put, grant.granted(),
 				(outcome) -> answer(queue, outcome, options.delay(), grant.limited()), () -> cutShort(queue),
 				LongPolls.nothing(), LongPolls.nothing());
+	}
+
+	/** Most jobs one page lists. */
+	static final int MAX_PAGE = 1000;
+
+	@GetMapping("/v1/queues/{queue}/jobs")
+	@Operation(operationId = "listJobs", summary = "List a queue's jobs",
+			description = "The jobs in one state, oldest first (by creation: job ids sort so), without leasing"
+					+ " them, a page at a time: pass the answer's `next` as `after` for the following page. Pages"
+					+ " stay correct while the queue moves: no job in that state is listed twice or skipped,"
+					+ " though one may change state between two pages.")
+	@ApiResponse(responseCode = "200", description = "a page of jobs, and the cursor of the next",
+			content = @Content(schema = @Schema(implementation = ApiSchemas.JobPage.class)))
+	@Problems({ ProblemType.QUEUE_NOT_FOUND })
+	@Parameter(name = "state", in = ParameterIn.QUERY, description = "which jobs",
+			schema = @Schema(type = "string", allowableValues = { "ready", "delayed", "leased" },
+					defaultValue = "ready"))
+	@Parameter(name = "limit", in = ParameterIn.QUERY, description = "most jobs on the page",
+			schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "" + MAX_PAGE,
+					defaultValue = "50"))
+	@Parameter(name = "after", in = ParameterIn.QUERY,
+			description = "the previous page's `next`: list the jobs after it", schema = @Schema(type = "string"))
+	Views.JobPage jobs(@PathVariable String queue, @RequestParam(defaultValue = "ready") String state,
+			@RequestParam(defaultValue = "50") int limit, @RequestParam(required = false) String after) {
+		JobInfo.State which = switch (state) {
+			case "ready" -> JobInfo.State.READY;
+			case "delayed" -> JobInfo.State.DELAYED;
+			case "leased" -> JobInfo.State.LEASED;
+			default ->
+				throw new InvalidRequestException("'state' must be ready, delayed or leased; got '" + state + "'");
+		};
+		if (limit < 1 || limit > MAX_PAGE) {
+			throw new InvalidRequestException("'limit' must be 1 to " + MAX_PAGE + "; got " + limit);
+		}
+		// one more than asked: whether there is a next page
+		List<JobInfo> found = this.registry.require(queue)
+			.jobs(which, (after != null && !after.isEmpty()) ? after : null, limit + 1)
+			.join();
+		List<JobInfo> page = found.subList(0, Math.min(limit, found.size()));
+		return new Views.JobPage(page.stream().map((job) -> Views.Job.of(queue, job)).toList(),
+				(found.size() > limit) ? page.getLast().id() : null);
 	}
 
 	@GetMapping("/v1/queues/{queue}/jobs/{id}")

@@ -70,6 +70,10 @@ final class Views {
 
 	}
 
+	/** A page of jobs, and the cursor of the next page ({@code null}: none). */
+	record JobPage(List<Job> jobs, @JsonInclude(JsonInclude.Include.ALWAYS) String next) {
+	}
+
 	/** What a redrive moved where, and what it left. */
 	record Redriven(int moved, Map<String, Integer> queues, int left) {
 

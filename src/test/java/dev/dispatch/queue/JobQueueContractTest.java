@@ -800,6 +800,42 @@ public abstract class JobQueueContractTest {
 		}
 
 		@Test
+		void jobsAreListedByStateOldestFirstInPagesThatHoldWhileTheQueueMoves() {
+			JobQueue big = queue("big", 10);
+			List<String> ids = new ArrayList<>();
+			for (int i = 0; i < 6; i++) {
+				ids.add(accept(big, "{\"n\":" + i + "}").jobId());
+			}
+			// the first two go out and the first comes back at the head: queue order is
+			// no
+			// longer put order, listing order still is
+			Delivery first = takeOne(big);
+			Delivery second = takeOne(big);
+			done(big.nack(first.leaseId(), Duration.ZERO));
+			PutOutcome.Accepted later = (PutOutcome.Accepted) done(
+					big.put(Payload.of("\"later\""), PutOptions.noWait().withDelay(Duration.ofMinutes(1))));
+
+			List<JobInfo> page = done(big.jobs(JobInfo.State.READY, null, 3));
+			assertThat(page).extracting(JobInfo::id).containsExactly(ids.get(0), ids.get(2), ids.get(3));
+			assertThat(page.getFirst().attempt()).isEqualTo(1);
+			assertThat(page.get(1).payload().asString()).isEqualTo("{\"n\":2}");
+			// a job leaves between the pages: the next page starts after the cursor all
+			// the same
+			done(big.ack(takeOne(big).leaseId()));
+			assertThat(done(big.jobs(JobInfo.State.READY, page.getLast().id(), 3))).extracting(JobInfo::id)
+				.containsExactly(ids.get(4), ids.get(5));
+			assertThat(done(big.jobs(JobInfo.State.READY, ids.get(5), 3))).isEmpty();
+
+			List<JobInfo> leased = done(big.jobs(JobInfo.State.LEASED, null, 10));
+			assertThat(leased).extracting(JobInfo::id).containsExactly(second.jobId());
+			assertThat(leased.getFirst().leaseExpiresAt()).isEqualTo(second.leaseExpiresAt());
+			List<JobInfo> delayed = done(big.jobs(JobInfo.State.DELAYED, null, 10));
+			assertThat(delayed).extracting(JobInfo::id).containsExactly(later.jobId());
+			assertThat(delayed.getFirst().readyAt()).isEqualTo(time.now().plus(Duration.ofMinutes(1)));
+			assertThatIllegalArgumentException().isThrownBy(() -> big.jobs(JobInfo.State.READY, null, 0));
+		}
+
+		@Test
 		void unknownAndAutoAckedJobsAreNotFound() {
 			assertThat(done(queue.job("0193a5c2-7d1e-7c3b-9f2a-5b8e4d1c2a10"))).isEmpty();
 			PutOutcome.Accepted put = accept(queue, "1");

@@ -154,6 +154,7 @@ class SecurityTest {
 						List.of("consumer")),
 				new Endpoint("info", "GET", "/v1/queues/orders.matrix", null, List.of("consumer", "admin")),
 				new Endpoint("job", "GET", "/v1/queues/orders.matrix/jobs/none", null, List.of("consumer", "admin")),
+				new Endpoint("jobs", "GET", "/v1/queues/orders.matrix/jobs", null, List.of("consumer", "admin")),
 				new Endpoint("join", "GET", "/v1/queues/orders.matrix/join?wait=0", null,
 						List.of("producer", "consumer", "admin")),
 				new Endpoint("list", "GET", "/v1/queues", null, List.of("producer", "consumer", "admin")),

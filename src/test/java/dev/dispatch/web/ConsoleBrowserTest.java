@@ -261,6 +261,26 @@ class ConsoleBrowserTest {
 	}
 
 	@Test
+	void aQueuesPageListsItsJobsByState() throws Exception {
+		assertThat(send("PUT", "/v1/queues/console.peek", "{}").statusCode()).isEqualTo(201);
+		String first = jobId(send("POST", "/v1/queues/console.peek/jobs", "{\"n\": 1}"));
+		String second = jobId(send("POST", "/v1/queues/console.peek/jobs", "{\"n\": 2}"));
+		String later = jobId(send("POST", "/v1/queues/console.peek/jobs?delay=1h", "{\"n\": 3}"));
+		leaseId(send("POST", "/v1/queues/console.peek/leases?wait=0&lease=5m", null));
+		openQueuePage("console.peek");
+		By rows = By.cssSelector("#jobs tbody tr");
+		chromium.await(ExpectedConditions.numberOfElementsToBe(rows, 1));
+		assertThat(chromium.driver().findElement(rows).getDomAttribute("data-job")).isEqualTo(second);
+		chromium.driver().findElement(By.cssSelector("#jobs button[data-state='delayed']")).click();
+		chromium.await(ExpectedConditions.attributeToBe(By.cssSelector("#jobs tbody tr"), "data-job", later));
+		chromium.driver().findElement(By.cssSelector("#jobs button[data-state='leased']")).click();
+		chromium.await(ExpectedConditions.attributeToBe(By.cssSelector("#jobs tbody tr"), "data-job", first));
+		chromium.screenshot("jobs");
+		chromium.driver().findElement(By.cssSelector("#jobs tbody tr a")).click();
+		chromium.await(ExpectedConditions.urlContains("/jobs/" + first));
+	}
+
+	@Test
 	void cancellingThePurgeDialogKeepsTheJobs() throws Exception {
 		assertThat(send("PUT", "/v1/queues/console.unpurged", "{}").statusCode()).isEqualTo(201);
 		for (int i = 0; i < 2; i++) {

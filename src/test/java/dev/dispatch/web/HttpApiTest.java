@@ -283,6 +283,27 @@ class HttpApiTest {
 	}
 
 	@Test
+	void aQueuesJobsAreListedAPageAtATime() throws Exception {
+		List<String> ids = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			ids.add(field(send(post("/v1/queues/listed/jobs", "{\"n\":" + i + "}")).body(), "id"));
+		}
+		HttpResponse<String> first = send(request("/v1/queues/listed/jobs?limit=2").GET().build());
+		assertThat(first.statusCode()).isEqualTo(200);
+		assertThat(first.body()).startsWith("{\"jobs\":[{\"id\":\"" + ids.get(0) + "\"")
+			.contains("\"payload\":{\"n\":1}", "\"state\":\"ready\"")
+			.endsWith("\"next\":\"" + ids.get(1) + "\"}");
+		HttpResponse<String> last = send(request("/v1/queues/listed/jobs?limit=2&after=" + ids.get(1)).GET().build());
+		assertThat(last.body()).contains(ids.get(2)).doesNotContain(ids.get(0)).endsWith("\"next\":null}");
+		assertThat(send(request("/v1/queues/listed/jobs?state=leased").GET().build()).body())
+			.isEqualTo("{\"jobs\":[],\"next\":null}");
+		assertProblem(send(request("/v1/queues/listed/jobs?state=gone").GET().build()), 400, "invalid-request");
+		assertProblem(send(request("/v1/queues/listed/jobs?limit=0").GET().build()), 400, "invalid-request");
+		assertProblem(send(request("/v1/queues/listed/jobs?limit=1001").GET().build()), 400, "invalid-request");
+		assertProblem(send(request("/v1/queues/nowhere/jobs").GET().build()), 404, "queue-not-found");
+	}
+
+	@Test
 	void anOperatorPausesAndResumesDelivery() throws Exception {
 		send(post("/v1/queues/braked/jobs", "\"a\""));
 		HttpResponse<String> paused = send(post("/v1/queues/braked/pause"));
@@ -396,7 +417,7 @@ class HttpApiTest {
 		assertProblem(send(post("/v1/queues/nowhere/close")), 404, "queue-not-found");
 		assertProblem(send(request("/v1/queues/nowhere/join").GET().build()), 404, "queue-not-found");
 		assertProblem(send(request("/v1/nothing-here").GET().build()), 404, "not-found");
-		assertProblem(send(request("/v1/queues/strict/jobs").GET().build()), 405, "method-not-allowed");
+		assertProblem(send(request("/v1/queues/strict/jobs").DELETE().build()), 405, "method-not-allowed");
 	}
 
 	@Test

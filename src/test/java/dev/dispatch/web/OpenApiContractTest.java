@@ -116,6 +116,9 @@ class OpenApiContractTest {
 		call("POST", put, "spare").query("delay", "-1s").body("1").answers(400);
 		String spare = call("POST", put, "spare").body("[1, 2]").answers(201).get("id").asString();
 		call("GET", "/v1/queues/{queue}/jobs/{id}", "spare", spare).answers(200);
+		call("GET", put, "spare").query("state", "delayed").query("limit", "1").answers(200);
+		call("GET", put, "spare").query("limit", "0").breaksTheDocument().answers(400);
+		call("GET", put, "nowhere").answers(404);
 		call("GET", "/v1/queues/{queue}/jobs/{id}", "spare", "0193a5c2-7d1e-7c3b-9f2a-5b8e4d1c2a10").answers(404);
 		call("GET", "/v1/queues/{queue}/jobs/{id}", "nowhere", spare).answers(404);
 	}

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
@@ -467,31 +469,69 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 	}
 
 	@Override
+	public CompletableFuture<List<JobInfo>> jobs(JobInfo.State state, String after, int limit) {
+		Objects.requireNonNull(state, "state");
+		if (limit < 1) {
+			throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+		}
+		this.lock.lock();
+		try {
+			// the limit smallest ids after the cursor: a heap of the largest kept so far
+			PriorityQueue<Job> page = new PriorityQueue<>(Comparator.comparing((Job job) -> job.id).reversed());
+			for (Job job : jobsIn(state)) {
+				if (after == null || job.id.compareTo(after) > 0) {
+					page.add(job);
+					if (page.size() > limit) {
+						page.poll();
+					}
+				}
+			}
+			List<Job> sorted = new ArrayList<>(page);
+			sorted.sort(Comparator.comparing((Job job) -> job.id));
+			return CompletableFuture.completedFuture(sorted.stream().map(this::info).toList());
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private Iterable<Job> jobsIn(JobInfo.State state) {
+		return switch (state) {
+			case READY -> this.ready;
+			case DELAYED -> this.delayed.keySet();
+			case LEASED -> this.leases.values().stream().map((lease) -> lease.job).toList();
+		};
+	}
+
+	@Override
 	public CompletableFuture<Optional<JobInfo>> job(String id) {
 		Objects.requireNonNull(id, "id");
 		this.lock.lock();
 		try {
 			Job job = this.jobs.get(id);
-			if (job == null) {
-				return CompletableFuture.completedFuture(Optional.empty());
-			}
-			JobInfo.State state = JobInfo.State.READY;
-			Instant readyAt = null;
-			Instant leaseExpiresAt = null;
-			if (this.delayed.containsKey(job)) {
-				state = JobInfo.State.DELAYED;
-				readyAt = job.dueAt;
-			}
-			else if (job.lease != null && this.leases.get(job.lease.id) == job.lease) {
-				state = JobInfo.State.LEASED;
-				leaseExpiresAt = job.lease.expiresAt;
-			}
-			return CompletableFuture.completedFuture(Optional.of(new JobInfo(job.id, job.payload, state, job.attempt,
-					job.enqueuedAt, readyAt, leaseExpiresAt, job.deadLetter)));
+			return CompletableFuture.completedFuture(Optional.ofNullable(job).map(this::info));
 		}
 		finally {
 			this.lock.unlock();
 		}
+	}
+
+	/** What an operator sees of a job this queue holds. */
+	private JobInfo info(Job job) {
+		assert this.lock.isHeldByCurrentThread();
+		JobInfo.State state = JobInfo.State.READY;
+		Instant readyAt = null;
+		Instant leaseExpiresAt = null;
+		if (this.delayed.containsKey(job)) {
+			state = JobInfo.State.DELAYED;
+			readyAt = job.dueAt;
+		}
+		else if (job.lease != null && this.leases.get(job.lease.id) == job.lease) {
+			state = JobInfo.State.LEASED;
+			leaseExpiresAt = job.lease.expiresAt;
+		}
+		return new JobInfo(job.id, job.payload, state, job.attempt, job.enqueuedAt, readyAt, leaseExpiresAt,
+				job.deadLetter);
 	}
 
 	@Override

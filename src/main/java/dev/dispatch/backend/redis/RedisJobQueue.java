@@ -424,6 +424,34 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 	}
 
 	@Override
+	public CompletableFuture<List<JobInfo>> jobs(JobInfo.State state, String after, int limit) {
+		Objects.requireNonNull(state, "state");
+		if (limit < 1) {
+			throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+		}
+		return call(Script.JOBS, bytes(state.label()), bytes((after != null) ? after : ""),
+				bytes(Integer.toString(limit)))
+			.thenApply((reply) -> {
+				if (!reply.is("jobs")) {
+					throw new QueueDeletedException(this.name); // through another replica
+				}
+				List<JobInfo> jobs = new ArrayList<>();
+				for (Object entry : reply.values()) {
+					List<?> v = (List<?>) entry;
+					long at = ScriptReply.number(v.get(4));
+					String originQueue = ScriptReply.text(v.get(5));
+					DeadLetter origin = (originQueue != null) ? new DeadLetter(originQueue,
+							reason(ScriptReply.text(v.get(6))), (int) ScriptReply.number(v.get(7))) : null;
+					jobs.add(new JobInfo(ScriptReply.text(v.get(0)), Payload.of((byte[]) v.get(1)), state,
+							(int) ScriptReply.number(v.get(2)), Instant.ofEpochMilli(ScriptReply.number(v.get(3))),
+							(state == JobInfo.State.DELAYED) ? Instant.ofEpochMilli(at) : null,
+							(state == JobInfo.State.LEASED && at >= 0) ? Instant.ofEpochMilli(at) : null, origin));
+				}
+				return jobs;
+			});
+	}
+
+	@Override
 	public CompletableFuture<Optional<JobInfo>> job(String id) {
 		Objects.requireNonNull(id, "id");
 		return call(Script.JOB, bytes(id)).thenApply((reply) -> {
