@@ -520,6 +520,7 @@
 	 */
 	function jobsPanel(name) {
 		let state = 'ready';
+		let lastShown = null;
 		const body = el('tbody');
 		const note = el('p', { className: 'hint' });
 		const tabs = ['ready', 'delayed', 'leased'].map((each) => {
@@ -540,6 +541,12 @@
 			path: () => `${queuePath(name)}/jobs?state=${state}&limit=${JOBS_SHOWN}`,
 			show(page) {
 				tabs.forEach((tab) => tab.classList.toggle('primary', tab.dataset.state === state));
+				// rows are made again only when the page changed: a refresh leaves them alone
+				const shown = JSON.stringify([state, page]);
+				if (shown === lastShown) {
+					return;
+				}
+				lastShown = shown;
 				body.replaceChildren(...page.jobs.map((job) => {
 					const row = el('tr', {},
 						el('td', {}, el('a', { href: jobLink(name, job.id) }, job.id)),

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
@@ -270,13 +271,23 @@ class ConsoleBrowserTest {
 		openQueuePage("console.peek");
 		By rows = By.cssSelector("#jobs tbody tr");
 		chromium.await(ExpectedConditions.numberOfElementsToBe(rows, 1));
-		assertThat(chromium.driver().findElement(rows).getDomAttribute("data-job")).isEqualTo(second);
+		chromium.await(ExpectedConditions.attributeToBe(rows, "data-job", second));
 		chromium.driver().findElement(By.cssSelector("#jobs button[data-state='delayed']")).click();
 		chromium.await(ExpectedConditions.attributeToBe(By.cssSelector("#jobs tbody tr"), "data-job", later));
 		chromium.driver().findElement(By.cssSelector("#jobs button[data-state='leased']")).click();
 		chromium.await(ExpectedConditions.attributeToBe(By.cssSelector("#jobs tbody tr"), "data-job", first));
 		chromium.screenshot("jobs");
-		chromium.driver().findElement(By.cssSelector("#jobs tbody tr a")).click();
+		// a refresh may make the row again between finding and clicking it: try again
+		// then
+		chromium.await((driver) -> {
+			try {
+				driver.findElement(By.cssSelector("#jobs tbody tr a")).click();
+				return true;
+			}
+			catch (StaleElementReferenceException ex) {
+				return false;
+			}
+		});
 		chromium.await(ExpectedConditions.urlContains("/jobs/" + first));
 	}
 

@@ -186,10 +186,12 @@ public final class MemoryQueueRegistry implements QueueRegistry {
 			byHome.computeIfAbsent(job.deadLetter.queue(), (name) -> new ArrayList<>()).add(job);
 		}
 		Map<String, Integer> moved = new LinkedHashMap<>();
+		List<String> ids = new ArrayList<>();
 		for (Map.Entry<String, List<MemoryJobQueue.Job>> home : byHome.entrySet()) {
 			MemoryJobQueue queue = this.queues.get(home.getKey());
 			if (queue != null && queue.acceptRedriven(home.getValue())) {
 				moved.put(home.getKey(), home.getValue().size());
+				home.getValue().forEach((job) -> ids.add(job.id));
 			}
 			else {
 				// deleted meanwhile: back to the dead-letter queue, never lost
@@ -197,7 +199,7 @@ public final class MemoryQueueRegistry implements QueueRegistry {
 			}
 		}
 		int total = moved.values().stream().mapToInt(Integer::intValue).sum();
-		return CompletableFuture.completedFuture(new Redriven(moved, picked.size() - total));
+		return CompletableFuture.completedFuture(new Redriven(moved, picked.size() - total, ids));
 	}
 
 	@Override

@@ -262,14 +262,16 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 					}
 				}
 				if (out.isEmpty()) {
-					return CompletableFuture.completedFuture(new Redriven(Map.of(), jobs.size()));
+					return CompletableFuture.completedFuture(new Redriven(Map.of(), jobs.size(), List.of()));
 				}
 				return run(Script.REDRIVE_OUT, source, new byte[0], out.toArray(new byte[0][])).thenApply((moved) -> {
 					Map<String, Integer> byHome = new LinkedHashMap<>();
+					List<String> ids = new ArrayList<>();
 					for (Object id : moved.values()) {
+						ids.add(ScriptReply.text(id));
 						byHome.merge(homeOf.get(ScriptReply.text(id)), 1, Integer::sum);
 					}
-					return new Redriven(byHome, jobs.size() - moved.values().size());
+					return new Redriven(byHome, jobs.size() - moved.values().size(), ids);
 				});
 			});
 		}).exceptionallyCompose((failure) -> {
