@@ -297,6 +297,10 @@ class HttpApiTest {
 		assertThat(last.body()).contains(ids.get(2)).doesNotContain(ids.get(0)).endsWith("\"next\":null}");
 		assertThat(send(request("/v1/queues/listed/jobs?state=leased").GET().build()).body())
 			.isEqualTo("{\"jobs\":[],\"next\":null}");
+		// a cursor is any text: jobs whose ids sort after it
+		assertThat(send(request("/v1/queues/listed/jobs?after=zzz").GET().build()).body())
+			.isEqualTo("{\"jobs\":[],\"next\":null}");
+		assertThat(send(request("/v1/queues/listed/jobs?after=").GET().build()).body()).contains(ids.get(0));
 		assertProblem(send(request("/v1/queues/listed/jobs?state=gone").GET().build()), 400, "invalid-request");
 		assertProblem(send(request("/v1/queues/listed/jobs?limit=0").GET().build()), 400, "invalid-request");
 		assertProblem(send(request("/v1/queues/listed/jobs?limit=1001").GET().build()), 400, "invalid-request");

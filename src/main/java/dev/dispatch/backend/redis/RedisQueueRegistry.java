@@ -625,19 +625,34 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 			args.add(RedisJobQueue
 				.bytes(REDRIVE.equals(reason) ? "" : source + "\n" + reason + "\n" + ScriptReply.text(entry.get(3))));
 		}
-		return run(Script.ARRIVE, addressOf(target), new byte[0], args.toArray(new byte[0][])).thenCompose((reply) -> {
-			// on a Redis thread: nothing here may wait for Redis
-			boolean created = reply.number(2) == 1;
-			RedisJobQueue queue = adopt(target, reply.text(0));
-			for (long i = 0; i < reply.number(1); i++) {
-				this.settings.listener().enqueued(target);
-			}
-			queue.learn(reply.state());
-			return created ? this.redis.commands()
-				.sadd(this.index, RedisJobQueue.bytes(target))
-				.thenApply((added) -> (Void) null)
-				.toCompletableFuture() : CompletableFuture.completedFuture(null);
-		});
+		// not run(): that would wait for the target's own outbox to be forwarded, and a
+		// redrive forwards from a dead-letter queue to its source while the source
+		// forwards
+		// to the dead-letter queue: each would wait for the other's round, for ever. The
+		// target's outbox is forwarded on the side instead.
+		Address to = addressOf(target);
+		return this.scripts.run(Script.ARRIVE, to.keys(), args(to.channel(), new byte[0], args.toArray(new byte[0][])))
+			.thenApply(ScriptReply::of)
+			.thenCompose((reply) -> {
+				// on a Redis thread: nothing here may wait for Redis
+				if (reply.state() != null && reply.state().outbox() > 0) {
+					forwardDeadLetters(target).exceptionally((failure) -> {
+						log.log(System.Logger.Level.WARNING,
+								"queue " + target + ": dead letters wait in the outbox: " + failure.getMessage());
+						return null;
+					});
+				}
+				boolean created = reply.number(2) == 1;
+				RedisJobQueue queue = adopt(target, reply.text(0));
+				for (long i = 0; i < reply.number(1); i++) {
+					this.settings.listener().enqueued(target);
+				}
+				queue.learn(reply.state());
+				return created ? this.redis.commands()
+					.sadd(this.index, RedisJobQueue.bytes(target))
+					.thenApply((added) -> (Void) null)
+					.toCompletableFuture() : CompletableFuture.completedFuture(null);
+			});
 	}
 
 	/**
