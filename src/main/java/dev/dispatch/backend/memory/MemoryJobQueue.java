@@ -558,9 +558,9 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 	// ---- used by the registry
 
 	/**
-	 * Places jobs arriving from another queue's dead-lettering at the tail, whatever the
-	 * capacity or closed state of this queue, so that none is dropped and the sender
-	 * never blocks.
+	 * Places jobs arriving from another queue (dead letters, or redriven ones going home)
+	 * at the tail, whatever the capacity or closed state of this queue, so that none is
+	 * dropped and the sender never blocks.
 	 * @return {@code false} if this queue was deleted: the sender must find the new one
 	 */
 	boolean acceptDeadLetters(List<Job> jobs) {
@@ -635,35 +635,6 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 		}
 		fx.run();
 		return taken;
-	}
-
-	/**
-	 * Takes redriven {@code jobs} to the tail, each starting again at attempt 0, whatever
-	 * the capacity (the caller counted the room).
-	 * @return {@code false} if this queue was deleted: the caller keeps the jobs
-	 */
-	boolean acceptRedriven(List<Job> jobs) {
-		QueueEffects fx = new QueueEffects();
-		this.lock.lock();
-		try {
-			if (this.deleted) {
-				return false;
-			}
-			Instant now = this.scheduler.now();
-			for (Job job : jobs) {
-				Job fresh = new Job(job.id, job.payload, now, null);
-				this.budget.charge(fresh.payload.size());
-				this.jobs.put(fresh.id, fresh);
-				this.ready.addLast(fresh);
-				fx.add(() -> this.listener.enqueued(this.name));
-			}
-			rebalance(fx);
-		}
-		finally {
-			this.lock.unlock();
-		}
-		fx.run();
-		return true;
 	}
 
 	/**

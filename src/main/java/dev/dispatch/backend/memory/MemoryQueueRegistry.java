@@ -1,6 +1,7 @@
 package dev.dispatch.backend.memory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -187,9 +188,15 @@ public final class MemoryQueueRegistry implements QueueRegistry {
 		}
 		Map<String, Integer> moved = new LinkedHashMap<>();
 		List<String> ids = new ArrayList<>();
+		Instant now = this.scheduler.now();
 		for (Map.Entry<String, List<MemoryJobQueue.Job>> home : byHome.entrySet()) {
 			MemoryJobQueue queue = this.queues.get(home.getKey());
-			if (queue != null && queue.acceptRedriven(home.getValue())) {
+			// home as fresh jobs: same ids, no origin, attempt 0, at the tail
+			List<MemoryJobQueue.Job> fresh = home.getValue()
+				.stream()
+				.map((job) -> new MemoryJobQueue.Job(job.id, job.payload, now, null))
+				.toList();
+			if (queue != null && queue.acceptDeadLetters(fresh)) {
 				moved.put(home.getKey(), home.getValue().size());
 				home.getValue().forEach((job) -> ids.add(job.id));
 			}
