@@ -14,6 +14,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,6 +33,7 @@ import dev.dispatch.queue.PutOptions;
 import dev.dispatch.queue.PutOutcome;
 import dev.dispatch.queue.QueueConfig;
 import dev.dispatch.queue.QueueSnapshot;
+import dev.dispatch.queue.Redrive;
 import dev.dispatch.queue.TakeOptions;
 import dev.dispatch.queue.TakeOutcome;
 import dev.dispatch.support.RedisServer;
@@ -51,7 +53,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * cancellation of parked operations, random batch sizes, and consumers that ack, extend,
  * nack, release or abandon what they get, settling through either replica (so leases
  * expire and jobs are dead-lettered). An operator pauses and purges the queue now and
- * then, and it is closed through one replica while producers on both are still at work.
+ * then and redrives its dead letters home, and it is closed through one replica while
+ * producers on both are still at work.
  *
  * <p>
  * Afterwards every accepted job was acked exactly once, sits in the dead-letter queue, or
@@ -76,6 +79,8 @@ class RedisJobQueueStressTest {
 	private static final Duration LEASE = Duration.ofMillis(250);
 
 	private static final int MAX_ATTEMPTS = 3;
+
+	private static final int CAPACITY = 8;
 
 	private static final Duration RECHECK_PERIOD = Duration.ofMillis(100);
 
@@ -122,7 +127,7 @@ class RedisJobQueueStressTest {
 		for (int r = 0; r < REPLICAS; r++) {
 			replicas.add(replica(keyPrefix));
 		}
-		replicas.get(0).configure(QUEUE, new QueueConfig(8, LEASE, MAX_ATTEMPTS, null));
+		replicas.get(0).configure(QUEUE, new QueueConfig(CAPACITY, LEASE, MAX_ATTEMPTS, null));
 		List<JobQueue> queues = replicas.stream().map((registry) -> registry.require(QUEUE)).toList();
 		new Run(replicas.get(0), queues, keyPrefix, seed).execute();
 	}
@@ -199,6 +204,17 @@ class RedisJobQueueStressTest {
 		/** Jobs the purges threw away, as they counted them. */
 		private final AtomicInteger purged = new AtomicInteger();
 
+		/**
+		 * Jobs redriven home from the dead-letter queue: their attempts started again.
+		 */
+		private final Set<String> redriven = ConcurrentHashMap.newKeySet();
+
+		/**
+		 * Opened by the operator once a redrive moved something: the close waits for it
+		 * as well as for half the jobs, so that a redrive finds an open queue.
+		 */
+		private final CountDownLatch redrivenOnce = new CountDownLatch(1);
+
 		Run(RedisQueueRegistry registry, List<JobQueue> queues, String keyPrefix, long seed) {
 			this.registry = registry;
 			this.queues = queues;
@@ -256,14 +272,22 @@ class RedisJobQueueStressTest {
 			while (this.acceptedCount.get() < half) {
 				LockSupport.parkNanos(100_000);
 			}
+			try {
+				this.redrivenOnce.await(RUN_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
 			await(this.queues.get(replica).close(CloseMode.GRACEFUL), "close through replica " + replica);
 		}
 
 		/**
 		 * As an operator would, through one replica: when a tenth, a fifth, three tenths
 		 * and two fifths of the jobs were accepted (the queue closes at a half), pauses
-		 * delivery until jobs wait in the queue, purges them and resumes; purges once
-		 * more after the close.
+		 * delivery until jobs wait in the queue, purges them, redrives the dead letters
+		 * home and resumes; then, until a redrive has moved something, redrives again
+		 * (the close waits for that); purges once more after the close.
 		 */
 		private void purgeNowAndThen(int replica) {
 			JobQueue queue = this.queues.get(replica);
@@ -278,12 +302,42 @@ class RedisJobQueueStressTest {
 					LockSupport.parkNanos(1_000_000);
 				}
 				this.purged.addAndGet(await(queue.purge(), "purge"));
+				redrive();
 				await(queue.resume(), "resume");
+			}
+			long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+			try {
+				while (this.redriven.isEmpty()) {
+					assertThat(System.nanoTime() < giveUp)
+						.as("seed %d: a redrive moved something within 15 s", this.seed)
+						.isTrue();
+					LockSupport.parkNanos(5_000_000);
+					redrive();
+				}
+			}
+			finally {
+				this.redrivenOnce.countDown();
 			}
 			while (!await(queue.snapshot(), "snapshot").closed()) {
 				LockSupport.parkNanos(1_000_000);
 			}
 			this.purged.addAndGet(await(queue.purge(), "purge"));
+		}
+
+		/**
+		 * Sends the dead letters home, to be delivered again (each must still settle
+		 * once). A redrive moves only as many jobs as the home queue has room for when it
+		 * looks, and parked producers fill any room the moment it frees up, so the
+		 * operator raises the capacity for the redrive (a live capacity change, stressed
+		 * along the way) and lowers it again after.
+		 */
+		private void redrive() {
+			if (this.registry.find(QUEUE + ".dead").isEmpty()) {
+				return;
+			}
+			this.registry.configure(QUEUE, new QueueConfig(CAPACITY * 4, LEASE, MAX_ATTEMPTS, null));
+			this.redriven.addAll(await(this.registry.redrive(QUEUE + ".dead", Redrive.all()), "redrive").jobIds());
+			this.registry.configure(QUEUE, new QueueConfig(CAPACITY, LEASE, MAX_ATTEMPTS, null));
 		}
 
 		private void produce(int producer, int replica, SplittableRandom random) {
@@ -432,6 +486,9 @@ class RedisJobQueueStressTest {
 				if (isPurged(jobId, dead.containsKey(jobId))) {
 					purgedJobs.add(jobId);
 				}
+				else if (this.redriven.contains(jobId)) {
+					checkRedrivenSettledOnce(run, jobId, payload, dead.containsKey(jobId));
+				}
 				else {
 					checkSettledOnce(run, jobId, payload, dead.containsKey(jobId));
 				}
@@ -439,6 +496,7 @@ class RedisJobQueueStressTest {
 			assertThat(purgedJobs.size()).as("%s: jobs neither acked nor dead-lettered, against the purges' count", run)
 				.isBetween(this.purged.get() - this.withdrawn.size(), this.purged.get());
 			assertThat(this.purged.get()).as("%s: jobs purged", run).isPositive();
+			assertThat(this.redriven).as("%s: jobs redriven", run).isNotEmpty();
 			assertThat(withdrawnButDelivered).as("%s: puts withdrawn, yet delivered", run).isEmpty();
 
 			assertThat(this.acceptedCount.get()).as("%s: accepted puts", run)
@@ -447,6 +505,24 @@ class RedisJobQueueStressTest {
 			assertThat(this.withdrawn).as("%s: withdrawn puts", run).isNotEmpty();
 			assertThat(this.refused).as("%s: refused puts", run).isNotEmpty();
 			assertThat(dead).as("%s: dead-lettered jobs", run).isNotEmpty();
+		}
+
+		/**
+		 * Checks that a redriven job was acked exactly once or is dead-lettered again;
+		 * its attempts started again when it went home, so its deliveries are checked
+		 * against the limit of each round only.
+		 */
+		private void checkRedrivenSettledOnce(String run, String jobId, String payload, boolean dead) {
+			List<Seen> seen = List.copyOf(this.deliveries.getOrDefault(jobId, new ArrayDeque<>()));
+			long acks = seen.stream().filter((one) -> one.settled() == Settled.ACKED).count();
+			assertThat(acks + (dead ? 1 : 0))
+				.as("%s: redriven job %s (%s) settled exactly once; dead-lettered %s, deliveries %s", run, jobId,
+						payload, dead, seen)
+				.isEqualTo(1);
+			for (Seen one : seen) {
+				assertThat(one.delivery().attempt()).as("%s: attempt of job %s, %s", run, jobId, one)
+					.isBetween(1, MAX_ATTEMPTS);
+			}
 		}
 
 		/**
