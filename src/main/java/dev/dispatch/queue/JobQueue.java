@@ -156,6 +156,14 @@ public interface JobQueue {
 	CompletableFuture<Boolean> release(String leaseId);
 
 	/**
+	 * Settles several leases in one step, in the order given, as the operations of the
+	 * same names would one after another (a lease named twice is not held the second
+	 * time, once the first settled it). Nothing else happens to the queue in between.
+	 * @return one outcome per settlement, in the same order
+	 */
+	CompletableFuture<List<Settled>> settle(List<Settle> settlements);
+
+	/**
 	 * Closes the queue: no job is accepted any more and parked puts answer closed.
 	 * Idempotent; an immediate close after a graceful one purges what is left.
 	 * <ul>

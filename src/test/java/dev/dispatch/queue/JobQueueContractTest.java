@@ -519,6 +519,96 @@ public abstract class JobQueueContractTest {
 	}
 
 	@Nested
+	class BatchSettle {
+
+		@Test
+		void aBatchSettlesEachLeaseInOrderWithAnOutcomeEach() {
+			JobQueue big = queue("big", 10);
+			for (String payload : List.of("a", "b", "c", "d")) {
+				accept(big, payload);
+			}
+			List<Delivery> four = delivered(big.take(TakeOptions.leased(Duration.ZERO).withMax(4)));
+			List<Settled> outcomes = done(big
+				.settle(List.of(Settle.ack(four.get(0).leaseId()), Settle.nack(four.get(1).leaseId(), Duration.ZERO),
+						Settle.extend(four.get(2).leaseId(), Duration.ofSeconds(5)),
+						Settle.release(four.get(3).leaseId()), Settle.ack("nope"))));
+			assertThat(outcomes).containsExactly(Settled.DONE, Settled.DONE,
+					new Settled(true, time.now().plusSeconds(5)), Settled.DONE, Settled.NOT_HELD);
+			assertThat(events.count("big", "acked")).isEqualTo(1);
+			assertThat(events.count("big", "nacked")).isEqualTo(1);
+			assertThat(events.count("big", "released")).isEqualTo(1);
+			// nacked b went to the head, then released d ahead of it
+			List<Delivery> again = delivered(big.take(TakeOptions.leased(Duration.ZERO).withMax(10)));
+			assertThat(payloads(again)).containsExactly("d", "b");
+			assertThat(again.get(0).attempt()).as("a release does not count the attempt").isEqualTo(1);
+			assertThat(again.get(1).attempt()).isEqualTo(2);
+			time.advance(Duration.ofSeconds(5));
+			assertThat(snapshot(big).inFlight()).as("c's lease ran out after its extension").isEqualTo(2);
+			assertThat(snapshot(big).size()).isEqualTo(1);
+		}
+
+		@Test
+		void aLeaseNamedTwiceIsSettledOnceAndAnEmptyBatchDoesNothing() {
+			accept(queue, "a");
+			Delivery a = takeOne(queue);
+			assertThat(done(queue.settle(List.of(Settle.extend(a.leaseId(), null), Settle.ack(a.leaseId()),
+					Settle.ack(a.leaseId()), Settle.nack(a.leaseId(), Duration.ZERO)))))
+				.containsExactly(new Settled(true, time.now().plus(LEASE)), Settled.DONE, Settled.NOT_HELD,
+						Settled.NOT_HELD);
+			assertThat(snapshot(queue).unfinished()).isZero();
+			assertThat(done(queue.settle(List.of()))).isEmpty();
+		}
+
+		@Test
+		void anExpiredLeaseInABatchIsNotHeldAndTheOthersAreSettled() {
+			accept(queue, "short");
+			accept(queue, "long");
+			Delivery brief = delivered(queue.take(TakeOptions.leased(Duration.ZERO).withLease(Duration.ofSeconds(1))))
+				.getFirst();
+			Delivery held = takeOne(queue);
+			time.advance(Duration.ofSeconds(1));
+			assertThat(done(queue.settle(List.of(Settle.ack(brief.leaseId()), Settle.ack(held.leaseId())))))
+				.containsExactly(Settled.NOT_HELD, Settled.DONE);
+			Delivery again = takeOne(queue);
+			assertThat(again.payload().asString()).isEqualTo("short");
+			assertThat(again.attempt()).isEqualTo(2);
+		}
+
+		@Test
+		void jobsABatchGivesBackReachParkedTakesAndLastAttemptsAreDeadLettered() {
+			accept(queue, "a");
+			accept(queue, "b");
+			Delivery a = takeOne(queue);
+			Delivery b = takeOne(queue);
+			// b on its last attempt
+			for (int attempt = 2; attempt <= 3; attempt++) {
+				done(queue.nack(b.leaseId(), Duration.ZERO));
+				b = takeOne(queue);
+			}
+			assertThat(b.attempt()).isEqualTo(3);
+			CompletableFuture<TakeOutcome> parked = take(queue, WAIT);
+			assertParked(parked);
+			assertThat(done(queue
+				.settle(List.of(Settle.nack(a.leaseId(), Duration.ZERO), Settle.nack(b.leaseId(), Duration.ZERO)))))
+				.containsExactly(Settled.DONE, Settled.DONE);
+			assertThat(payloads(delivered(parked))).containsExactly("a");
+			assertThat(events.count("q", "deadlettered max-attempts")).isEqualTo(1);
+			assertThat(snapshot(queue).unfinished()).isEqualTo(1);
+		}
+
+		@Test
+		void aSettlementChecksItsArguments() {
+			assertThatIllegalArgumentException().isThrownBy(() -> Settle.nack("l", Duration.ofSeconds(-1)));
+			assertThatIllegalArgumentException().isThrownBy(() -> Settle.extend("l", Duration.ZERO));
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> new Settle("l", Settle.Action.ACK, Duration.ofSeconds(1)));
+			assertThatThrownBy(() -> Settle.ack(null)).isInstanceOf(NullPointerException.class);
+			assertThatThrownBy(() -> queue.settle(null)).isInstanceOf(NullPointerException.class);
+		}
+
+	}
+
+	@Nested
 	class DelayedPuts {
 
 		private CompletableFuture<PutOutcome> putDelayed(JobQueue queue, String payload, Duration delay,

@@ -36,6 +36,8 @@ import dev.dispatch.queue.QueueDeletedException;
 import dev.dispatch.queue.QueueListener;
 import dev.dispatch.queue.QueueListener.WaitKind;
 import dev.dispatch.queue.QueueSnapshot;
+import dev.dispatch.queue.Settle;
+import dev.dispatch.queue.Settled;
 import dev.dispatch.queue.Redrive;
 import dev.dispatch.queue.Scheduler;
 import dev.dispatch.queue.TakeOptions;
@@ -269,94 +271,92 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 
 	@Override
 	public CompletableFuture<Boolean> ack(String leaseId) {
-		Objects.requireNonNull(leaseId, "leaseId");
-		QueueEffects fx = new QueueEffects();
-		boolean held;
-		this.lock.lock();
-		try {
-			Lease lease = this.leases.remove(leaseId);
-			held = lease != null;
-			if (held) {
-				forget(lease.job);
-				fx.cancel(lease.expiry);
-				fx.add(() -> this.listener.acked(this.name));
-				rebalance(fx);
-			}
-		}
-		finally {
-			this.lock.unlock();
-		}
-		fx.run();
-		return CompletableFuture.completedFuture(held);
+		return settleOne(Settle.ack(leaseId)).thenApply(Settled::held);
 	}
 
 	@Override
 	public CompletableFuture<Boolean> nack(String leaseId, Duration delay) {
-		Objects.requireNonNull(leaseId, "leaseId");
-		QueueArguments.requireDelay(delay);
-		QueueEffects fx = new QueueEffects();
-		boolean held;
-		this.lock.lock();
-		try {
-			Lease lease = this.leases.remove(leaseId);
-			held = lease != null;
-			if (held) {
-				fx.cancel(lease.expiry);
-				fx.add(() -> this.listener.nacked(this.name));
-				requeueFailed(lease.job, delay, fx);
-			}
-		}
-		finally {
-			this.lock.unlock();
-		}
-		fx.run();
-		return CompletableFuture.completedFuture(held);
+		return settleOne(Settle.nack(leaseId, delay)).thenApply(Settled::held);
 	}
 
 	@Override
 	public CompletableFuture<Optional<Instant>> extend(String leaseId, Duration by) {
-		Objects.requireNonNull(leaseId, "leaseId");
-		QueueArguments.requireExtension(by);
-		QueueEffects fx = new QueueEffects();
-		Optional<Instant> deadline = Optional.empty();
-		this.lock.lock();
-		try {
-			Lease lease = this.leases.get(leaseId);
-			if (lease != null) {
-				Duration length = (by != null) ? by : this.config.leaseTimeout();
-				fx.cancel(lease.expiry);
-				lease.expiresAt = this.scheduler.now().plus(length);
-				lease.expiry = this.scheduler.schedule(length, () -> expire(lease));
-				deadline = Optional.of(lease.expiresAt);
-			}
-		}
-		finally {
-			this.lock.unlock();
-		}
-		fx.run();
-		return CompletableFuture.completedFuture(deadline);
+		return settleOne(Settle.extend(leaseId, by))
+			.thenApply((settled) -> Optional.ofNullable(settled.leaseExpiresAt()));
 	}
 
 	@Override
 	public CompletableFuture<Boolean> release(String leaseId) {
-		Objects.requireNonNull(leaseId, "leaseId");
+		return settleOne(Settle.release(leaseId)).thenApply(Settled::held);
+	}
+
+	private CompletableFuture<Settled> settleOne(Settle settlement) {
 		QueueEffects fx = new QueueEffects();
-		boolean held;
+		Settled settled;
 		this.lock.lock();
 		try {
-			Lease lease = this.leases.remove(leaseId);
-			held = lease != null;
-			if (held) {
-				fx.cancel(lease.expiry);
-				requeueUndelivered(lease.job, fx);
-				rebalance(fx);
-			}
+			settled = settleLocked(settlement, fx);
+			rebalance(fx);
 		}
 		finally {
 			this.lock.unlock();
 		}
 		fx.run();
-		return CompletableFuture.completedFuture(held);
+		return CompletableFuture.completedFuture(settled);
+	}
+
+	@Override
+	public CompletableFuture<List<Settled>> settle(List<Settle> settlements) {
+		List<Settle> all = List.copyOf(settlements);
+		QueueEffects fx = new QueueEffects();
+		List<Settled> outcomes = new ArrayList<>(all.size());
+		this.lock.lock();
+		try {
+			for (Settle settlement : all) {
+				outcomes.add(settleLocked(settlement, fx));
+			}
+			rebalance(fx);
+		}
+		finally {
+			this.lock.unlock();
+		}
+		fx.run();
+		return CompletableFuture.completedFuture(outcomes);
+	}
+
+	/**
+	 * Acks, nacks, extends or releases one lease; the caller rebalances after.
+	 */
+	private Settled settleLocked(Settle settlement, QueueEffects fx) {
+		assert this.lock.isHeldByCurrentThread();
+		if (settlement.action() == Settle.Action.EXTEND) {
+			Lease lease = this.leases.get(settlement.leaseId());
+			if (lease == null) {
+				return Settled.NOT_HELD;
+			}
+			Duration length = (settlement.duration() != null) ? settlement.duration() : this.config.leaseTimeout();
+			fx.cancel(lease.expiry);
+			lease.expiresAt = this.scheduler.now().plus(length);
+			lease.expiry = this.scheduler.schedule(length, () -> expire(lease));
+			return new Settled(true, lease.expiresAt);
+		}
+		Lease lease = this.leases.remove(settlement.leaseId());
+		if (lease == null) {
+			return Settled.NOT_HELD;
+		}
+		fx.cancel(lease.expiry);
+		switch (settlement.action()) {
+			case ACK -> {
+				forget(lease.job);
+				fx.add(() -> this.listener.acked(this.name));
+			}
+			case NACK -> {
+				fx.add(() -> this.listener.nacked(this.name));
+				requeueFailed(lease.job, settlement.duration(), fx);
+			}
+			default -> requeueUndelivered(lease.job, fx);
+		}
+		return Settled.DONE;
 	}
 
 	@Override
@@ -820,7 +820,7 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 
 	/**
 	 * A job whose lease failed (nack or expiry): back to the head, delayed, or
-	 * dead-lettered.
+	 * dead-lettered. The caller rebalances after.
 	 */
 	private void requeueFailed(Job job, Duration delay, QueueEffects fx) {
 		assert this.lock.isHeldByCurrentThread();
@@ -837,7 +837,6 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 		else {
 			this.ready.addFirst(job);
 		}
-		rebalance(fx);
 	}
 
 	/**
@@ -1058,6 +1057,7 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 			this.leases.remove(lease.id);
 			fx.add(() -> this.listener.expired(this.name));
 			requeueFailed(lease.job, Duration.ZERO, fx);
+			rebalance(fx);
 		}
 		finally {
 			this.lock.unlock();

@@ -36,6 +36,8 @@ import dev.dispatch.queue.QueueReplacedException;
 import dev.dispatch.queue.QueueListener;
 import dev.dispatch.queue.QueueListener.WaitKind;
 import dev.dispatch.queue.QueueSnapshot;
+import dev.dispatch.queue.Settle;
+import dev.dispatch.queue.Settled;
 import dev.dispatch.queue.Scheduler;
 import dev.dispatch.queue.TakeOptions;
 import dev.dispatch.queue.TakeOutcome;
@@ -293,43 +295,68 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 
 	@Override
 	public CompletableFuture<Boolean> ack(String leaseId) {
-		Objects.requireNonNull(leaseId, "leaseId");
-		return settleLease(leaseId, "ack", null).thenApply((held) -> {
-			if (held.isPresent()) {
-				this.listener.acked(this.name);
-			}
-			return held.isPresent();
-		});
+		return settleOne(Settle.ack(leaseId)).thenApply(Settled::held);
 	}
 
 	@Override
 	public CompletableFuture<Boolean> nack(String leaseId, Duration delay) {
-		Objects.requireNonNull(leaseId, "leaseId");
-		QueueArguments.requireDelay(delay);
-		return settleLease(leaseId, "nack", Long.toString(delay.toMillis())).thenApply((held) -> {
-			if (held.isPresent()) {
-				this.listener.nacked(this.name);
-			}
-			return held.isPresent();
-		});
+		return settleOne(Settle.nack(leaseId, delay)).thenApply(Settled::held);
 	}
 
 	@Override
 	public CompletableFuture<Optional<Instant>> extend(String leaseId, Duration by) {
-		Objects.requireNonNull(leaseId, "leaseId");
-		QueueArguments.requireExtension(by);
-		return settleLease(leaseId, "extend", (by != null) ? Long.toString(by.toMillis()) : "")
-			.thenApply((held) -> held.map(Instant::ofEpochMilli));
+		return settleOne(Settle.extend(leaseId, by))
+			.thenApply((settled) -> Optional.ofNullable(settled.leaseExpiresAt()));
 	}
 
 	@Override
 	public CompletableFuture<Boolean> release(String leaseId) {
-		Objects.requireNonNull(leaseId, "leaseId");
-		return settleLease(leaseId, "release", null).thenApply((held) -> {
-			if (held.isPresent()) {
-				this.listener.released(this.name);
+		return settleOne(Settle.release(leaseId)).thenApply(Settled::held);
+	}
+
+	private CompletableFuture<Settled> settleOne(Settle settlement) {
+		return settle(List.of(settlement)).thenApply(List::getFirst);
+	}
+
+	/**
+	 * One settle script for the whole batch: each group is a lease, an action, its
+	 * argument.
+	 */
+	@Override
+	public CompletableFuture<List<Settled>> settle(List<Settle> settlements) {
+		List<Settle> all = List.copyOf(settlements);
+		if (all.isEmpty()) {
+			return CompletableFuture.completedFuture(List.of());
+		}
+		byte[][] args = new byte[all.size() * 3][];
+		for (int i = 0; i < all.size(); i++) {
+			Settle settlement = all.get(i);
+			args[i * 3] = bytes(settlement.leaseId());
+			args[i * 3 + 1] = bytes(settlement.action().label());
+			args[i * 3 + 2] = bytes((settlement.duration() != null) ? Long.toString(settlement.duration().toMillis())
+					: (settlement.action() == Settle.Action.NACK) ? "0" : "");
+		}
+		return call(Script.SETTLE, args).thenApply((reply) -> {
+			List<Settled> outcomes = new ArrayList<>(all.size());
+			for (int i = 0; i < all.size(); i++) {
+				// a queue deleted meanwhile holds no lease
+				long value = reply.is("settled") ? reply.number(i) : -1;
+				Settle.Action action = all.get(i).action();
+				if (value < 0) {
+					outcomes.add(Settled.NOT_HELD);
+					continue;
+				}
+				switch (action) {
+					case ACK -> this.listener.acked(this.name);
+					case NACK -> this.listener.nacked(this.name);
+					case RELEASE -> this.listener.released(this.name);
+					case EXTEND -> {
+					}
+				}
+				outcomes.add((action == Settle.Action.EXTEND) ? new Settled(true, Instant.ofEpochMilli(value))
+						: Settled.DONE);
 			}
-			return held.isPresent();
+			return outcomes;
 		});
 	}
 
@@ -1474,9 +1501,10 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 	 */
 	private void handBack(List<Delivery> deliveries) {
 		List<byte[]> restore = new ArrayList<>();
+		List<Settle> releases = new ArrayList<>();
 		for (Delivery delivery : deliveries) {
 			if (delivery.leaseId() != null) {
-				release(delivery.leaseId());
+				releases.add(Settle.release(delivery.leaseId()));
 			}
 			else {
 				restore.add(bytes(delivery.jobId()));
@@ -1489,6 +1517,10 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 				this.listener.released(this.name);
 			}
 		}
+		if (!releases.isEmpty()) {
+			// the head in their order: released one after another, last first
+			settle(releases.reversed());
+		}
 		if (!restore.isEmpty()) {
 			call(Script.RESTORE, restore.toArray(new byte[0][])).exceptionally((failed) -> {
 				log.log(System.Logger.Level.ERROR, "queue " + this.name + ": jobs settled at delivery that reached no "
@@ -1500,18 +1532,6 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 	}
 
 	// ---- talking to Redis
-
-	/** Runs a settling script: the new expiry (extend) or 0, if the lease was held. */
-	private CompletableFuture<Optional<Long>> settleLease(String leaseId, String action, String argument) {
-		byte[][] args = (argument != null) ? new byte[][] { bytes(leaseId), bytes(action), bytes(argument) }
-				: new byte[][] { bytes(leaseId), bytes(action) };
-		return call(Script.SETTLE, args).thenApply((reply) -> {
-			if (!reply.is("held")) {
-				return Optional.empty();
-			}
-			return Optional.of(reply.values().isEmpty() ? 0L : reply.number(0));
-		});
-	}
 
 	/**
 	 * Runs a script and acts on the state it leaves; fails with
