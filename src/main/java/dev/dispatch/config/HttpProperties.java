@@ -22,13 +22,15 @@ import org.springframework.validation.annotation.Validated;
  * @param maxWaitersPerClient most requests one caller (an API key's or a token's
  * identity) may have parked at once, so that one consumer cannot take every slot; callers
  * are told apart only when credentials are required
+ * @param maxBatchSize the largest body of a batch put (each of its payloads is held to
+ * {@code maxPayloadSize} as well)
  */
 @Validated
 @ConfigurationProperties("dispatch.http")
 public record HttpProperties(@DefaultValue("20s") Duration defaultWait, @DefaultValue("60s") Duration maxWait,
 		@DefaultValue("256KB") DataSize maxPayloadSize, @DefaultValue("1s") Duration retryAfter,
 		@DefaultValue("10000") int maxWaitersPerQueue, @DefaultValue("15000") int maxWaiters,
-		@DefaultValue("5000") int maxWaitersPerClient) {
+		@DefaultValue("5000") int maxWaitersPerClient, @DefaultValue("1MB") DataSize maxBatchSize) {
 
 	public HttpProperties {
 		if (maxWait.isNegative() || defaultWait.isNegative() || defaultWait.compareTo(maxWait) > 0) {
@@ -40,6 +42,9 @@ public record HttpProperties(@DefaultValue("20s") Duration defaultWait, @Default
 		}
 		if (maxPayloadSize.toBytes() < 1 || maxPayloadSize.toBytes() > Integer.MAX_VALUE - 8) {
 			throw new IllegalArgumentException("dispatch.http.max-payload-size out of range: " + maxPayloadSize);
+		}
+		if (maxBatchSize.toBytes() < 1 || maxBatchSize.toBytes() > Integer.MAX_VALUE - 8) {
+			throw new IllegalArgumentException("dispatch.http.max-batch-size out of range: " + maxBatchSize);
 		}
 	}
 

@@ -9,7 +9,10 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Checks that bytes hold exactly one JSON value in UTF-8, as every job payload must. */
+/**
+ * Checks that bytes hold exactly one JSON value in UTF-8, as every job payload must, or
+ * UTF-8 text at all.
+ */
 public final class JsonValues {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -26,6 +29,29 @@ public final class JsonValues {
 	 * @throws IllegalArgumentException saying what is wrong
 	 */
 	public static void requireOne(byte[] bytes) {
+		// parsed as text, so that Jackson cannot take the bytes for UTF-16 or UTF-32
+		try (JsonParser parser = JSON.createParser(requireUtf8(bytes))) {
+			if (parser.nextToken() == null) {
+				throw new IllegalArgumentException(
+						"the body must be a JSON value (object, array, string, number…); it is empty");
+			}
+			parser.skipChildren();
+			if (parser.nextToken() != null) {
+				throw new IllegalArgumentException("the body must be one JSON value; more follows it");
+			}
+		}
+		catch (JacksonException ex) {
+			throw new IllegalArgumentException("the body is not valid JSON: " + ex.getOriginalMessage());
+		}
+	}
+
+	/**
+	 * Checks that {@code bytes} are UTF-8 text that JSON may be made of: no byte-order
+	 * mark, no NUL byte (so no parser takes them for UTF-16 or UTF-32), no invalid UTF-8.
+	 * @return the text
+	 * @throws IllegalArgumentException saying what is wrong
+	 */
+	public static String requireUtf8(byte[] bytes) {
 		if (bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF) {
 			throw new IllegalArgumentException("the body must be JSON in UTF-8 without a byte-order mark");
 		}
@@ -48,20 +74,7 @@ public final class JsonValues {
 			throw new IllegalArgumentException(
 					"the body must be JSON in UTF-8; it is not valid UTF-8 (UTF-16 and " + "UTF-32 are not accepted)");
 		}
-		// parsed as text, so that Jackson cannot take the bytes for UTF-16 or UTF-32
-		try (JsonParser parser = JSON.createParser(text)) {
-			if (parser.nextToken() == null) {
-				throw new IllegalArgumentException(
-						"the body must be a JSON value (object, array, string, number…); it is empty");
-			}
-			parser.skipChildren();
-			if (parser.nextToken() != null) {
-				throw new IllegalArgumentException("the body must be one JSON value; more follows it");
-			}
-		}
-		catch (JacksonException ex) {
-			throw new IllegalArgumentException("the body is not valid JSON: " + ex.getOriginalMessage());
-		}
+		return text;
 	}
 
 }

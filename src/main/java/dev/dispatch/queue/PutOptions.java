@@ -18,9 +18,7 @@ public record PutOptions(Duration maxWait, String idempotencyKey, Duration delay
 
 	public PutOptions {
 		QueueArguments.requireWait(maxWait);
-		if (idempotencyKey != null && (idempotencyKey.isEmpty() || idempotencyKey.length() > MAX_KEY_LENGTH)) {
-			throw new IllegalArgumentException("idempotency key must be 1 to " + MAX_KEY_LENGTH + " characters");
-		}
+		QueueArguments.requireIdempotencyKey(idempotencyKey);
 		QueueArguments.requireDelay(delay);
 	}
 

@@ -31,6 +31,18 @@ public final class QueueArguments {
 		return by;
 	}
 
+	/**
+	 * An idempotency key: {@code null} (none), or 1 to {@value PutOptions#MAX_KEY_LENGTH}
+	 * characters.
+	 */
+	public static String requireIdempotencyKey(String key) {
+		if (key != null && (key.isEmpty() || key.length() > PutOptions.MAX_KEY_LENGTH)) {
+			throw new IllegalArgumentException(
+					"idempotency key must be 1 to " + PutOptions.MAX_KEY_LENGTH + " characters");
+		}
+		return key;
+	}
+
 	private static Duration requireNotNegative(String what, Duration value) {
 		Objects.requireNonNull(value, what);
 		if (value.isNegative()) {

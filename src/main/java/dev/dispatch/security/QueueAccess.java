@@ -117,10 +117,10 @@ final class QueueAccess implements AuthorizationManager<RequestAuthorizationCont
 			// a queue's info, or one of its jobs
 			return new Need(queue, READERS);
 		}
-		if ("jobs".equals(rest) && method.equals("POST")) {
+		if (("jobs".equals(rest) || "jobs/batch".equals(rest)) && method.equals("POST")) {
 			return new Need(queue, PRODUCERS);
 		}
-		if ("leases".equals(rest) && method.equals("POST")) {
+		if (("leases".equals(rest) || "leases/settle".equals(rest)) && method.equals("POST")) {
 			return new Need(queue, CONSUMERS);
 		}
 		if (rest != null && rest.startsWith("leases/") && method.equals("POST")) {

@@ -1,6 +1,7 @@
 package dev.dispatch.web;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -183,6 +184,58 @@ final class ApiSchemas {
 
 		@Schema(description = "when the lease now ends", example = "2025-06-01T12:05:00.456Z",
 				requiredMode = RequiredMode.REQUIRED)
+		public Instant leaseExpiresAt;
+
+	}
+
+	@Schema(name = "Settlement", description = "One lease to settle in a batch, and how.",
+			additionalProperties = AdditionalPropertiesValue.FALSE)
+	static final class Settlement {
+
+		@Schema(description = "the lease, as a take answered it", example = "Xk3vQ9b1T2uYw8rZ0pLmNg",
+				requiredMode = RequiredMode.REQUIRED)
+		public String lease;
+
+		@Schema(description = "what to do, as the single endpoints of the same names do",
+				allowableValues = { "ack", "nack", "extend", "release" }, requiredMode = RequiredMode.REQUIRED)
+		public String action;
+
+		@Schema(description = "a nack's delay: " + DURATION + ". Default 0.", types = { "string", "number" },
+				example = "30s")
+		public Object delay;
+
+		@Schema(description = "an extension's length: " + DURATION
+				+ "; more than 0. Default: the queue's leaseTimeout.", types = { "string", "number" }, example = "5m")
+		public Object by;
+
+	}
+
+	@Schema(name = "SettleResults", description = "What a batch settle did with each lease, in the order sent.",
+			additionalProperties = AdditionalPropertiesValue.FALSE)
+	static final class SettleResults {
+
+		@Schema(requiredMode = RequiredMode.REQUIRED)
+		public List<SettleResult> results;
+
+	}
+
+	@Schema(name = "SettleResult", description = "What a batch settle did with one lease.",
+			additionalProperties = AdditionalPropertiesValue.FALSE)
+	static final class SettleResult {
+
+		@Schema(description = "the lease", example = "Xk3vQ9b1T2uYw8rZ0pLmNg", requiredMode = RequiredMode.REQUIRED)
+		public String lease;
+
+		@Schema(description = "what was asked", allowableValues = { "ack", "nack", "extend", "release" },
+				requiredMode = RequiredMode.REQUIRED)
+		public String action;
+
+		@Schema(description = "done; or lease-expired: the lease was not held any more (settled, expired or never"
+				+ " issued), and nothing happened", allowableValues = { "done", "lease-expired" },
+				requiredMode = RequiredMode.REQUIRED)
+		public String outcome;
+
+		@Schema(description = "an extension's new deadline", example = "2025-06-01T12:05:00.456Z")
 		public Instant leaseExpiresAt;
 
 	}

@@ -1,10 +1,12 @@
 package dev.dispatch.web;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
 
 import dev.dispatch.queue.Delivery;
 import dev.dispatch.queue.QueueRegistry;
+import dev.dispatch.queue.Settle;
 import dev.dispatch.queue.TakeOptions;
 import dev.dispatch.queue.TakeOutcome;
 
@@ -13,7 +15,9 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -42,9 +46,12 @@ class LeaseController {
 
 	private final LongPolls polls;
 
-	LeaseController(QueueRegistry registry, LongPolls polls) {
+	private final BatchReader batches;
+
+	LeaseController(QueueRegistry registry, LongPolls polls, BatchReader batches) {
 		this.registry = registry;
 		this.polls = polls;
+		this.batches = batches;
 	}
 
 	@PostMapping("/v1/queues/{queue}/leases")
@@ -131,6 +138,29 @@ class LeaseController {
 				settle.apply(job.leaseId());
 			}
 		}
+	}
+
+	@PostMapping("/v1/queues/{queue}/leases/settle")
+	@Operation(operationId = "settleLeases", summary = "Settle many leases",
+			description = "Acks, nacks, extends or releases up to " + BatchReader.MAX_JOBS
+					+ " leases in one request, in the order sent, as the single endpoints would one after another;"
+					+ " a lease not held any more is answered lease-expired and does not stop the others. The"
+					+ " body is read whole first: one bad settlement refuses all of them.")
+	@RequestBody(required = true, description = "the settlements, 1 to " + BatchReader.MAX_JOBS,
+			content = @Content(mediaType = "application/json",
+					array = @ArraySchema(schema = @Schema(implementation = ApiSchemas.Settlement.class), minItems = 1,
+							maxItems = BatchReader.MAX_JOBS),
+					examples = @ExampleObject(name = "ack two, nack one",
+							value = "[{\"lease\": \"Xk3vQ9b1T2uYw8rZ0pLmNg\", \"action\": \"ack\"},"
+									+ " {\"lease\": \"b7Fq0sLr2mVx9cT4yHwKjA\", \"action\": \"ack\"},"
+									+ " {\"lease\": \"Pz5nW1eYd8uQk3rT6vBoMg\", \"action\": \"nack\","
+									+ " \"delay\": \"30s\"}]")))
+	@ApiResponse(responseCode = "200", description = "what became of each lease, in the order sent",
+			content = @Content(schema = @Schema(implementation = ApiSchemas.SettleResults.class)))
+	@Problems({ ProblemType.QUEUE_NOT_FOUND, ProblemType.PAYLOAD_TOO_LARGE })
+	Views.SettleResults settle(@PathVariable String queue, HttpServletRequest request) {
+		List<Settle> settlements = this.batches.settlements(request);
+		return Views.SettleResults.of(settlements, this.registry.require(queue).settle(settlements).join());
 	}
 
 	@PostMapping("/v1/queues/{queue}/leases/{leaseId}/ack")

@@ -1,6 +1,7 @@
 package dev.dispatch.web;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -12,6 +13,8 @@ import dev.dispatch.queue.DeadLetter;
 import dev.dispatch.queue.Delivery;
 import dev.dispatch.queue.JobInfo;
 import dev.dispatch.queue.QueueSnapshot;
+import dev.dispatch.queue.Settle;
+import dev.dispatch.queue.Settled;
 
 /** The JSON bodies of the API's answers. */
 final class Views {
@@ -95,6 +98,29 @@ final class Views {
 
 	/** A lease's new deadline. */
 	record Extended(Instant leaseExpiresAt) {
+	}
+
+	/** What a batch settle did with each lease, in the order sent. */
+	record SettleResults(List<SettleResult> results) {
+
+		static SettleResults of(List<Settle> asked, List<Settled> outcomes) {
+			List<SettleResult> results = new ArrayList<>(asked.size());
+			for (int i = 0; i < asked.size(); i++) {
+				Settled settled = outcomes.get(i);
+				results.add(new SettleResult(asked.get(i).leaseId(), asked.get(i).action().label(),
+						settled.held() ? "done" : "lease-expired", settled.leaseExpiresAt()));
+			}
+			return new SettleResults(results);
+		}
+
+	}
+
+	/**
+	 * One lease of a batch settle: {@code done}, or {@code lease-expired} when it was not
+	 * held (and nothing happened); an extension's new deadline.
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record SettleResult(String lease, String action, String outcome, Instant leaseExpiresAt) {
 	}
 
 	/**

@@ -152,6 +152,8 @@ class SecurityTest {
 						List.of("consumer")),
 				new Endpoint("release", "POST", "/v1/queues/orders.matrix/leases/none/release", null,
 						List.of("consumer")),
+				new Endpoint("settle", "POST", "/v1/queues/orders.matrix/leases/settle",
+						"[{\"lease\": \"none\", \"action\": \"ack\"}]", List.of("consumer")),
 				new Endpoint("info", "GET", "/v1/queues/orders.matrix", null, List.of("consumer", "admin")),
 				new Endpoint("job", "GET", "/v1/queues/orders.matrix/jobs/none", null, List.of("consumer", "admin")),
 				new Endpoint("jobs", "GET", "/v1/queues/orders.matrix/jobs", null, List.of("consumer", "admin")),

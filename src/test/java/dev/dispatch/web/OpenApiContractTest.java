@@ -134,6 +134,17 @@ class OpenApiContractTest {
 		call("POST", "/v1/queues/{queue}/leases/{leaseId}/ack", "work", first).answers(204);
 		call("POST", "/v1/queues/{queue}/leases/{leaseId}/ack", "work", first).answers(410);
 		call("POST", "/v1/queues/{queue}/leases/{leaseId}/extend", "work", second).query("by", "2m").answers(200);
+		String settle = "/v1/queues/{queue}/leases/settle";
+		JsonNode settled = call("POST", settle, "work")
+			.body("[{\"lease\": \"" + second + "\", \"action\": \"extend\", \"by\": \"2m\"}," + " {\"lease\": \""
+					+ first + "\", \"action\": \"ack\"}]")
+			.answers(200);
+		assertThat(settled.get("results").get(1).get("outcome").asString()).isEqualTo("lease-expired");
+		call("POST", settle, "work").body("[]").breaksTheDocument().answers(400);
+		call("POST", settle, "work").body("[{\"lease\": \"x\", \"action\": \"drop\"}]")
+			.breaksTheDocument()
+			.answers(400);
+		call("POST", settle, "nowhere").body("[{\"lease\": \"x\", \"action\": \"ack\"}]").answers(404);
 		call("POST", "/v1/queues/{queue}/leases/{leaseId}/nack", "work", second).query("delay", "0").answers(204);
 		call("POST", "/v1/queues/{queue}/leases/{leaseId}/nack", "work", second).answers(410);
 		String third = call("POST", take, "work").query("wait", "0").answers(200).get(0).get("leaseId").asString();

@@ -1,0 +1,36 @@
+package dev.dispatch.queue;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * One job of a {@link JobQueue#putAll batch put}: what a single put carries, but its
+ * wait, which the batch shares.
+ *
+ * @param payload the job's bytes
+ * @param idempotencyKey makes the job safe to send again, or {@code null}; see
+ * {@link PutOptions}
+ * @param delay how long after it is accepted the job becomes ready (zero: at once)
+ */
+public record NewJob(Payload payload, String idempotencyKey, Duration delay) {
+
+	public NewJob {
+		Objects.requireNonNull(payload, "payload");
+		QueueArguments.requireIdempotencyKey(idempotencyKey);
+		QueueArguments.requireDelay(delay);
+	}
+
+	/** A job ready at once, without a key. */
+	public static NewJob of(Payload payload) {
+		return new NewJob(payload, null, Duration.ZERO);
+	}
+
+	public NewJob withIdempotencyKey(String key) {
+		return new NewJob(this.payload, key, this.delay);
+	}
+
+	public NewJob withDelay(Duration delay) {
+		return new NewJob(this.payload, this.idempotencyKey, delay);
+	}
+
+}
