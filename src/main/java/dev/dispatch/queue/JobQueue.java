@@ -127,6 +127,23 @@ public interface JobQueue {
 	CompletableFuture<PutOutcome> put(Payload payload, PutOptions options);
 
 	/**
+	 * Offers several jobs as one put: all of them are accepted, in their order, or none
+	 * is. The batch waits up to {@code maxWait} for room for all its new jobs, in the
+	 * line of parked puts like one put (no later put passes it, and it passes none); a
+	 * batch with more new jobs than the capacity could never fit and answers
+	 * {@link PutOutcome.Full Full} at once. A job whose idempotency key the queue already
+	 * knows, or that repeats the key of an earlier job of the batch, creates nothing and
+	 * answers that job, as a single put would. Jobs are never handed straight to a parked
+	 * take: they join the tail of the queue, and parked takes are served from there,
+	 * oldest first.
+	 * @param jobs 1 or more jobs
+	 * @return {@link PutOutcome.AcceptedAll AcceptedAll} with an outcome per job, or
+	 * {@link PutOutcome.Full Full}, {@link PutOutcome.Closed Closed},
+	 * {@link PutOutcome.StorageFull StorageFull} for the whole batch
+	 */
+	CompletableFuture<PutOutcome> putAll(List<NewJob> jobs, Duration maxWait);
+
+	/**
 	 * Asks for up to {@code options.max()} jobs, waiting up to {@code options.maxWait()}
 	 * for the first; see the table above. Each delivered job's attempt counts one more.
 	 */

@@ -1,6 +1,7 @@
 package dev.dispatch.queue;
 
 import java.time.Instant;
+import java.util.List;
 
 /** What became of a put. */
 public sealed interface PutOutcome {
@@ -25,7 +26,29 @@ public sealed interface PutOutcome {
 
 	}
 
-	/** The wait elapsed with the queue still full: the job was not accepted. */
+	/**
+	 * Every job of a {@link JobQueue#putAll batch} is in the queue (or was a repeated
+	 * key).
+	 *
+	 * @param jobs one outcome per job, in the batch's order
+	 */
+	record AcceptedAll(List<Accepted> jobs) implements PutOutcome {
+
+		public AcceptedAll {
+			jobs = List.copyOf(jobs);
+		}
+
+		@Override
+		public String label() {
+			return "accepted";
+		}
+
+	}
+
+	/**
+	 * The wait elapsed with the queue still full: the job was not accepted (for a batch:
+	 * none was; also at once for a batch that could never fit the queue's capacity).
+	 */
 	record Full() implements PutOutcome {
 
 		@Override

@@ -56,6 +56,58 @@ final class ApiSchemas {
 
 	}
 
+	@Schema(name = "NewJob", description = "One job of a batch put.",
+			additionalProperties = AdditionalPropertiesValue.FALSE)
+	static final class NewJob {
+
+		@Schema(ref = PAYLOAD, requiredMode = RequiredMode.REQUIRED)
+		public Object payload;
+
+		@Schema(description = "makes the job safe to send again: a key already accepted on this queue within the"
+				+ " dedup window (10 min) creates nothing and answers the original job", example = "order-42",
+				minLength = 1, maxLength = 256)
+		public String idempotencyKey;
+
+		@Schema(description = "how long after it is accepted the job becomes ready: " + DURATION + ". Default 0.",
+				types = { "string", "number" }, example = "30s")
+		public Object delay;
+
+	}
+
+	@Schema(name = "AcceptedBatch", description = "The jobs of a batch put, in the batch's order.",
+			additionalProperties = AdditionalPropertiesValue.FALSE)
+	static final class AcceptedBatch {
+
+		@Schema(description = "the queue they went to", example = "emails", requiredMode = RequiredMode.REQUIRED)
+		public String queue;
+
+		@Schema(requiredMode = RequiredMode.REQUIRED)
+		public List<BatchJob> jobs;
+
+	}
+
+	@Schema(name = "BatchJob", description = "One job of a batch put, as the queue accepted it.",
+			additionalProperties = AdditionalPropertiesValue.FALSE)
+	static final class BatchJob {
+
+		@Schema(description = "the job's id, a version 7 UUID (the original job's, for a repeated key)",
+				example = "0193a5c2-7d1e-7c3b-9f2a-5b8e4d1c2a10", requiredMode = RequiredMode.REQUIRED)
+		public String id;
+
+		@Schema(description = "when the queue accepted it", example = "2025-06-01T12:00:00.123Z",
+				requiredMode = RequiredMode.REQUIRED)
+		public Instant enqueuedAt;
+
+		@Schema(description = "when the job becomes ready; only for a job with a delay",
+				example = "2025-06-01T12:00:30.123Z")
+		public Instant readyAt;
+
+		@Schema(description = "true when its idempotencyKey was already accepted: nothing was created",
+				example = "true")
+		public Boolean duplicate;
+
+	}
+
 	@Schema(name = "Lease", description = "A job handed to a consumer.",
 			additionalProperties = AdditionalPropertiesValue.FALSE)
 	static final class Lease {

@@ -3,12 +3,14 @@ package dev.dispatch.web;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -16,6 +18,7 @@ import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import dev.dispatch.queue.JobInfo;
+import dev.dispatch.queue.NewJob;
 import dev.dispatch.queue.Payload;
 import dev.dispatch.queue.PutOptions;
 import dev.dispatch.queue.PutOutcome;
@@ -45,10 +48,13 @@ class JobController {
 
 	private final LongPolls polls;
 
-	JobController(QueueRegistry registry, PayloadReader payloads, LongPolls polls) {
+	private final BatchReader batches;
+
+	JobController(QueueRegistry registry, PayloadReader payloads, LongPolls polls, BatchReader batches) {
 		this.registry = registry;
 		this.payloads = payloads;
 		this.polls = polls;
+		this.batches = batches;
 	}
 
 	/**
@@ -103,6 +109,45 @@ class JobController {
 		Reattempt<PutOutcome> put = Reattempt.of(this.registry.obtain(queue), (target) -> target.put(payload, options));
 		return this.polls.park(request, queue, put, grant.granted(),
 				(outcome) -> answer(queue, outcome, options.delay(), grant.limited()), () -> cutShort(queue),
+				LongPolls.nothing(), LongPolls.nothing());
+	}
+
+	@PostMapping("/v1/queues/{queue}/jobs/batch")
+	@Operation(operationId = "putJobs", summary = "Put a batch of jobs",
+			description = "Puts up to " + BatchReader.MAX_JOBS + " jobs as one put: all of them are accepted, in"
+					+ " their order, or none is. The batch waits up to `wait` for room for all its new jobs, in the"
+					+ " line of parked puts like a single put; one with more new jobs than the queue's capacity"
+					+ " could never fit and answers 429 at once. A job whose idempotencyKey the queue already knows"
+					+ " (or that repeats the key of an earlier job of the batch) creates nothing and answers the"
+					+ " original job. The body is read whole first: one bad job refuses the batch.")
+	@RequestBody(required = true,
+			description = "the jobs, 1 to " + BatchReader.MAX_JOBS
+					+ "; the body at most dispatch.http.max-batch-size (1 MiB), each payload at most"
+					+ " dispatch.http.max-payload-size, kept byte for byte",
+			content = @Content(mediaType = "application/json",
+					array = @ArraySchema(schema = @Schema(implementation = ApiSchemas.NewJob.class), minItems = 1,
+							maxItems = BatchReader.MAX_JOBS),
+					examples = @ExampleObject(name = "two emails, one of them later",
+							value = "[{\"payload\": {\"to\": \"ada@example.org\"}, \"idempotencyKey\": \"order-42\"},"
+									+ " {\"payload\": {\"to\": \"alan@example.org\"}, \"delay\": \"30s\"}]")))
+	@ApiResponse(responseCode = "201", description = "all accepted: the jobs, in the batch's order",
+			content = @Content(schema = @Schema(implementation = ApiSchemas.AcceptedBatch.class)))
+	@ApiResponse(responseCode = "200",
+			description = "every job repeated a known idempotencyKey: nothing was created; the original jobs",
+			content = @Content(schema = @Schema(implementation = ApiSchemas.AcceptedBatch.class)))
+	@Problems({ ProblemType.QUEUE_FULL, ProblemType.STORAGE_FULL, ProblemType.TOO_MANY_WAITERS,
+			ProblemType.SERVER_DRAINING, ProblemType.QUEUE_CLOSED, ProblemType.TOO_MANY_QUEUES,
+			ProblemType.QUEUE_NOT_FOUND, ProblemType.PAYLOAD_TOO_LARGE })
+	@Parameter(name = "wait", in = ParameterIn.QUERY, description = "how long to wait for room: " + ApiSchemas.WAIT,
+			schema = @Schema(type = "string"), example = "5s")
+	DeferredResult<ResponseEntity<?>> putAll(@PathVariable String queue, HttpServletRequest request) {
+		this.polls.refuseIfDraining();
+		List<NewJob> jobs = this.batches.jobs(request);
+		LongPolls.Grant grant = this.polls.grant(request, queue, queryParameter(request, "wait"));
+		Reattempt<PutOutcome> put = Reattempt.of(this.registry.obtain(queue),
+				(target) -> target.putAll(jobs, grant.granted()));
+		return this.polls.park(request, queue, put, grant.granted(),
+				(outcome) -> answerBatch(queue, jobs, outcome, grant.limited()), () -> cutShort(queue),
 				LongPolls.nothing(), LongPolls.nothing());
 	}
 
@@ -180,17 +225,43 @@ class JobController {
 	}
 
 	private ResponseEntity<?> answer(String queue, PutOutcome outcome, Duration delay, boolean limited) {
+		if (!(outcome instanceof PutOutcome.Accepted accepted)) {
+			throw refusal(queue, outcome, limited);
+		}
+		// a repeated key answers the original job, whose delay is not known here
+		return ResponseEntity.status(accepted.duplicate() ? HttpStatus.OK : HttpStatus.CREATED)
+			.location(URI.create("/v1/queues/" + queue + "/jobs/" + accepted.jobId()))
+			.body(new Views.Accepted(accepted.jobId(), queue, accepted.enqueuedAt(),
+					(delay.isPositive() && !accepted.duplicate()) ? accepted.enqueuedAt().plus(delay) : null));
+	}
+
+	private ResponseEntity<?> answerBatch(String queue, List<NewJob> jobs, PutOutcome outcome, boolean limited) {
+		if (!(outcome instanceof PutOutcome.AcceptedAll all)) {
+			throw refusal(queue, outcome, limited);
+		}
+		List<Views.BatchJob> answered = new ArrayList<>(jobs.size());
+		boolean created = false;
+		for (int i = 0; i < jobs.size(); i++) {
+			PutOutcome.Accepted accepted = all.jobs().get(i);
+			Duration delay = jobs.get(i).delay();
+			created |= !accepted.duplicate();
+			answered.add(new Views.BatchJob(accepted.jobId(), accepted.enqueuedAt(),
+					(delay.isPositive() && !accepted.duplicate()) ? accepted.enqueuedAt().plus(delay) : null,
+					accepted.duplicate() ? Boolean.TRUE : null));
+		}
+		return ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK)
+			.body(new Views.AcceptedBatch(queue, answered));
+	}
+
+	/** The problem a refused put (or batch) answers. */
+	private DispatchProblem refusal(String queue, PutOutcome outcome, boolean limited) {
 		return switch (outcome) {
-			// a repeated key answers the original job, whose delay is not known here
-			case PutOutcome.Accepted accepted ->
-				ResponseEntity.status(accepted.duplicate() ? HttpStatus.OK : HttpStatus.CREATED)
-					.location(URI.create("/v1/queues/" + queue + "/jobs/" + accepted.jobId()))
-					.body(new Views.Accepted(accepted.jobId(), queue, accepted.enqueuedAt(),
-							(delay.isPositive() && !accepted.duplicate()) ? accepted.enqueuedAt().plus(delay) : null));
-			case PutOutcome.Full full -> throw limited ? DispatchProblem.tooManyWaiters(queue, this.polls.retryAfter())
+			case PutOutcome.Full full -> limited ? DispatchProblem.tooManyWaiters(queue, this.polls.retryAfter())
 					: DispatchProblem.queueFull(queue, this.polls.retryAfter());
-			case PutOutcome.Closed closed -> throw DispatchProblem.queueClosed(queue);
-			case PutOutcome.StorageFull storageFull -> throw DispatchProblem.storageFull(this.polls.retryAfter());
+			case PutOutcome.Closed closed -> DispatchProblem.queueClosed(queue);
+			case PutOutcome.StorageFull storageFull -> DispatchProblem.storageFull(this.polls.retryAfter());
+			case PutOutcome.Accepted accepted -> throw new IllegalStateException("not a refusal: " + outcome);
+			case PutOutcome.AcceptedAll accepted -> throw new IllegalStateException("not a refusal: " + outcome);
 		};
 	}
 

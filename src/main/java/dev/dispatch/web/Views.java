@@ -27,6 +27,18 @@ final class Views {
 	record Accepted(String id, String queue, Instant enqueuedAt, Instant readyAt) {
 	}
 
+	/** The jobs of a batch put, in the batch's order. */
+	record AcceptedBatch(String queue, List<BatchJob> jobs) {
+	}
+
+	/**
+	 * One job of a batch put: {@code readyAt} for a delayed one, {@code duplicate} when
+	 * it repeated a known key (the id is the original job's).
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record BatchJob(String id, Instant enqueuedAt, Instant readyAt, Boolean duplicate) {
+	}
+
 	/** A queue's state. */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record QueueInfo(String name, int capacity, String leaseTimeout, int maxAttempts, String deadLetterQueue, int size,

@@ -519,6 +519,170 @@ public abstract class JobQueueContractTest {
 	}
 
 	@Nested
+	class BatchPuts {
+
+		private static List<NewJob> jobs(String... payloads) {
+			return java.util.Arrays.stream(payloads).map((payload) -> NewJob.of(Payload.of(payload))).toList();
+		}
+
+		private static PutOutcome.AcceptedAll acceptedAll(CompletableFuture<PutOutcome> put) {
+			PutOutcome outcome = done(put);
+			assertThat(outcome).isInstanceOf(PutOutcome.AcceptedAll.class);
+			return (PutOutcome.AcceptedAll) outcome;
+		}
+
+		@Test
+		void aBatchIsAcceptedWholeAndInOrder() {
+			PutOutcome.AcceptedAll all = acceptedAll(queue.putAll(jobs("a", "b", "c"), Duration.ZERO));
+			assertThat(all.jobs()).hasSize(3).noneMatch(PutOutcome.Accepted::duplicate);
+			assertThat(all.jobs().stream().map(PutOutcome.Accepted::jobId).distinct()).hasSize(3);
+			assertThat(all.jobs()).allMatch((job) -> job.enqueuedAt().equals(time.now()));
+			assertThat(done(queue.job(all.jobs().get(1).jobId())).orElseThrow().payload().asString()).isEqualTo("b");
+			assertThat(events.count("q", "enqueued")).isEqualTo(3);
+			assertThat(drainReady(queue)).containsExactly("a", "b", "c");
+		}
+
+		@Test
+		void aBatchWithoutRoomForAllOfItIsRefusedWholeOrWaitsForRoom() {
+			accept(queue, "1");
+			assertThat(done(queue.putAll(jobs("a", "b", "c"), Duration.ZERO))).isInstanceOf(PutOutcome.Full.class);
+			assertThat(snapshot(queue).size()).as("nothing of it enqueued").isEqualTo(1);
+			accept(queue, "2");
+			CompletableFuture<PutOutcome> parked = queue.putAll(jobs("a", "b"), WAIT);
+			assertParked(parked);
+			assertThat(snapshot(queue).waitingPutters()).isEqualTo(1);
+			done(queue.ack(takeOne(queue).leaseId()));
+			assertThat(acceptedAll(parked).jobs()).hasSize(2);
+			assertThat(drainReady(queue)).containsExactly("2", "a", "b");
+		}
+
+		@Test
+		void aWaitThatElapsesLeavesNothingOfTheBatch() {
+			fill(queue, 2);
+			CompletableFuture<PutOutcome> parked = queue.putAll(jobs("a", "b"), Duration.ofSeconds(1));
+			time.advance(Duration.ofSeconds(1));
+			assertThat(done(parked)).isInstanceOf(PutOutcome.Full.class);
+			assertThat(drainReady(queue)).containsExactly("1", "2");
+		}
+
+		@Test
+		void aParkedBatchKeepsItsPlaceInTheLineOfPuts() {
+			fill(queue, 3);
+			CompletableFuture<PutOutcome> first = put(queue, "first", WAIT);
+			CompletableFuture<PutOutcome> batch = queue.putAll(jobs("a", "b"), WAIT);
+			CompletableFuture<PutOutcome> last = put(queue, "last", WAIT);
+			done(queue.ack(takeOne(queue).leaseId()));
+			assertThat(done(first)).isInstanceOf(PutOutcome.Accepted.class);
+			done(queue.ack(takeOne(queue).leaseId()));
+			assertParked(batch);
+			assertParked(last);
+			assertThat(snapshot(queue).size()).as("the single put behind the batch does not pass it").isEqualTo(2);
+			done(queue.ack(takeOne(queue).leaseId()));
+			assertThat(acceptedAll(batch).jobs()).hasSize(2);
+			assertParked(last);
+			done(queue.ack(takeOne(queue).leaseId()));
+			assertThat(done(last)).isInstanceOf(PutOutcome.Accepted.class);
+			assertThat(drainReady(queue)).containsExactly("a", "b", "last");
+		}
+
+		@Test
+		void aBatchLargerThanTheCapacityIsRefusedWhenTriedAndHoldsUpNothing() {
+			JobQueue empty = queue("empty", 3);
+			assertThat(done(empty.putAll(jobs("a", "b", "c", "d"), WAIT))).as("tried at once")
+				.isInstanceOf(PutOutcome.Full.class);
+			assertThat(snapshot(empty).size()).isZero();
+			fill(queue, 3);
+			CompletableFuture<PutOutcome> single = put(queue, "single", WAIT);
+			CompletableFuture<PutOutcome> batch = queue.putAll(jobs("a", "b", "c", "d"), WAIT);
+			CompletableFuture<PutOutcome> last = put(queue, "last", WAIT);
+			done(queue.ack(takeOne(queue).leaseId()));
+			assertThat(done(single)).isInstanceOf(PutOutcome.Accepted.class);
+			assertThat(done(batch)).as("tried when its turn came").isInstanceOf(PutOutcome.Full.class);
+			done(queue.ack(takeOne(queue).leaseId()));
+			assertThat(done(last)).isInstanceOf(PutOutcome.Accepted.class);
+		}
+
+		@Test
+		void aClosedQueueRefusesABatchAndAnswersAParkedOne() {
+			fill(queue, 2);
+			CompletableFuture<PutOutcome> parked = queue.putAll(jobs("a", "b"), WAIT);
+			done(queue.close(CloseMode.GRACEFUL));
+			assertThat(done(parked)).isInstanceOf(PutOutcome.Closed.class);
+			assertThat(done(queue.putAll(jobs("c"), WAIT))).isInstanceOf(PutOutcome.Closed.class);
+			assertThat(drainReady(queue)).containsExactly("1", "2");
+		}
+
+		@Test
+		void repeatedKeysCreateNothingInsideABatchOrAcrossPuts() {
+			PutOutcome.Accepted original = (PutOutcome.Accepted) done(
+					queue.put(Payload.of("original"), PutOptions.noWait().withIdempotencyKey("k1")));
+			List<NewJob> batch = List.of(NewJob.of(Payload.of("again")).withIdempotencyKey("k1"),
+					NewJob.of(Payload.of("new")).withIdempotencyKey("k2"),
+					NewJob.of(Payload.of("twin")).withIdempotencyKey("k2"), NewJob.of(Payload.of("plain")));
+			// room for the two new jobs only (capacity 3): the repeats take none
+			List<PutOutcome.Accepted> outcomes = acceptedAll(queue.putAll(batch, Duration.ZERO)).jobs();
+			assertThat(outcomes.get(0))
+				.isEqualTo(new PutOutcome.Accepted(original.jobId(), original.enqueuedAt(), true));
+			assertThat(outcomes.get(1).duplicate()).isFalse();
+			assertThat(outcomes.get(2).jobId()).isEqualTo(outcomes.get(1).jobId());
+			assertThat(outcomes.get(2).duplicate()).isTrue();
+			assertThat(outcomes.get(3).duplicate()).isFalse();
+			assertThat(snapshot(queue).size()).isEqualTo(3);
+			assertThat(drainReady(queue)).containsExactly("original", "new", "plain");
+			// a batch that only repeats keys answers at once, even on a closed queue
+			done(queue.close(CloseMode.GRACEFUL));
+			assertThat(acceptedAll(queue.putAll(batch.subList(0, 2), Duration.ZERO)).jobs())
+				.allMatch(PutOutcome.Accepted::duplicate);
+		}
+
+		@Test
+		void aBatchsDelayedJobsTakeRoomAndJoinTheTailWhenDue() {
+			List<NewJob> batch = List.of(NewJob.of(Payload.of("later")).withDelay(Duration.ofSeconds(10)),
+					NewJob.of(Payload.of("now")));
+			acceptedAll(queue.putAll(batch, Duration.ZERO));
+			QueueSnapshot state = snapshot(queue);
+			assertThat(state.delayed()).isEqualTo(1);
+			assertThat(state.size()).isEqualTo(1);
+			accept(queue, "third");
+			assertThat(done(queue.putAll(jobs("x"), Duration.ZERO))).isInstanceOf(PutOutcome.Full.class);
+			time.advance(Duration.ofSeconds(10));
+			assertThat(drainReady(queue)).containsExactly("now", "third", "later");
+		}
+
+		@Test
+		void parkedTakesGetABatchsJobsOldestFirst() {
+			CompletableFuture<TakeOutcome> two = queue.take(TakeOptions.leased(WAIT).withMax(2));
+			CompletableFuture<TakeOutcome> one = take(queue, WAIT);
+			acceptedAll(queue.putAll(jobs("a", "b", "c"), Duration.ZERO));
+			assertThat(payloads(delivered(two))).containsExactly("a", "b");
+			assertThat(payloads(delivered(one))).containsExactly("c");
+		}
+
+		@Test
+		void aWithdrawnBatchLeavesNothing() {
+			fill(queue, 3);
+			CompletableFuture<PutOutcome> parked = queue.putAll(jobs("a", "b"), WAIT);
+			assertThat(parked.cancel(false)).isTrue();
+			done(queue.ack(takeOne(queue).leaseId()));
+			done(queue.ack(takeOne(queue).leaseId()));
+			assertThat(drainReady(queue)).containsExactly("3");
+			assertThat(snapshot(queue).waitingPutters()).isZero();
+		}
+
+		@Test
+		void aBatchChecksItsArguments() {
+			assertThatIllegalArgumentException().isThrownBy(() -> queue.putAll(List.of(), WAIT));
+			assertThatIllegalArgumentException().isThrownBy(() -> queue.putAll(jobs("a"), Duration.ofSeconds(-1)));
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> NewJob.of(Payload.of("a")).withIdempotencyKey("k".repeat(257)));
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> NewJob.of(Payload.of("a")).withDelay(Duration.ofSeconds(-1)));
+			assertThatThrownBy(() -> queue.putAll(null, WAIT)).isInstanceOf(NullPointerException.class);
+		}
+
+	}
+
+	@Nested
 	class BatchSettle {
 
 		@Test

@@ -145,6 +145,8 @@ class SecurityTest {
 	static Stream<Arguments> roleByEndpoint() {
 		List<Endpoint> endpoints = List.of(
 				new Endpoint("put", "POST", "/v1/queues/orders.matrix/jobs", "{\"n\":1}", List.of("producer")),
+				new Endpoint("batch put", "POST", "/v1/queues/orders.matrix/jobs/batch", "[{\"payload\": 1}]",
+						List.of("producer")),
 				new Endpoint("take", "POST", "/v1/queues/orders.matrix/leases?wait=0", null, List.of("consumer")),
 				new Endpoint("ack", "POST", "/v1/queues/orders.matrix/leases/none/ack", null, List.of("consumer")),
 				new Endpoint("nack", "POST", "/v1/queues/orders.matrix/leases/none/nack", null, List.of("consumer")),

@@ -78,6 +78,110 @@ class BatchHttpTest {
 	}
 
 	@Test
+	void aBatchPutAnswersEachJobInOrderAndKeepsPayloadsByteForByte() throws Exception {
+		List<String> payloads = List.of("{ \"n\" : 1.50, \"s\": \"é\\u00e9\" , \"a\":[1,2] }", "\"str\\\"ing\"",
+				"12.5e3", "-0", "true", "null", "[ ]");
+		StringBuilder body = new StringBuilder("[\n");
+		for (String payload : payloads) {
+			body.append("  {\"payload\":")
+				.append(payload)
+				.append(" ,\"idempotencyKey\": \"k-")
+				.append(payload.length())
+				.append(payload.hashCode())
+				.append("\"},\n");
+		}
+		body.append("  {\"delay\": \"1m\", \"payload\": {\"later\": true}}\n]");
+		JsonNode accepted = body(post("/v1/queues/batched/jobs/batch?wait=0", body.toString()), 201);
+		assertThat(accepted.get("queue").asString()).isEqualTo("batched");
+		JsonNode jobs = accepted.get("jobs");
+		assertThat(jobs).hasSize(payloads.size() + 1);
+		assertThat(jobs.get(0).has("readyAt")).isFalse();
+		assertThat(jobs.get(payloads.size()).has("readyAt")).as("the delayed job").isTrue();
+		assertThat(jobs.get(0).has("duplicate")).isFalse();
+		QueueSnapshot state = state("batched");
+		assertThat(state.size()).isEqualTo(payloads.size());
+		assertThat(state.delayed()).isEqualTo(1);
+
+		String taken = post("/v1/queues/batched/leases?wait=0&max=100", "").body();
+		for (int i = 0; i < payloads.size(); i++) {
+			JsonNode job = json.readTree(taken).get(i);
+			assertThat(job.get("jobId").asString()).isEqualTo(jobs.get(i).get("id").asString());
+		}
+		// byte for byte: each payload appears in the answer exactly as sent, in order
+		int at = 0;
+		for (String payload : payloads) {
+			int found = taken.indexOf("\"payload\":" + payload + ",", at);
+			assertThat(found).as("payload %s in %s", payload, taken).isGreaterThanOrEqualTo(at);
+			at = found;
+		}
+
+		// the same keys again: nothing created, the original jobs
+		String again = "[{\"payload\": 0, \"idempotencyKey\": \"k-" + payloads.get(2).length()
+				+ payloads.get(2).hashCode() + "\"}]";
+		JsonNode repeated = body(post("/v1/queues/batched/jobs/batch", again), 200).get("jobs").get(0);
+		assertThat(repeated.get("id").asString()).isEqualTo(jobs.get(2).get("id").asString());
+		assertThat(repeated.get("duplicate").asBoolean()).isTrue();
+	}
+
+	@Test
+	void aBatchIsAcceptedWholeOrNotAtAll() throws Exception {
+		body(post("/v1/queues/small-batches/jobs?wait=0", "0"), 201);
+		this.registry.configure("small-batches",
+				new dev.dispatch.queue.QueueConfig(3, Duration.ofSeconds(30), 3, null));
+		assertProblem(post("/v1/queues/small-batches/jobs/batch?wait=0",
+				"[{\"payload\": 1}, {\"payload\": 2}, {\"payload\": 3}]"), 429, "queue-full");
+		assertProblem(post("/v1/queues/small-batches/jobs/batch?wait=5s",
+				"[{\"payload\": 1}, {\"payload\": 2}, {\"payload\": 3}, {\"payload\": 4}]"), 429, "queue-full");
+		assertThat(state("small-batches").size()).as("nothing of them enqueued").isEqualTo(1);
+		java.util.concurrent.CompletableFuture<HttpResponse<String>> parked = http.sendAsync(HttpRequest
+			.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/v1/queues/small-batches/jobs/batch?wait=20s"))
+			.POST(HttpRequest.BodyPublishers.ofString("[{\"payload\": 1}, {\"payload\": 2}, {\"payload\": 3}]"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> state("small-batches").waitingPutters() == 1);
+		String lease = json.readTree(post("/v1/queues/small-batches/leases?wait=0", "").body())
+			.get(0)
+			.get("leaseId")
+			.asString();
+		body(post("/v1/queues/small-batches/leases/" + lease + "/ack", ""), 204);
+		assertThat(body(parked.get(), 201).get("jobs")).hasSize(3);
+		assertThat(state("small-batches").size()).isEqualTo(3);
+		this.registry.require("small-batches").close(dev.dispatch.queue.CloseMode.GRACEFUL).join();
+		assertProblem(post("/v1/queues/small-batches/jobs/batch", "[{\"payload\": 1}]"), 409, "queue-closed");
+	}
+
+	@Test
+	void everyBadBatchIsRefusedWholeAndEnqueuesNothing() throws Exception {
+		String good = "{\"payload\": {\"ok\": true}}";
+		List<String> bad = List.of("", "[]", "{}", "not json", "[" + good + "] []", "[" + good + ", 1]",
+				"[" + good + ", {}]", "[" + good + ", {\"payload\": }]", "[" + good + ", {\"payload\": 1, \"x\": 2}]",
+				"[" + good + ", {\"payload\": 1, \"idempotencyKey\": 5}]",
+				"[" + good + ", {\"payload\": 1, \"idempotencyKey\": \"\"}]",
+				"[" + good + ", {\"payload\": 1, \"idempotencyKey\": \"" + "k".repeat(257) + "\"}]",
+				"[" + good + ", {\"payload\": 1, \"delay\": \"soon\"}]",
+				"[" + good + ", {\"payload\": 1, \"delay\": -1}]", "[" + good + ", {\"payload\": 1, \"delay\": true}]",
+				"[" + (good + ",").repeat(100) + good + "]");
+		for (String body : bad) {
+			assertProblem(post("/v1/queues/strict-batch/jobs/batch", body), 400, "invalid-request");
+		}
+		assertProblem(post("/v1/queues/strict-batch/jobs/batch?priority=1", "[" + good + "]"), 400, "invalid-request");
+		assertProblem(post("/v1/queues/strict-batch/jobs/batch?wait=soon", "[" + good + "]"), 400, "invalid-request");
+		// not UTF-8: refused, not guessed
+		HttpResponse<String> utf16 = http.send(HttpRequest
+			.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/v1/queues/strict-batch/jobs/batch"))
+			.POST(HttpRequest.BodyPublishers.ofByteArray(("[" + good + "]").getBytes(StandardCharsets.UTF_16LE)))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertProblem(utf16, 400, "invalid-request");
+		assertProblem(post("/v1/queues/strict-batch/jobs/batch", "[{\"payload\": \"" + "x".repeat(1100) + "\"}]"), 413,
+				"payload-too-large");
+		assertProblem(post("/v1/queues/strict-batch/jobs/batch", "[" + (good + ",").repeat(250) + good + "]"), 413,
+				"payload-too-large");
+		assertThat(this.registry.find("strict-batch")).as("nothing put, not even the queue").isEmpty();
+		assertProblem(post("/v1/queues/bad%20name/jobs/batch", "[" + good + "]"), 400, "invalid-request");
+	}
+
+	@Test
 	void aBatchSettleAnswersEachLeaseInOrder() throws Exception {
 		List<String> leases = leased("settling", "1", "2", "3", "4");
 		JsonNode results = body(post("/v1/queues/settling/leases/settle", "[" //

@@ -114,6 +114,16 @@ class OpenApiContractTest {
 		call("POST", put, "spare").body("null").answers(201);
 		call("POST", put, "spare").query("delay", "1h").body("{\"later\": true}").answers(201);
 		call("POST", put, "spare").query("delay", "-1s").body("1").answers(400);
+		String batch = "/v1/queues/{queue}/jobs/batch";
+		call("POST", batch, "spare").query("wait", "0")
+			.body("[{\"payload\": " + EMAIL + ", \"idempotencyKey\": \"batch-1\"},"
+					+ " {\"payload\": [1], \"delay\": \"1h\"}]")
+			.answers(201);
+		call("POST", batch, "spare").body("[{\"payload\": 1, \"idempotencyKey\": \"batch-1\"}]").answers(200);
+		call("POST", batch, "spare").body("[]").breaksTheDocument().answers(400);
+		call("POST", batch, "spare").body("[{\"payload\": 1, \"extra\": 2}]").breaksTheDocument().answers(400);
+		call("POST", batch, "work").query("wait", "0").body("[{\"payload\": 1}]").answers(429);
+		call("POST", batch, "nowhere").body("[{\"payload\": 1}]").answers(404);
 		String spare = call("POST", put, "spare").body("[1, 2]").answers(201).get("id").asString();
 		call("GET", "/v1/queues/{queue}/jobs/{id}", "spare", spare).answers(200);
 		call("GET", put, "spare").query("state", "delayed").query("limit", "1").answers(200);
@@ -182,7 +192,7 @@ class OpenApiContractTest {
 		call("POST", "/v1/queues/{queue}/jobs", "work").query("wait", "0").body("42").answers(409);
 		call("POST", "/v1/queues/{queue}/leases", "work").query("wait", "0").answers(410);
 		JsonNode purged = call("POST", "/v1/queues/{queue}/close", "spare").query("immediate", "true").answers(200);
-		assertThat(purged.get("purged").asInt()).as("two ready jobs and a delayed one").isEqualTo(3);
+		assertThat(purged.get("purged").asInt()).as("three ready jobs and two delayed ones").isEqualTo(5);
 		call("POST", "/v1/queues/{queue}/close", "nowhere").answers(404);
 		call("GET", "/v1/queues/{queue}/join", "nowhere").query("wait", "0").answers(404);
 		call("DELETE", "/v1/queues/{queue}", "work").answers(204);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -27,6 +28,7 @@ import dev.dispatch.queue.Delivery;
 import dev.dispatch.queue.Ids;
 import dev.dispatch.queue.JobInfo;
 import dev.dispatch.queue.JobQueue;
+import dev.dispatch.queue.NewJob;
 import dev.dispatch.queue.Payload;
 import dev.dispatch.queue.PutOptions;
 import dev.dispatch.queue.PutOutcome;
@@ -227,6 +229,54 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 					}
 					else {
 						park(putter, options.maxWait());
+					}
+				}
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		fx.run();
+		return putter.future();
+	}
+
+	@Override
+	public CompletableFuture<PutOutcome> putAll(List<NewJob> jobs, Duration maxWait) {
+		List<NewJob> all = List.copyOf(jobs);
+		if (all.isEmpty()) {
+			throw new IllegalArgumentException("a batch needs at least one job");
+		}
+		QueueArguments.requireWait(maxWait);
+		List<String> ids = new ArrayList<>(all.size());
+		long bytes = 0;
+		for (NewJob job : all) {
+			ids.add(Ids.newJobId());
+			bytes += job.payload().size();
+		}
+		PutWaiter putter = new PutWaiter(this, this.scheduler.now(), all, ids);
+		QueueEffects fx = new QueueEffects();
+		this.lock.lock();
+		try {
+			if (newJobs(putter) == 0) {
+				admitBatch(putter, fx);
+			}
+			else if (this.closed) {
+				reject(putter, new PutOutcome.Closed(), fx);
+			}
+			else if (!this.budget.tryReserve(bytes)) {
+				reject(putter, new PutOutcome.StorageFull(), fx);
+			}
+			else {
+				putter.reserved = bytes;
+				this.putters.add(putter);
+				rebalance(fx);
+				if (putter.isWaiting()) {
+					if (maxWait.isZero()) {
+						this.putters.remove(putter);
+						reject(putter, new PutOutcome.Full(), fx);
+					}
+					else {
+						park(putter, maxWait);
 					}
 				}
 			}
@@ -714,6 +764,21 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 				continue;
 			}
 			PutWaiter putter = first(this.putters);
+			if (putter != null && putter.batch != null) {
+				int needed = newJobs(putter);
+				if (needed > this.config.capacity()) {
+					// it could never fit: it must not hold up the puts behind it
+					this.putters.remove(putter);
+					fx.cancel(putter.deadline());
+					reject(putter, new PutOutcome.Full(), fx);
+					continue;
+				}
+				if (needed == 0 || this.ready.size() + this.delayed.size() + needed <= this.config.capacity()) {
+					admitBatch(putter, fx);
+					continue;
+				}
+				break;
+			}
 			// a delayed job rests in the queue, so a parked take makes no room for it
 			if (putter != null && ((taker != null && putter.delay.isZero()) || hasRoom())) {
 				admit(putter, fx);
@@ -775,6 +840,73 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 		else {
 			this.ready.addLast(job);
 		}
+	}
+
+	/**
+	 * Accepts a parked batch: each job at the tail of ready (a delayed one among the
+	 * delayed jobs), in order; a job whose key is known answers the original job. Parked
+	 * takes are served from ready by the caller's rebalance.
+	 */
+	private void admitBatch(PutWaiter putter, QueueEffects fx) {
+		assert this.lock.isHeldByCurrentThread();
+		this.putters.remove(putter);
+		fx.cancel(putter.deadline());
+		Instant now = this.scheduler.now();
+		List<PutOutcome.Accepted> outcomes = new ArrayList<>(putter.batch.size());
+		long unused = 0;
+		for (int i = 0; i < putter.batch.size(); i++) {
+			NewJob wanted = putter.batch.get(i);
+			// an earlier job of this batch with the same key is known by now
+			PutOutcome.Accepted duplicate = knownKey(wanted.idempotencyKey());
+			if (duplicate != null) {
+				outcomes.add(duplicate);
+				unused += wanted.payload().size();
+				continue;
+			}
+			Job job = new Job(putter.batchIds.get(i), wanted.payload(), now, null);
+			this.jobs.put(job.id, job);
+			outcomes.add(new PutOutcome.Accepted(job.id, now, false));
+			if (wanted.idempotencyKey() != null) {
+				this.knownKeys.put(wanted.idempotencyKey(),
+						new KnownKey(new PutOutcome.Accepted(job.id, now, true), now.plus(this.dedupWindow)));
+			}
+			fx.add(() -> this.listener.enqueued(this.name));
+			if (wanted.delay().isPositive()) {
+				job.dueAt = now.plus(wanted.delay());
+				this.delayed.put(job, this.scheduler.schedule(wanted.delay(), () -> promote(job)));
+			}
+			else {
+				this.ready.addLast(job);
+			}
+		}
+		// the bytes of jobs that created nothing were reserved for nothing
+		this.budget.release(Math.min(unused, putter.reserved));
+		putter.reserved = 0;
+		settle(putter, new PutOutcome.AcceptedAll(outcomes), fx);
+	}
+
+	/**
+	 * How many jobs a batch would create now: those whose key is neither known nor
+	 * repeated from an earlier job of the batch.
+	 */
+	private int newJobs(PutWaiter putter) {
+		assert this.lock.isHeldByCurrentThread();
+		int count = 0;
+		Set<String> keys = null;
+		for (NewJob job : putter.batch) {
+			String key = job.idempotencyKey();
+			if (key == null) {
+				count++;
+				continue;
+			}
+			if (keys == null) {
+				keys = new HashSet<>();
+			}
+			if (keys.add(key) && knownKey(key) == null) {
+				count++;
+			}
+		}
+		return count;
 	}
 
 	/** Hands {@code jobs} to {@code taker}, leasing them unless it asked for auto-ack. */
@@ -1197,12 +1329,30 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 		 */
 		long reserved;
 
+		/** A batch's jobs, or {@code null} for a single put (the fields above). */
+		final List<NewJob> batch;
+
+		/** The ids of the batch's jobs, made before the lock is taken. */
+		final List<String> batchIds;
+
 		PutWaiter(Owner owner, Instant now, Payload payload, String key, String jobId, Duration delay) {
 			super(owner, now, WaitKind.PUT);
 			this.payload = payload;
 			this.key = key;
 			this.jobId = jobId;
 			this.delay = delay;
+			this.batch = null;
+			this.batchIds = null;
+		}
+
+		PutWaiter(Owner owner, Instant now, List<NewJob> batch, List<String> batchIds) {
+			super(owner, now, WaitKind.PUT);
+			this.payload = null;
+			this.key = null;
+			this.jobId = null;
+			this.delay = Duration.ZERO;
+			this.batch = batch;
+			this.batchIds = batchIds;
 		}
 
 	}

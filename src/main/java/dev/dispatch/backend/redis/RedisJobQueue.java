@@ -26,6 +26,7 @@ import dev.dispatch.queue.Delivery;
 import dev.dispatch.queue.Ids;
 import dev.dispatch.queue.JobInfo;
 import dev.dispatch.queue.JobQueue;
+import dev.dispatch.queue.NewJob;
 import dev.dispatch.queue.Payload;
 import dev.dispatch.queue.PutOptions;
 import dev.dispatch.queue.PutOutcome;
@@ -207,7 +208,28 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 	public CompletableFuture<PutOutcome> put(Payload payload, PutOptions options) {
 		Objects.requireNonNull(payload, "payload");
 		Objects.requireNonNull(options, "options");
-		PutWaiter putter = new PutWaiter(this, this.scheduler.now(), payload, options, Ids.newJobId());
+		return offer(new PutWaiter(this, this.scheduler.now(), payload, options, Ids.newJobId()));
+	}
+
+	@Override
+	public CompletableFuture<PutOutcome> putAll(List<NewJob> jobs, Duration maxWait) {
+		List<NewJob> all = List.copyOf(jobs);
+		if (all.isEmpty()) {
+			throw new IllegalArgumentException("a batch needs at least one job");
+		}
+		List<String> ids = new ArrayList<>(all.size());
+		for (int i = 0; i < all.size(); i++) {
+			ids.add(Ids.newJobId());
+		}
+		return offer(new PutWaiter(this, this.scheduler.now(), all, ids, PutOptions.waiting(maxWait)));
+	}
+
+	/**
+	 * Tries a put at once, or has it join the line of parked ones; a batch is one put
+	 * here, whose options carry no key and no delay (its jobs do).
+	 */
+	private CompletableFuture<PutOutcome> offer(PutWaiter putter) {
+		PutOptions options = putter.options;
 		Effects fx = new Effects(this.lock, this.name);
 		boolean attempt = false;
 		boolean lookUp = false;
@@ -661,6 +683,10 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 	 * for a take already answered are handed back.
 	 */
 	private void sendPut(PutWaiter putter, boolean lookUpOnly, boolean pumped) {
+		if (putter.batch != null) {
+			sendBatch(putter, pumped);
+			return;
+		}
 		long wakesAtSend;
 		TakeWaiter handTo = null;
 		String handOff = "0";
@@ -708,6 +734,57 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 			.whenComplete((reply, failure) -> onPut(putter, taker, lookUpOnly, pumped, wakesAtSend, reply, failure));
 	}
 
+	/** Sends a batch's attempt: one script for all its jobs, never handed to a take. */
+	private void sendBatch(PutWaiter putter, boolean pumped) {
+		long wakesAtSend;
+		this.lock.lock();
+		try {
+			wakesAtSend = this.wakes;
+		}
+		finally {
+			this.lock.unlock();
+		}
+		byte[][] args = new byte[1 + putter.batch.size() * 4][];
+		args[0] = bytes(Long.toString(this.registry.dedupWindow().toMillis()));
+		for (int i = 0; i < putter.batch.size(); i++) {
+			NewJob job = putter.batch.get(i);
+			args[1 + i * 4] = bytes(putter.batchIds.get(i));
+			args[2 + i * 4] = job.payload().toByteArray();
+			args[3 + i * 4] = bytes((job.idempotencyKey() != null) ? job.idempotencyKey() : "");
+			args[4 + i * 4] = bytes(Long.toString(delayMillis(job.delay())));
+		}
+		runScript(Script.PUT_ALL, args)
+			.thenCompose((reply) -> reply.is("accepted") ? this.registry.confirm(reply, this.address)
+					: CompletableFuture.completedFuture(reply))
+			.whenComplete((reply, failure) -> onPut(putter, null, false, pumped, wakesAtSend, reply, failure));
+	}
+
+	/**
+	 * A batch's outcome from its script's answer: one {id, enqueued ms, repeated} per
+	 * job.
+	 */
+	private static PutOutcome.AcceptedAll acceptedAll(ScriptReply reply) {
+		List<PutOutcome.Accepted> jobs = new ArrayList<>(reply.values().size());
+		for (Object entry : reply.values()) {
+			List<?> fields = (List<?>) entry;
+			jobs.add(new PutOutcome.Accepted(ScriptReply.text(fields.get(0)),
+					Instant.ofEpochMilli(ScriptReply.number(fields.get(1))), ScriptReply.number(fields.get(2)) == 1));
+		}
+		return new PutOutcome.AcceptedAll(jobs);
+	}
+
+	/** The ids of the jobs a put created: its own, or a batch's new ones. */
+	private static List<String> created(PutWaiter putter, ScriptReply reply) {
+		if (putter.batch == null) {
+			return List.of(putter.jobId);
+		}
+		return acceptedAll(reply).jobs()
+			.stream()
+			.filter((job) -> !job.duplicate())
+			.map(PutOutcome.Accepted::jobId)
+			.toList();
+	}
+
 	private void onPut(PutWaiter putter, TakeWaiter handTo, boolean lookUpOnly, boolean pumped, long wakesAtSend,
 			ScriptReply reply, Throwable failure) {
 		Effects fx = new Effects(this.lock, this.name);
@@ -744,14 +821,17 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 					case "accepted" -> {
 						if (putter.isWaiting()) {
 							forgetPutter(putter, fx);
-							Instant at = Instant.ofEpochMilli(reply.number(1));
-							fx.add(() -> this.listener.enqueued(this.name));
-							settlePut(putter, new PutOutcome.Accepted(reply.text(0), at, false), fx);
+							List<String> created = created(putter, reply);
+							fx.add(() -> created.forEach((id) -> this.listener.enqueued(this.name)));
+							settlePut(putter,
+									(putter.batch != null) ? acceptedAll(reply) : new PutOutcome.Accepted(reply.text(0),
+											Instant.ofEpochMilli(reply.number(1)), false),
+									fx);
 						}
 						else {
 							// withdrawn meanwhile; a keyed put stays: a retry may
 							// already have been answered with its id
-							retract = putter.options.idempotencyKey() == null;
+							retract = putter.batch != null || putter.options.idempotencyKey() == null;
 						}
 					}
 					case "unconfirmed" -> {
@@ -759,16 +839,17 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 						// the timeout
 						if (putter.isWaiting()) {
 							forgetPutter(putter, fx);
-							fx.add(() -> this.listener.enqueued(this.name));
+							List<String> created = created(putter, reply);
+							fx.add(() -> created.forEach((id) -> this.listener.enqueued(this.name)));
 							fx.fail(putter,
-									new BackendUnavailableException("job " + putter.jobId
-											+ " is in Redis but fewer replicas than asked for confirmed it in time",
+									new BackendUnavailableException("jobs " + created
+											+ " are in Redis but fewer replicas than asked for confirmed them in time",
 											null));
 						}
 						else {
 							// withdrawn meanwhile; a keyed put stays: a retry may
 							// already have been answered with its id
-							retract = putter.options.idempotencyKey() == null;
+							retract = putter.batch != null || putter.options.idempotencyKey() == null;
 						}
 					}
 					case "duplicate" -> {
@@ -789,6 +870,14 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 						if (putter.isWaiting()) {
 							forgetPutter(putter, fx);
 							reject(putter, new PutOutcome.Closed(), fx);
+						}
+					}
+					case "too-big" -> {
+						// a batch with more new jobs than the capacity: it could never
+						// fit
+						if (putter.isWaiting()) {
+							forgetPutter(putter, fx);
+							reject(putter, new PutOutcome.Full(), fx);
 						}
 					}
 					case "full" -> {
@@ -859,16 +948,38 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		}
 		fx.run();
 		if (retract) {
-			String key = putter.options.idempotencyKey();
-			call(Script.RETRACT, bytes(putter.jobId), bytes((key != null) ? key : ""), bytes(retractLease))
-				.exceptionally((failed) -> {
-					log.log(System.Logger.Level.WARNING, "queue " + this.name + ": job " + putter.jobId
-							+ " of a withdrawn put could not be retracted and stays accepted", failed);
-					return null;
-				});
+			retract(putter, reply, retractLease);
 		}
 		if (handBack != null) {
 			handBack(handBack);
+		}
+	}
+
+	/**
+	 * Takes back what a put withdrawn while its attempt was in flight created, unless a
+	 * consumer took it already: its job (a put without a key), or a batch's new jobs
+	 * without keys, one script each. Jobs with an idempotency key stay: a retry may
+	 * already have been answered with their ids.
+	 */
+	private void retract(PutWaiter putter, ScriptReply reply, String lease) {
+		List<String> ids = new ArrayList<>();
+		if (putter.batch == null) {
+			ids.add(putter.jobId);
+		}
+		else {
+			List<PutOutcome.Accepted> jobs = acceptedAll(reply).jobs();
+			for (int i = 0; i < jobs.size(); i++) {
+				if (!jobs.get(i).duplicate() && putter.batch.get(i).idempotencyKey() == null) {
+					ids.add(jobs.get(i).jobId());
+				}
+			}
+		}
+		for (String id : ids) {
+			call(Script.RETRACT, bytes(id), bytes(""), bytes(lease)).exceptionally((failed) -> {
+				log.log(System.Logger.Level.WARNING, "queue " + this.name + ": job " + id
+						+ " of a withdrawn put could not be retracted and stays" + " accepted", failed);
+				return null;
+			});
 		}
 	}
 
@@ -1630,11 +1741,28 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		/** Whether its wait elapsed while an attempt was in flight. Guarded by lock. */
 		boolean expired;
 
+		/** A batch's jobs, or {@code null} for a single put (payload and jobId). */
+		final List<NewJob> batch;
+
+		/** The ids of the batch's jobs, made once like jobId. */
+		final List<String> batchIds;
+
 		PutWaiter(Owner owner, Instant now, Payload payload, PutOptions options, String jobId) {
 			super(owner, now, WaitKind.PUT);
 			this.payload = payload;
 			this.options = options;
 			this.jobId = jobId;
+			this.batch = null;
+			this.batchIds = null;
+		}
+
+		PutWaiter(Owner owner, Instant now, List<NewJob> batch, List<String> batchIds, PutOptions options) {
+			super(owner, now, WaitKind.PUT);
+			this.payload = null;
+			this.options = options;
+			this.jobId = null;
+			this.batch = batch;
+			this.batchIds = batchIds;
 		}
 
 		/** Marks an attempt in flight. Call only holding the lock. */

@@ -28,7 +28,7 @@ final class RedisScripts {
 		PUT("put"), TAKE("take"), SETTLE("settle"), RESTORE("restore"), RETRACT("retract"), CLOSE("close"),
 		SNAPSHOT("snapshot"), DEFINE("define"), DELETE("delete"), OUTBOX("outbox"), FORWARDED("forwarded"),
 		ARRIVE("arrive"), PAUSE("pause"), JOB("job"), PURGE("purge"), REDRIVE_PICK("redrive_pick"),
-		REDRIVE_OUT("redrive_out"), JOBS("jobs");
+		REDRIVE_OUT("redrive_out"), JOBS("jobs"), PUT_ALL("put_all");
 
 		private final String file;
 

@@ -1,0 +1,74 @@
+-- put_all (a batch put, all or nothing): ARGV 5 dedup window ms, then groups of {job id,
+-- payload, idempotency key ('' none), delay ms} from 6, in the batch's order. A job
+-- whose key is known, or repeats the key of an earlier job of the batch, creates nothing
+-- and answers that job. New jobs go to the tail (delayed ones among the delayed), never
+-- to a take directly.
+-- Replies accepted {{id, enqueued ms, 1 if it repeated a key else 0} per job}, closed,
+-- full (no room for all the new jobs now), too-big (more new jobs than the capacity: it
+-- could never fit), missing.
+local q = load()
+if not q then
+  return missing()
+end
+housekeep(q)
+local window = tonumber(ARGV[5])
+local known = {}
+local needed = 0
+for i = 6, #ARGV, 4 do
+  local key = ARGV[i + 2]
+  if key == '' then
+    needed = needed + 1
+  elseif known[key] == nil then
+    local original = redis.call('HGET', IDEM, key)
+    local expiry = tonumber(redis.call('ZSCORE', IDEMEXP, key))
+    if original and (not expiry or expiry <= now) then
+      -- past its window (housekeeping forgets expired keys a batch at a time)
+      redis.call('HDEL', IDEM, key)
+      redis.call('ZREM', IDEMEXP, key)
+      original = false
+    end
+    if original then
+      local id, at = string.match(original, '^(.*)\n(%d+)$')
+      known[key] = { id, tonumber(at) }
+    else
+      known[key] = false
+      needed = needed + 1
+    end
+  end
+end
+if needed > 0 then
+  if q.closed then
+    return reply(q, 'closed')
+  end
+  if needed > q.capacity then
+    return reply(q, 'too-big')
+  end
+  if waiting() + needed > q.capacity then
+    return reply(q, 'full')
+  end
+end
+local jobs = {}
+for i = 6, #ARGV, 4 do
+  local id, payload, key, delay = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
+  local original = key ~= '' and known[key]
+  if original then
+    table.insert(jobs, { original[1], original[2], 1 })
+  else
+    if delay > 0 then
+      redis.call('ZADD', DELAYED, now + delay, id)
+    else
+      redis.call('RPUSH', READY, id)
+    end
+    redis.call('HSET', PAYLOADS, id, payload)
+    redis.call('HSET', ATTEMPTS, id, 0)
+    redis.call('HSET', ENQUEUED, id, now)
+    if key ~= '' then
+      redis.call('HSET', IDEM, key, id .. '\n' .. now)
+      redis.call('ZADD', IDEMEXP, now + window, key)
+      known[key] = { id, now }
+    end
+    table.insert(jobs, { id, now, 0 })
+    changed = true
+  end
+end
+return reply(q, 'accepted', unpack(jobs))
