@@ -8,6 +8,7 @@ import dev.dispatch.queue.CloseMode;
 import dev.dispatch.queue.Delivery;
 import dev.dispatch.queue.Ids;
 import dev.dispatch.queue.JobQueue;
+import dev.dispatch.queue.NewJob;
 import dev.dispatch.queue.ManualScheduler;
 import dev.dispatch.queue.Payload;
 import dev.dispatch.queue.PutOptions;
@@ -69,6 +70,21 @@ public class MemoryJobQueueLincheckTest {
 		PutOutcome outcome = this.queue
 			.put(Payload.of(Integer.toString(job)), PutOptions.noWait().withIdempotencyKey("k" + key))
 			.join();
+		return outcome.label();
+	}
+
+	@Operation
+	public String putBatch(@Param(name = "job") int job, @Param(name = "key") int key) {
+		PutOutcome outcome = this.queue
+			.putAll(List.of(NewJob.of(Payload.of(Integer.toString(job))),
+					NewJob.of(Payload.of(Integer.toString(job + 10))).withIdempotencyKey("k" + key)), Duration.ZERO)
+			.join();
+		if (outcome instanceof PutOutcome.AcceptedAll all) {
+			return "accepted " + all.jobs()
+				.stream()
+				.map((accepted) -> accepted.duplicate() ? "repeat" : "new")
+				.collect(Collectors.joining(","));
+		}
 		return outcome.label();
 	}
 

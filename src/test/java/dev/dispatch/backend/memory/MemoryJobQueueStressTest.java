@@ -18,12 +18,15 @@ import java.util.concurrent.locks.LockSupport;
 import dev.dispatch.queue.CloseMode;
 import dev.dispatch.queue.Delivery;
 import dev.dispatch.queue.JobQueue;
+import dev.dispatch.queue.NewJob;
 import dev.dispatch.queue.Payload;
 import dev.dispatch.queue.PutOptions;
 import dev.dispatch.queue.PutOutcome;
 import dev.dispatch.queue.QueueConfig;
 import dev.dispatch.queue.QueueListener;
 import dev.dispatch.queue.QueueSnapshot;
+import dev.dispatch.queue.Settle;
+import dev.dispatch.queue.Settled;
 import dev.dispatch.queue.Redrive;
 import dev.dispatch.queue.SystemScheduler;
 import dev.dispatch.queue.TakeOptions;
@@ -36,10 +39,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Randomized stress: producers and consumers on real threads and a real clock, through a
  * small queue, with random waits (so waits elapse), random cancellation of parked
- * operations, random batch sizes, and consumers that ack, nack, release or abandon what
- * they get (so leases expire and jobs are dead-lettered). An operator pauses and purges
- * the queue now and then and redrives its dead letters home, and it is closed while
- * producers are still at work.
+ * operations, batch puts, random batch sizes, and consumers that ack, nack, release or
+ * abandon what they get (so leases expire and jobs are dead-lettered), one lease at a
+ * time or a take's leases in one batch settle. An operator pauses and purges the queue
+ * now and then and redrives its dead letters home, and it is closed while producers are
+ * still at work.
  *
  * <p>
  * Afterwards every accepted job was acked exactly once, sits in the dead-letter queue, or
@@ -195,6 +199,13 @@ class MemoryJobQueueStressTest {
 
 		private void produce(int producer, SplittableRandom random) {
 			for (int job = 0; job < JOBS_PER_PRODUCER; job++) {
+				if (job + 1 < JOBS_PER_PRODUCER && random.nextInt(5) == 0) {
+					if (!produceTwo(producer, job, random)) {
+						return;
+					}
+					job++;
+					continue;
+				}
 				for (int attempt = 0;; attempt++) {
 					String payload = "p" + producer + "-" + job + "-" + attempt;
 					CompletableFuture<PutOutcome> put = this.queue.put(Payload.of(payload),
@@ -223,6 +234,40 @@ class MemoryJobQueueStressTest {
 			}
 		}
 
+		/**
+		 * Puts jobs {@code job} and {@code job + 1} as one batch, until accepted; false
+		 * once the queue is closed.
+		 */
+		private boolean produceTwo(int producer, int job, SplittableRandom random) {
+			for (int attempt = 0;; attempt++) {
+				List<String> payloads = List.of("p" + producer + "-" + job + "-" + attempt,
+						"p" + producer + "-" + (job + 1) + "-" + attempt);
+				CompletableFuture<PutOutcome> put = this.queue.putAll(
+						payloads.stream().map((payload) -> NewJob.of(Payload.of(payload))).toList(),
+						Duration.ofMillis(random.nextInt(4)));
+				if (random.nextInt(10) == 0 && put.cancel(false)) {
+					this.notAccepted.addAll(payloads);
+					continue;
+				}
+				PutOutcome outcome = put.join();
+				if (outcome instanceof PutOutcome.AcceptedAll all) {
+					for (int i = 0; i < payloads.size(); i++) {
+						this.accepted.put(payloads.get(i), all.jobs().get(i).jobId());
+						this.acceptedCount.incrementAndGet();
+					}
+					return true;
+				}
+				this.notAccepted.addAll(payloads);
+				if (outcome instanceof PutOutcome.Closed) {
+					return false;
+				}
+				if (outcome instanceof PutOutcome.StorageFull) {
+					this.refusedForStorage.incrementAndGet();
+					sleepBriefly();
+				}
+			}
+		}
+
 		private void consume(SplittableRandom random) {
 			for (;;) {
 				TakeOptions options = TakeOptions.leased(Duration.ofMillis(random.nextInt(6)))
@@ -237,6 +282,10 @@ class MemoryJobQueueStressTest {
 					return;
 				}
 				if (outcome instanceof TakeOutcome.Delivered delivered) {
+					if (random.nextInt(3) == 0) {
+						settleAll(delivered.deliveries(), random);
+						continue;
+					}
 					for (Delivery delivery : delivered.deliveries()) {
 						settle(delivery, random);
 					}
@@ -274,6 +323,40 @@ class MemoryJobQueueStressTest {
 			else {
 				count(this.failures, delivery.jobId()); // abandoned: the lease will
 														// expire
+			}
+		}
+
+		/** As {@link #settle}, but every lease of a take in one batch settle. */
+		private void settleAll(List<Delivery> delivered, SplittableRandom random) {
+			List<Settle> settlements = new ArrayList<>();
+			List<Delivery> settling = new ArrayList<>();
+			for (Delivery delivery : delivered) {
+				count(this.deliveries, delivery.jobId());
+				int dice = random.nextInt(100);
+				if (dice < 70) {
+					settlements.add(Settle.ack(delivery.leaseId()));
+				}
+				else if (dice < 85) {
+					settlements.add(Settle.nack(delivery.leaseId(), Duration.ZERO));
+				}
+				else if (dice < 92) {
+					settlements.add(Settle.release(delivery.leaseId()));
+				}
+				else {
+					count(this.failures, delivery.jobId()); // abandoned
+					continue;
+				}
+				settling.add(delivery);
+			}
+			List<Settled> outcomes = this.queue.settle(settlements).join();
+			for (int i = 0; i < settlements.size(); i++) {
+				String jobId = settling.get(i).jobId();
+				boolean held = outcomes.get(i).held();
+				switch (settlements.get(i).action()) {
+					case ACK -> count(held ? this.acks : this.failures, jobId);
+					case RELEASE -> count(held ? this.releases : this.failures, jobId);
+					default -> count(this.failures, jobId);
+				}
 			}
 		}
 

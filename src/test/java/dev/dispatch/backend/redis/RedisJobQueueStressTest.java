@@ -28,12 +28,14 @@ import dev.dispatch.queue.CloseMode;
 import dev.dispatch.queue.DeadLetter;
 import dev.dispatch.queue.Delivery;
 import dev.dispatch.queue.JobQueue;
+import dev.dispatch.queue.NewJob;
 import dev.dispatch.queue.Payload;
 import dev.dispatch.queue.PutOptions;
 import dev.dispatch.queue.PutOutcome;
 import dev.dispatch.queue.QueueConfig;
 import dev.dispatch.queue.QueueSnapshot;
 import dev.dispatch.queue.Redrive;
+import dev.dispatch.queue.Settle;
 import dev.dispatch.queue.TakeOptions;
 import dev.dispatch.queue.TakeOutcome;
 import dev.dispatch.support.RedisServer;
@@ -50,11 +52,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * serving one queue as two replicas would: producers and consumers on real threads and
  * the system clock (two replicas racing for real cannot share a manual one), spread over
  * both replicas, through a small queue, with random waits (so waits elapse), random
- * cancellation of parked operations, random batch sizes, and consumers that ack, extend,
- * nack, release or abandon what they get, settling through either replica (so leases
- * expire and jobs are dead-lettered). An operator pauses and purges the queue now and
- * then and redrives its dead letters home, and it is closed through one replica while
- * producers on both are still at work.
+ * cancellation of parked operations, batch puts, random batch sizes, and consumers that
+ * ack, extend, nack, release or abandon what they get, one lease at a time or a take's
+ * leases in one batch settle, through either replica (so leases expire and jobs are
+ * dead-lettered). An operator pauses and purges the queue now and then and redrives its
+ * dead letters home, and it is closed through one replica while producers on both are
+ * still at work.
  *
  * <p>
  * Afterwards every accepted job was acked exactly once, sits in the dead-letter queue, or
@@ -343,6 +346,13 @@ class RedisJobQueueStressTest {
 		private void produce(int producer, int replica, SplittableRandom random) {
 			JobQueue queue = this.queues.get(replica);
 			for (int job = 0; job < JOBS_PER_PRODUCER; job++) {
+				if (job + 1 < JOBS_PER_PRODUCER && random.nextInt(5) == 0) {
+					if (!produceTwo(queue, producer, replica, job, random)) {
+						return;
+					}
+					job++;
+					continue;
+				}
 				for (int attempt = 0;; attempt++) {
 					String payload = "r" + replica + "p" + producer + "-" + job + "-" + attempt;
 					CompletableFuture<PutOutcome> put = queue.put(Payload.of(payload),
@@ -365,6 +375,36 @@ class RedisJobQueueStressTest {
 			}
 		}
 
+		/**
+		 * Puts jobs {@code job} and {@code job + 1} as one batch, until accepted; false
+		 * once the queue is closed.
+		 */
+		private boolean produceTwo(JobQueue queue, int producer, int replica, int job, SplittableRandom random) {
+			for (int attempt = 0;; attempt++) {
+				List<String> payloads = List.of("r" + replica + "p" + producer + "-" + job + "-" + attempt,
+						"r" + replica + "p" + producer + "-" + (job + 1) + "-" + attempt);
+				CompletableFuture<PutOutcome> put = queue.putAll(
+						payloads.stream().map((payload) -> NewJob.of(Payload.of(payload))).toList(),
+						Duration.ofMillis(random.nextInt(6)));
+				if (random.nextInt(10) == 0 && put.cancel(false)) {
+					payloads.forEach((payload) -> this.withdrawn.put(payload, replica));
+					continue;
+				}
+				PutOutcome outcome = await(put, "batch put of " + payloads);
+				if (outcome instanceof PutOutcome.AcceptedAll all) {
+					for (int i = 0; i < payloads.size(); i++) {
+						this.accepted.put(payloads.get(i), all.jobs().get(i).jobId());
+						this.acceptedCount.incrementAndGet();
+					}
+					return true;
+				}
+				this.refused.addAll(payloads);
+				if (outcome instanceof PutOutcome.Closed) {
+					return false;
+				}
+			}
+		}
+
 		private void consume(int replica, SplittableRandom random) {
 			JobQueue queue = this.queues.get(replica);
 			for (;;) {
@@ -381,6 +421,10 @@ class RedisJobQueueStressTest {
 					return;
 				}
 				if (outcome instanceof TakeOutcome.Delivered delivered) {
+					if (random.nextInt(3) == 0) {
+						settleAll(replica, askedAt, delivered.deliveries(), random);
+						continue;
+					}
 					for (Delivery delivery : delivered.deliveries()) {
 						settle(replica, askedAt, delivery, random);
 					}
@@ -416,6 +460,47 @@ class RedisJobQueueStressTest {
 			else {
 				settled = Settled.FAILED; // abandoned: the lease will expire
 			}
+			seen(replica, askedAt, delivery, settled);
+		}
+
+		/**
+		 * As {@link #settle}, but a take's leases in one batch settle, through either
+		 * replica.
+		 */
+		private void settleAll(int replica, long askedAt, List<Delivery> delivered, SplittableRandom random) {
+			JobQueue via = this.queues.get(random.nextInt(REPLICAS));
+			List<Settle> settlements = new ArrayList<>();
+			List<Delivery> settling = new ArrayList<>();
+			for (Delivery delivery : delivered) {
+				int dice = random.nextInt(100);
+				if (dice < 70) {
+					settlements.add(Settle.ack(delivery.leaseId()));
+				}
+				else if (dice < 84) {
+					settlements.add(Settle.nack(delivery.leaseId(), Duration.ofMillis(10L * random.nextInt(3))));
+				}
+				else if (dice < 90) {
+					settlements.add(Settle.release(delivery.leaseId()));
+				}
+				else {
+					seen(replica, askedAt, delivery, Settled.FAILED); // abandoned
+					continue;
+				}
+				settling.add(delivery);
+			}
+			List<dev.dispatch.queue.Settled> outcomes = await(via.settle(settlements), "batch settle");
+			for (int i = 0; i < settlements.size(); i++) {
+				boolean held = outcomes.get(i).held();
+				Settled settled = switch (settlements.get(i).action()) {
+					case ACK -> held ? Settled.ACKED : Settled.FAILED;
+					case RELEASE -> held ? Settled.RELEASED : Settled.FAILED;
+					default -> Settled.FAILED;
+				};
+				seen(replica, askedAt, settling.get(i), settled);
+			}
+		}
+
+		private void seen(int replica, long askedAt, Delivery delivery, Settled settled) {
 			this.deliveries.computeIfAbsent(delivery.jobId(), (id) -> new ConcurrentLinkedQueue<>())
 				.add(new Seen(replica, delivery, askedAt, settled, System.nanoTime()));
 		}
