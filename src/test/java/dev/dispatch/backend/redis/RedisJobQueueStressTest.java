@@ -589,7 +589,9 @@ class RedisJobQueueStressTest {
 			// the run reached the paths it is meant to stress
 			assertThat(this.withdrawn).as("%s: withdrawn puts", run).isNotEmpty();
 			assertThat(this.refused).as("%s: refused puts", run).isNotEmpty();
-			assertThat(dead).as("%s: dead-lettered jobs", run).isNotEmpty();
+			// dead letters left at the end, or sent home by a redrive (which may have
+			// taken them all)
+			assertThat(dead.size() + this.redriven.size()).as("%s: dead-lettered jobs", run).isPositive();
 		}
 
 		/**
