@@ -64,7 +64,8 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 	 * What lives here are the parked requests of this replica: puts, takes and joins,
 	 * each a Waiter (queue.spi), in insertion-ordered sets guarded by lock, with the
 	 * flags of the two pumps. A put or take is first tried at once ("fresh"). If the
-	 * queue is full (empty) and the caller may wait, the waiter is marked parked. Parked
+	 * queue is full (empty) and the caller may wait, the waiter is marked parked, and
+	 * only then does its wait's timer start, for what is left of the wait. Parked
 	 * waiters are served by a pump, one attempt at a time, oldest first: so FIFO among
 	 * parked requests is strict within one replica. A fresh request that finds parked
 	 * ones of its kind here does not try at all: it joins the line (a keyed put first
@@ -252,11 +253,9 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 					lookUp = options.idempotencyKey() != null;
 				}
 				else {
+					// its wait's timer starts if the attempt finds the queue full
 					putter.startAttempt();
 					attempt = true;
-				}
-				if (options.maxWait().isPositive()) {
-					putter.deadline(this.scheduler.schedule(options.maxWait(), () -> waitElapsed(putter)));
 				}
 			}
 		}
@@ -297,11 +296,9 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 					markParked(taker);
 				}
 				else {
+					// its wait's timer starts if the attempt finds nothing
 					taker.inFlight++;
 					attempt = true;
-				}
-				if (options.maxWait().isPositive()) {
-					taker.deadline(this.scheduler.schedule(options.maxWait(), () -> waitElapsed(taker)));
 				}
 			}
 		}
@@ -882,7 +879,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 					}
 					case "full" -> {
 						if (putter.isWaiting()) {
-							if (putter.options.maxWait().isZero() || putter.expired) {
+							if (putter.options.maxWait().isZero() || putter.expired || !hasTimeLeft(putter)) {
 								forgetPutter(putter, fx);
 								reject(putter, new PutOutcome.Full(), fx);
 							}
@@ -1040,7 +1037,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 					}
 					case "empty" -> {
 						if (taker.isWaiting()) {
-							if (taker.options.maxWait().isZero()) {
+							if (taker.options.maxWait().isZero() || !hasTimeLeft(taker)) {
 								forgetTaker(taker, fx);
 								settleTake(taker, new TakeOutcome.Empty(), fx);
 							}
@@ -1364,6 +1361,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		if (!putter.parked) {
 			putter.parked = true;
 			this.parkedPutters++;
+			startTimer(putter, putter.options.maxWait());
 			keepRechecking();
 		}
 	}
@@ -1373,8 +1371,31 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		if (!taker.parked) {
 			taker.parked = true;
 			this.parkedTakers++;
+			startTimer(taker, taker.options.maxWait());
 			keepRechecking();
 		}
+	}
+
+	/**
+	 * Starts a parking request's timer for what is left of its wait. Requests answered by
+	 * their first attempt, most of them, never set one: a timer costs a scheduled task,
+	 * its cancellation, and often a wake-up of the timer thread. So a wait cannot elapse
+	 * while a first attempt is in flight; the answer comes within the Redis timeout, and
+	 * a request that finds its wait used up by then is answered at once.
+	 */
+	private void startTimer(Waiter<?> waiter, Duration maxWait) {
+		if (maxWait.isPositive() && waiter.deadline() == null) {
+			Duration left = maxWait.minus(waiter.waited(this.scheduler.now()));
+			waiter
+				.deadline(this.scheduler.schedule(left.isNegative() ? Duration.ZERO : left, () -> waitElapsed(waiter)));
+		}
+	}
+
+	/** Whether a request whose first attempt found it must wait has any wait left. */
+	private boolean hasTimeLeft(Waiter<?> waiter) {
+		Duration maxWait = (waiter instanceof PutWaiter putter) ? putter.options.maxWait()
+				: ((TakeWaiter) waiter).options.maxWait();
+		return waiter.deadline() != null || waiter.waited(this.scheduler.now()).compareTo(maxWait) < 0;
 	}
 
 	/** Removes a put from the line and calls off its timer. */
