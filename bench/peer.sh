@@ -15,17 +15,17 @@
 # without its JIT compiler threads): bench/peer_summary.py prints the table.
 # ElasticMQ comes with its dependencies from Maven Central through ./mvnw and
 # bench/elasticmq/pom.xml (version there); it speaks SQS's JSON protocol here by default
-# (SQS_PROTOCOL=query: the form-encoded one with XML answers). ROUNDS (3); WARMUP (30s): each
-# server's warm-up per workload; the duration of each measured run is the argument. Needs wrk,
+# (SQS_PROTOCOL=query: the form-encoded one with XML answers). ROUNDS (3); WARMUP (60s): each
+# server's warm-up per workload (after 30 s, C2 still compiled for Dispatch); the duration of each measured run is the argument. Needs wrk,
 # python3, curl. Method and numbers: docs/benchmarks.md.
 #
-#   ./mvnw -q -DskipTests package && [ROUNDS=3] [WARMUP=30s] bench/peer.sh [duration, default 20s]
+#   ./mvnw -q -DskipTests package && [ROUNDS=3] [WARMUP=60s] bench/peer.sh [duration, default 20s]
 set -eu
 cd "$(dirname "$0")/.."
 . bench/service.sh
 duration=${1:-20s}
 rounds=${ROUNDS:-3}
-warmup=${WARMUP:-30s}
+warmup=${WARMUP:-60s}
 protocol=${SQS_PROTOCOL:-json}
 out=$(mktemp -d "${TMPDIR:-/tmp}/dispatch-peer.XXXXXX")
 cp "$(ls target/dispatch-*.jar | grep -v original | head -n 1)" "$out/dispatch.jar"
@@ -121,14 +121,35 @@ load() {
     wrk -t 8 -c 8 -d "$length" "$@"
 }
 
-# measure ROUND SERVER WORKLOAD: one measured run, its wrk output and the CPU used meanwhile
-# (clock ticks: the server's, its JIT compiler threads', the idle other server's) kept in $out.
+# CPU time all processes have used so far, in clock ticks (user, nice, system, irq, softirq, steal).
+machine_ticks() {
+  awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
+}
+
+# children_ticks FILE: the CPU time this shell's finished children had used, in clock ticks, from
+# the output of `times` (a builtin, so it must run in this shell, not in a $(...) subshell).
+children_ticks() {
+  awk -v hz="$(getconf CLK_TCK)" 'NR == 2 {
+    for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); total += t[1] * 60 + t[2] }
+    printf "%d\n", total * hz + 0.5 }' "$1"
+}
+
+# measure ROUND SERVER WORKLOAD: one measured run, its wrk output and the CPU used meanwhile kept
+# in $out: clock ticks of the server, of its JIT compiler threads, of the idle other server, of
+# wrk, and of the whole machine (the rest is others': this machine is shared).
 measure() {
   run="$out/$1-$3-$2"
   if [ "$2" = dispatch ]; then pid=$service_pid other=$elasticmq_pid; else pid=$elasticmq_pid other=$service_pid; fi
   ticks=$(cpu_ticks "$pid") jit=$(jit_ticks "$pid") idle=$(cpu_ticks "$other")
+  times > "$run.times"
+  machine=$(machine_ticks)
   load "$2" "$3" "$duration" --latency > "$run.wrk"
-  echo "$(($(cpu_ticks "$pid") - ticks)) $(($(jit_ticks "$pid") - jit)) $(($(cpu_ticks "$other") - idle))" > "$run.cpu"
+  machine=$(($(machine_ticks) - machine))
+  client=$(children_ticks "$run.times")
+  times > "$run.times"
+  client=$(($(children_ticks "$run.times") - client))
+  echo "$(($(cpu_ticks "$pid") - ticks)) $(($(jit_ticks "$pid") - jit)) $(($(cpu_ticks "$other") - idle))" \
+    "$client $machine" > "$run.cpu"
   echo "== round $1, $3, $2: $(grep -E '^(cycles|jobs):' "$run.wrk" || grep Requests/sec "$run.wrk")"
 }
 

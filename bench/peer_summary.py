@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Prints the table of a bench/peer.sh run from the files it left in its results directory:
 ROUND-WORKLOAD-SERVER.wrk (wrk with cycle.lua, batch.lua, sqs.lua or noop.lua) and .cpu (clock
-ticks during that wrk run: the server's, its JIT compiler threads', and the other server's,
-which sat idle meanwhile).
+ticks during that wrk run: the server's, its JIT compiler threads', the other server's, which
+sat idle meanwhile, wrk's, and the whole machine's).
 
     python3 bench/peer_summary.py --ticks-per-second 100 /tmp/dispatch-peer.XXXXXX
 """
@@ -29,7 +29,7 @@ def wrk(text):
     if not counted and non_2xx:
         unexpected = int(non_2xx.group(1))
     return {"jobs/s": jobs / seconds, "requests/s": int(requests) / seconds, "p50": p50,
-            "jobs": jobs, "unexpected": unexpected}
+            "jobs": jobs, "requests": int(requests), "seconds": seconds, "unexpected": unexpected}
 
 
 def main():
@@ -42,15 +42,18 @@ def main():
     for path in results.glob("*.wrk"):
         round_, workload, server = path.stem.split("-")
         measured = wrk(path.read_text())
-        ticks, jit, other = (int(n) for n in (results / f"{path.stem}.cpu").read_text().split())
-        micros = 1e6 / args.ticks_per_second / max(measured["jobs"], 1)
-        measured.update({"cpu": ticks * micros, "cpu-jit": (ticks - jit) * micros, "other": other})
+        ticks, jit, idle, client, machine = (int(n) for n in (results / f"{path.stem}.cpu").read_text().split())
+        hz = args.ticks_per_second
+        micros = 1e6 / hz / max(measured["jobs"], 1)
+        measured.update({"cpu": ticks * micros, "cpu-jit": (ticks - jit) * micros, "idle": idle / hz,
+                         "others": max(0, machine - ticks - idle - client) / hz / measured["seconds"],
+                         "client": client * 1e6 / hz / measured["requests"]})
         runs[(int(round_), workload, server)] = measured
 
     print("8 connections (wrk -t8 -c8), one cycle per connection; service CPU from /proc "
           "(\"without JIT\": less its C1/C2 compiler threads)")
     print(f"{'round':5} {'workload':8} {'server':9} {'jobs/s':>8} {'requests/s':>10} {'p50 ms':>7} "
-          f"{'CPU µs/job':>10} {'without JIT':>11} {'D/E jobs/s':>10} {'D/E CPU/job':>11}  notes")
+          f"{'CPU µs/job':>10} {'without JIT':>11} {'D/E jobs/s':>10} {'D/E CPU/job':>11} {'others':>6}  notes")
     for workload in WORKLOADS:
         for (round_, name, server), measured in sorted(runs.items()):
             if name != workload:
@@ -63,12 +66,16 @@ def main():
             notes = []
             if measured["unexpected"]:
                 notes.append(f"{measured['unexpected']} unexpected answers")
-            if measured["other"]:
-                notes.append(f"idle peer used {measured['other'] / args.ticks_per_second:.2f} s CPU")
+            if measured["idle"] >= 0.05:
+                notes.append(f"the idle server used {measured['idle']:.2f} s of CPU")
             print(f"{round_:<5} {workload:8} {server:9} {measured['jobs/s']:8.0f} "
                   f"{measured['requests/s']:10.0f} {measured['p50']:7.2f} {measured['cpu']:10.0f} "
-                  f"{measured['cpu-jit']:11.0f} {rate_ratio:>10} {cpu_ratio:>11}  {'; '.join(notes)}")
-    print("D/E: Dispatch / ElasticMQ, same round")
+                  f"{measured['cpu-jit']:11.0f} {rate_ratio:>10} {cpu_ratio:>11} {measured['others']:6.2f}  "
+                  + "; ".join(notes))
+    clients = sorted(measured["client"] for measured in runs.values())
+    print("D/E: Dispatch / ElasticMQ, same round. others: cores used meanwhile by other processes "
+          "than the two servers and wrk (the machine is shared).")
+    print(f"wrk used {clients[0]:.0f}-{clients[-1]:.0f} µs of CPU per request.")
     print("workloads: " + "; ".join(f"{name}: {text}" for name, text in WORKLOADS.items()))
 
 
