@@ -15,7 +15,9 @@
 # without its JIT compiler threads): bench/peer_summary.py prints the table.
 # ElasticMQ comes with its dependencies from Maven Central through ./mvnw and
 # bench/elasticmq/pom.xml (version there); it speaks SQS's JSON protocol here by default
-# (SQS_PROTOCOL=query: the form-encoded one with XML answers). ROUNDS (3); WARMUP (60s): each
+# (SQS_PROTOCOL=query: the form-encoded one with XML answers). LEASE (30, both servers' default):
+# seconds a job taken stays Dispatch's lease and a message received stays invisible in ElasticMQ
+# (which keeps each deleted message in memory until then). ROUNDS (3); WARMUP (60s): each
 # server's warm-up per workload (after 30 s, C2 still compiled for Dispatch); the duration of each measured run is the argument. Needs wrk,
 # python3, curl. Method and numbers: docs/benchmarks.md.
 #
@@ -27,6 +29,7 @@ duration=${1:-20s}
 rounds=${ROUNDS:-3}
 warmup=${WARMUP:-60s}
 protocol=${SQS_PROTOCOL:-json}
+lease=${LEASE:-30}
 out=$(mktemp -d "${TMPDIR:-/tmp}/dispatch-peer.XXXXXX")
 cp "$(ls target/dispatch-*.jar | grep -v original | head -n 1)" "$out/dispatch.jar"
 java="$(./mvnw --java-home)/bin/java"
@@ -71,11 +74,10 @@ stop_elasticmq() {
   fi
 }
 
-# create_sqs_queue NAME: creates an ElasticMQ queue whose messages stay invisible for 10 minutes
-# once received (as Dispatch's queues below hold their leases), so that none comes back during a
-# run; prints its URL.
+# create_sqs_queue NAME: creates an ElasticMQ queue whose messages stay invisible for $lease
+# seconds once received, as Dispatch's queues below hold their leases; prints its URL.
 create_sqs_queue() {
-  curl -fs "$elasticmq_url" -d "Action=CreateQueue&QueueName=$1&Attribute.1.Name=VisibilityTimeout&Attribute.1.Value=600" |
+  curl -fs "$elasticmq_url" -d "Action=CreateQueue&QueueName=$1&Attribute.1.Name=VisibilityTimeout&Attribute.1.Value=$lease" |
     sed -n 's:.*<QueueUrl>\(.*\)</QueueUrl>.*:\1:p'
 }
 
@@ -89,13 +91,13 @@ dispatch_batches_work() {
     return 1
   fi
   curl -s -o "$out/probe" -X POST "$url/v1/queues/batch/leases?wait=1s&max=10"
-  lease=$(sed -n 's/.*"leaseId":"\([^"]*\)".*/\1/p' "$out/probe")
-  if [ -z "$lease" ]; then
+  probe_lease=$(sed -n 's/.*"leaseId":"\([^"]*\)".*/\1/p' "$out/probe")
+  if [ -z "$probe_lease" ]; then
     echo "take after a batch put found no lease: $(cat "$out/probe")"
     return 1
   fi
   status=$(curl -s -o "$out/probe" -w '%{http_code}' -X POST "$url/v1/queues/batch/leases/settle" \
-    -H 'Content-Type: application/json' -d "[{\"lease\": \"$lease\", \"action\": \"ack\"}]")
+    -H 'Content-Type: application/json' -d "[{\"lease\": \"$probe_lease\", \"action\": \"ack\"}]")
   if [ "$status" != 200 ] || ! grep -q '"outcome":"done"' "$out/probe"; then
     echo "batch settle answered $status: $(cat "$out/probe")"
     return 1
@@ -126,6 +128,15 @@ machine_ticks() {
   awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
 }
 
+# CPU time the JVM's garbage collector threads (G1's) have used so far, in clock ticks.
+gc_ticks() {
+  for task in /proc/"$1"/task/*; do
+    case "$(cat "$task/comm" 2> /dev/null)" in
+      GC\ Thread* | G1\ *) sed 's/.*) //' "$task/stat" 2> /dev/null | awk '{ print $12 + $13 }' ;;
+    esac
+  done | awk '{ total += $1 } END { print total + 0 }'
+}
+
 # children_ticks FILE: the CPU time this shell's finished children had used, in clock ticks, from
 # the output of `times` (a builtin, so it must run in this shell, not in a $(...) subshell).
 children_ticks() {
@@ -136,11 +147,12 @@ children_ticks() {
 
 # measure ROUND SERVER WORKLOAD: one measured run, its wrk output and the CPU used meanwhile kept
 # in $out: clock ticks of the server, of its JIT compiler threads, of the idle other server, of
-# wrk, and of the whole machine (the rest is others': this machine is shared).
+# wrk, of the whole machine (the rest is others': this machine is shared), and of the server's
+# garbage collector threads.
 measure() {
   run="$out/$1-$3-$2"
   if [ "$2" = dispatch ]; then pid=$service_pid other=$elasticmq_pid; else pid=$elasticmq_pid other=$service_pid; fi
-  ticks=$(cpu_ticks "$pid") jit=$(jit_ticks "$pid") idle=$(cpu_ticks "$other")
+  ticks=$(cpu_ticks "$pid") jit=$(jit_ticks "$pid") gc=$(gc_ticks "$pid") idle=$(cpu_ticks "$other")
   times > "$run.times"
   machine=$(machine_ticks)
   load "$2" "$3" "$duration" --latency > "$run.wrk"
@@ -149,7 +161,7 @@ measure() {
   times > "$run.times"
   client=$(($(children_ticks "$run.times") - client))
   echo "$(($(cpu_ticks "$pid") - ticks)) $(($(jit_ticks "$pid") - jit)) $(($(cpu_ticks "$other") - idle))" \
-    "$client $machine" > "$run.cpu"
+    "$client $machine $(($(gc_ticks "$pid") - gc))" > "$run.cpu"
   echo "== round $1, $3, $2: $(grep -E '^(cycles|jobs):' "$run.wrk" || grep Requests/sec "$run.wrk")"
 }
 
@@ -159,7 +171,7 @@ batch_queue_url=$(create_sqs_queue batch)
 start_service "$out/dispatch.jar" "$out/dispatch.log" memory
 for queue in bench batch; do
   curl -fs -X PUT "$url/v1/queues/$queue" -H 'Content-Type: application/json' \
-    -d '{"capacity": 10000, "leaseTimeout": "10m"}' > /dev/null
+    -d "{\"capacity\": 10000, \"leaseTimeout\": \"${lease}s\"}" > /dev/null
 done
 echo "== $(nproc) cores shared by Dispatch (pid $service_pid), ElasticMQ $(sed -n 's/.*Starting ElasticMQ server (\(.*\)).*/\1/p' "$out/elasticmq.log") (pid $elasticmq_pid, SQS $protocol protocol) and the load; results in $out"
 dispatch_workloads="single batch"

@@ -2,7 +2,7 @@
 """Prints the table of a bench/peer.sh run from the files it left in its results directory:
 ROUND-WORKLOAD-SERVER.wrk (wrk with cycle.lua, batch.lua, sqs.lua or noop.lua) and .cpu (clock
 ticks during that wrk run: the server's, its JIT compiler threads', the other server's, which
-sat idle meanwhile, wrk's, and the whole machine's).
+sat idle meanwhile, wrk's, the whole machine's, and the server's garbage collector threads').
 
     python3 bench/peer_summary.py --ticks-per-second 100 /tmp/dispatch-peer.XXXXXX
 """
@@ -42,10 +42,11 @@ def main():
     for path in results.glob("*.wrk"):
         round_, workload, server = path.stem.split("-")
         measured = wrk(path.read_text())
-        ticks, jit, idle, client, machine = (int(n) for n in (results / f"{path.stem}.cpu").read_text().split())
+        ticks, jit, idle, client, machine, gc = (int(n) for n in (results / f"{path.stem}.cpu").read_text().split())
         hz = args.ticks_per_second
         micros = 1e6 / hz / max(measured["jobs"], 1)
         measured.update({"cpu": ticks * micros, "cpu-jit": (ticks - jit) * micros, "idle": idle / hz,
+                         "gc": gc / max(ticks, 1),
                          "others": max(0, machine - ticks - idle - client) / hz / measured["seconds"],
                          "client": client * 1e6 / hz / measured["requests"]})
         runs[(int(round_), workload, server)] = measured
@@ -53,7 +54,7 @@ def main():
     print("8 connections (wrk -t8 -c8), one cycle per connection; service CPU from /proc "
           "(\"without JIT\": less its C1/C2 compiler threads)")
     print(f"{'round':5} {'workload':8} {'server':9} {'jobs/s':>8} {'requests/s':>10} {'p50 ms':>7} "
-          f"{'CPU µs/job':>10} {'without JIT':>11} {'D/E jobs/s':>10} {'D/E CPU/job':>11} {'others':>6}  notes")
+          f"{'CPU µs/job':>10} {'without JIT':>11} {'D/E jobs/s':>10} {'D/E CPU/job':>11} {'GC':>4} {'others':>6}  notes")
     for workload in WORKLOADS:
         for (round_, name, server), measured in sorted(runs.items()):
             if name != workload:
@@ -70,11 +71,12 @@ def main():
                 notes.append(f"the idle server used {measured['idle']:.2f} s of CPU")
             print(f"{round_:<5} {workload:8} {server:9} {measured['jobs/s']:8.0f} "
                   f"{measured['requests/s']:10.0f} {measured['p50']:7.2f} {measured['cpu']:10.0f} "
-                  f"{measured['cpu-jit']:11.0f} {rate_ratio:>10} {cpu_ratio:>11} {measured['others']:6.2f}  "
+                  f"{measured['cpu-jit']:11.0f} {rate_ratio:>10} {cpu_ratio:>11} {measured['gc']:4.0%} {measured['others']:6.2f}  "
                   + "; ".join(notes))
     clients = sorted(measured["client"] for measured in runs.values())
-    print("D/E: Dispatch / ElasticMQ, same round. others: cores used meanwhile by other processes "
-          "than the two servers and wrk (the machine is shared).")
+    print("D/E: Dispatch / ElasticMQ, same round. GC: the share of the server's CPU its garbage "
+          "collector threads used. others: cores used meanwhile by other processes than the two "
+          "servers and wrk (the machine is shared).")
     print(f"wrk used {clients[0]:.0f}-{clients[-1]:.0f} µs of CPU per request.")
     print("workloads: " + "; ".join(f"{name}: {text}" for name, text in WORKLOADS.items()))
 
