@@ -18,8 +18,9 @@
 # (SQS_PROTOCOL=query: the form-encoded one with XML answers). LEASE (30, both servers' default):
 # seconds a job taken stays Dispatch's lease and a message received stays invisible in ElasticMQ
 # (which keeps each deleted message in memory until then). ROUNDS (3); WARMUP (60s): each
-# server's warm-up per workload (after 30 s, C2 still compiled for Dispatch); the duration of each measured run is the argument. Needs wrk,
-# python3, curl. Method and numbers: docs/benchmarks.md.
+# server's warm-up per workload (after 30 s, C2 still compiled for Dispatch); the argument: the
+# duration of each measured run. Needs wrk, python3, curl. Method and numbers:
+# docs/benchmarks.md (a draft: bench/peer.md).
 #
 #   ./mvnw -q -DskipTests package && [ROUNDS=3] [WARMUP=60s] bench/peer.sh [duration, default 20s]
 set -eu
