@@ -44,6 +44,13 @@ import java.util.concurrent.CompletableFuture;
  * repeated idempotency key still answers Accepted</td>
  * </tr>
  * <tr>
+ * <td>{@link #putAll putAll}</td>
+ * <td>{@link PutOutcome.AcceptedAll AcceptedAll}: every job, in order, at the tail</td>
+ * <td>as one put, until there is room for all its new jobs</td>
+ * <td>{@link PutOutcome.Full Full}: none was accepted</td>
+ * <td>{@link PutOutcome.Closed Closed}: none was accepted</td>
+ * </tr>
+ * <tr>
  * <td>{@link #take take}</td>
  * <td>{@link TakeOutcome.Delivered Delivered}: 1 to {@code max} jobs</td>
  * <td>while nothing is ready</td>
@@ -69,6 +76,13 @@ import java.util.concurrent.CompletableFuture;
  * <tr>
  * <td>{@link #extend extend}</td>
  * <td>the new deadline</td>
+ * <td>never</td>
+ * <td>&mdash;</td>
+ * <td>allowed</td>
+ * </tr>
+ * <tr>
+ * <td>{@link #settle settle}</td>
+ * <td>an outcome per lease, as ack, nack, extend or release would give</td>
  * <td>never</td>
  * <td>&mdash;</td>
  * <td>allowed</td>

@@ -1,6 +1,7 @@
 package dev.dispatch.queue;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -21,7 +22,7 @@ public record Settle(String leaseId, Action action, Duration duration) {
 
 		/** The action's name in the API: {@code ack}, {@code nack}, … */
 		public String label() {
-			return name().toLowerCase(java.util.Locale.ROOT);
+			return name().toLowerCase(Locale.ROOT);
 		}
 
 	}

@@ -15,6 +15,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.stereotype.Component;
@@ -41,7 +42,10 @@ class BatchReader {
 
 	private static final List<String> SETTLE_FIELDS = List.of("lease", "action", "delay", "by");
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
+	/** A field named twice in one object is refused, not last-wins. */
+	private static final JsonMapper JSON = JsonMapper.builder()
+		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+		.build();
 
 	private final int payloadLimit;
 
@@ -179,6 +183,10 @@ class BatchReader {
 		}
 		if (action == null) {
 			throw new InvalidRequestException(name + " has no action: ack, nack, extend or release");
+		}
+		if (!List.of("ack", "nack", "extend", "release").contains(action)) {
+			throw new InvalidRequestException(
+					name + ".action must be ack, nack, extend or release; got '" + action + "'");
 		}
 		Duration delayed = Durations.parse(name + ".delay", delay);
 		Duration length = Durations.parse(name + ".by", by);

@@ -24,7 +24,8 @@ class EagerBodies implements JettyServerCustomizer {
 	private final long retained;
 
 	EagerBodies(HttpProperties http) {
-		this.retained = Math.max(http.maxPayloadSize().toBytes(), SettingsReader.LIMIT) + 1;
+		this.retained = Math.max(Math.max(http.maxPayloadSize().toBytes(), http.maxBatchSize().toBytes()),
+				Math.max(SettingsReader.LIMIT, BatchReader.SETTLE_LIMIT)) + 1;
 	}
 
 	@Override

@@ -161,7 +161,7 @@ class BatchHttpTest {
 				"[" + good + ", {\"payload\": 1, \"idempotencyKey\": \"" + "k".repeat(257) + "\"}]",
 				"[" + good + ", {\"payload\": 1, \"delay\": \"soon\"}]",
 				"[" + good + ", {\"payload\": 1, \"delay\": -1}]", "[" + good + ", {\"payload\": 1, \"delay\": true}]",
-				"[" + (good + ",").repeat(100) + good + "]");
+				"[" + good + ", {\"payload\": 1, \"payload\": 2}]", "[" + (good + ",").repeat(100) + good + "]");
 		for (String body : bad) {
 			assertProblem(post("/v1/queues/strict-batch/jobs/batch", body), 400, "invalid-request");
 		}
@@ -220,6 +220,7 @@ class BatchHttpTest {
 				"[" + ack + ", {\"lease\": \"x\", \"action\": \"extend\", \"by\": 0}]",
 				"[" + ack + ", {\"lease\": \"x\", \"action\": \"nack\", \"by\": \"1s\"}]",
 				"[" + ack + ", {\"lease\": \"x\", \"action\": \"ack\", \"priority\": 1}]",
+				"[" + ack + ", {\"lease\": \"x\", \"lease\": \"y\", \"action\": \"ack\"}]",
 				"[" + (ack + ",").repeat(100) + ack + "]");
 		for (String body : bad) {
 			assertProblem(post("/v1/queues/strict-settle/leases/settle", body), 400, "invalid-request");

@@ -853,16 +853,16 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 		fx.cancel(putter.deadline());
 		Instant now = this.scheduler.now();
 		List<PutOutcome.Accepted> outcomes = new ArrayList<>(putter.batch.size());
-		long unused = 0;
+		long created = 0;
 		for (int i = 0; i < putter.batch.size(); i++) {
 			NewJob wanted = putter.batch.get(i);
 			// an earlier job of this batch with the same key is known by now
 			PutOutcome.Accepted duplicate = knownKey(wanted.idempotencyKey());
 			if (duplicate != null) {
 				outcomes.add(duplicate);
-				unused += wanted.payload().size();
 				continue;
 			}
+			created += wanted.payload().size();
 			Job job = new Job(putter.batchIds.get(i), wanted.payload(), now, null);
 			this.jobs.put(job.id, job);
 			outcomes.add(new PutOutcome.Accepted(job.id, now, false));
@@ -879,8 +879,10 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 				this.ready.addLast(job);
 			}
 		}
-		// the bytes of jobs that created nothing were reserved for nothing
-		this.budget.release(Math.min(unused, putter.reserved));
+		// the jobs hold exactly their bytes: a key known when the batch was offered may
+		// have expired since (or the reverse), so the reservation is only a bound
+		this.budget.release(putter.reserved);
+		this.budget.charge(created);
 		putter.reserved = 0;
 		settle(putter, new PutOutcome.AcceptedAll(outcomes), fx);
 	}

@@ -884,6 +884,9 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 								reject(putter, new PutOutcome.Full(), fx);
 							}
 							else {
+								if (putter.batch != null) {
+									putter.needed = (int) reply.number(0);
+								}
 								markParked(putter);
 								// a wake-up came while the attempt was in flight
 								tryAgain = this.wakes != wakesAtSend;
@@ -1045,7 +1048,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 								markParked(taker);
 								// a wake-up came while the attempt was in flight
 								tryAgain = this.wakes != wakesAtSend;
-								if (this.parkedPutters > 0) {
+								if (oldestParkedPutCanHandOff()) {
 									// a parked put may now hand its job straight to
 									// this take
 									fx.add(this::pumpPuts);
@@ -1086,14 +1089,24 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		return delay.isPositive() ? Math.max(1, delay.toMillis()) : 0;
 	}
 
-	private boolean oldestParkedPutDelayed() {
+	/** The oldest parked put, or {@code null}. */
+	private PutWaiter oldestParkedPut() {
 		assert this.lock.isHeldByCurrentThread();
 		for (PutWaiter putter : this.putters) {
 			if (putter.parked) {
-				return putter.options.delayed();
+				return putter;
 			}
 		}
-		return false;
+		return null;
+	}
+
+	/**
+	 * Whether the oldest parked put could hand its job straight to a take: not a delayed
+	 * one (it rests in the queue), nor a batch (its jobs join the tail).
+	 */
+	private boolean oldestParkedPutCanHandOff() {
+		PutWaiter oldest = oldestParkedPut();
+		return oldest != null && oldest.batch == null && !oldest.options.delayed();
 	}
 
 	/** Tries the oldest parked put, unless an attempt is already in flight. */
@@ -1191,9 +1204,14 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 			fx.add(this::pumpTakes);
 		}
 		// a parked take makes room for a put's job by taking it at once, but not for a
-		// delayed one (it rests in the queue), nor while delivery is paused
-		boolean takerMakesRoom = this.parkedTakers > 0 && !state.paused() && !oldestParkedPutDelayed();
-		if (this.parkedPutters > 0 && (state.hasRoom() || takerMakesRoom) && !state.closed()) {
+		// delayed one (it rests in the queue) or a batch's, nor while delivery is paused
+		boolean takerMakesRoom = this.parkedTakers > 0 && !state.paused() && oldestParkedPutCanHandOff();
+		// a parked batch is tried once there is room for all it needs, not before:
+		// else every answer would pump it again, and it would find the queue full
+		PutWaiter oldest = oldestParkedPut();
+		boolean room = (oldest != null && oldest.batch != null)
+				? state.capacity() - state.ready() - state.delayed() >= oldest.needed : state.hasRoom();
+		if (this.parkedPutters > 0 && (room || takerMakesRoom) && !state.closed()) {
 			fx.add(this::pumpPuts);
 		}
 		scheduleSweep(state.nextDue(), fx);
@@ -1768,6 +1786,12 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		/** The ids of the batch's jobs, made once like jobId. */
 		final List<String> batchIds;
 
+		/**
+		 * How many new jobs the batch needs room for, as its last attempt counted.
+		 * Guarded by lock.
+		 */
+		int needed;
+
 		PutWaiter(Owner owner, Instant now, Payload payload, PutOptions options, String jobId) {
 			super(owner, now, WaitKind.PUT);
 			this.payload = payload;
@@ -1784,6 +1808,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 			this.jobId = null;
 			this.batch = batch;
 			this.batchIds = batchIds;
+			this.needed = batch.size();
 		}
 
 		/** Marks an attempt in flight. Call only holding the lock. */

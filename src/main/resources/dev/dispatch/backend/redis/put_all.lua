@@ -4,7 +4,7 @@
 -- and answers that job. New jobs go to the tail (delayed ones among the delayed), never
 -- to a take directly.
 -- Replies accepted {{id, enqueued ms, 1 if it repeated a key else 0} per job}, closed,
--- full (no room for all the new jobs now), too-big (more new jobs than the capacity: it
+-- full {the new jobs it needs room for} (no room for all of them now), too-big (more new jobs than the capacity: it
 -- could never fit), missing.
 local q = load()
 if not q then
@@ -44,7 +44,7 @@ if needed > 0 then
     return reply(q, 'too-big')
   end
   if waiting() + needed > q.capacity then
-    return reply(q, 'full')
+    return reply(q, 'full', needed)
   end
 end
 local jobs = {}

@@ -11,7 +11,7 @@ local id, key, lease = ARGV[5], ARGV[6], ARGV[7]
 if lease ~= '' and redis.call('HGET', LEASED, lease) == id then
   redis.call('ZREM', LEASES, lease)
   redis.call('HDEL', LEASED, lease)
-elseif redis.call('LREM', READY, -1, id) == 0 then
+elseif redis.call('ZREM', DELAYED, id) == 0 and redis.call('LREM', READY, -1, id) == 0 then
   return reply(q, 'taken')
 end
 forget(id)

@@ -1,6 +1,7 @@
 package dev.dispatch.backend.redis;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.dispatch.queue.JobQueue;
+import dev.dispatch.queue.NewJob;
 import dev.dispatch.queue.Payload;
 import dev.dispatch.queue.PutOptions;
 import dev.dispatch.queue.PutOutcome;
@@ -132,6 +134,39 @@ class RedisWakeupTest {
 
 		assertThat(parked.get(5, TimeUnit.SECONDS)).isInstanceOf(TakeOutcome.Drained.class);
 		awaitListeners("gone", "q", 0);
+	}
+
+	/**
+	 * A batch parked for room for all its jobs is tried again when that much room came,
+	 * not on every answer that shows some room, nor for a take parked beside it (it never
+	 * hands its jobs to one): it waits without sending Redis anything.
+	 */
+	@Test
+	void aParkedBatchWaitsForRoomForAllOfItWithoutTryingAgainMeanwhile() throws Exception {
+		RedisQueueRegistry a = replica("batch", Duration.ofMinutes(5));
+		a.configure("q", QueueConfig.DEFAULTS.withCapacity(3));
+		JobQueue queue = a.require("q");
+		for (int i = 0; i < 2; i++) {
+			queue.put(Payload.of(Integer.toString(i)), PutOptions.noWait()).get(5, TimeUnit.SECONDS);
+		}
+		CompletableFuture<PutOutcome> batch = queue
+			.putAll(List.of(NewJob.of(Payload.of("a")), NewJob.of(Payload.of("b"))), Duration.ofMinutes(1));
+		awaitListeners("batch", "q", 1);
+		long before = scriptRuns();
+		Thread.sleep(300);
+		assertThat(scriptRuns() - before).as("scripts run while the batch waited with room for 1 of 2").isLessThan(5);
+		assertThat(batch).isNotDone();
+
+		TakeOutcome taken = queue.take(TakeOptions.autoAcked(Duration.ZERO)).get(5, TimeUnit.SECONDS);
+		assertThat(taken).isInstanceOf(TakeOutcome.Delivered.class);
+		assertThat(batch.get(5, TimeUnit.SECONDS)).isInstanceOf(PutOutcome.AcceptedAll.class);
+	}
+
+	/** Scripts Redis has run so far (EVALSHA calls). */
+	private static long scriptRuns() {
+		String stats = watching.sync().info("commandstats");
+		java.util.regex.Matcher calls = java.util.regex.Pattern.compile("cmdstat_evalsha:calls=(\\d+)").matcher(stats);
+		return calls.find() ? Long.parseLong(calls.group(1)) : 0;
 	}
 
 	private RedisQueueRegistry replica(String keyPrefix, Duration recheckPeriod) {
