@@ -20,7 +20,7 @@
 # (which keeps each deleted message in memory until then). ROUNDS (3); WARMUP (60s): each
 # server's warm-up per workload (after 30 s, C2 still compiled for Dispatch); the argument: the
 # duration of each measured run. Needs wrk, python3, curl. Method and numbers:
-# docs/benchmarks.md (a draft: bench/peer.md).
+# docs/benchmarks.md ("Dispatch beside ElasticMQ, a peer").
 #
 #   ./mvnw -q -DskipTests package && [ROUNDS=3] [WARMUP=60s] bench/peer.sh [duration, default 20s]
 set -eu
