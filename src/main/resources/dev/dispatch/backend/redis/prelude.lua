@@ -109,6 +109,42 @@ local function housekeep(q)
   end
 end
 
+-- The job an idempotency key was accepted for within its window: its id and enqueued ms,
+-- or nil. A key past its window is forgotten here (housekeeping forgets expired keys a
+-- batch at a time).
+local function known_key(key)
+  local known = redis.call('HGET', IDEM, key)
+  if not known then
+    return nil
+  end
+  local expiry = tonumber(redis.call('ZSCORE', IDEMEXP, key))
+  if not expiry or expiry <= now then
+    redis.call('HDEL', IDEM, key)
+    redis.call('ZREM', IDEMEXP, key)
+    return nil
+  end
+  local original, at = string.match(known, '^(.*)\n(%d+)$')
+  return original, tonumber(at)
+end
+
+-- Adds a new job at the tail of ready, or among the delayed ones if delay > 0 (ms), with
+-- its idempotency key ('' none) known for window ms.
+local function add_job(id, payload, key, delay, window)
+  if delay > 0 then
+    redis.call('ZADD', DELAYED, now + delay, id)
+  else
+    redis.call('RPUSH', READY, id)
+  end
+  redis.call('HSET', PAYLOADS, id, payload)
+  redis.call('HSET', ATTEMPTS, id, 0)
+  redis.call('HSET', ENQUEUED, id, now)
+  if key ~= '' then
+    redis.call('HSET', IDEM, key, id .. '\n' .. now)
+    redis.call('ZADD', IDEMEXP, now + window, key)
+  end
+  changed = true
+end
+
 local function waiting()
   return redis.call('LLEN', READY) + redis.call('ZCARD', DELAYED)
 end

@@ -19,17 +19,9 @@ local delay = tonumber(ARGV[11])
 local hand_off = delay == 0 and not q.paused
   and (ARGV[10] == '1' or (ARGV[10] == '2' and redis.call('LLEN', READY) == 0))
 if key ~= '' then
-  local known = redis.call('HGET', IDEM, key)
-  local expiry = tonumber(redis.call('ZSCORE', IDEMEXP, key))
-  if known and (not expiry or expiry <= now) then
-    -- past its window (housekeeping forgets expired keys a batch at a time)
-    redis.call('HDEL', IDEM, key)
-    redis.call('ZREM', IDEMEXP, key)
-    known = false
-  end
-  if known then
-    local original, at = string.match(known, '^(.*)\n(%d+)$')
-    return reply(q, 'duplicate', original, tonumber(at))
+  local original, at = known_key(key)
+  if original then
+    return reply(q, 'duplicate', original, at)
   end
   if ARGV[9] == '1' then
     return reply(q, 'unknown-key')
@@ -41,19 +33,7 @@ end
 if waiting() >= q.capacity and not hand_off then
   return reply(q, 'full')
 end
-if delay > 0 then
-  redis.call('ZADD', DELAYED, now + delay, id)
-else
-  redis.call('RPUSH', READY, id)
-end
-redis.call('HSET', PAYLOADS, id, payload)
-redis.call('HSET', ATTEMPTS, id, 0)
-redis.call('HSET', ENQUEUED, id, now)
-if key ~= '' then
-  redis.call('HSET', IDEM, key, id .. '\n' .. now)
-  redis.call('ZADD', IDEMEXP, now + window, key)
-end
-changed = true
+add_job(id, payload, key, delay, window)
 if hand_off then
   return reply(q, 'accepted', id, now, unpack(deliver(q, tonumber(ARGV[12]), tonumber(ARGV[13]), ARGV[14] == '1', 15)))
 end

@@ -19,17 +19,9 @@ for i = 6, #ARGV, 4 do
   if key == '' then
     needed = needed + 1
   elseif known[key] == nil then
-    local original = redis.call('HGET', IDEM, key)
-    local expiry = tonumber(redis.call('ZSCORE', IDEMEXP, key))
-    if original and (not expiry or expiry <= now) then
-      -- past its window (housekeeping forgets expired keys a batch at a time)
-      redis.call('HDEL', IDEM, key)
-      redis.call('ZREM', IDEMEXP, key)
-      original = false
-    end
+    local original, at = known_key(key)
     if original then
-      local id, at = string.match(original, '^(.*)\n(%d+)$')
-      known[key] = { id, tonumber(at) }
+      known[key] = { original, at }
     else
       known[key] = false
       needed = needed + 1
@@ -54,21 +46,11 @@ for i = 6, #ARGV, 4 do
   if original then
     table.insert(jobs, { original[1], original[2], 1 })
   else
-    if delay > 0 then
-      redis.call('ZADD', DELAYED, now + delay, id)
-    else
-      redis.call('RPUSH', READY, id)
-    end
-    redis.call('HSET', PAYLOADS, id, payload)
-    redis.call('HSET', ATTEMPTS, id, 0)
-    redis.call('HSET', ENQUEUED, id, now)
+    add_job(id, payload, key, delay, window)
     if key ~= '' then
-      redis.call('HSET', IDEM, key, id .. '\n' .. now)
-      redis.call('ZADD', IDEMEXP, now + window, key)
       known[key] = { id, now }
     end
     table.insert(jobs, { id, now, 0 })
-    changed = true
   end
 end
 return reply(q, 'accepted', unpack(jobs))
