@@ -977,7 +977,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		for (String id : ids) {
 			call(Script.RETRACT, bytes(id), bytes(""), bytes(lease)).exceptionally((failed) -> {
 				log.log(System.Logger.Level.WARNING, "queue " + this.name + ": job " + id
-						+ " of a withdrawn put could not be retracted and stays" + " accepted", failed);
+						+ " of a withdrawn put could not be retracted and stays accepted", failed);
 				return null;
 			});
 		}
