@@ -733,14 +733,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 
 	/** Sends a batch's attempt: one script for all its jobs, never handed to a take. */
 	private void sendBatch(PutWaiter putter, boolean pumped) {
-		long wakesAtSend;
-		this.lock.lock();
-		try {
-			wakesAtSend = this.wakes;
-		}
-		finally {
-			this.lock.unlock();
-		}
+		long wakesAtSend = wakesNow();
 		byte[][] args = new byte[1 + putter.batch.size() * 4][];
 		args[0] = bytes(Long.toString(this.registry.dedupWindow().toMillis()));
 		for (int i = 0; i < putter.batch.size(); i++) {
@@ -983,15 +976,19 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 		}
 	}
 
-	private void sendTake(TakeWaiter taker, boolean pumped) {
-		long wakesAtSend;
+	/** The count of nudges so far: an attempt that finds nothing retries if it grew. */
+	private long wakesNow() {
 		this.lock.lock();
 		try {
-			wakesAtSend = this.wakes;
+			return this.wakes;
 		}
 		finally {
 			this.lock.unlock();
 		}
+	}
+
+	private void sendTake(TakeWaiter taker, boolean pumped) {
+		long wakesAtSend = wakesNow();
 		runScript(Script.TAKE, takeArguments(taker.options).toArray(new byte[0][]))
 			.whenComplete((reply, failure) -> onTake(taker, pumped, wakesAtSend, reply, failure));
 	}
