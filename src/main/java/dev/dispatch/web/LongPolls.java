@@ -148,6 +148,14 @@ class LongPolls implements SmartLifecycle {
 			Duration wait, Function<T, ResponseEntity<?>> answer, Supplier<Object> cut, Consumer<T> undelivered,
 			Consumer<T> delivered) {
 		DeferredResult<ResponseEntity<?>> result = new DeferredResult<>(wait.plus(BACKSTOP).toMillis());
+		if (operation.isDone()) {
+			// answered at once: nothing parks or is watched, and the answer is written in
+			// this
+			// dispatch (AnsweredAtOnce)
+			operation
+				.whenComplete((outcome, failure) -> complete(result, outcome, failure, answer, undelivered, delivered));
+			return result;
+		}
 		AtomicReference<ConnectionWatch> watch = new AtomicReference<>(ConnectionWatch.NONE);
 		// setErrorResult takes a response as well as a problem: cut may give either
 		Runnable cutNow = () -> {
@@ -161,17 +169,14 @@ class LongPolls implements SmartLifecycle {
 			watch.get().stop();
 			operation.cancel(false);
 		});
-		Runnable untrack = operation.isDone() ? () -> {
-		} : track(queue, client(request), cutNow);
+		Runnable untrack = track(queue, client(request), cutNow);
 		// DeferredResult keeps one callback of each kind: this one does both jobs
 		result.onCompletion(() -> {
 			watch.get().stop();
 			operation.cancel(false);
 			untrack.run();
 		});
-		if (!operation.isDone()) {
-			watch.set(ConnectionWatch.start(request, cutNow));
-		}
+		watch.set(ConnectionWatch.start(request, cutNow));
 		if (this.draining) {
 			cutNow.run();
 		}

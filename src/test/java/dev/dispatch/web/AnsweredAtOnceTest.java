@@ -1,0 +1,167 @@
+package dev.dispatch.web;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.dispatch.queue.QueueRegistry;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.method.support.HandlerMethodReturnValueHandler;
+import org.springframework.web.servlet.mvc.method.annotation.DeferredResultMethodReturnValueHandler;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A put, take or batch whose answer is known when the handler returns is written in the
+ * request's own dispatch; one that parks is answered through a second (async) dispatch,
+ * as before. Counted by a filter that sees both kinds of dispatch, over a real socket.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class AnsweredAtOnceTest {
+
+	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	/** Async dispatches seen, by request path. */
+	static final Map<String, AtomicInteger> asyncDispatches = new ConcurrentHashMap<>();
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	QueueRegistry registry;
+
+	@Autowired
+	RequestMappingHandlerAdapter adapter;
+
+	@TestConfiguration
+	static class CountAsyncDispatches {
+
+		@Bean
+		FilterRegistrationBean<Filter> asyncDispatchCounter() {
+			FilterRegistrationBean<Filter> counter = new FilterRegistrationBean<>((request, response, chain) -> {
+				if (request.getDispatcherType() == DispatcherType.ASYNC) {
+					String path = ((jakarta.servlet.http.HttpServletRequest) request).getRequestURI();
+					asyncDispatches.computeIfAbsent(path, (key) -> new AtomicInteger()).incrementAndGet();
+				}
+				chain.doFilter(request, response);
+			});
+			counter.setDispatcherTypes(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
+			return counter;
+		}
+
+	}
+
+	@BeforeEach
+	void forget() {
+		asyncDispatches.clear();
+	}
+
+	private HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
+		return http.send(request(path, body), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private HttpRequest request(String path, String body) {
+		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+			.timeout(Duration.ofSeconds(30))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+			.build();
+	}
+
+	private int asyncDispatchesOf(String path) {
+		AtomicInteger count = asyncDispatches.get(path);
+		return (count != null) ? count.get() : 0;
+	}
+
+	@Test
+	void springsDeferredResultHandlerIsReplacedInPlace() {
+		List<HandlerMethodReturnValueHandler> handlers = this.adapter.getReturnValueHandlers();
+		assertThat(handlers).noneMatch(DeferredResultMethodReturnValueHandler.class::isInstance);
+		assertThat(handlers).filteredOn(AnsweredAtOnce.class::isInstance).hasSize(1);
+	}
+
+	@Test
+	void aPutWithRoomAndATakeWithAJobReadyAreAnsweredInOneDispatch() throws Exception {
+		HttpResponse<String> put = post("/v1/queues/at-once/jobs?wait=5s", "{\"n\":1}");
+		assertThat(put.statusCode()).isEqualTo(201);
+		assertThat(put.headers().firstValue("Content-Type")).hasValue("application/json");
+		assertThat(put.headers().firstValue("Location"))
+			.hasValueSatisfying((location) -> assertThat(location).startsWith("/v1/queues/at-once/jobs/"));
+		assertThat(put.headers().firstValue("Cache-Control")).hasValue("no-store");
+
+		HttpResponse<String> take = post("/v1/queues/at-once/leases?wait=5s", "");
+		assertThat(take.statusCode()).isEqualTo(200);
+		assertThat(take.body()).contains("\"payload\":{\"n\":1}").contains("\"leaseId\":\"");
+
+		HttpResponse<String> batch = post("/v1/queues/at-once/jobs/batch?wait=5s",
+				"[{\"payload\": 1}, {\"payload\": 2}]");
+		assertThat(batch.statusCode()).isEqualTo(201);
+		assertThat(batch.body()).contains("\"queue\":\"at-once\"");
+
+		assertThat(asyncDispatchesOf("/v1/queues/at-once/jobs")).isZero();
+		assertThat(asyncDispatchesOf("/v1/queues/at-once/leases")).isZero();
+		assertThat(asyncDispatchesOf("/v1/queues/at-once/jobs/batch")).isZero();
+	}
+
+	@Test
+	void aRefusalKnownAtOnceIsAProblemInOneDispatch() throws Exception {
+		post("/v1/queues/full-at-once/jobs", "{}");
+		this.registry.require("full-at-once").close(dev.dispatch.queue.CloseMode.GRACEFUL).join();
+		HttpResponse<String> put = post("/v1/queues/full-at-once/jobs?wait=5s", "{}");
+		assertThat(put.statusCode()).isEqualTo(409);
+		assertThat(put.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		assertThat(put.body()).contains("\"type\":\"/problems/queue-closed\"");
+		assertThat(asyncDispatchesOf("/v1/queues/full-at-once/jobs")).isZero();
+	}
+
+	@Test
+	void anAutoAckedTakeAnsweredAtOnceIsSettled() throws Exception {
+		post("/v1/queues/auto-at-once/jobs", "7");
+		HttpResponse<String> take = post("/v1/queues/auto-at-once/leases?wait=5s&ack=auto", "");
+		assertThat(take.body()).contains("\"payload\":7").contains("\"leaseId\":null");
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(5))
+			.until(() -> this.registry.require("auto-at-once").snapshot().join().unfinished() == 0);
+		assertThat(asyncDispatchesOf("/v1/queues/auto-at-once/leases")).isZero();
+	}
+
+	@Test
+	void aTakeThatParksIsAnsweredThroughAnAsyncDispatch() throws Exception {
+		post("/v1/queues/parks/jobs", "1");
+		post("/v1/queues/parks/leases?ack=auto", "");
+		CompletableFuture<HttpResponse<String>> take = http.sendAsync(request("/v1/queues/parks/leases?wait=20s", ""),
+				HttpResponse.BodyHandlers.ofString());
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> this.registry.require("parks").snapshot().join().waitingTakers() == 1);
+		assertThat(post("/v1/queues/parks/jobs", "2").statusCode()).isEqualTo(201);
+		HttpResponse<String> answer = take.get(10, TimeUnit.SECONDS);
+		assertThat(answer.statusCode()).isEqualTo(200);
+		assertThat(answer.body()).contains("\"payload\":2");
+		assertThat(asyncDispatchesOf("/v1/queues/parks/leases")).isEqualTo(1);
+	}
+
+}
