@@ -27,7 +27,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * <li>{@code TRACE} is refused (405): it would echo the request's headers, credentials
  * included;</li>
  * <li>a path with {@code ;} parameters is refused (400) rather than having them dropped
- * silently, which would make {@code /v1/queues/a;b} mean queue {@code a}.</li>
+ * silently, which would make {@code /v1/queues/a;b} mean queue {@code a};</li>
+ * <li>the API's answers are sent whole, with a {@code Content-Length}
+ * ({@link WholeAnswer}).</li>
  * </ul>
  */
 @Component
@@ -54,7 +56,7 @@ class ApiHeadersFilter extends OncePerRequestFilter {
 					"path parameters (';') are not accepted; a queue name may not contain ';'");
 			return;
 		}
-		chain.doFilter(request, response);
+		chain.doFilter(request, path.startsWith("/v1/") ? new WholeAnswer(response) : response);
 	}
 
 	private static void refuse(HttpServletRequest request, HttpServletResponse response, HttpStatus status,

@@ -35,12 +35,13 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A put, take or batch whose answer is known when the handler returns is written in the
- * request's own dispatch; one that parks is answered through a second (async) dispatch,
- * as before. Counted by a filter that sees both kinds of dispatch, over a real socket.
+ * The lean request path, over a real socket: a put, take or batch whose answer is known
+ * when the handler returns is written in the request's own dispatch, and one that parks
+ * through a second (async) dispatch, as counted by a filter that sees both kinds; the
+ * API's answers go out whole, with their length.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class AnsweredAtOnceTest {
+class LeanAnswersTest {
 
 	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -146,6 +147,33 @@ class AnsweredAtOnceTest {
 			.atMost(Duration.ofSeconds(5))
 			.until(() -> this.registry.require("auto-at-once").snapshot().join().unfinished() == 0);
 		assertThat(asyncDispatchesOf("/v1/queues/auto-at-once/leases")).isZero();
+	}
+
+	@Test
+	void answersAreSentWholeWithTheirLength() throws Exception {
+		HttpResponse<String> put = post("/v1/queues/whole/jobs", "{\"n\":1}");
+		HttpResponse<String> take = post("/v1/queues/whole/leases", "");
+		HttpResponse<String> problem = post("/v1/queues/whole/leases/no-such-lease/ack", "");
+		for (HttpResponse<String> answer : List.of(put, take, problem)) {
+			assertThat(answer.headers().firstValue("Transfer-Encoding")).as(answer.body()).isEmpty();
+			assertThat(answer.headers().firstValueAsLong("Content-Length"))
+				.hasValue(answer.body().getBytes(StandardCharsets.UTF_8).length);
+		}
+		assertThat(problem.statusCode()).isEqualTo(410);
+
+		// larger than the response buffer (32 KiB): sent as it is written, and whole
+		String big = "\"" + "x".repeat(1000) + "\"";
+		for (int i = 0; i < 50; i++) {
+			post("/v1/queues/whole/jobs", big);
+		}
+		HttpResponse<String> page = http.send(
+				HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/v1/queues/whole/jobs?limit=100"))
+					.build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(page.statusCode()).isEqualTo(200);
+		assertThat(page.body().length()).isGreaterThan(50_000);
+		assertThat(page.body().split("x{1000}", -1)).hasSize(51);
+		assertThat(page.body()).endsWith("}");
 	}
 
 	@Test
