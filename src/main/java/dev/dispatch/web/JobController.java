@@ -1,7 +1,6 @@
 package dev.dispatch.web;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,8 +33,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
-import org.springframework.web.util.UriComponentsBuilder;
-import org.springframework.web.util.UriUtils;
 
 /** Producers' endpoint: put a job, waiting for room as long as the request allows. */
 @RestController
@@ -57,11 +54,7 @@ class JobController {
 		this.batches = batches;
 	}
 
-	/**
-	 * Puts the body as a job. The body is read before the query string is looked at:
-	 * asking the servlet container for a parameter would make it consume a form-encoded
-	 * body (what {@code curl -d} sends by default) as parameters.
-	 */
+	/** Puts the body as a job. */
 	@PostMapping("/v1/queues/{queue}/jobs")
 	@Operation(operationId = "putJob", summary = "Put a job",
 			description = "Puts the body as a job, waiting up to `wait` for room in the queue; the oldest parked"
@@ -102,8 +95,8 @@ class JobController {
 			HttpServletRequest request) {
 		this.polls.refuseIfDraining();
 		Payload payload = this.payloads.read(request);
-		Duration delay = Durations.parse("delay", queryParameter(request, "delay"));
-		LongPolls.Grant grant = this.polls.grant(request, queue, queryParameter(request, "wait"));
+		Duration delay = Durations.parse("delay", QueryParameters.first(request, "delay"));
+		LongPolls.Grant grant = this.polls.grant(request, queue, QueryParameters.first(request, "wait"));
 		String key = (idempotencyKey != null && !idempotencyKey.isEmpty()) ? idempotencyKey : null;
 		PutOptions options = new PutOptions(grant.granted(), key, (delay != null) ? delay : Duration.ZERO);
 		Reattempt<PutOutcome> put = Reattempt.of(this.registry.obtain(queue), (target) -> target.put(payload, options));
@@ -143,7 +136,7 @@ class JobController {
 	DeferredResult<ResponseEntity<?>> putAll(@PathVariable String queue, HttpServletRequest request) {
 		this.polls.refuseIfDraining();
 		List<NewJob> jobs = this.batches.jobs(request);
-		LongPolls.Grant grant = this.polls.grant(request, queue, queryParameter(request, "wait"));
+		LongPolls.Grant grant = this.polls.grant(request, queue, QueryParameters.first(request, "wait"));
 		Reattempt<PutOutcome> put = Reattempt.of(this.registry.obtain(queue),
 				(target) -> target.putAll(jobs, grant.granted()));
 		return this.polls.park(request, queue, put, grant.granted(),
@@ -206,16 +199,6 @@ class JobController {
 			.join()
 			.map((job) -> Views.Job.of(queue, job))
 			.orElseThrow(() -> DispatchProblem.jobNotFound(queue, id));
-	}
-
-	private static String queryParameter(HttpServletRequest request, String name) {
-		String query = request.getQueryString();
-		if (query == null) {
-			return null;
-		}
-		List<String> values = UriComponentsBuilder.newInstance().query(query).build().getQueryParams().get(name);
-		return (values == null || values.isEmpty() || values.getFirst() == null) ? null
-				: UriUtils.decode(values.getFirst(), StandardCharsets.UTF_8);
 	}
 
 	/** A put cut short: by shutdown, or by the backstop timeout. */

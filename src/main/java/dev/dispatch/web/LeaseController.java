@@ -67,30 +67,30 @@ class LeaseController {
 	@Problems({ ProblemType.TOO_MANY_WAITERS, ProblemType.SERVER_DRAINING, ProblemType.QUEUE_DRAINED,
 			ProblemType.QUEUE_NOT_FOUND, ProblemType.PAYLOAD_TOO_LARGE })
 	@Parameter(name = "wait", in = ParameterIn.QUERY, description = "how long to wait for a job: " + ApiSchemas.WAIT,
-			example = "20s")
+			schema = @Schema(type = "string"), example = "20s")
 	@Parameter(name = "max", in = ParameterIn.QUERY, description = "most jobs to take at once",
 			schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "" + TakeOptions.MAX_BATCH,
 					defaultValue = "1"))
 	@Parameter(name = "lease", in = ParameterIn.QUERY,
 			description = "how long the jobs are held: " + ApiSchemas.DURATION
 					+ "; more than 0. Default: the queue's leaseTimeout.",
-			example = "2m")
+			schema = @Schema(type = "string"), example = "2m")
 	@Parameter(name = "ack", in = ParameterIn.QUERY,
 			description = "manual: lease the jobs (at least once). auto: settle them once the answer is handed to"
 					+ " the connection (at most once; leaseId and leaseExpiresAt are null).",
 			schema = @Schema(type = "string", allowableValues = { "manual", "auto" }, defaultValue = "manual"))
-	DeferredResult<ResponseEntity<?>> take(@PathVariable String queue, @RequestParam(required = false) String wait,
-			@RequestParam(defaultValue = "1") int max, @RequestParam(required = false) String lease,
-			@RequestParam(defaultValue = "manual") String ack, HttpServletRequest request) {
-		boolean autoAck = switch (ack) {
+	DeferredResult<ResponseEntity<?>> take(@PathVariable String queue, HttpServletRequest request) {
+		String ack = QueryParameters.first(request, "ack");
+		boolean autoAck = switch ((ack != null) ? ack : "") {
 			case "auto" -> true;
 			case "manual", "" -> false;
 			default -> throw new InvalidRequestException("'ack' must be 'auto' or 'manual'; got '" + ack + "'");
 		};
+		int max = max(QueryParameters.first(request, "max"));
 		skipBody(request);
 		this.polls.refuseIfDraining();
-		LongPolls.Grant grant = this.polls.grant(request, queue, wait);
-		Duration leaseLength = Durations.parse("lease", lease);
+		LongPolls.Grant grant = this.polls.grant(request, queue, QueryParameters.first(request, "wait"));
+		Duration leaseLength = Durations.parse("lease", QueryParameters.first(request, "lease"));
 		if (leaseLength != null && leaseLength.isZero()) {
 			throw new InvalidRequestException("'lease' must be longer than 0");
 		}
@@ -102,6 +102,24 @@ class LeaseController {
 				(outcome) -> forEachJob(outcome, (leaseId) -> take.queue().release(leaseId)),
 				autoAck ? (outcome) -> forEachJob(outcome, (leaseId) -> take.queue().ack(leaseId))
 						: LongPolls.nothing());
+	}
+
+	/** A take's {@code max}: 1 when it is absent or empty. */
+	private static int max(String max) {
+		if (max == null || max.isEmpty()) {
+			return 1;
+		}
+		try {
+			int parsed = Integer.parseInt(max.trim());
+			if (parsed >= 1 && parsed <= TakeOptions.MAX_BATCH) {
+				return parsed;
+			}
+		}
+		catch (NumberFormatException ex) {
+			// answered below
+		}
+		throw new InvalidRequestException(
+				"'max' must be a whole number from 1 to " + TakeOptions.MAX_BATCH + "; got '" + max + "'");
 	}
 
 	/**
