@@ -17,7 +17,8 @@
 # bench/elasticmq/pom.xml (version there); it speaks SQS's JSON protocol here by default
 # (SQS_PROTOCOL=query: the form-encoded one with XML answers). LEASE (30, both servers' default):
 # seconds a job taken stays Dispatch's lease and a message received stays invisible in ElasticMQ
-# (which keeps each deleted message in memory until then). ROUNDS (3); WARMUP (60s): each
+# (which keeps each deleted message in memory until then). BACKEND (memory): Dispatch's backend;
+# redis starts a redis-server of its own on loopback, whose CPU counts as Dispatch's. ROUNDS (3); WARMUP (60s): each
 # server's warm-up per workload (after 30 s, C2 still compiled for Dispatch); the argument: the
 # duration of each measured run. Needs wrk, python3, curl. Method and numbers:
 # docs/benchmarks.md ("Dispatch beside ElasticMQ, a peer").
@@ -31,6 +32,7 @@ rounds=${ROUNDS:-3}
 warmup=${WARMUP:-60s}
 protocol=${SQS_PROTOCOL:-json}
 lease=${LEASE:-30}
+backend=${BACKEND:-memory}
 out=$(mktemp -d "${TMPDIR:-/tmp}/dispatch-peer.XXXXXX")
 cp "$(ls target/dispatch-*.jar | grep -v original | head -n 1)" "$out/dispatch.jar"
 java="$(./mvnw --java-home)/bin/java"
@@ -41,7 +43,7 @@ if ! ./mvnw -q -f bench/elasticmq/pom.xml dependency:build-classpath \
   exit 1
 fi
 elasticmq_pid=
-trap 'stop_service; stop_elasticmq' EXIT
+trap 'stop_service; stop_elasticmq; stop_redis' EXIT
 trap 'exit 130' INT TERM
 
 # Starts ElasticMQ on a free loopback port, its SQS endpoint bound there only (it has no other),
@@ -146,14 +148,21 @@ children_ticks() {
     printf "%d\n", total * hz + 0.5 }' "$1"
 }
 
+# store_ticks SERVER: CPU time Dispatch's redis-server has used so far (BACKEND=redis), in clock
+# ticks; 0 for ElasticMQ, or on the memory backend.
+store_ticks() {
+  if [ "$1" = dispatch ] && [ -n "$redis_pid" ]; then cpu_ticks "$redis_pid"; else echo 0; fi
+}
+
 # measure ROUND SERVER WORKLOAD: one measured run, its wrk output and the CPU used meanwhile kept
 # in $out: clock ticks of the server, of its JIT compiler threads, of the idle other server, of
-# wrk, of the whole machine (the rest is others': this machine is shared), and of the server's
-# garbage collector threads.
+# wrk, of the whole machine (the rest is others': this machine is shared), of the server's
+# garbage collector threads, and of Dispatch's redis-server (BACKEND=redis).
 measure() {
   run="$out/$1-$3-$2"
   if [ "$2" = dispatch ]; then pid=$service_pid other=$elasticmq_pid; else pid=$elasticmq_pid other=$service_pid; fi
   ticks=$(cpu_ticks "$pid") jit=$(jit_ticks "$pid") gc=$(gc_ticks "$pid") idle=$(cpu_ticks "$other")
+  store=$(store_ticks "$2")
   times > "$run.times"
   machine=$(machine_ticks)
   load "$2" "$3" "$duration" --latency > "$run.wrk"
@@ -162,19 +171,21 @@ measure() {
   times > "$run.times"
   client=$(($(children_ticks "$run.times") - client))
   echo "$(($(cpu_ticks "$pid") - ticks)) $(($(jit_ticks "$pid") - jit)) $(($(cpu_ticks "$other") - idle))" \
-    "$client $machine $(($(gc_ticks "$pid") - gc))" > "$run.cpu"
+    "$client $machine $(($(gc_ticks "$pid") - gc)) $(($(store_ticks "$2") - store))" > "$run.cpu"
   echo "== round $1, $3, $2: $(grep -E '^(cycles|jobs):' "$run.wrk" || grep Requests/sec "$run.wrk")"
 }
 
 start_elasticmq
 single_queue_url=$(create_sqs_queue single)
 batch_queue_url=$(create_sqs_queue batch)
-start_service "$out/dispatch.jar" "$out/dispatch.log" memory
+redis_pid=
+if [ "$backend" = redis ]; then start_redis; fi
+start_service "$out/dispatch.jar" "$out/dispatch.log" "$backend"
 for queue in bench batch; do
   curl -fs -X PUT "$url/v1/queues/$queue" -H 'Content-Type: application/json' \
     -d "{\"capacity\": 10000, \"leaseTimeout\": \"${lease}s\"}" > /dev/null
 done
-echo "== $(nproc) cores shared by Dispatch (pid $service_pid), ElasticMQ $(sed -n 's/.*Starting ElasticMQ server (\(.*\)).*/\1/p' "$out/elasticmq.log") (pid $elasticmq_pid, SQS $protocol protocol) and the load; results in $out"
+echo "== $(nproc) cores shared by Dispatch (pid $service_pid, $backend backend${redis_pid:+, redis-server pid $redis_pid}), ElasticMQ $(sed -n 's/.*Starting ElasticMQ server (\(.*\)).*/\1/p' "$out/elasticmq.log") (pid $elasticmq_pid, SQS $protocol protocol) and the load; results in $out"
 dispatch_workloads="single batch"
 if ! why=$(dispatch_batches_work); then
   echo "== Dispatch's batch endpoints are not there or not as bench/batch.lua expects ($why): the batch workload runs on ElasticMQ only"

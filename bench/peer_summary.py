@@ -2,7 +2,8 @@
 """Prints the table of a bench/peer.sh run from the files it left in its results directory:
 ROUND-WORKLOAD-SERVER.wrk (wrk with cycle.lua, batch.lua, sqs.lua or noop.lua) and .cpu (clock
 ticks during that wrk run: the server's, its JIT compiler threads', the other server's, which
-sat idle meanwhile, wrk's, the whole machine's, and the server's garbage collector threads').
+sat idle meanwhile, wrk's, the whole machine's, the server's garbage collector threads', and
+Dispatch's redis-server's with BACKEND=redis, counted as Dispatch's CPU).
 
     python3 bench/peer_summary.py --ticks-per-second 100 /tmp/dispatch-peer.XXXXXX
 """
@@ -42,12 +43,17 @@ def main():
     for path in results.glob("*.wrk"):
         round_, workload, server = path.stem.split("-")
         measured = wrk(path.read_text())
-        ticks, jit, idle, client, machine, gc = (int(n) for n in (results / f"{path.stem}.cpu").read_text().split())
+        counts = [int(n) for n in (results / f"{path.stem}.cpu").read_text().split()]
+        ticks, jit, idle, client, machine, gc = counts[:6]
+        store = counts[6] if len(counts) > 6 else 0
+        # Dispatch's redis-server (BACKEND=redis) serves its jobs: its CPU counts as Dispatch's
+        ticks += store
         hz = args.ticks_per_second
         micros = 1e6 / hz / max(measured["jobs"], 1)
         measured.update({"cpu": ticks * micros, "cpu-jit": (ticks - jit) * micros, "idle": idle / hz,
-                         "gc": gc / max(ticks, 1),
+                         "gc": gc / max(ticks - store, 1),
                          "others": max(0, machine - ticks - idle - client) / hz / measured["seconds"],
+                         "store": store * micros,
                          "client": client * 1e6 / hz / measured["requests"]})
         runs[(int(round_), workload, server)] = measured
 
@@ -67,6 +73,8 @@ def main():
             notes = []
             if measured["unexpected"]:
                 notes.append(f"{measured['unexpected']} unexpected answers")
+            if measured["store"]:
+                notes.append(f"redis-server {measured['store']:.0f} µs/job of it")
             if measured["idle"] >= 0.05:
                 notes.append(f"the idle server used {measured['idle']:.2f} s of CPU")
             print(f"{round_:<5} {workload:8} {server:9} {measured['jobs/s']:8.0f} "
