@@ -125,6 +125,16 @@ class HttpApiTest {
 	}
 
 	@Test
+	void settingsSentAsAFormAreStillReadAsJson() throws Exception {
+		HttpRequest curlStyle = request("/v1/queues/form-settings")
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.PUT(HttpRequest.BodyPublishers.ofString("{\"capacity\": 5}"))
+			.build();
+		assertThat(send(curlStyle).statusCode()).isEqualTo(201);
+		assertThat(state("form-settings").capacity()).isEqualTo(5);
+	}
+
+	@Test
 	void aParkedTakeIsReleasedByAPut() throws Exception {
 		send(putQueue("waiting-take", "{}"));
 		CompletableFuture<HttpResponse<String>> take = sendAsync(post("/v1/queues/waiting-take/leases?wait=20s"));
