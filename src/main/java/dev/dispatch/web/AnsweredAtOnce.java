@@ -1,8 +1,11 @@
 package dev.dispatch.web;
 
+import java.lang.reflect.Method;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.servlet.ServletException;
 
@@ -40,6 +43,9 @@ final class AnsweredAtOnce implements HandlerMethodReturnValueHandler {
 
 	private final HandlerMethodReturnValueHandler entities;
 
+	/** Each handler method's answer type, made once: resolving it is not cheap. */
+	private final Map<Method, Answer> answers = new ConcurrentHashMap<>();
+
 	AnsweredAtOnce(HandlerMethodReturnValueHandler deferred, HandlerMethodReturnValueHandler entities) {
 		this.deferred = deferred;
 		this.entities = entities;
@@ -62,7 +68,9 @@ final class AnsweredAtOnce implements HandlerMethodReturnValueHandler {
 				throw new ServletException("the answer failed: " + failure, failure);
 			}
 			if (answer instanceof ResponseEntity<?>) {
-				this.entities.handleReturnValue(answer, new Answer(returnType), mavContainer, webRequest);
+				this.entities.handleReturnValue(answer,
+						this.answers.computeIfAbsent(returnType.getMethod(), (method) -> new Answer(returnType)),
+						mavContainer, webRequest);
 				return;
 			}
 		}
