@@ -3,6 +3,7 @@
 -- one connection per thread keeps each connection's cycle its own.
 -- BENCH_ROLE=produce only puts (each 201 counts as a cycle); BENCH_ROLE=consume only takes and
 -- acks (each ack a cycle): producers on one replica and consumers on another (bench/replicas.sh).
+-- BENCH_ROLE=autotake only takes, with ack=auto (each 200 counts as a cycle: bench/endpoints.sh).
 local queue = os.getenv("BENCH_QUEUE") or "bench"
 local role = os.getenv("BENCH_ROLE") or "cycle"
 -- BENCH_TOKEN: an API key (or JWT) sent as Authorization: Bearer on every request
@@ -12,7 +13,8 @@ local function headers(extra)
   if token then all["Authorization"] = "Bearer " .. token end
   return all
 end
-local state = (role == "consume") and "take" or "put"
+local state = (role == "consume" or role == "autotake") and "take" or "put"
+local takePath = "/v1/queues/" .. queue .. "/leases?wait=5s" .. ((role == "autotake") and "&ack=auto" or "")
 local lease = nil
 cycles = 0
 errors = 0
@@ -22,7 +24,7 @@ function request()
     return wrk.format("POST", "/v1/queues/" .. queue .. "/jobs?wait=5s",
       headers({["Content-Type"] = "application/json"}), '{"n":1}')
   elseif state == "take" then
-    return wrk.format("POST", "/v1/queues/" .. queue .. "/leases?wait=5s", headers(), "")
+    return wrk.format("POST", takePath, headers(), "")
   else
     return wrk.format("POST", "/v1/queues/" .. queue .. "/leases/" .. lease .. "/ack", headers(), "")
   end
@@ -35,6 +37,8 @@ function response(status, headers, body)
     else
       state = "take"
     end
+  elseif state == "take" and status == 200 and role == "autotake" then
+    cycles = cycles + 1
   elseif state == "take" and status == 200 then
     lease = string.match(body, '"leaseId":"([^"]+)"')
     state = "ack"

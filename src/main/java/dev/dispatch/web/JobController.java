@@ -25,6 +25,7 @@ import dev.dispatch.queue.QueueRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -214,6 +215,7 @@ class JobController {
 		// a repeated key answers the original job, whose delay is not known here
 		return ResponseEntity.status(accepted.duplicate() ? HttpStatus.OK : HttpStatus.CREATED)
 			.location(URI.create("/v1/queues/" + queue + "/jobs/" + accepted.jobId()))
+			.contentType(MediaType.APPLICATION_JSON)
 			.body(new Views.Accepted(accepted.jobId(), queue, accepted.enqueuedAt(),
 					(delay.isPositive() && !accepted.duplicate()) ? accepted.enqueuedAt().plus(delay) : null));
 	}
@@ -233,6 +235,7 @@ class JobController {
 					accepted.duplicate() ? Boolean.TRUE : null));
 		}
 		return ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK)
+			.contentType(MediaType.APPLICATION_JSON)
 			.body(new Views.AcceptedBatch(queue, answered));
 	}
 

@@ -22,6 +22,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -134,7 +135,9 @@ class LeaseController {
 
 	private ResponseEntity<?> answer(String queue, TakeOutcome outcome, boolean autoAck, boolean limited) {
 		return switch (outcome) {
-			case TakeOutcome.Delivered delivered -> ResponseEntity.ok(Views.Lease.of(delivered.deliveries(), autoAck));
+			case TakeOutcome.Delivered delivered -> ResponseEntity.ok()
+				.contentType(MediaType.APPLICATION_JSON)
+				.body(Views.Lease.of(delivered.deliveries(), autoAck));
 			case TakeOutcome.Empty empty -> {
 				if (limited) {
 					throw DispatchProblem.tooManyWaiters(queue, this.polls.retryAfter());
