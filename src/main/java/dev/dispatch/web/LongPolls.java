@@ -149,9 +149,8 @@ class LongPolls implements SmartLifecycle {
 			Consumer<T> delivered) {
 		DeferredResult<ResponseEntity<?>> result = new DeferredResult<>(wait.plus(BACKSTOP).toMillis());
 		if (operation.isDone()) {
-			// answered at once: nothing parks or is watched, and the answer is written in
-			// this
-			// dispatch (AnsweredAtOnce)
+			// answered at once: nothing parks or is watched; AnsweredAtOnce writes the
+			// answer in this dispatch
 			operation
 				.whenComplete((outcome, failure) -> complete(result, outcome, failure, answer, undelivered, delivered));
 			return result;

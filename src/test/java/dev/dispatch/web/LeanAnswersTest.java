@@ -30,6 +30,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.web.method.support.HandlerMethodReturnValueHandler;
 import org.springframework.web.servlet.mvc.method.annotation.DeferredResultMethodReturnValueHandler;
+import org.springframework.web.servlet.mvc.method.annotation.PathVariableMethodArgumentResolver;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -98,10 +99,25 @@ class LeanAnswersTest {
 	}
 
 	@Test
-	void springsDeferredResultHandlerIsReplacedInPlace() {
+	void theLeanPartsAreInstalledInSpringMvc() {
 		List<HandlerMethodReturnValueHandler> handlers = this.adapter.getReturnValueHandlers();
 		assertThat(handlers).noneMatch(DeferredResultMethodReturnValueHandler.class::isInstance);
 		assertThat(handlers).filteredOn(AnsweredAtOnce.class::isInstance).hasSize(1);
+		List<Class<?>> resolvers = this.adapter.getArgumentResolvers()
+			.stream()
+			.<Class<?>>map(Object::getClass)
+			.toList();
+		assertThat(resolvers.indexOf(PathVariables.class)).isNotNegative()
+			.isLessThan(resolvers.indexOf(PathVariableMethodArgumentResolver.class));
+	}
+
+	@Test
+	void pathVariablesArriveDecoded() throws Exception {
+		HttpResponse<String> put = post("/v1/queues/enc%2Doded/jobs", "1");
+		assertThat(put.statusCode()).isEqualTo(201);
+		assertThat(put.body()).contains("\"queue\":\"enc-oded\"");
+		String lease = post("/v1/queues/enc-oded/leases", "").body().replaceAll(".*\"leaseId\":\"([^\"]+)\".*", "$1");
+		assertThat(post("/v1/queues/enc%2Doded/leases/" + lease + "/ack", "").statusCode()).isEqualTo(204);
 	}
 
 	@Test
