@@ -9,9 +9,10 @@
 #   autotake  takes with ack=auto (BENCH_ROLE=autotake): one request that leases and settles a job
 #   consume   take, then ack (BENCH_ROLE=consume): two requests per job
 # The take is read off autotake (its ack happens inside, without a request of its own: about a
-# microsecond of queue work, JMH above); the ack as consume's two requests less one autotake.
-# The puts fill the queue the takes drain (an unmeasured run of puts refills it before consume); a
-# request that moved no job (a take of an empty queue, a refused put) is reported. Needs wrk and python3. Method and numbers: docs/benchmarks.md.
+# microsecond of queue work, by the JMH numbers in docs/benchmarks.md); the ack as consume's two
+# requests less one autotake. The puts fill the queue the takes drain (an unmeasured run of puts
+# refills it before consume); a request that moved no job (a take of an empty queue, a refused
+# put) is reported. Needs wrk and python3. Method and numbers: docs/benchmarks.md.
 #
 #   ./mvnw -q -DskipTests package && [ROUNDS=2] [WARMUP=40s] bench/endpoints.sh [duration, default 15s]
 set -eu
@@ -23,7 +24,6 @@ warmup=${WARMUP:-40s}
 out=$(mktemp -d "${TMPDIR:-/tmp}/dispatch-endpoints.XXXXXX")
 cp "$(ls target/dispatch-*.jar | grep -v original | head -n 1)" "$out/dispatch.jar"
 java="$(./mvnw --java-home)/bin/java"
-redis_pid=
 trap 'stop_service' EXIT
 trap 'exit 130' INT TERM
 

@@ -2,25 +2,20 @@ package dev.dispatch.web;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.servlet.ServletException;
 
-import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.MethodParameter;
 import org.springframework.core.ResolvableType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.stereotype.Component;
 import org.springframework.web.context.request.NativeWebRequest;
 import org.springframework.web.context.request.async.DeferredResult;
 import org.springframework.web.method.support.HandlerMethodReturnValueHandler;
 import org.springframework.web.method.support.ModelAndViewContainer;
 import org.springframework.web.servlet.mvc.method.annotation.DeferredResultMethodReturnValueHandler;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityReturnValueHandler;
-import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 
 /**
  * Writes the answer of a {@link DeferredResult} that already holds one in the request's
@@ -32,10 +27,10 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * parked put or take) goes the usual way, through Spring's own handler.
  *
  * <p>
- * Installed in place of Spring's {@link DeferredResultMethodReturnValueHandler}; an
- * answer is a {@link ResponseEntity} (written by Spring's
- * {@link ResponseEntityReturnValueHandler}, as the second dispatch would) or an exception
- * (thrown to the problem handlers, as the second dispatch would).
+ * Installed in place of Spring's {@link DeferredResultMethodReturnValueHandler}
+ * ({@link LeanHandlerAdapter}); an answer is a {@link ResponseEntity} (written by
+ * Spring's {@link ResponseEntityReturnValueHandler}, as the second dispatch would) or an
+ * exception (thrown to the problem handlers, as the second dispatch would).
  */
 final class AnsweredAtOnce implements HandlerMethodReturnValueHandler {
 
@@ -46,6 +41,10 @@ final class AnsweredAtOnce implements HandlerMethodReturnValueHandler {
 	/** Each handler method's answer type, made once: resolving it is not cheap. */
 	private final Map<Method, Answer> answers = new ConcurrentHashMap<>();
 
+	/**
+	 * @param deferred Spring's handler of deferred results, for those still to come
+	 * @param entities Spring's handler of {@code ResponseEntity} return values
+	 */
 	AnsweredAtOnce(HandlerMethodReturnValueHandler deferred, HandlerMethodReturnValueHandler entities) {
 		this.deferred = deferred;
 		this.entities = entities;
@@ -108,38 +107,6 @@ final class AnsweredAtOnce implements HandlerMethodReturnValueHandler {
 		@Override
 		public Answer clone() {
 			return new Answer(this);
-		}
-
-	}
-
-	/**
-	 * Puts {@link AnsweredAtOnce} in the place of Spring's handler of deferred results,
-	 * once Spring MVC has made its list of return value handlers.
-	 */
-	@Component
-	static final class Installer implements BeanPostProcessor {
-
-		@Override
-		public Object postProcessAfterInitialization(Object bean, String beanName) {
-			if (bean instanceof RequestMappingHandlerAdapter adapter && adapter.getReturnValueHandlers() != null) {
-				adapter.setReturnValueHandlers(install(adapter.getReturnValueHandlers()));
-			}
-			return bean;
-		}
-
-		static List<HandlerMethodReturnValueHandler> install(List<HandlerMethodReturnValueHandler> handlers) {
-			HandlerMethodReturnValueHandler entities = handlers.stream()
-				.filter(ResponseEntityReturnValueHandler.class::isInstance)
-				.findFirst()
-				.orElseThrow(() -> new IllegalStateException("Spring MVC has no ResponseEntityReturnValueHandler"));
-			List<HandlerMethodReturnValueHandler> installed = new ArrayList<>(handlers);
-			int at = installed.indexOf(installed.stream()
-				.filter(DeferredResultMethodReturnValueHandler.class::isInstance)
-				.findFirst()
-				.orElseThrow(
-						() -> new IllegalStateException("Spring MVC has no DeferredResultMethodReturnValueHandler")));
-			installed.set(at, new AnsweredAtOnce(installed.get(at), entities));
-			return installed;
 		}
 
 	}
