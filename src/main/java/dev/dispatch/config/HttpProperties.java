@@ -24,18 +24,27 @@ import org.springframework.validation.annotation.Validated;
  * are told apart only when credentials are required
  * @param maxBatchSize the largest body of a batch put (each of its payloads is held to
  * {@code maxPayloadSize} as well)
+ * @param firstAnswerWait how long a put or take holds its request thread for the first
+ * answer of a backend that is a round trip away (Redis) before it parks the request; an
+ * answer within it is written at once, without the async dispatch of a parked request.
+ * Zero parks every request whose outcome is not known at once.
  */
 @Validated
 @ConfigurationProperties("dispatch.http")
 public record HttpProperties(@DefaultValue("20s") Duration defaultWait, @DefaultValue("60s") Duration maxWait,
 		@DefaultValue("256KB") DataSize maxPayloadSize, @DefaultValue("1s") Duration retryAfter,
 		@DefaultValue("10000") int maxWaitersPerQueue, @DefaultValue("15000") int maxWaiters,
-		@DefaultValue("5000") int maxWaitersPerClient, @DefaultValue("1MB") DataSize maxBatchSize) {
+		@DefaultValue("5000") int maxWaitersPerClient, @DefaultValue("1MB") DataSize maxBatchSize,
+		@DefaultValue("10ms") Duration firstAnswerWait) {
 
 	public HttpProperties {
 		if (maxWait.isNegative() || defaultWait.isNegative() || defaultWait.compareTo(maxWait) > 0) {
 			throw new IllegalArgumentException(
 					"dispatch.http needs 0 <= default-wait <= max-wait, got " + defaultWait + " and " + maxWait);
+		}
+		if (firstAnswerWait.isNegative() || firstAnswerWait.compareTo(Duration.ofSeconds(1)) > 0) {
+			throw new IllegalArgumentException(
+					"dispatch.http.first-answer-wait must be between 0 and 1s, got " + firstAnswerWait);
 		}
 		if (maxWaitersPerQueue < 0 || maxWaiters < 0 || maxWaitersPerClient < 0) {
 			throw new IllegalArgumentException("dispatch.http waiter limits must not be negative");

@@ -148,6 +148,11 @@ class LongPolls implements SmartLifecycle {
 			Duration wait, Function<T, ResponseEntity<?>> answer, Supplier<Object> cut, Consumer<T> undelivered,
 			Consumer<T> delivered) {
 		DeferredResult<ResponseEntity<?>> result = new DeferredResult<>(wait.plus(BACKSTOP).toMillis());
+		if (!operation.isDone() && operation instanceof Reattempt<T> reattempt) {
+			// a round trip to the store away: holding this thread for it costs less than
+			// the async dispatch of a parked request
+			reattempt.awaitFirstTry(this.http.firstAnswerWait());
+		}
 		if (operation.isDone()) {
 			// answered at once: nothing parks or is watched; AnsweredAtOnce writes the
 			// answer in this dispatch

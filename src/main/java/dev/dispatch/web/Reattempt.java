@@ -1,11 +1,13 @@
 package dev.dispatch.web;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
 import dev.dispatch.queue.JobQueue;
 import dev.dispatch.queue.QueueReplacedException;
+import dev.dispatch.queue.spi.WaitFuture;
 
 /**
  * A put or take that is made once more, on the new queue, if it reached a queue that
@@ -45,6 +47,22 @@ final class Reattempt<T> extends CompletableFuture<T> {
 	/** The queue the outcome came from (to settle the jobs a take received). */
 	synchronized JobQueue queue() {
 		return this.queue;
+	}
+
+	/**
+	 * Waits, at most {@code patience}, for the answer to the current attempt's first try
+	 * when that try is on its way to the store (see {@link WaitFuture#awaitFirstTry}).
+	 * @return whether this future is done
+	 */
+	boolean awaitFirstTry(Duration patience) {
+		CompletableFuture<T> current;
+		synchronized (this) {
+			current = this.attempt;
+		}
+		if (current instanceof WaitFuture<T> pending) {
+			pending.awaitFirstTry(patience);
+		}
+		return isDone();
 	}
 
 	private void attempt(JobQueue on) {

@@ -255,6 +255,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 				else {
 					// its wait's timer starts if the attempt finds the queue full
 					putter.startAttempt();
+					putter.future().startFirstTry();
 					attempt = true;
 				}
 			}
@@ -298,6 +299,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 				else {
 					// its wait's timer starts if the attempt finds nothing
 					taker.inFlight++;
+					taker.future().startFirstTry();
 					attempt = true;
 				}
 			}
@@ -725,10 +727,12 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 			args.addAll(takeArguments(handTo.options));
 		}
 		TakeWaiter taker = handTo;
-		runScript(Script.PUT, args.toArray(new byte[0][]))
-			.thenCompose((reply) -> reply.is("accepted") ? this.registry.confirm(reply, this.address)
-					: CompletableFuture.completedFuture(reply))
-			.whenComplete((reply, failure) -> onPut(putter, taker, lookUpOnly, pumped, wakesAtSend, reply, failure));
+		runScript(Script.PUT, args.toArray(new byte[0][])).thenCompose((reply) -> reply.is("accepted")
+				? this.registry.confirm(reply, this.address) : CompletableFuture.completedFuture(reply))
+			.whenComplete((reply, failure) -> {
+				onPut(putter, taker, lookUpOnly, pumped, wakesAtSend, reply, failure);
+				putter.future().endFirstTry();
+			});
 	}
 
 	/** Sends a batch's attempt: one script for all its jobs, never handed to a take. */
@@ -743,10 +747,12 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 			args[3 + i * 4] = bytes((job.idempotencyKey() != null) ? job.idempotencyKey() : "");
 			args[4 + i * 4] = bytes(Long.toString(delayMillis(job.delay())));
 		}
-		runScript(Script.PUT_ALL, args)
-			.thenCompose((reply) -> reply.is("accepted") ? this.registry.confirm(reply, this.address)
-					: CompletableFuture.completedFuture(reply))
-			.whenComplete((reply, failure) -> onPut(putter, null, false, pumped, wakesAtSend, reply, failure));
+		runScript(Script.PUT_ALL, args).thenCompose((reply) -> reply.is("accepted")
+				? this.registry.confirm(reply, this.address) : CompletableFuture.completedFuture(reply))
+			.whenComplete((reply, failure) -> {
+				onPut(putter, null, false, pumped, wakesAtSend, reply, failure);
+				putter.future().endFirstTry();
+			});
 	}
 
 	/**
@@ -989,8 +995,10 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 
 	private void sendTake(TakeWaiter taker, boolean pumped) {
 		long wakesAtSend = wakesNow();
-		runScript(Script.TAKE, takeArguments(taker.options).toArray(new byte[0][]))
-			.whenComplete((reply, failure) -> onTake(taker, pumped, wakesAtSend, reply, failure));
+		runScript(Script.TAKE, takeArguments(taker.options).toArray(new byte[0][])).whenComplete((reply, failure) -> {
+			onTake(taker, pumped, wakesAtSend, reply, failure);
+			taker.future().endFirstTry();
+		});
 	}
 
 	/** A take's arguments to a script: max, lease, auto-ack, then a lease id per job. */

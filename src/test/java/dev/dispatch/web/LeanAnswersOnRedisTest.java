@@ -1,0 +1,29 @@
+package dev.dispatch.web;
+
+import dev.dispatch.support.RedisContainers;
+import org.junit.jupiter.api.BeforeAll;
+import org.testcontainers.containers.GenericContainer;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.testcontainers.service.connection.ServiceConnection;
+import org.springframework.context.annotation.Import;
+
+/**
+ * {@link LeanAnswersTest} on the Redis backend, whose answers come a round trip after the
+ * handler asked: a put or take that Redis answers within
+ * {@code dispatch.http.first-answer-wait} is written in the request's own dispatch, one
+ * that parks through an async dispatch.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "dispatch.backend=redis")
+@Import(LeanAnswersTest.CountAsyncDispatches.class)
+class LeanAnswersOnRedisTest extends LeanAnswersTest {
+
+	@ServiceConnection(name = "redis")
+	static final GenericContainer<?> redis = RedisContainers.redis();
+
+	@BeforeAll
+	static void containerRuntime() {
+		RedisContainers.requireContainerRuntime();
+	}
+
+}
