@@ -30,7 +30,8 @@ COPY --from=build /extracted/application/ ./
 # A numeric user that owns nothing in the image: Kubernetes can check runAsNonRoot against it.
 USER 10001:10001
 EXPOSE 8080
+# Native access: Netty's epoll transport, which Lettuce uses for Redis.
 # The JVM sizes its heap from the container's memory limit. /tmp is the only path written (Jetty's
 # work directory); mount a tmpfs or emptyDir there when the root filesystem is read-only.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp"
-ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]
+ENTRYPOINT ["java", "--enable-native-access=ALL-UNNAMED", "org.springframework.boot.loader.launch.JarLauncher"]
