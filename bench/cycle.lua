@@ -4,6 +4,9 @@
 -- BENCH_ROLE=produce only puts (each 201 counts as a cycle); BENCH_ROLE=consume only takes and
 -- acks (each ack a cycle): producers on one replica and consumers on another (bench/replicas.sh).
 -- BENCH_ROLE=autotake only takes, with ack=auto (each 200 counts as a cycle: bench/endpoints.sh).
+-- BENCH_ROLE=drain only takes up to 100 jobs at a time, with ack=auto, waiting up to 1 s, and
+-- 5 ms apart (each 200 counts as a cycle): it keeps a queue that producers fill from growing, in
+-- few requests (bench/endpoints.sh).
 local queue = os.getenv("BENCH_QUEUE") or "bench"
 local role = os.getenv("BENCH_ROLE") or "cycle"
 -- BENCH_TOKEN: an API key (or JWT) sent as Authorization: Bearer on every request
@@ -13,8 +16,11 @@ local function headers(extra)
   if token then all["Authorization"] = "Bearer " .. token end
   return all
 end
-local state = (role == "consume" or role == "autotake") and "take" or "put"
+local state = (role == "consume" or role == "autotake" or role == "drain") and "take" or "put"
 local takePath = "/v1/queues/" .. queue .. "/leases?wait=5s" .. ((role == "autotake") and "&ack=auto" or "")
+if role == "drain" then
+  takePath = "/v1/queues/" .. queue .. "/leases?wait=1s&max=100&ack=auto"
+end
 local lease = nil
 cycles = 0
 errors = 0
@@ -37,7 +43,7 @@ function response(status, headers, body)
     else
       state = "take"
     end
-  elseif state == "take" and status == 200 and role == "autotake" then
+  elseif state == "take" and status == 200 and (role == "autotake" or role == "drain") then
     cycles = cycles + 1
   elseif state == "take" and status == 200 then
     lease = string.match(body, '"leaseId":"([^"]+)"')
@@ -49,6 +55,10 @@ function response(status, headers, body)
     -- a 204 take (nothing yet) is retried as is; anything else is counted
     if status ~= 204 then errors = errors + 1 end
   end
+end
+
+function delay()
+  return (role == "drain") and 5 or 0
 end
 
 function setup(thread)
