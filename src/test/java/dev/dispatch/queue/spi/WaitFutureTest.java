@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,8 +33,7 @@ class WaitFutureTest {
 	@Test
 	void aTryAnsweredWithAnOutcomeEndsTheWaitWithTheFutureDone() throws Exception {
 		this.future.startFirstTry();
-		CompletableFuture<Boolean> awaited = CompletableFuture.supplyAsync(() -> this.future.awaitFirstTry(LONG));
-		Thread.sleep(50);
+		CompletableFuture<Boolean> awaited = awaitingInAThread();
 		assertThat(awaited).isNotDone();
 		this.future.complete("job");
 		this.future.endFirstTry();
@@ -42,11 +43,26 @@ class WaitFutureTest {
 	@Test
 	void aTryThatParksEndsTheWaitWithTheFutureNotDone() throws Exception {
 		this.future.startFirstTry();
-		CompletableFuture<Boolean> awaited = CompletableFuture.supplyAsync(() -> this.future.awaitFirstTry(LONG));
-		Thread.sleep(50);
+		CompletableFuture<Boolean> awaited = awaitingInAThread();
 		this.future.endFirstTry();
 		assertThat(awaited.get(LONG.toSeconds() / 2, TimeUnit.SECONDS)).isFalse();
 		assertThat(this.future).isNotDone();
+	}
+
+	/**
+	 * {@code awaitFirstTry(LONG)} in a thread of its own, once that thread is parked in
+	 * it.
+	 */
+	private CompletableFuture<Boolean> awaitingInAThread() {
+		CompletableFuture<Boolean> awaited = new CompletableFuture<>();
+		Thread waiter = new Thread(() -> awaited.complete(this.future.awaitFirstTry(LONG)), "awaiting");
+		waiter.setDaemon(true);
+		waiter.start();
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> waiter.getState() == Thread.State.TIMED_WAITING
+					&& LockSupport.getBlocker(waiter) == this.future);
+		return awaited;
 	}
 
 	@Test
