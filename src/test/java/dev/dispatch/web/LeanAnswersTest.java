@@ -196,6 +196,7 @@ class LeanAnswersTest {
 	void aTakeThatParksIsAnsweredThroughAnAsyncDispatch() throws Exception {
 		post("/v1/queues/parks/jobs", "1");
 		post("/v1/queues/parks/leases?ack=auto", "");
+		asyncDispatches.clear();
 		CompletableFuture<HttpResponse<String>> take = http.sendAsync(request("/v1/queues/parks/leases?wait=20s", ""),
 				HttpResponse.BodyHandlers.ofString());
 		Awaitility.await()
