@@ -47,9 +47,18 @@ public sealed interface PutOutcome {
 
 	/**
 	 * The wait elapsed with the queue still full: the job was not accepted (for a batch:
-	 * none was; also at once for a batch that could never fit the queue's capacity).
+	 * none was).
+	 *
+	 * @param beyondCapacity {@code true} for a batch with more new jobs than the queue's
+	 * capacity, refused at once: waiting would not help, only a smaller batch (or a
+	 * larger capacity) would
 	 */
-	record Full() implements PutOutcome {
+	record Full(boolean beyondCapacity) implements PutOutcome {
+
+		/** The queue stayed full for the whole wait. */
+		public Full() {
+			this(false);
+		}
 
 		@Override
 		public String label() {

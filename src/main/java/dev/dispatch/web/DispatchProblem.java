@@ -40,6 +40,13 @@ class DispatchProblem extends ErrorResponseException {
 			.retryAfter(retryAfter);
 	}
 
+	static DispatchProblem batchBeyondCapacity(String queue) {
+		return new DispatchProblem(ProblemType.BATCH_BEYOND_CAPACITY,
+				"the batch has more new jobs than the capacity of" + " queue '" + queue + "' (GET /v1/queues/" + queue
+						+ " shows it): it could never fit; nothing was"
+						+ " enqueued. Send it in smaller batches, or raise the capacity");
+	}
+
 	static DispatchProblem storageFull(Duration retryAfter) {
 		return new DispatchProblem(ProblemType.STORAGE_FULL,
 				"this instance holds as many payload bytes as dispatch.max-held-bytes allows; the job was not accepted")

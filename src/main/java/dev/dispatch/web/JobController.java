@@ -80,7 +80,7 @@ class JobController {
 			content = @Content(schema = @Schema(implementation = ApiSchemas.Accepted.class)))
 	@Problems({ ProblemType.QUEUE_FULL, ProblemType.STORAGE_FULL, ProblemType.TOO_MANY_WAITERS,
 			ProblemType.SERVER_DRAINING, ProblemType.QUEUE_CLOSED, ProblemType.TOO_MANY_QUEUES,
-			ProblemType.QUEUE_NOT_FOUND, ProblemType.PAYLOAD_TOO_LARGE })
+			ProblemType.QUEUE_NOT_FOUND, ProblemType.PAYLOAD_TOO_LARGE, ProblemType.BATCH_BEYOND_CAPACITY })
 	@Parameter(name = "wait", in = ParameterIn.QUERY, description = "how long to wait for room: " + ApiSchemas.WAIT,
 			schema = @Schema(type = "string"), example = "5s")
 	@Parameter(name = "delay", in = ParameterIn.QUERY,
@@ -107,13 +107,13 @@ class JobController {
 	}
 
 	@PostMapping("/v1/queues/{queue}/jobs/batch")
-	@Operation(operationId = "putJobs", summary = "Put a batch of jobs",
-			description = "Puts up to " + BatchReader.MAX_JOBS + " jobs as one put: all of them are accepted, in"
-					+ " their order, or none is. The batch waits up to `wait` for room for all its new jobs, in the"
-					+ " line of parked puts like a single put; one with more new jobs than the queue's capacity"
-					+ " could never fit and answers 429 at once. A job whose idempotencyKey the queue already knows"
-					+ " (or that repeats the key of an earlier job of the batch) creates nothing and answers the"
-					+ " original job. The body is read whole first: one bad job refuses the batch.")
+	@Operation(operationId = "putJobs", summary = "Put a batch of jobs", description = "Puts up to "
+			+ BatchReader.MAX_JOBS + " jobs as one put: all of them are accepted, in"
+			+ " their order, or none is. The batch waits up to `wait` for room for all its new jobs, in the"
+			+ " line of parked puts like a single put; one with more new jobs than the queue's capacity"
+			+ " could never fit and answers 413 batch-beyond-capacity at once. A job whose idempotencyKey the queue already knows"
+			+ " (or that repeats the key of an earlier job of the batch) creates nothing and answers the"
+			+ " original job. The body is read whole first: one bad job refuses the batch.")
 	@RequestBody(required = true,
 			description = "the jobs, 1 to " + BatchReader.MAX_JOBS
 					+ "; the body at most dispatch.http.max-batch-size (1 MiB), each payload at most"
@@ -242,6 +242,7 @@ class JobController {
 	/** The problem a refused put (or batch) answers. */
 	private DispatchProblem refusal(String queue, PutOutcome outcome, boolean limited) {
 		return switch (outcome) {
+			case PutOutcome.Full full when full.beyondCapacity() -> DispatchProblem.batchBeyondCapacity(queue);
 			case PutOutcome.Full full -> limited ? DispatchProblem.tooManyWaiters(queue, this.polls.retryAfter())
 					: DispatchProblem.queueFull(queue, this.polls.retryAfter());
 			case PutOutcome.Closed closed -> DispatchProblem.queueClosed(queue);

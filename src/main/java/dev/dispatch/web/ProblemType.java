@@ -60,6 +60,10 @@ enum ProblemType {
 	PAYLOAD_TOO_LARGE("payload-too-large", HttpStatus.PAYLOAD_TOO_LARGE, "Payload too large",
 			"the body is larger than dispatch.http.max-payload-size"),
 
+	BATCH_BEYOND_CAPACITY("batch-beyond-capacity", HttpStatus.PAYLOAD_TOO_LARGE, "Batch beyond capacity",
+			"the batch has more new jobs than the queue's capacity: it could never fit, however long it waited;"
+					+ " nothing was enqueued (split it, or raise the capacity)"),
+
 	INTERNAL_ERROR("internal-error", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
 			"a server fault, logged; never a stack trace");
 

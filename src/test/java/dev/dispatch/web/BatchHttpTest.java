@@ -130,8 +130,11 @@ class BatchHttpTest {
 				new dev.dispatch.queue.QueueConfig(3, Duration.ofSeconds(30), 3, null));
 		assertProblem(post("/v1/queues/small-batches/jobs/batch?wait=0",
 				"[{\"payload\": 1}, {\"payload\": 2}, {\"payload\": 3}]"), 429, "queue-full");
-		assertProblem(post("/v1/queues/small-batches/jobs/batch?wait=5s",
-				"[{\"payload\": 1}, {\"payload\": 2}, {\"payload\": 3}, {\"payload\": 4}]"), 429, "queue-full");
+		HttpResponse<String> beyond = post("/v1/queues/small-batches/jobs/batch?wait=5s",
+				"[{\"payload\": 1}, {\"payload\": 2}, {\"payload\": 3}, {\"payload\": 4}]");
+		assertProblem(beyond, 413, "batch-beyond-capacity");
+		assertThat(beyond.headers().firstValue("Retry-After")).as("waiting would not help").isEmpty();
+		assertThat(beyond.body()).contains("small-batches");
 		assertThat(state("small-batches").size()).as("nothing of them enqueued").isEqualTo(1);
 		java.util.concurrent.CompletableFuture<HttpResponse<String>> parked = http.sendAsync(HttpRequest
 			.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/v1/queues/small-batches/jobs/batch?wait=20s"))

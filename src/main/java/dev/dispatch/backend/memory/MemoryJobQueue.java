@@ -770,7 +770,7 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 					// it could never fit: it must not hold up the puts behind it
 					this.putters.remove(putter);
 					fx.cancel(putter.deadline());
-					reject(putter, new PutOutcome.Full(), fx);
+					reject(putter, new PutOutcome.Full(true), fx);
 					continue;
 				}
 				if (needed == 0 || this.ready.size() + this.delayed.size() + needed <= this.config.capacity()) {

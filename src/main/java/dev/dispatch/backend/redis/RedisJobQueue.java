@@ -873,7 +873,7 @@ final class RedisJobQueue implements JobQueue, Waiter.Owner {
 						// fit
 						if (putter.isWaiting()) {
 							forgetPutter(putter, fx);
-							reject(putter, new PutOutcome.Full(), fx);
+							reject(putter, new PutOutcome.Full(true), fx);
 						}
 					}
 					case "full" -> {
