@@ -4,7 +4,10 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 import dev.dispatch.queue.CloseMode;
 import dev.dispatch.queue.JobQueue;
@@ -12,6 +15,7 @@ import dev.dispatch.queue.QueueConfig;
 import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.queue.QueueSnapshot;
 import dev.dispatch.queue.Redrive;
+import dev.dispatch.queue.Redriven;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -154,7 +158,8 @@ class QueueController {
 					+ " all of them, the first `max`, or those named by `id`. Each goes to the tail keeping its id and"
 					+ " starts again at attempt 0. A queue gets only as many as it has room for (ready + delayed below"
 					+ " its capacity), one that no longer exists none; what is not moved stays, and the answer says"
-					+ " how many moved where and how many were left.")
+					+ " how many moved where and how many were left. With credentials, only jobs that came from"
+					+ " queues the caller may administer are selected.")
 	@ApiResponse(responseCode = "200", description = "what moved where, and what was left",
 			content = @Content(schema = @Schema(implementation = ApiSchemas.Redriven.class)))
 	@Problems({ ProblemType.QUEUE_NOT_FOUND })
@@ -164,7 +169,7 @@ class QueueController {
 			description = "only the job with this id; repeat it for several (at most " + MAX_REDRIVE_IDS + ")",
 			array = @ArraySchema(schema = @Schema(type = "string")))
 	Views.Redriven redrive(@PathVariable String queue, @RequestParam(required = false) Integer max,
-			@RequestParam(name = "id", required = false) List<String> ids) {
+			@RequestParam(name = "id", required = false) List<String> ids, HttpServletRequest request) {
 		if (max != null && max < 1) {
 			throw new InvalidRequestException("'max' must be at least 1; got " + max);
 		}
@@ -176,7 +181,30 @@ class QueueController {
 			throw new InvalidRequestException("'id' must not be empty");
 		}
 		int most = (max != null) ? max : (wanted.isEmpty() ? Integer.MAX_VALUE : wanted.size());
-		return Views.Redriven.of(this.registry.redrive(queue, new Redrive(most, wanted)).join());
+		Redrive which = new Redrive(most, wanted);
+		Predicate<String> administers = administers(request);
+		if (administers != null) {
+			// a dead-letter queue may serve queues of several owners: each redrives its
+			// own
+			List<String> all = this.registry.list().stream().map(JobQueue::name).toList();
+			Set<String> homes = all.stream()
+				.filter((name) -> !name.equals(queue) && administers.test(name))
+				.collect(Collectors.toSet());
+			if (homes.isEmpty()) {
+				this.registry.require(queue);
+				return Views.Redriven.of(new Redriven(Map.of(), 0, List.of()));
+			}
+			if (homes.size() < all.size() - 1) {
+				which = which.onlyFrom(homes);
+			}
+		}
+		return Views.Redriven.of(this.registry.redrive(queue, which).join());
+	}
+
+	/** Which queues the caller may administer (null: no credentials are used). */
+	@SuppressWarnings("unchecked")
+	private static Predicate<String> administers(HttpServletRequest request) {
+		return (Predicate<String>) request.getAttribute(Caller.ADMINISTERS);
 	}
 
 	@PostMapping("/v1/queues/{queue}/purge")

@@ -1208,6 +1208,25 @@ public abstract class JobQueueContractTest {
 		}
 
 		@Test
+		void aRedriveMayTakeOnlyTheJobsOfSomeHomes() {
+			JobQueue other = queue("other", new QueueConfig(3, LEASE, 3, "q.dead"));
+			List<String> ours = deadLetter(queue, "a", "b");
+			List<String> theirs = deadLetter(other, "x");
+			Redriven outcome = done(registry.redrive("q.dead", Redrive.all().onlyFrom(java.util.Set.of("other"))));
+			assertThat(outcome.moved()).isEqualTo(java.util.Map.of("other", 1));
+			assertThat(outcome.jobIds()).isEqualTo(theirs);
+			assertThat(outcome.left()).as("q's jobs were not selected").isZero();
+			assertThat(done(registry.redrive("q.dead",
+					Redrive.ids(java.util.Set.of(ours.get(1))).onlyFrom(java.util.Set.of("other"))))
+				.total()).as("named, but from another home").isZero();
+			assertThat(snapshot(registry.require("q.dead")).size()).isEqualTo(2);
+			assertThat(done(registry.redrive("q.dead", Redrive.first(1).onlyFrom(java.util.Set.of("q", "nowhere"))))
+				.jobIds()).isEqualTo(List.of(ours.get(0)));
+			assertThat(drainReady(other)).containsExactly("x");
+			assertThat(drainReady(queue)).containsExactly("a");
+		}
+
+		@Test
 		void jobsWithoutAnOriginOrWhoseQueueIsGoneStay() {
 			JobQueue doomed = queue("doomed", 3);
 			deadLetter(doomed, "x");

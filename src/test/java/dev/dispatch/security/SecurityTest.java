@@ -33,7 +33,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.dispatch.queue.JobQueue;
+import dev.dispatch.queue.PutOptions;
+import dev.dispatch.queue.QueueConfig;
+import dev.dispatch.queue.QueueRegistry;
+import dev.dispatch.queue.TakeOptions;
+import dev.dispatch.queue.TakeOutcome;
+import dev.dispatch.queue.Payload;
 import dev.dispatch.support.JwkSetServer;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -81,6 +89,9 @@ class SecurityTest {
 
 	@LocalServerPort
 	int port;
+
+	@Autowired
+	QueueRegistry registry;
 
 	@BeforeAll
 	static void serveJwks() throws Exception {
@@ -226,6 +237,40 @@ class SecurityTest {
 				403);
 		assertForbidden(send("POST", "/v1/queues/ledger.dead/leases?wait=0", null, ADMIN));
 		assertForbidden(send("POST", "/v1/queues/ledger.dead/leases?wait=0", null, BILLING_ADMIN));
+	}
+
+	@Test
+	void aRedriveMovesOnlyTheJobsOfQueuesTheCallerAdministers() throws Exception {
+		// "crypt" serves billing (its admin's) and orders.crypt (the orders.* admin's)
+		this.registry.configure("billing", new QueueConfig(10, Duration.ofSeconds(30), 1, "crypt"));
+		this.registry.configure("orders.crypt", new QueueConfig(10, Duration.ofSeconds(30), 1, "crypt"));
+		deadLetter("billing", "b1");
+		deadLetter("orders.crypt", "o1");
+		deadLetter("billing", "b2");
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> this.registry.require("crypt").snapshot().join().size() == 3);
+
+		HttpResponse<String> billing = send("POST", "/v1/queues/crypt/redrive", null, BILLING_ADMIN);
+		assertThat(billing.statusCode()).isEqualTo(200);
+		assertThat(billing.body()).contains("\"moved\":2", "\"billing\":2", "\"left\":0")
+			.doesNotContain("orders.crypt");
+		assertThat(this.registry.require("crypt").snapshot().join().size()).as("orders.crypt's job stays").isEqualTo(1);
+		HttpResponse<String> orders = send("POST", "/v1/queues/crypt/redrive", null, ADMIN);
+		assertThat(orders.body()).contains("\"moved\":1", "\"orders.crypt\":1").doesNotContain("\"billing\"");
+		assertThat(this.registry.require("crypt").snapshot().join().size()).isZero();
+	}
+
+	/**
+	 * Puts a job on {@code queue} (its maxAttempts 1) and fails it into its dead-letter
+	 * queue.
+	 */
+	private void deadLetter(String queue, String payload) {
+		JobQueue source = this.registry.require(queue);
+		source.put(Payload.of(payload), PutOptions.noWait()).join();
+		TakeOutcome taken = source.take(TakeOptions.leased(Duration.ZERO)).join();
+		String lease = ((TakeOutcome.Delivered) taken).deliveries().get(0).leaseId();
+		source.nack(lease, Duration.ZERO).join();
 	}
 
 	@Test

@@ -647,7 +647,7 @@ public final class MemoryJobQueue implements JobQueue, Waiter.Owner {
 				if (picked.size() >= which.max()) {
 					break;
 				}
-				if (job.deadLetter != null && which.wants(job.id)) {
+				if (job.deadLetter != null && which.wants(job.id, job.deadLetter.queue())) {
 					picked.add(job);
 				}
 			}

@@ -235,6 +235,8 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 		Address source = addressOf(deadLetterQueue);
 		List<byte[]> pick = new ArrayList<>();
 		pick.add(RedisJobQueue.bytes(Integer.toString(which.max())));
+		pick.add(RedisJobQueue.bytes(Integer.toString(which.homes().size())));
+		which.homes().forEach((home) -> pick.add(RedisJobQueue.bytes(home)));
 		which.ids().forEach((id) -> pick.add(RedisJobQueue.bytes(id)));
 		return run(Script.REDRIVE_PICK, source, new byte[0], pick.toArray(new byte[0][])).thenCompose((picked) -> {
 			if (!picked.is("picked")) {
