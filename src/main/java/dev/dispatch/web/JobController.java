@@ -80,7 +80,7 @@ class JobController {
 			content = @Content(schema = @Schema(implementation = ApiSchemas.Accepted.class)))
 	@Problems({ ProblemType.QUEUE_FULL, ProblemType.STORAGE_FULL, ProblemType.TOO_MANY_WAITERS,
 			ProblemType.SERVER_DRAINING, ProblemType.QUEUE_CLOSED, ProblemType.TOO_MANY_QUEUES,
-			ProblemType.QUEUE_NOT_FOUND, ProblemType.PAYLOAD_TOO_LARGE, ProblemType.BATCH_BEYOND_CAPACITY })
+			ProblemType.QUEUE_NOT_FOUND, ProblemType.PAYLOAD_TOO_LARGE })
 	@Parameter(name = "wait", in = ParameterIn.QUERY, description = "how long to wait for room: " + ApiSchemas.WAIT,
 			schema = @Schema(type = "string"), example = "5s")
 	@Parameter(name = "delay", in = ParameterIn.QUERY,
@@ -131,7 +131,7 @@ class JobController {
 			content = @Content(schema = @Schema(implementation = ApiSchemas.AcceptedBatch.class)))
 	@Problems({ ProblemType.QUEUE_FULL, ProblemType.STORAGE_FULL, ProblemType.TOO_MANY_WAITERS,
 			ProblemType.SERVER_DRAINING, ProblemType.QUEUE_CLOSED, ProblemType.TOO_MANY_QUEUES,
-			ProblemType.QUEUE_NOT_FOUND, ProblemType.PAYLOAD_TOO_LARGE })
+			ProblemType.QUEUE_NOT_FOUND, ProblemType.PAYLOAD_TOO_LARGE, ProblemType.BATCH_BEYOND_CAPACITY })
 	@Parameter(name = "wait", in = ParameterIn.QUERY, description = "how long to wait for room: " + ApiSchemas.WAIT,
 			schema = @Schema(type = "string"), example = "5s")
 	DeferredResult<ResponseEntity<?>> putAll(@PathVariable String queue, HttpServletRequest request) {

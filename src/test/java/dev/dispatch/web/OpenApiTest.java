@@ -63,6 +63,11 @@ class OpenApiTest {
 		assertThat(put.path("503").path("headers").has("Retry-After")).isTrue();
 		assertThat(put.path("503").path("content").has("application/problem+json")).isTrue();
 		assertThat(put.path("409").path("description").asString()).contains("/problems/queue-closed");
+		assertThat(put.path("413").path("description").asString()).contains("/problems/payload-too-large")
+			.doesNotContain("/problems/batch-beyond-capacity");
+		JsonNode batch = paths.path("/v1/queues/{queue}/jobs/batch").path("post").path("responses");
+		assertThat(batch.path("413").path("description").asString()).contains("/problems/payload-too-large",
+				"/problems/batch-beyond-capacity");
 		assertThat(put.path("413").path("description").asString()).contains("/problems/payload-too-large");
 		assertThat(put.path("400").path("description").asString()).contains("/problems/invalid-request");
 		JsonNode take = paths.path("/v1/queues/{queue}/leases").path("post").path("responses");
