@@ -58,7 +58,9 @@ enum ProblemType {
 			"a bad parameter, name, setting or body; the detail says which"),
 
 	PAYLOAD_TOO_LARGE("payload-too-large", HttpStatus.PAYLOAD_TOO_LARGE, "Payload too large",
-			"the body is larger than dispatch.http.max-payload-size"),
+			"the body is larger than its limit (a payload: dispatch.http.max-payload-size; a batch put:"
+					+ " max-batch-size, and each of its payloads max-payload-size; other bodies: a fixed limit);"
+					+ " the detail says which"),
 
 	BATCH_BEYOND_CAPACITY("batch-beyond-capacity", HttpStatus.PAYLOAD_TOO_LARGE, "Batch beyond capacity",
 			"the batch has more new jobs than the queue's capacity: it could never fit, however long it waited;"
