@@ -81,10 +81,12 @@
 
 	/** An answer that is not a success: its status (0: no answer) and its problem (RFC 9457). */
 	class ApiError extends Error {
-		constructor(status, problem) {
+		constructor(status, problem, method) {
 			super(problem.detail ?? problem.title ?? `HTTP ${status}`);
 			this.status = status;
 			this.problem = problem;
+			// what the refused call was: a look (GET) or an action
+			this.method = method;
 		}
 	}
 
@@ -115,7 +117,8 @@
 			response = await fetch(path, { method, headers, cache: 'no-store', credentials: 'omit' });
 		}
 		catch (failure) {
-			throw new ApiError(0, { title: 'No answer', detail: `the service did not answer (${failure.message})` });
+			throw new ApiError(0, { title: 'No answer', detail: `the service did not answer (${failure.message})` },
+				method);
 		}
 		const text = await response.text();
 		let body = null;
@@ -126,7 +129,7 @@
 			body = null;
 		}
 		if (!response.ok) {
-			throw new ApiError(response.status, body ?? { title: response.statusText });
+			throw new ApiError(response.status, body ?? { title: response.statusText }, method);
 		}
 		return { body, text, at: answeredAt(response) };
 	}
@@ -770,18 +773,27 @@
 
 	// ---- errors and credentials
 
-	/** What went wrong, in a sentence; a refusal says that an admin key is needed. */
+	/**
+	 * What went wrong, in a sentence; a refusal says which key would do: looking at a
+	 * queue or a job takes a consumer's or an admin's, an action an admin's.
+	 */
 	function describe(failure) {
 		if (!(failure instanceof ApiError)) {
 			return `The console failed: ${failure.message}`;
 		}
 		const detail = failure.problem.detail ?? failure.problem.title ?? '';
+		const look = failure.method === 'GET';
 		if (failure.status === 401) {
-			return credential() ? `Needs an admin key: this key was refused (${detail}).`
+			if (credential()) {
+				return `This key was refused (${detail}). Enter another.`;
+			}
+			return look ? 'Needs a key: this service asks for credentials. Enter an API key or JWT: a consumer\'s'
+					+ ' or an admin\'s to look at queues, an admin\'s to operate them.'
 				: 'Needs an admin key: this service asks for credentials. Enter an admin API key or JWT.';
 		}
 		if (failure.status === 403) {
-			return `Needs an admin key: this key may not do that (${detail}).`;
+			return `${look ? 'Needs a consumer or admin key' : 'Needs an admin key'}: this key may not do that`
+				+ ` (${detail}).`;
 		}
 		if (failure.status === 0) {
 			return `The service did not answer: ${detail}. Trying again.`;

@@ -31,8 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The web console in a real browser against a service that requires credentials: the
  * console's files load without one, it asks for a key, keeps it in the tab's session
  * storage only and sends it with every API call; an admin key sees the queues, a
- * producer's is told it needs an admin key, and a consumer's may look at a queue and its
- * jobs but not close or pause it.
+ * producer's is told a consumer's or an admin's would do, and a consumer's may look at a
+ * queue and its jobs but not close or pause it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.jmx.enabled=false")
 class ConsoleKeysBrowserTest {
@@ -87,7 +87,7 @@ class ConsoleKeysBrowserTest {
 		}
 		freshConsole("/console/");
 
-		awaitRefusal("Needs an admin key: this service asks for credentials");
+		awaitRefusal("Needs a key: this service asks for credentials");
 		chromium.screenshot("key");
 		enterKey(ADMIN);
 
@@ -99,20 +99,23 @@ class ConsoleKeysBrowserTest {
 		assertThat(chromium.script("return localStorage.length + document.cookie.length")).isEqualTo(0L);
 
 		chromium.driver().findElement(By.id("forget-key")).click();
-		awaitRefusal("Needs an admin key: this service asks for credentials");
+		awaitRefusal("Needs a key: this service asks for credentials");
 		assertThat(chromium.script("return sessionStorage.getItem('dispatch.console.credential')")).isNull();
 		assertThat(chromium.driver().findElement(By.id("forget-key")).isDisplayed()).isFalse();
+
+		enterKey("no-such-key-0123456789abcdef");
+		awaitRefusal("This key was refused");
 	}
 
 	@Test
-	void aProducersKeyIsToldItNeedsAnAdminKey() throws Exception {
+	void aProducersKeyIsToldWhichKeyWouldDo() throws Exception {
 		assertThat(send("PUT", "/v1/queues/secure.shop", "{}", ADMIN).statusCode()).isIn(200, 201);
 		freshConsole("/console/#/queues/secure.shop");
-		awaitRefusal("Needs an admin key: this service asks for credentials");
+		awaitRefusal("Needs a key: this service asks for credentials");
 
 		enterKey(PRODUCER);
 
-		awaitRefusal("Needs an admin key: this key may not do that");
+		awaitRefusal("Needs a consumer or admin key: this key may not do that");
 		assertThat(chromium.driver().findElement(By.id("banner")).getText())
 			.contains("do not allow GET /v1/queues/secure.shop");
 		assertThat(chromium.driver().findElement(By.id("key-form")).isDisplayed()).isTrue();
@@ -127,7 +130,7 @@ class ConsoleKeysBrowserTest {
 		Matcher job = JOB_ID.matcher(put.body());
 		assertThat(job.find()).as(put.body()).isTrue();
 		freshConsole("/console/#/queues/secure.work");
-		awaitRefusal("Needs an admin key: this service asks for credentials");
+		awaitRefusal("Needs a key: this service asks for credentials");
 		enterKey(CONSUMER);
 		chromium.await(ExpectedConditions.textToBe(By.cssSelector("main dd[data-field='capacity']"), "9"));
 
