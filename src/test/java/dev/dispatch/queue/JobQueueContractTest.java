@@ -1091,6 +1091,40 @@ public abstract class JobQueueContractTest {
 		}
 
 		@Test
+		void aLargeQueueIsListedWholeInPagesOfItsOldest() {
+			JobQueue large = queue("large", 3000);
+			List<String> ids = new ArrayList<>();
+			for (int batch = 0; batch < 25; batch++) {
+				List<NewJob> jobs = new ArrayList<>();
+				for (int i = 0; i < 100; i++) {
+					jobs.add(NewJob.of(Payload.of(Integer.toString(batch * 100 + i))));
+				}
+				PutOutcome.AcceptedAll all = (PutOutcome.AcceptedAll) done(large.putAll(jobs, Duration.ZERO));
+				all.jobs().forEach((job) -> ids.add(job.jobId()));
+			}
+			// the oldest ten fail and go back to the head in reverse order: queue order
+			// is no longer id order
+			List<Delivery> failing = new ArrayList<>();
+			for (int i = 0; i < 10; i++) {
+				failing.add(takeOne(large));
+			}
+			failing.forEach((delivery) -> done(large.nack(delivery.leaseId(), Duration.ZERO)));
+			List<String> listed = new ArrayList<>();
+			String after = null;
+			for (int pages = 0; pages < 10; pages++) {
+				List<JobInfo> page = done(large.jobs(JobInfo.State.READY, after, 700));
+				if (page.isEmpty()) {
+					break;
+				}
+				page.forEach((job) -> listed.add(job.id()));
+				after = page.getLast().id();
+			}
+			assertThat(listed).isEqualTo(ids.stream().sorted().toList());
+			assertThat(done(large.jobs(JobInfo.State.READY, ids.get(2300), 5))).extracting(JobInfo::id)
+				.isEqualTo(ids.stream().sorted().filter((id) -> id.compareTo(ids.get(2300)) > 0).limit(5).toList());
+		}
+
+		@Test
 		void unknownAndAutoAckedJobsAreNotFound() {
 			assertThat(done(queue.job("0193a5c2-7d1e-7c3b-9f2a-5b8e4d1c2a10"))).isEmpty();
 			PutOutcome.Accepted put = accept(queue, "1");
@@ -1224,6 +1258,19 @@ public abstract class JobQueueContractTest {
 				.jobIds()).isEqualTo(List.of(ours.get(0)));
 			assertThat(drainReady(other)).containsExactly("x");
 			assertThat(drainReady(queue)).containsExactly("a");
+		}
+
+		@Test
+		void aRedriveFindsTheJobsNamedDeepInALargeDeadLetterQueue() {
+			JobQueue dead = queue("q.dead", 2000);
+			for (int i = 0; i < 1500; i++) {
+				accept(dead, "put here directly " + i);
+			}
+			List<String> ids = deadLetter(queue, "a", "b");
+			Redriven outcome = done(registry.redrive("q.dead", Redrive.ids(java.util.Set.of(ids.get(1)))));
+			assertThat(outcome.jobIds()).isEqualTo(List.of(ids.get(1)));
+			assertThat(done(registry.redrive("q.dead", Redrive.first(5))).jobIds()).isEqualTo(List.of(ids.get(0)));
+			assertThat(snapshot(dead).size()).isEqualTo(1500);
 		}
 
 		@Test

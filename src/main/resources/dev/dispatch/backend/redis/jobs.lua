@@ -1,6 +1,9 @@
 -- jobs: ARGV 5 state ('ready', 'delayed' or 'leased'), 6 the last id of the previous page
 -- ('' = from the start), 7 most jobs. Lists jobs in that state without touching them, by
--- id (creation order). Reads the whole state's list: an operator's tool, not a hot path.
+-- id (creation order). Queue order is not id order (a failed job goes back to the head),
+-- so every id of the state is looked at, a chunk at a time, keeping only the page's worth
+-- of smallest ones: one pass, no sort of the whole state, no table as large as the queue
+-- (the console asks for a page every 1.5 s while an operator watches a queue).
 -- Replies jobs {id, payload, attempt, enqueued ms, due or lease expiry ms or -1, origin
 -- queue or false, reason or false, origin attempts or false}..., missing.
 local q = load()
@@ -9,23 +12,48 @@ if not q then
 end
 housekeep(q)
 local state, after, limit = ARGV[5], ARGV[6], tonumber(ARGV[7])
-local ids
-if state == 'ready' then
-  ids = redis.call('LRANGE', READY, 0, -1)
-elseif state == 'delayed' then
-  ids = redis.call('ZRANGE', DELAYED, 0, -1)
-else
-  ids = redis.call('HVALS', LEASED)
-end
+-- the smallest ids above after seen so far, ascending, at most limit of them
 local page = {}
-for _, id in ipairs(ids) do
-  if after == '' or id > after then
-    table.insert(page, id)
+local function consider(id)
+  if (after ~= '' and id <= after) or (#page == limit and id >= page[limit]) then
+    return
+  end
+  local low, high = 1, #page + 1
+  while low < high do
+    local middle = math.floor((low + high) / 2)
+    if page[middle] < id then
+      low = middle + 1
+    else
+      high = middle
+    end
+  end
+  table.insert(page, low, id)
+  if #page > limit then
+    table.remove(page)
   end
 end
-table.sort(page)
+local CHUNK = 1000
+if state == 'leased' then
+  -- one id per lease held: as many as consumers hold, not a backlog
+  for _, id in ipairs(redis.call('HVALS', LEASED)) do
+    consider(id)
+  end
+else
+  local key, read = READY, 'LRANGE'
+  if state == 'delayed' then
+    key, read = DELAYED, 'ZRANGE'
+  end
+  local start = 0
+  repeat
+    local chunk = redis.call(read, key, start, start + CHUNK - 1)
+    for _, id in ipairs(chunk) do
+      consider(id)
+    end
+    start = start + CHUNK
+  until #chunk < CHUNK
+end
 local out = {}
-for i = 1, math.min(limit, #page) do
+for i = 1, #page do
   local id = page[i]
   local at = -1
   if state == 'delayed' then
