@@ -21,13 +21,14 @@ for i = 5, #ARGV, 3 do
   else
     redis.call('ZREM', LEASES, lease)
     redis.call('HDEL', LEASED, lease)
-    redis.call('HDEL', HOLDERS, id)
     if action == 'ack' then
-      forget(id)
+      forget(id) -- holders included
       changed = true
     elseif action == 'nack' then
+      redis.call('HDEL', HOLDERS, id)
       requeue_failed(q, id, tonumber(ARGV[i + 2]))
     else
+      redis.call('HDEL', HOLDERS, id)
       -- the consumer never got it: the attempt does not count
       redis.call('HINCRBY', ATTEMPTS, id, -1)
       if q.purging then
