@@ -77,7 +77,9 @@ ping() { as_root curl -fsS --max-time 2 --unix-socket "$SOCK" http://d/_ping >/d
 if ! ping; then
 	log "starting podman system service on $SOCK (log: $LOG)"
 	as_root rm -f "$SOCK"
-	as_root setsid podman system service --time=0 "unix://$SOCK" </dev/null >>"$LOG" 2>&1 &
+	# from /, not the caller's directory: a clone deleted later would leave conmon without a
+	# working directory, and every container start failing
+	(cd / && as_root setsid podman system service --time=0 "unix://$SOCK" </dev/null >>"$LOG" 2>&1 &)
 	for _ in $(seq 1 40); do ping && break; sleep 0.5; done
 	ping || { log "podman did not answer on $SOCK within 20 s; see $LOG"; exit 1; }
 fi
