@@ -87,7 +87,10 @@ final class AdminAudit extends OncePerRequestFilter {
 			boolean denied) {
 		int status = response.getStatus();
 		String action = action(request, queue, status);
-		String outcome = denied ? "denied" : (status < 400) ? "ok" : "failed";
+		// a 403 from the controller: a setting that would reach beyond the caller's
+		// grants
+		boolean refused = denied || status == HttpServletResponse.SC_FORBIDDEN;
+		String outcome = refused ? "denied" : (status < 400) ? "ok" : "failed";
 		audit.info("%s %s queue %s: %s (%d)".formatted(who, action, queue, outcome, denied ? 403 : status));
 		Counter.builder("dispatch.admin.actions")
 			.description("admin actions (create, configure, close, delete, ...) by outcome: ok, denied, failed")

@@ -3,7 +3,6 @@ package dev.dispatch.security;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -64,11 +63,6 @@ final class QueueAccess implements AuthorizationManager<RequestAuthorizationCont
 		Need need = need(context.getRequest());
 		if (need.queue() == null) {
 			return ALLOW;
-		}
-		if (need.adminOnly()) {
-			Predicate<String> administers = (queue) -> identity.may(Role.ADMIN, queue)
-					|| administersSourceOf(identity, queue);
-			context.getRequest().setAttribute(Caller.ADMINISTERS, administers);
 		}
 		for (Role role : need.roles()) {
 			if (identity.may(role, need.queue())) {

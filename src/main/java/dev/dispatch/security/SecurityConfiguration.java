@@ -7,6 +7,7 @@ import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.dispatch.queue.QueueRegistry;
+import dev.dispatch.web.AdminGrants;
 import dev.dispatch.web.QueueVisibility;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
@@ -122,6 +123,11 @@ class SecurityConfiguration {
 	@Bean
 	QueueVisibility grantedQueues() {
 		return new GrantedQueues();
+	}
+
+	@Bean
+	AdminGrants ownGrants(QueueRegistry registry) {
+		return new OwnGrants(registry);
 	}
 
 	/** API keys and JWTs both come as bearer tokens; a JWT has two dots, a key none. */

@@ -10,13 +10,6 @@ public final class Caller {
 	/** The request attribute that holds the authenticated caller's name. */
 	public static final String ATTRIBUTE = Caller.class.getName();
 
-	/**
-	 * The request attribute that holds, on requests only an admin may make, a
-	 * {@code Predicate<String>} telling which queues the caller may administer (a redrive
-	 * moves jobs only to those); absent when no credentials are used.
-	 */
-	public static final String ADMINISTERS = Caller.class.getName() + ".administers";
-
 	private Caller() {
 	}
 

@@ -3,8 +3,9 @@ package dev.dispatch.web;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -55,10 +56,14 @@ class QueueController {
 
 	private final QueueVisibility visibility;
 
-	QueueController(QueueRegistry registry, LongPolls polls, ObjectProvider<QueueVisibility> visibility) {
+	private final AdminGrants grants;
+
+	QueueController(QueueRegistry registry, LongPolls polls, ObjectProvider<QueueVisibility> visibility,
+			ObjectProvider<AdminGrants> grants) {
 		this.registry = registry;
 		this.polls = polls;
 		this.visibility = visibility.getIfAvailable(() -> QueueVisibility.ALL);
+		this.grants = grants.getIfAvailable(() -> AdminGrants.ANY);
 	}
 
 	@GetMapping("/v1/queues")
@@ -114,6 +119,12 @@ class QueueController {
 				(leaseTimeout != null) ? leaseTimeout : current.leaseTimeout(),
 				(asked.maxAttempts() != null) ? asked.maxAttempts() : current.maxAttempts(),
 				(asked.deadLetterQueue() != null) ? asked.deadLetterQueue() : current.deadLetterQueue());
+		if (asked.deadLetterQueue() != null) {
+			this.grants.refusal(queue, config.deadLetterQueueFor(queue)).ifPresent((why) -> {
+				throw new DispatchProblem(ProblemType.FORBIDDEN,
+						"queue '" + queue + "' may not send its dead letters there: " + why);
+			});
+		}
 		boolean created = this.registry.configure(queue, config);
 		Views.QueueInfo info = Views.QueueInfo.of(this.registry.require(queue).snapshot().join());
 		return created ? ResponseEntity.created(URI.create("/v1/queues/" + queue)).body(info) : ResponseEntity.ok(info);
@@ -169,7 +180,7 @@ class QueueController {
 			description = "only the job with this id; repeat it for several (at most " + MAX_REDRIVE_IDS + ")",
 			array = @ArraySchema(schema = @Schema(type = "string")))
 	Views.Redriven redrive(@PathVariable String queue, @RequestParam(required = false) Integer max,
-			@RequestParam(name = "id", required = false) List<String> ids, HttpServletRequest request) {
+			@RequestParam(name = "id", required = false) List<String> ids) {
 		if (max != null && max < 1) {
 			throw new InvalidRequestException("'max' must be at least 1; got " + max);
 		}
@@ -182,29 +193,22 @@ class QueueController {
 		}
 		int most = (max != null) ? max : (wanted.isEmpty() ? Integer.MAX_VALUE : wanted.size());
 		Redrive which = new Redrive(most, wanted);
-		Predicate<String> administers = administers(request);
-		if (administers != null) {
+		Optional<Predicate<String>> own = this.grants.ownQueues();
+		if (own.isPresent()) {
 			// a dead-letter queue may serve queues of several owners: each redrives its
 			// own
-			List<String> all = this.registry.list().stream().map(JobQueue::name).toList();
-			Set<String> homes = all.stream()
-				.filter((name) -> !name.equals(queue) && administers.test(name))
+			Set<String> homes = this.registry.list()
+				.stream()
+				.map(JobQueue::name)
+				.filter(own.get())
 				.collect(Collectors.toSet());
 			if (homes.isEmpty()) {
 				this.registry.require(queue);
 				return Views.Redriven.of(new Redriven(Map.of(), 0, List.of()));
 			}
-			if (homes.size() < all.size() - 1) {
-				which = which.onlyFrom(homes);
-			}
+			which = which.onlyFrom(homes);
 		}
 		return Views.Redriven.of(this.registry.redrive(queue, which).join());
-	}
-
-	/** Which queues the caller may administer (null: no credentials are used). */
-	@SuppressWarnings("unchecked")
-	private static Predicate<String> administers(HttpServletRequest request) {
-		return (Predicate<String>) request.getAttribute(Caller.ADMINISTERS);
 	}
 
 	@PostMapping("/v1/queues/{queue}/purge")

@@ -1254,10 +1254,13 @@ public abstract class JobQueueContractTest {
 					Redrive.ids(java.util.Set.of(ours.get(1))).onlyFrom(java.util.Set.of("other"))))
 				.total()).as("named, but from another home").isZero();
 			assertThat(snapshot(registry.require("q.dead")).size()).isEqualTo(2);
+			assertThat(done(registry.redrive("q.dead",
+					Redrive.ids(java.util.Set.of(ours.get(1))).onlyFrom(java.util.Set.of("q"))))
+				.jobIds()).as("named, and from that home").isEqualTo(List.of(ours.get(1)));
 			assertThat(done(registry.redrive("q.dead", Redrive.first(1).onlyFrom(java.util.Set.of("q", "nowhere"))))
 				.jobIds()).isEqualTo(List.of(ours.get(0)));
 			assertThat(drainReady(other)).containsExactly("x");
-			assertThat(drainReady(queue)).containsExactly("a");
+			assertThat(drainReady(queue)).containsExactly("b", "a");
 		}
 
 		@Test

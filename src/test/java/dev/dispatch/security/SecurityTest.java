@@ -241,24 +241,65 @@ class SecurityTest {
 
 	@Test
 	void aRedriveMovesOnlyTheJobsOfQueuesTheCallerAdministers() throws Exception {
-		// "crypt" serves billing (its admin's) and orders.crypt (the orders.* admin's)
+		// "crypt" serves billing (its admin's) and orders.crypt (the orders.* admin's),
+		// as
+		// an admin of both would set it up
 		this.registry.configure("billing", new QueueConfig(10, Duration.ofSeconds(30), 1, "crypt"));
 		this.registry.configure("orders.crypt", new QueueConfig(10, Duration.ofSeconds(30), 1, "crypt"));
-		deadLetter("billing", "b1");
-		deadLetter("orders.crypt", "o1");
-		deadLetter("billing", "b2");
-		Awaitility.await()
-			.atMost(Duration.ofSeconds(10))
-			.until(() -> this.registry.require("crypt").snapshot().join().size() == 3);
+		try {
+			deadLetter("billing", "b1");
+			deadLetter("orders.crypt", "o1");
+			deadLetter("billing", "b2");
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(10))
+				.until(() -> this.registry.require("crypt").snapshot().join().size() == 3);
 
-		HttpResponse<String> billing = send("POST", "/v1/queues/crypt/redrive", null, BILLING_ADMIN);
-		assertThat(billing.statusCode()).isEqualTo(200);
-		assertThat(billing.body()).contains("\"moved\":2", "\"billing\":2", "\"left\":0")
-			.doesNotContain("orders.crypt");
-		assertThat(this.registry.require("crypt").snapshot().join().size()).as("orders.crypt's job stays").isEqualTo(1);
-		HttpResponse<String> orders = send("POST", "/v1/queues/crypt/redrive", null, ADMIN);
-		assertThat(orders.body()).contains("\"moved\":1", "\"orders.crypt\":1").doesNotContain("\"billing\"");
-		assertThat(this.registry.require("crypt").snapshot().join().size()).isZero();
+			HttpResponse<String> billing = send("POST", "/v1/queues/crypt/redrive", null, BILLING_ADMIN);
+			assertThat(billing.statusCode()).isEqualTo(200);
+			assertThat(billing.body()).contains("\"moved\":2", "\"billing\":2", "\"left\":0")
+				.doesNotContain("orders.crypt");
+			assertThat(this.registry.require("crypt").snapshot().join().size()).as("orders.crypt's job stays")
+				.isEqualTo(1);
+			HttpResponse<String> orders = send("POST", "/v1/queues/crypt/redrive", null, ADMIN);
+			assertThat(orders.body()).contains("\"moved\":1", "\"orders.crypt\":1").doesNotContain("\"billing\"");
+			assertThat(this.registry.require("crypt").snapshot().join().size()).isZero();
+		}
+		finally {
+			// as the other tests set it up
+			this.registry.configure("billing", new QueueConfig(QueueConfig.DEFAULT_CAPACITY,
+					QueueConfig.DEFAULT_LEASE_TIMEOUT, QueueConfig.DEFAULT_MAX_ATTEMPTS, "graveyard"));
+		}
+	}
+
+	@Test
+	void aDeadLetterQueueMayNotBeOneThatServesOrIsAnothersQueue() throws Exception {
+		assertThat(send("PUT", "/v1/queues/orders.victim", "{}", ADMIN).statusCode()).isIn(200, 201);
+		assertThat(send("PUT", "/v1/queues/orders.shared", "{\"deadLetterQueue\": \"vault\"}", ADMIN).statusCode())
+			.isIn(200, 201);
+
+		// naming them would open them to billing's admin by the dead-letter rule
+		HttpResponse<String> victim = send("PUT", "/v1/queues/billing", "{\"deadLetterQueue\": \"orders.victim\"}",
+				BILLING_ADMIN);
+		assertForbidden(victim);
+		assertThat(victim.body()).contains("a queue you do not administer");
+		HttpResponse<String> vault = send("PUT", "/v1/queues/billing", "{\"deadLetterQueue\": \"vault\"}",
+				BILLING_ADMIN);
+		assertForbidden(vault);
+		assertThat(vault.body()).contains("the dead-letter queue of a queue you do not administer");
+		assertForbidden(send("POST", "/v1/queues/orders.victim/purge", null, BILLING_ADMIN));
+		assertForbidden(send("POST", "/v1/queues/vault/leases?wait=0", null, BILLING_ADMIN));
+
+		// a name of its own, or one only its own queues use: fine
+		assertThat(
+				send("PUT", "/v1/queues/billing", "{\"deadLetterQueue\": \"graveyard\"}", BILLING_ADMIN).statusCode())
+			.isIn(200, 201);
+		assertThat(
+				send("PUT", "/v1/queues/billing", "{\"deadLetterQueue\": \"graveyard\"}", BILLING_ADMIN).statusCode())
+			.as("again, once it serves billing")
+			.isEqualTo(200);
+		// the orders.* admin may share its own dead-letter queue among its queues
+		assertThat(send("PUT", "/v1/queues/orders.other", "{\"deadLetterQueue\": \"vault\"}", ADMIN).statusCode())
+			.isIn(200, 201);
 	}
 
 	/**
