@@ -46,7 +46,7 @@ public sealed interface PutOutcome {
 	}
 
 	/**
-	 * The wait elapsed with the queue still full: the job was not accepted (for a batch:
+	 * The queue had no room for the whole wait: the job was not accepted (for a batch:
 	 * none was).
 	 *
 	 * @param beyondCapacity {@code true} for a batch with more new jobs than the queue's

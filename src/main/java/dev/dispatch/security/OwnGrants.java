@@ -52,7 +52,7 @@ final class OwnGrants implements AdminGrants {
 			// in
 			if (!source.name().equals(queue) && !identity.may(Role.ADMIN, source.name())) {
 				return Optional
-					.of("'" + deadLetterQueue + "' is the dead-letter queue of a queue you do not" + " administer");
+					.of("'" + deadLetterQueue + "' is the dead-letter queue of a queue you do not administer");
 			}
 			servesOwn = true;
 		}

@@ -42,9 +42,9 @@ class DispatchProblem extends ErrorResponseException {
 
 	static DispatchProblem batchBeyondCapacity(String queue) {
 		return new DispatchProblem(ProblemType.BATCH_BEYOND_CAPACITY,
-				"the batch has more new jobs than the capacity of" + " queue '" + queue + "' (GET /v1/queues/" + queue
-						+ " shows it): it could never fit; nothing was"
-						+ " enqueued. Send it in smaller batches, or raise the capacity");
+				"the batch has more new jobs than the capacity" + " of queue '" + queue + "' (GET /v1/queues/" + queue
+						+ " shows it): it could never fit; nothing"
+						+ " was enqueued. Send it in smaller batches, or raise the capacity");
 	}
 
 	static DispatchProblem storageFull(Duration retryAfter) {

@@ -107,13 +107,14 @@ class JobController {
 	}
 
 	@PostMapping("/v1/queues/{queue}/jobs/batch")
-	@Operation(operationId = "putJobs", summary = "Put a batch of jobs", description = "Puts up to "
-			+ BatchReader.MAX_JOBS + " jobs as one put: all of them are accepted, in"
-			+ " their order, or none is. The batch waits up to `wait` for room for all its new jobs, in the"
-			+ " line of parked puts like a single put; one with more new jobs than the queue's capacity"
-			+ " could never fit and answers 413 batch-beyond-capacity when tried (at once, unless puts are"
-			+ " parked ahead of it). A job whose idempotencyKey the queue already knows (or that repeats the key of an earlier job of the batch) creates nothing and answers the"
-			+ " original job. The body is read whole first: one bad job refuses the batch.")
+	@Operation(operationId = "putJobs", summary = "Put a batch of jobs",
+			description = "Puts up to " + BatchReader.MAX_JOBS + " jobs as one put: all of them are accepted, in"
+					+ " their order, or none is. The batch waits up to `wait` for room for all its new jobs, in the"
+					+ " line of parked puts like a single put; one with more new jobs than the queue's capacity"
+					+ " could never fit and answers 413 batch-beyond-capacity when tried (at once, unless puts"
+					+ " are parked ahead of it). A job whose idempotencyKey the queue already knows (or that"
+					+ " repeats the key of an earlier job of the batch) creates nothing and answers the original"
+					+ " job. The body is read whole first: one bad job refuses the batch.")
 	@RequestBody(required = true,
 			description = "the jobs, 1 to " + BatchReader.MAX_JOBS
 					+ "; the body at most dispatch.http.max-batch-size (1 MiB), each payload at most"
