@@ -170,7 +170,7 @@ class QueueController {
 					+ " starts again at attempt 0. A queue gets only as many as it has room for (ready + delayed below"
 					+ " its capacity), one that no longer exists none; what is not moved stays, and the answer says"
 					+ " how many moved where and how many were left. With credentials, only jobs that came from"
-					+ " queues the caller may administer are selected.")
+					+ " queues the caller administers by its own grants are selected.")
 	@ApiResponse(responseCode = "200", description = "what moved where, and what was left",
 			content = @Content(schema = @Schema(implementation = ApiSchemas.Redriven.class)))
 	@Problems({ ProblemType.QUEUE_NOT_FOUND })
@@ -195,8 +195,8 @@ class QueueController {
 		Redrive which = new Redrive(most, wanted);
 		Optional<Predicate<String>> own = this.grants.ownQueues();
 		if (own.isPresent()) {
-			// a dead-letter queue may serve queues of several owners: each redrives its
-			// own
+			// a dead-letter queue may serve the queues of several owners: each redrives
+			// only its own
 			Set<String> homes = this.registry.list()
 				.stream()
 				.map(JobQueue::name)
