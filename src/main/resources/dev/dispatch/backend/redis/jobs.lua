@@ -32,25 +32,15 @@ local function consider(id)
     table.remove(page)
   end
 end
-local CHUNK = 1000
 if state == 'leased' then
   -- one id per lease held: as many as consumers hold, not a backlog
   for _, id in ipairs(redis.call('HVALS', LEASED)) do
     consider(id)
   end
+elseif state == 'delayed' then
+  each_id('ZRANGE', DELAYED, consider)
 else
-  local key, read = READY, 'LRANGE'
-  if state == 'delayed' then
-    key, read = DELAYED, 'ZRANGE'
-  end
-  local start = 0
-  repeat
-    local chunk = redis.call(read, key, start, start + CHUNK - 1)
-    for _, id in ipairs(chunk) do
-      consider(id)
-    end
-    start = start + CHUNK
-  until #chunk < CHUNK
+  each_id('LRANGE', READY, consider)
 end
 local out = {}
 for i = 1, #page do

@@ -145,6 +145,23 @@ local function add_job(id, payload, key, delay, window)
   changed = true
 end
 
+-- Calls visit(id) for each member of the list or sorted set at key (read: 'LRANGE' or
+-- 'ZRANGE'), head first, reading 1000 at a time, until visit returns true: a scan of a
+-- large queue never holds it whole in one Lua table, and one that stops early reads only
+-- what it looked at.
+local function each_id(read, key, visit)
+  local start = 0
+  repeat
+    local chunk = redis.call(read, key, start, start + 999)
+    for _, id in ipairs(chunk) do
+      if visit(id) then
+        return
+      end
+    end
+    start = start + 1000
+  until #chunk < 1000
+end
+
 local function waiting()
   return redis.call('LLEN', READY) + redis.call('ZCARD', DELAYED)
 end

@@ -24,22 +24,14 @@ if #ARGV >= after_homes then
   end
 end
 local out = {}
--- a chunk at a time: picking the first few of a large dead-letter queue reads only those
-local CHUNK, start = 1000, 0
-repeat
-  local chunk = redis.call('LRANGE', READY, start, start + CHUNK - 1)
-  for _, id in ipairs(chunk) do
-    if #out >= max then
-      break
-    end
-    if not wanted or wanted[id] then
-      local origin = redis.call('HGET', ORIGINS, id)
-      local home = origin and string.match(origin, '^(.*)\n.*\n%d+$')
-      if home and (not homes or homes[home]) then
-        table.insert(out, { id, home })
-      end
+each_id('LRANGE', READY, function(id)
+  if not wanted or wanted[id] then
+    local origin = redis.call('HGET', ORIGINS, id)
+    local home = origin and string.match(origin, '^(.*)\n.*\n%d+$')
+    if home and (not homes or homes[home]) then
+      table.insert(out, { id, home })
     end
   end
-  start = start + CHUNK
-until #chunk < CHUNK or #out >= max
+  return #out >= max
+end)
 return reply(q, 'picked', unpack(out))
