@@ -77,9 +77,17 @@ ping() { as_root curl -fsS --max-time 2 --unix-socket "$SOCK" http://d/_ping >/d
 if ! ping; then
 	log "starting podman system service on $SOCK (log: $LOG)"
 	as_root rm -f "$SOCK"
-	# from /, not the caller's directory: a clone deleted later would leave conmon without a
-	# working directory, and every container start failing
-	(cd / && as_root setsid podman system service --time=0 "unix://$SOCK" </dev/null >>"$LOG" 2>&1 &)
+	# From /, not the caller's directory: a clone deleted later would leave conmon without a
+	# working directory, and every container start failing. The subshell's own descriptors are
+	# redirected with exec and the service replaces it: a redirection on a function call (as_root)
+	# would have bash keep a copy of the old stdout that the service inherits, holding the caller's
+	# $(...) open for ever.
+	(
+		cd /
+		exec </dev/null >>"$LOG" 2>&1
+		if [ "$(id -u)" -eq 0 ]; then exec setsid podman system service --time=0 "unix://$SOCK"; fi
+		exec sudo setsid podman system service --time=0 "unix://$SOCK"
+	) &
 	for _ in $(seq 1 40); do ping && break; sleep 0.5; done
 	ping || { log "podman did not answer on $SOCK within 20 s; see $LOG"; exit 1; }
 fi
