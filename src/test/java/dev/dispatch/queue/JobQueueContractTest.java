@@ -1175,6 +1175,136 @@ public abstract class JobQueueContractTest {
 
 	}
 
+	/**
+	 * Whole-queue operations on more jobs than the Redis backend's scripts handle in one
+	 * piece (1000): the pieces join up, and every job is accounted for once.
+	 */
+	@Nested
+	class Thousands {
+
+		private BigQueue big;
+
+		@BeforeEach
+		void fill() {
+			this.big = bigQueue(JobQueueContractTest.this, "big");
+		}
+
+		@Test
+		void aPurgeThrowsEveryWaitingJobAwayAndLeavesEveryLease() {
+			assertThat(done(this.big.queue().purge())).isEqualTo(this.big.waiting().size());
+			QueueSnapshot state = snapshot(this.big.queue());
+			assertThat(state.size()).isZero();
+			assertThat(state.delayed()).isZero();
+			assertThat(state.inFlight()).isEqualTo(this.big.leased().size());
+			assertThat(events.count("big", "discarded " + this.big.waiting().size())).isEqualTo(1);
+			for (String id : this.big.samples()) {
+				assertThat(done(this.big.queue().job(id))).as(id).isEmpty();
+			}
+			assertThat(done(this.big.queue().job(this.big.leased().getLast().jobId()))).isPresent();
+			for (Delivery leased : this.big.leased()) {
+				assertThat(done(this.big.queue().ack(leased.leaseId()))).isTrue();
+			}
+			assertThat(snapshot(this.big.queue()).unfinished()).isZero();
+			assertThat(registry.find("big.dead")).as("nothing dead-lettered").isEmpty();
+		}
+
+		@Test
+		void anImmediateCloseDeadLettersEveryWaitingJobOnce() {
+			assertThat(done(this.big.queue().close(CloseMode.IMMEDIATE))).isEqualTo(this.big.waiting().size());
+			assertThat(snapshot(this.big.queue()).inFlight()).isEqualTo(this.big.leased().size());
+			assertThat(drainIds(registry.require("big.dead"))).containsExactlyInAnyOrderElementsOf(this.big.waiting());
+		}
+
+		@Test
+		void aDeleteDeadLettersEveryJobLeasedOnesIncludedOnce() {
+			assertThat(registry.delete("big")).isTrue();
+			List<String> all = new ArrayList<>(this.big.waiting());
+			this.big.leased().forEach((leased) -> all.add(leased.jobId()));
+			assertThat(drainIds(registry.require("big.dead"))).containsExactlyInAnyOrderElementsOf(all);
+		}
+
+		@Test
+		void aDeleteWithDiscardThrowsEveryJobAway() {
+			assertThat(registry.delete("big", true)).isTrue();
+			assertThat(registry.find("big.dead")).isEmpty();
+			JobQueue again = registry.obtain("big");
+			List<String> ids = new ArrayList<>(this.big.samples());
+			ids.add(this.big.leased().getLast().jobId());
+			for (String id : ids) {
+				assertThat(done(again.job(id))).as(id).isEmpty();
+			}
+			assertThat(snapshot(again).unfinished()).isZero();
+		}
+
+		/** Takes and acks every job ready now, returning their ids, each taken once. */
+		private List<String> drainIds(JobQueue queue) {
+			List<String> ids = new ArrayList<>();
+			for (;;) {
+				TakeOutcome outcome = done(
+						queue.take(TakeOptions.leased(Duration.ZERO).withMax(TakeOptions.MAX_BATCH)));
+				if (!(outcome instanceof TakeOutcome.Delivered delivered)) {
+					return ids;
+				}
+				for (Delivery delivery : delivered.deliveries()) {
+					assertThat(delivery.deadLetter().reason()).isEqualTo(DeadLetter.Reason.PURGED);
+					ids.add(delivery.jobId());
+					assertThat(done(queue.ack(delivery.leaseId()))).isTrue();
+				}
+			}
+		}
+
+	}
+
+	/**
+	 * A queue of thousands of jobs: 2,345 ready and 1,234 delayed ({@code waiting}, in
+	 * that order), and 1,100 leased ones.
+	 *
+	 * @param queue the queue
+	 * @param waiting the ids of the ready and delayed jobs
+	 * @param leased the leased jobs
+	 */
+	protected record BigQueue(JobQueue queue, List<String> waiting, List<Delivery> leased) {
+
+		/** Ids of waiting jobs at the edges of 1000-job pieces. */
+		public List<String> samples() {
+			List<String> ids = new ArrayList<>();
+			for (int i : new int[] { 0, 999, 1000, 2344, 2345, 3578 }) {
+				ids.add(this.waiting.get(i));
+			}
+			return ids;
+		}
+
+	}
+
+	/** Creates queue {@code name} as a {@link BigQueue}. */
+	protected static BigQueue bigQueue(JobQueueContractTest test, String name) {
+		JobQueue queue = test.queue(name, 10_000);
+		List<String> leasedIds = putMany(queue, 1100, Duration.ZERO);
+		List<Delivery> leased = new ArrayList<>();
+		while (leased.size() < leasedIds.size()) {
+			leased.addAll(delivered(queue.take(TakeOptions.leased(Duration.ZERO).withMax(TakeOptions.MAX_BATCH))));
+		}
+		assertThat(leased).extracting(Delivery::jobId).containsExactlyElementsOf(leasedIds);
+		List<String> waiting = new ArrayList<>(putMany(queue, 2345, Duration.ZERO));
+		waiting.addAll(putMany(queue, 1234, Duration.ofMinutes(5)));
+		return new BigQueue(queue, waiting, leased);
+	}
+
+	/** Puts n jobs with the given delay, in batches of 500; returns their ids. */
+	private static List<String> putMany(JobQueue queue, int n, Duration delay) {
+		List<String> ids = new ArrayList<>();
+		while (ids.size() < n) {
+			List<NewJob> batch = new ArrayList<>();
+			for (int i = 0; i < 500 && ids.size() + i < n; i++) {
+				batch.add(NewJob.of(Payload.of(Integer.toString(ids.size() + i))).withDelay(delay));
+			}
+			PutOutcome outcome = done(queue.putAll(batch, Duration.ZERO));
+			assertThat(outcome).isInstanceOf(PutOutcome.AcceptedAll.class);
+			((PutOutcome.AcceptedAll) outcome).jobs().forEach((job) -> ids.add(job.jobId()));
+		}
+		return ids;
+	}
+
 	@Nested
 	class Redrives {
 

@@ -9,23 +9,18 @@ end
 q.purging = true
 local purged = 0
 if ARGV[5] == '1' then
-  purged = redis.call('LLEN', READY) + redis.call('ZCARD', DELAYED) + redis.call('HLEN', LEASED)
-  for _, id in ipairs(redis.call('LRANGE', READY, 0, -1)) do
-    forget(id)
-  end
-  for _, id in ipairs(redis.call('ZRANGE', DELAYED, 0, -1)) do
-    forget(id)
-  end
-  for _, id in ipairs(redis.call('HVALS', LEASED)) do
-    forget(id)
-  end
+  purged = waiting() + redis.call('HLEN', LEASED)
+  each_chunk('LRANGE', READY, forget_all)
+  each_chunk('ZRANGE', DELAYED, forget_all)
+  in_chunks(redis.call('HVALS', LEASED), forget_all)
   redis.call('DEL', READY, DELAYED)
 else
   purged = purge_waiting(q)
-  for _, id in ipairs(redis.call('HVALS', LEASED)) do
-    dead_letter(q, id, 'purged')
-    purged = purged + 1
-  end
+  local leased = redis.call('HVALS', LEASED)
+  in_chunks(leased, function(chunk)
+    dead_letter_all(q, chunk, 'purged')
+  end)
+  purged = purged + #leased
 end
 redis.call('DEL', META, LEASES, LEASED, IDEM, IDEMEXP, HOLDERS)
 changed = true

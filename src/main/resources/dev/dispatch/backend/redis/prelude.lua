@@ -38,26 +38,45 @@ local function load()
     dlq = m[5], dlqto = m[6], closed = m[7] == '1', purging = m[8] == '1', paused = m[9] == '1' }
 end
 
-local function forget(id)
-  redis.call('HDEL', PAYLOADS, id)
-  redis.call('HDEL', ATTEMPTS, id)
-  redis.call('HDEL', ENQUEUED, id)
-  redis.call('HDEL', ORIGINS, id)
-  redis.call('HDEL', HOLDERS, id)
+-- Throws away the data of the jobs ids[1..] (up to a few thousand: unpack's limit), one
+-- HDEL per hash for all of them.
+local function forget_all(ids)
+  if #ids > 0 then
+    for _, key in ipairs({ PAYLOADS, ATTEMPTS, ENQUEUED, ORIGINS, HOLDERS }) do
+      redis.call('HDEL', key, unpack(ids))
+    end
+  end
 end
 
--- Hands a job to the outbox, from which it is forwarded to the dead-letter queue (which
--- may live on another shard); its data stays here until it has arrived.
-local function dead_letter(q, id, reason)
-  local attempts = redis.call('HGET', ATTEMPTS, id) or '0'
-  redis.call('RPUSH', OUTBOX, id)
-  redis.call('HSET', OUTMETA, id, q.dlqto .. '\n' .. reason .. '\n' .. attempts)
+local function forget(id)
+  forget_all({ id })
+end
+
+-- Hands the jobs ids[1..] (up to a few thousand: unpack's limit) to the outbox, from which
+-- they are forwarded to the dead-letter queue (which may live on another shard); their
+-- data stays here until they have arrived. One call for each key, not for each job.
+local function dead_letter_all(q, ids, reason)
+  if #ids == 0 then
+    return
+  end
+  local attempts = redis.call('HMGET', ATTEMPTS, unpack(ids))
+  local meta = {}
+  for i, id in ipairs(ids) do
+    meta[2 * i - 1] = id
+    meta[2 * i] = q.dlqto .. '\n' .. reason .. '\n' .. (attempts[i] or '0')
+  end
+  redis.call('RPUSH', OUTBOX, unpack(ids))
+  redis.call('HSET', OUTMETA, unpack(meta))
   if reason == 'max-attempts' then
-    tally.max = tally.max + 1
+    tally.max = tally.max + #ids
   else
-    tally.purged = tally.purged + 1
+    tally.purged = tally.purged + #ids
   end
   changed = true
+end
+
+local function dead_letter(q, id, reason)
+  dead_letter_all(q, { id }, reason)
 end
 
 -- A job whose lease failed (nack or expiry): to the head, delayed, or dead-lettered.
@@ -145,21 +164,37 @@ local function add_job(id, payload, key, delay, window)
   changed = true
 end
 
--- Calls visit(id) for each member of the list or sorted set at key (read: 'LRANGE' or
--- 'ZRANGE'), head first, reading 1000 at a time, until visit returns true: a scan of a
--- large queue never holds it whole in one Lua table, and one that stops early reads only
--- what it looked at.
-local function each_id(read, key, visit)
+-- Calls visit(chunk) for each run of up to 1000 members of the list or sorted set at key
+-- (read: 'LRANGE' or 'ZRANGE'), head first, until visit returns true: a scan of a large
+-- queue never holds it whole in one Lua table, and one that stops early reads only what
+-- it looked at. visit must not change the key.
+local function each_chunk(read, key, visit)
   local start = 0
   repeat
     local chunk = redis.call(read, key, start, start + 999)
-    for _, id in ipairs(chunk) do
-      if visit(id) then
-        return
-      end
+    if #chunk > 0 and visit(chunk) then
+      return
     end
     start = start + 1000
   until #chunk < 1000
+end
+
+-- each_chunk, calling visit(id) for each member.
+local function each_id(read, key, visit)
+  each_chunk(read, key, function(chunk)
+    for _, id in ipairs(chunk) do
+      if visit(id) then
+        return true
+      end
+    end
+  end)
+end
+
+-- Calls visit(chunk) for runs of up to 1000 of the values in list (a Lua table).
+local function in_chunks(list, visit)
+  for i = 1, #list, 1000 do
+    visit({ unpack(list, i, math.min(i + 999, #list)) })
+  end
 end
 
 local function waiting()
@@ -199,17 +234,13 @@ end
 
 -- Moves every ready and delayed job to the outbox; returns how many.
 local function purge_waiting(q)
-  local n = 0
-  for _, id in ipairs(redis.call('LRANGE', READY, 0, -1)) do
-    dead_letter(q, id, 'purged')
-    n = n + 1
+  local n = waiting()
+  local function out(chunk)
+    dead_letter_all(q, chunk, 'purged')
   end
-  redis.call('DEL', READY)
-  for _, id in ipairs(redis.call('ZRANGE', DELAYED, 0, -1)) do
-    dead_letter(q, id, 'purged')
-    n = n + 1
-  end
-  redis.call('DEL', DELAYED)
+  each_chunk('LRANGE', READY, out)
+  each_chunk('ZRANGE', DELAYED, out)
+  redis.call('DEL', READY, DELAYED)
   return n
 end
 

@@ -5,15 +5,9 @@ if not q then
   return missing()
 end
 housekeep(q)
-local n = 0
-for _, id in ipairs(redis.call('LRANGE', READY, 0, -1)) do
-  forget(id)
-  n = n + 1
-end
-for _, id in ipairs(redis.call('ZRANGE', DELAYED, 0, -1)) do
-  forget(id)
-  n = n + 1
-end
+local n = waiting()
+each_chunk('LRANGE', READY, forget_all)
+each_chunk('ZRANGE', DELAYED, forget_all)
 if n > 0 then
   redis.call('DEL', READY, DELAYED)
   changed = true

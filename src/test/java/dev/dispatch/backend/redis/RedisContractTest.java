@@ -1,18 +1,26 @@
 package dev.dispatch.backend.redis;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.lettuce.core.AbstractRedisClient;
 
+import dev.dispatch.queue.Delivery;
 import dev.dispatch.queue.JobQueueContractTest;
 import dev.dispatch.queue.QueueConfig;
 import dev.dispatch.queue.QueueListener;
 import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.queue.Scheduler;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The queue contract on a real Redis, a single server or a cluster (see the subclasses).
@@ -35,6 +43,40 @@ abstract class RedisContractTest extends JobQueueContractTest {
 		while (!this.opened.isEmpty()) {
 			this.opened.pop().close();
 		}
+	}
+
+	/**
+	 * Not part of the shared contract: throwing thousands of jobs away, by a purge (and
+	 * the acks of the leases it left) or by a delete with discard, leaves none of their
+	 * data in Redis.
+	 */
+	@Test
+	void throwingThousandsOfJobsAwayLeavesNothingBehind() throws Exception {
+		BigQueue purged = bigQueue(this, "purged");
+		done(purged.queue().purge());
+		for (Delivery leased : purged.leased()) {
+			assertThat(done(purged.queue().ack(leased.leaseId()))).isTrue();
+		}
+		assertThat(storedKeys("purged")).containsExactly("meta");
+
+		bigQueue(this, "deleted");
+		assertThat(this.registry.delete("deleted", true)).isTrue();
+		assertThat(storedKeys("deleted")).isEmpty();
+	}
+
+	/** Which of queue {@code name}'s keys exist, by their last part. */
+	private List<String> storedKeys(String name) throws Exception {
+		RedisQueueRegistry registry = (RedisQueueRegistry) this.registry;
+		List<String> stored = new ArrayList<>();
+		try (RedisConnections redis = RedisConnections.open(client())) {
+			for (byte[] key : registry.addressOf(name).keys()) {
+				if (redis.commands().exists(key).get(5, TimeUnit.SECONDS) > 0) {
+					String text = new String(key, StandardCharsets.UTF_8);
+					stored.add(text.substring(text.lastIndexOf(':') + 1));
+				}
+			}
+		}
+		return stored;
 	}
 
 	@Override
