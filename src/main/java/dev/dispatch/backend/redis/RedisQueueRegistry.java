@@ -58,7 +58,13 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 	private static final System.Logger log = System.getLogger(RedisQueueRegistry.class.getName());
 
 	/** Most dead letters moved in one round. */
-	private static final int FORWARD_BATCH = 100;
+	private static final int FORWARD_BATCH = 500;
+
+	/**
+	 * Payload bytes after which a round takes no more dead letters: a round's scripts
+	 * carry its payloads, and a large one would hold Redis and the connection.
+	 */
+	private static final int FORWARD_BYTES = 512 * 1024;
 
 	/** The outbox's reason for a job going home from a dead-letter queue. */
 	private static final String REDRIVE = "redrive";
@@ -579,7 +585,8 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 		byte[][] sourceKeys = addressOf(source).keys();
 		return this.scripts
 			.run(Script.OUTBOX, sourceKeys,
-					args(new byte[0], new byte[0], RedisJobQueue.bytes(Integer.toString(FORWARD_BATCH))))
+					args(new byte[0], new byte[0], RedisJobQueue.bytes(Integer.toString(FORWARD_BATCH)),
+							RedisJobQueue.bytes(Integer.toString(FORWARD_BYTES))))
 			.thenApply(ScriptReply::of)
 			.thenCompose((reply) -> {
 				List<Object> entries = reply.values();
@@ -604,8 +611,9 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 					}
 					return this.scripts.run(Script.FORWARDED, sourceKeys, args(new byte[0], new byte[0], ids));
 				})
-					.thenCompose((done) -> (entries.size() == FORWARD_BATCH) ? forwardRound(source)
-							: CompletableFuture.completedFuture(null));
+					// a round may end at its byte budget: the next one finds the rest, or
+					// nothing
+					.thenCompose((done) -> forwardRound(source));
 			});
 	}
 

@@ -13,19 +13,33 @@ if not existing then
 end
 gen = existing
 local q = load()
-local added = 0
+-- one call per key for all the jobs that are new here
+local seen, ids, payloads, attempts, enqueued, origins = {}, {}, {}, {}, {}, {}
 for i = 10, #ARGV, 3 do
   local id = ARGV[i]
-  if redis.call('HEXISTS', PAYLOADS, id) == 0 then
-    redis.call('HSET', PAYLOADS, id, ARGV[i + 1])
-    redis.call('HSET', ATTEMPTS, id, 0)
-    redis.call('HSET', ENQUEUED, id, now)
+  if not seen[id] and redis.call('HEXISTS', PAYLOADS, id) == 0 then
+    seen[id] = true
+    table.insert(ids, id)
+    table.insert(payloads, id)
+    table.insert(payloads, ARGV[i + 1])
+    table.insert(attempts, id)
+    table.insert(attempts, 0)
+    table.insert(enqueued, id)
+    table.insert(enqueued, now)
     if ARGV[i + 2] ~= '' then
-      redis.call('HSET', ORIGINS, id, ARGV[i + 2])
+      table.insert(origins, id)
+      table.insert(origins, ARGV[i + 2])
     end
-    redis.call('RPUSH', READY, id)
-    added = added + 1
   end
 end
-changed = added > 0
-return reply(q, 'arrived', existing, added, created)
+if #ids > 0 then
+  redis.call('HSET', PAYLOADS, unpack(payloads))
+  redis.call('HSET', ATTEMPTS, unpack(attempts))
+  redis.call('HSET', ENQUEUED, unpack(enqueued))
+  if #origins > 0 then
+    redis.call('HSET', ORIGINS, unpack(origins))
+  end
+  redis.call('RPUSH', READY, unpack(ids))
+end
+changed = #ids > 0
+return reply(q, 'arrived', existing, #ids, created)

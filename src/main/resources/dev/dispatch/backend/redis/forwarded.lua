@@ -1,10 +1,13 @@
 -- forwarded: ARGV 5.. ids that reached their dead-letter queue: they leave the outbox
 -- and their data goes. Replies forwarded.
+local gone = {}
 for i = 5, #ARGV do
-  local id = ARGV[i]
-  if redis.call('LREM', OUTBOX, 1, id) > 0 then
-    redis.call('HDEL', OUTMETA, id)
-    forget(id)
+  if redis.call('LREM', OUTBOX, 1, ARGV[i]) > 0 then
+    table.insert(gone, ARGV[i])
   end
+end
+if #gone > 0 then
+  redis.call('HDEL', OUTMETA, unpack(gone))
+  forget_all(gone)
 end
 return { 'forwarded', {} }

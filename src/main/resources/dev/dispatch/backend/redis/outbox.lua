@@ -1,13 +1,19 @@
--- outbox: ARGV 5 most entries. Replies entries {id, target, reason, attempts, payload,
--- origin or ''}... of the jobs waiting to be forwarded to a dead-letter queue, oldest
--- first. Works on a deleted queue too (its outbox outlives it).
-local n = tonumber(ARGV[5])
+-- outbox: ARGV 5 most entries, 6 payload bytes after which no more entries are taken (one
+-- at least). Replies entries {id, target, reason, attempts, payload, origin or ''}... of
+-- the jobs waiting to be forwarded to a dead-letter queue, oldest first. Works on a deleted
+-- queue too (its outbox outlives it).
+local n, budget = tonumber(ARGV[5]), tonumber(ARGV[6])
 local out = {}
 for _, id in ipairs(redis.call('LRANGE', OUTBOX, 0, n - 1)) do
   local m = redis.call('HGET', OUTMETA, id)
   if m then
     local target, reason, attempts = string.match(m, '^(.*)\n(.*)\n(%d+)$')
-    table.insert(out, { id, target, reason, attempts, redis.call('HGET', PAYLOADS, id) or '', redis.call('HGET', ORIGINS, id) or '' })
+    local payload = redis.call('HGET', PAYLOADS, id) or ''
+    table.insert(out, { id, target, reason, attempts, payload, redis.call('HGET', ORIGINS, id) or '' })
+    budget = budget - #payload
+    if budget <= 0 then
+      break
+    end
   end
 end
 return { 'entries', {}, unpack(out) }

@@ -11,7 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.lettuce.core.AbstractRedisClient;
 
+import dev.dispatch.queue.CloseMode;
 import dev.dispatch.queue.Delivery;
+import dev.dispatch.queue.JobQueue;
 import dev.dispatch.queue.JobQueueContractTest;
 import dev.dispatch.queue.QueueConfig;
 import dev.dispatch.queue.QueueListener;
@@ -62,6 +64,23 @@ abstract class RedisContractTest extends JobQueueContractTest {
 		bigQueue(this, "deleted");
 		assertThat(this.registry.delete("deleted", true)).isTrue();
 		assertThat(storedKeys("deleted")).isEmpty();
+	}
+
+	/**
+	 * Not part of the shared contract: dead letters are forwarded in rounds that end at a
+	 * payload budget (512 KiB), and the rounds go on until the outbox is empty.
+	 */
+	@Test
+	void deadLettersOfLargePayloadsAreForwardedInSeveralRounds() {
+		JobQueue queue = queue("heavy", 100);
+		List<String> payloads = new ArrayList<>();
+		for (int i = 0; i < 12; i++) {
+			String payload = "\"" + Integer.toString(i).repeat(200 * 1024) + "\"";
+			payloads.add(payload);
+			accept(queue, payload);
+		}
+		assertThat(done(queue.close(CloseMode.IMMEDIATE))).isEqualTo(12);
+		assertThat(drainReady(this.registry.require("heavy.dead"))).containsExactlyElementsOf(payloads);
 	}
 
 	/** Which of queue {@code name}'s keys exist, by their last part. */
