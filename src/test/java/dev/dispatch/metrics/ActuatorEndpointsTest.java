@@ -42,6 +42,8 @@ class ActuatorEndpointsTest {
 	void livenessAndReadinessProbesAnswer() throws Exception {
 		assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
 		assertThat(get("/actuator/health/readiness").body()).contains("\"status\":\"UP\"");
+		assertThat(get("/livez").statusCode()).as("the chart's paths, outside Kubernetes too").isEqualTo(200);
+		assertThat(get("/readyz").body()).contains("\"status\":\"UP\"");
 	}
 
 	@Test
