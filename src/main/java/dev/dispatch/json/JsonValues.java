@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -41,8 +42,27 @@ public final class JsonValues {
 			}
 		}
 		catch (JacksonException ex) {
-			throw new IllegalArgumentException("the body is not valid JSON: " + ex.getOriginalMessage());
+			throw new IllegalArgumentException(notValid(ex));
 		}
+	}
+
+	/**
+	 * What a caller is told of JSON the parser refused: where, and why in the parser's
+	 * words without its notes on the source (which name the parser's settings, not the
+	 * request).
+	 * @param ex what the parser threw
+	 * @return "the body is not valid JSON at line L, column C: why"
+	 */
+	public static String notValid(JacksonException ex) {
+		String why = String.valueOf(ex.getOriginalMessage());
+		int marker = why.indexOf(" (start marker at ");
+		if (marker >= 0) {
+			why = why.substring(0, marker);
+		}
+		TokenStreamLocation at = ex.getLocation();
+		String where = (at != null && at.getLineNr() > 0)
+				? " at line " + at.getLineNr() + ", column " + at.getColumnNr() : "";
+		return "the body is not valid JSON" + where + ": " + why;
 	}
 
 	/**

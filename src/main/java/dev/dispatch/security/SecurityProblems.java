@@ -2,7 +2,9 @@ package dev.dispatch.security;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -37,8 +39,17 @@ final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHa
 			throws IOException {
 		// sets the status and the challenge, with error="invalid_token" for a bad token
 		this.challenge.commence(request, response, failure);
-		String detail = (request.getHeader("Authorization") == null) ? "send Authorization: Bearer <API key or token>"
-				: failure.getMessage();
+		String header = request.getHeader("Authorization");
+		String detail;
+		if (header == null) {
+			detail = "send Authorization: Bearer <API key or token>";
+		}
+		else if (!header.regionMatches(true, 0, "Bearer ", 0, "Bearer ".length())) {
+			detail = "the Authorization header must read Bearer <API key or token>; it is not a Bearer credential";
+		}
+		else {
+			detail = failure.getMessage();
+		}
 		write(request, response, "unauthorized", "Unauthorized", detail);
 	}
 
@@ -46,8 +57,21 @@ final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHa
 	public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException denial)
 			throws IOException {
 		this.denied.handle(request, response, denial);
-		write(request, response, "forbidden", "Forbidden",
-				"your credentials do not allow " + request.getMethod() + " " + request.getRequestURI());
+		write(request, response, "forbidden", "Forbidden", "your credentials do not allow " + request.getMethod() + " "
+				+ request.getRequestURI() + needs(QueueAccess.need(request)));
+	}
+
+	/** What a refused request needs: ": it needs the consumer role on queue 'q'". */
+	private static String needs(QueueAccess.Need need) {
+		if (need.queue() == null) {
+			return "";
+		}
+		String roles = need.roles()
+			.stream()
+			.sorted()
+			.map((role) -> role.name().toLowerCase(Locale.ROOT))
+			.collect(Collectors.joining(" or "));
+		return ": it needs the " + roles + " role on queue '" + need.queue() + "'";
 	}
 
 	private void write(HttpServletRequest request, HttpServletResponse response, String slug, String title,

@@ -107,7 +107,7 @@ class BatchReader {
 			}
 		}
 		catch (JacksonException ex) {
-			throw new InvalidRequestException("the body is not valid JSON: " + ex.getOriginalMessage());
+			throw new InvalidRequestException(JsonValues.notValid(ex));
 		}
 		if (all.isEmpty()) {
 			throw new InvalidRequestException("a batch needs at least one of its " + what + "; the array is empty");

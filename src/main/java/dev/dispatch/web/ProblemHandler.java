@@ -21,8 +21,10 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
  * Turns every error into an RFC 9457 problem with a stable {@code type}: Dispatch's own
@@ -91,6 +93,23 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 		log.error("Unexpected failure answering " + request.getDescription(false), ex);
 		return respond(new DispatchProblem(ProblemType.INTERNAL_ERROR,
 				"the server failed to answer this request; it has been logged"), request);
+	}
+
+	/**
+	 * No endpoint at the path: said in the API's words, not as a static resource the
+	 * framework looked for.
+	 */
+	@Override
+	protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException ex, HttpHeaders headers,
+			HttpStatusCode status, WebRequest request) {
+		String path = (request instanceof ServletWebRequest servlet) ? servlet.getRequest().getRequestURI()
+				: "/" + ex.getResourcePath();
+		String method = ex.getHttpMethod().name();
+		String detail = "there is no endpoint " + method + " " + path
+				+ ((path.length() > 1 && path.endsWith("/")) ? " (paths end without a slash)" : "")
+				+ "; the API's endpoints are listed in its OpenAPI document, /v3/api-docs";
+		ex.getBody().setDetail(detail);
+		return super.handleNoResourceFoundException(ex, headers, status, request);
 	}
 
 	private ResponseEntity<Object> respond(DispatchProblem problem, WebRequest request) {

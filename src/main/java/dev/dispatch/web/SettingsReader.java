@@ -2,6 +2,7 @@ package dev.dispatch.web;
 
 import java.util.List;
 
+import dev.dispatch.json.JsonValues;
 import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -55,7 +56,7 @@ final class SettingsReader {
 			String field = ex.getPath().isEmpty() ? null : ex.getPath().getLast().getPropertyName();
 			throw new InvalidRequestException(
 					(field != null) ? "'" + field + "' has a value of the wrong type: " + expected(field)
-							: "the body must be a JSON object of queue settings: " + ex.getOriginalMessage());
+							: "the body must be a JSON object of queue settings; " + JsonValues.notValid(ex));
 		}
 	}
 

@@ -200,6 +200,7 @@ class SecurityTest {
 		}
 		else {
 			assertForbidden(answer);
+			assertThat(answer.body()).contains("it needs the ").contains(" role on queue 'orders.");
 		}
 	}
 
@@ -367,7 +368,12 @@ class SecurityTest {
 
 	@Test
 	void malformedUnknownAndRevokedCredentialsAre401() throws Exception {
-		assertUnauthorized(sendWith("POST", "/v1/queues/orders.x/jobs", "1", "Basic dXNlcjpwYXNz"));
+		HttpResponse<String> basic = sendWith("POST", "/v1/queues/orders.x/jobs", "1", "Basic dXNlcjpwYXNz");
+		assertUnauthorized(basic);
+		assertThat(basic.body()).as("what to send instead").contains("must read Bearer <API key or token>");
+		HttpResponse<String> bare = sendWith("POST", "/v1/queues/orders.x/jobs", "1", PRODUCER);
+		assertUnauthorized(bare);
+		assertThat(bare.body()).as("a key without its scheme").contains("must read Bearer <API key or token>");
 		assertUnauthorized(sendWith("POST", "/v1/queues/orders.x/jobs", "1", "Bearer"));
 		assertUnauthorized(sendWith("POST", "/v1/queues/orders.x/jobs", "1", "Bearer not a token"));
 		HttpResponse<String> unknown = send("POST", "/v1/queues/orders.x/jobs", "1", "no-such-key-0123456789");
@@ -388,7 +394,9 @@ class SecurityTest {
 				Instant.now().plusSeconds(300));
 		assertThat(send("PUT", "/v1/queues/orders.jwt", "{\"capacity\": 5}", ADMIN).statusCode()).isIn(200, 201);
 		assertThat(send("POST", "/v1/queues/orders.jwt/leases?wait=0", null, token).statusCode()).isEqualTo(204);
-		assertForbidden(send("POST", "/v1/queues/orders.jwt/jobs", "1", token));
+		HttpResponse<String> put = send("POST", "/v1/queues/orders.jwt/jobs", "1", token);
+		assertForbidden(put);
+		assertThat(put.body()).as("what it would take").contains("it needs the producer role on queue 'orders.jwt'");
 		assertForbidden(send("POST", "/v1/queues/billing/leases?wait=0", null, token));
 
 		String producer = jwt(signing, "svc-shop", "producer", null, Instant.now().plusSeconds(300));

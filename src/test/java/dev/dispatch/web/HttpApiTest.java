@@ -431,6 +431,16 @@ class HttpApiTest {
 		assertProblem(send(post("/v1/queues/nowhere/close")), 404, "queue-not-found");
 		assertProblem(send(request("/v1/queues/nowhere/join").GET().build()), 404, "queue-not-found");
 		assertProblem(send(request("/v1/nothing-here").GET().build()), 404, "not-found");
+		HttpResponse<String> typo = send(post("/v1/queues/strict/job", "1"));
+		assertProblem(typo, 404, "not-found");
+		assertThat(typo.body()).contains("there is no endpoint POST /v1/queues/strict/job;", "/v3/api-docs")
+			.doesNotContain("static resource");
+		assertThat(send(post("/v1/queues/strict/jobs/", "1")).body()).contains("(paths end without a slash)");
+		HttpResponse<String> unclosed = send(post("/v1/queues/strict/jobs", "{\"n\": 1"));
+		assertProblem(unclosed, 400, "invalid-request");
+		assertThat(unclosed.body()).contains("the body is not valid JSON at line 1, column ")
+			.doesNotContain("Source")
+			.doesNotContain("REDACTED");
 		assertProblem(send(request("/v1/queues/strict/jobs").DELETE().build()), 405, "method-not-allowed");
 	}
 
