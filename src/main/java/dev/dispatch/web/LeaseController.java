@@ -1,5 +1,6 @@
 package dev.dispatch.web;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
@@ -40,8 +41,10 @@ import org.springframework.web.context.request.async.DeferredResult;
 @Tag(name = "leases")
 class LeaseController {
 
-	/** A take's body is read to its end and ignored: it may be this long at most. */
-	static final int IGNORED_BODY_LIMIT = SettingsReader.LIMIT;
+	/**
+	 * A take's body, read to its end and empty (or {@code {}}), may be this long at most.
+	 */
+	static final int BODY_LIMIT = SettingsReader.LIMIT;
 
 	private final QueueRegistry registry;
 
@@ -59,7 +62,7 @@ class LeaseController {
 	@Operation(operationId = "takeJobs", summary = "Take jobs",
 			description = "Leases up to `max` jobs, waiting up to `wait` for the first; answers as soon as it has"
 					+ " one. Settle each job with ack or nack before its lease ends, or it is delivered again."
-					+ " A request body is not used (at most 16 KiB).")
+					+ " Options go in the query string: a request body must be empty, or `{}` (at most 16 KiB).")
 	@ApiResponse(responseCode = "200", description = "1 to `max` jobs, oldest first",
 			content = @Content(array = @ArraySchema(schema = @Schema(implementation = ApiSchemas.Lease.class))))
 	@ApiResponse(responseCode = "204",
@@ -88,7 +91,7 @@ class LeaseController {
 			default -> throw new InvalidRequestException("'ack' must be 'auto' or 'manual'; got '" + ack + "'");
 		};
 		int max = max(QueryParameters.first(request, "max"));
-		skipBody(request);
+		requireNoOptionsInBody(request);
 		this.polls.refuseIfDraining();
 		LongPolls.Grant grant = this.polls.grant(request, queue, QueryParameters.first(request, "wait"));
 		Duration leaseLength = Durations.parse("lease", QueryParameters.first(request, "lease"));
@@ -124,13 +127,20 @@ class LeaseController {
 	}
 
 	/**
-	 * Reads a take's body to its end, before the take begins: nothing in it is used, but
-	 * left unread it would look like the client speaking while the take is parked. At
-	 * most {@link #IGNORED_BODY_LIMIT} bytes, chunked or not.
+	 * Reads a take's body to its end, before the take begins (left unread, it would look
+	 * like the client speaking while the take is parked), and refuses one that says
+	 * anything: options sent there ({@code {"max": 3}}) would otherwise be silently
+	 * ignored. Empty, {@code {}} and {@code null} pass, as clients that always send a
+	 * body send them. At most {@link #BODY_LIMIT} bytes, chunked or not.
 	 */
-	private static void skipBody(HttpServletRequest request) {
-		RequestBodies.read(request, IGNORED_BODY_LIMIT, () -> new DispatchProblem(ProblemType.PAYLOAD_TOO_LARGE,
-				"a take's body is ignored, and may have at most " + IGNORED_BODY_LIMIT + " bytes"));
+	private static void requireNoOptionsInBody(HttpServletRequest request) {
+		byte[] body = RequestBodies.read(request, BODY_LIMIT, () -> new DispatchProblem(ProblemType.PAYLOAD_TOO_LARGE,
+				"a take's body must be empty, and may have at most " + BODY_LIMIT + " bytes"));
+		String text = new String(body, StandardCharsets.UTF_8).strip();
+		if (!text.isEmpty() && !text.equals("null") && !text.replaceAll("\\s", "").equals("{}")) {
+			throw new InvalidRequestException("a take's options go in the query string (?max=3&wait=20s&lease=2m"
+					+ "&ack=auto), not in its body; send the body empty");
+		}
 	}
 
 	private ResponseEntity<?> answer(String queue, TakeOutcome outcome, boolean autoAck, boolean limited) {

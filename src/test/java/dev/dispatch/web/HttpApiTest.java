@@ -125,6 +125,24 @@ class HttpApiTest {
 	}
 
 	@Test
+	void aTakeRefusesOptionsInItsBodyRatherThanIgnoringThem() throws Exception {
+		send(putQueue("take-body", "{}"));
+		send(post("/v1/queues/take-body/jobs", "1"));
+		for (String contentType : List.of("application/json", "application/x-www-form-urlencoded")) {
+			HttpResponse<String> refused = send(
+					request("/v1/queues/take-body/leases?wait=0").header("Content-Type", contentType)
+						.POST(HttpRequest.BodyPublishers.ofString("{\"max\": 3}"))
+						.build());
+			assertProblem(refused, 400, "invalid-request");
+			assertThat(refused.body()).as(contentType).contains("options go in the query string");
+		}
+		assertThat(state("take-body").size()).as("nothing taken").isEqualTo(1);
+		assertThat(send(post("/v1/queues/take-body/leases?wait=0", " { } ")).statusCode()).isEqualTo(200);
+		assertThat(send(post("/v1/queues/take-body/leases?wait=0", "null")).statusCode()).isEqualTo(204);
+		assertThat(send(post("/v1/queues/take-body/leases?wait=0", "")).statusCode()).isEqualTo(204);
+	}
+
+	@Test
 	void settingsSentAsAFormAreStillReadAsJson() throws Exception {
 		HttpRequest curlStyle = request("/v1/queues/form-settings")
 			.header("Content-Type", "application/x-www-form-urlencoded")
