@@ -5,13 +5,15 @@ import java.util.List;
 import java.util.Set;
 
 import dev.dispatch.queue.JobQueue;
+import dev.dispatch.queue.QueueNames;
 import dev.dispatch.web.QueueVisibility;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
- * The list of queues shows a caller the queues it holds a role on, and the dead-letter
- * queues of those it administers. Without credentials configured, every queue.
+ * The list of queues shows a caller the queues it holds a role on, and the conventional
+ * dead-letter queues of those it administers (what the dead-letter rule opens to it).
+ * Without credentials configured, every queue.
  */
 final class GrantedQueues implements QueueVisibility {
 
@@ -24,8 +26,10 @@ final class GrantedQueues implements QueueVisibility {
 		Identity identity = proven.identity();
 		Set<String> deadLetters = new HashSet<>();
 		for (JobQueue queue : queues) {
-			if (identity.may(Role.ADMIN, queue.name())) {
-				deadLetters.add(queue.snapshot().join().config().deadLetterQueueFor(queue.name()));
+			String conventional = QueueNames.deadLetterQueueOf(queue.name());
+			if (identity.may(Role.ADMIN, queue.name())
+					&& queue.snapshot().join().config().deadLetterQueueFor(queue.name()).equals(conventional)) {
+				deadLetters.add(conventional);
 			}
 		}
 		return queues.stream()

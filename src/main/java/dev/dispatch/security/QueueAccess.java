@@ -7,7 +7,6 @@ import java.util.function.Supplier;
 
 import jakarta.servlet.http.HttpServletRequest;
 
-import dev.dispatch.queue.JobQueue;
 import dev.dispatch.queue.QueueNames;
 import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.web.Caller;
@@ -20,8 +19,8 @@ import org.springframework.security.web.access.intercept.RequestAuthorizationCon
 /**
  * Decides whether a request's identity may do what the request asks on its queue: the
  * role each endpoint needs is read off its method and path (below), and the identity must
- * hold it on the queue by one of its patterns. A dead-letter queue is open, for every
- * role, to those who may administer its source queue.
+ * hold it on the queue by one of its patterns. A queue's conventional dead-letter queue
+ * ({@code <queue>.dead}) is open, for every role, to those who administer the queue.
  *
  * <ul>
  * <li>put ({@code POST …/jobs}): producer</li>
@@ -145,29 +144,23 @@ final class QueueAccess implements AuthorizationManager<RequestAuthorizationCont
 	}
 
 	/**
-	 * Whether {@code queue} is the dead-letter queue of a queue {@code identity}
-	 * administers. Asked only when its own grants fall short: the conventional name
-	 * ({@code <source>.dead}) is checked first, then, for an identity that administers
-	 * anything, every queue's configured dead-letter queue.
+	 * Whether {@code queue} is the conventional dead-letter queue ({@code <source>.dead})
+	 * of a queue {@code identity} administers by its own grants, and still that queue's
+	 * dead-letter queue. Asked only when its own grants fall short. A dead-letter queue
+	 * set by name is never opened this way: its name is within the grants of whoever set
+	 * it ({@link OwnGrants}), or it serves queues of several owners and needs a grant of
+	 * its own.
 	 */
 	private boolean administersSourceOf(Identity identity, String queue) {
 		if (!identity.roles().contains(Role.ADMIN) || !QueueNames.isValid(queue)) {
 			return false;
 		}
 		String suffix = QueueNames.deadLetterQueueOf("");
-		if (queue.endsWith(suffix)) {
-			String source = queue.substring(0, queue.length() - suffix.length());
-			if (identity.may(Role.ADMIN, source) && deadLetterQueueOf(source).filter(queue::equals).isPresent()) {
-				return true;
-			}
+		if (!queue.endsWith(suffix)) {
+			return false;
 		}
-		for (JobQueue source : this.registry.list()) {
-			if (identity.may(Role.ADMIN, source.name())
-					&& deadLetterQueueOf(source.name()).filter(queue::equals).isPresent()) {
-				return true;
-			}
-		}
-		return false;
+		String source = queue.substring(0, queue.length() - suffix.length());
+		return identity.may(Role.ADMIN, source) && deadLetterQueueOf(source).filter(queue::equals).isPresent();
 	}
 
 	private Optional<String> deadLetterQueueOf(String source) {

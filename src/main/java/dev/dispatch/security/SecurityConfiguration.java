@@ -126,8 +126,8 @@ class SecurityConfiguration {
 	}
 
 	@Bean
-	AdminGrants ownGrants(QueueRegistry registry) {
-		return new OwnGrants(registry);
+	AdminGrants ownGrants() {
+		return new OwnGrants();
 	}
 
 	/** API keys and JWTs both come as bearer tokens; a JWT has two dots, a key none. */
