@@ -30,8 +30,11 @@ class EagerBodies implements JettyServerCustomizer {
 
 	@Override
 	public void customize(Server server) {
+		// framing overhead 0: by default each piece of a body counts 8 bytes more than it
+		// holds, so a body that stops a few hundred bytes short of the largest looked too
+		// large, and went to a worker that then waited for the rest
 		EagerContentHandler eager = new EagerContentHandler(
-				new EagerContentHandler.RetainedContentLoaderFactory(this.retained, -1, false));
+				new EagerContentHandler.RetainedContentLoaderFactory(this.retained, 0, false));
 		eager.includeMethod("POST", "PUT", "PATCH", "DELETE");
 		eager.setHandler(server.getHandler());
 		server.setHandler(eager);

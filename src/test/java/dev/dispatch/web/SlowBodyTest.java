@@ -31,10 +31,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * puts and takes on another queue, are answered before their clients' own deadlines.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "server.jetty.threads.max=16", "server.jetty.threads.min=8" })
+		properties = { "server.jetty.threads.max=16", "server.jetty.threads.min=8",
+				"dispatch.http.max-batch-size=" + SlowBodyTest.MAX_BATCH, "dispatch.http.max-payload-size=16KB" })
 class SlowBodyTest {
 
 	private static final int SLOW_CLIENTS = 40;
+
+	static final int MAX_BATCH = 64 * 1024;
 
 	@LocalServerPort
 	int port;
@@ -82,6 +85,44 @@ class SlowBodyTest {
 		finally {
 			trickle.shutdownNow();
 			for (Socket socket : slow) {
+				socket.close();
+			}
+		}
+	}
+
+	/**
+	 * Bodies sent at full speed in many pieces that stop just short of the largest body
+	 * the service takes: the web server must not count each piece's framing as if it were
+	 * body, take the body for one too large, and hand the request to a worker that then
+	 * waits.
+	 */
+	@Test
+	void bodiesThatStopJustShortOfTheLargestHoldNoWorkerThread() throws Exception {
+		this.registry.configure("others", QueueConfig.DEFAULTS);
+		List<Socket> stalled = new ArrayList<>();
+		try {
+			for (int i = 0; i < SLOW_CLIENTS; i++) {
+				Socket socket = new Socket();
+				socket.connect(new InetSocketAddress("127.0.0.1", this.port), 5_000);
+				socket.setTcpNoDelay(true);
+				socket.getOutputStream()
+					.write(("POST /v1/queues/stalled/jobs/batch HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+							+ "Content-Type: application/json\r\nContent-Length: " + MAX_BATCH + "\r\n\r\n")
+						.getBytes(StandardCharsets.US_ASCII));
+				byte[] body = " ".repeat(MAX_BATCH - 4).getBytes(StandardCharsets.US_ASCII);
+				for (int sent = 0; sent < body.length; sent += 512) {
+					socket.getOutputStream().write(body, sent, Math.min(512, body.length - sent));
+					socket.getOutputStream().flush();
+				}
+				stalled.add(socket);
+			}
+
+			assertThat(send("GET", "/actuator/health", null).statusCode()).isEqualTo(200);
+			assertThat(send("POST", "/v1/queues/others/jobs", "{\"n\":1}").statusCode()).isEqualTo(201);
+			assertThat(send("POST", "/v1/queues/others/leases?wait=1s&ack=auto", null).statusCode()).isEqualTo(200);
+		}
+		finally {
+			for (Socket socket : stalled) {
 				socket.close();
 			}
 		}
