@@ -1,7 +1,10 @@
 package dev.dispatch.web;
 
 import java.io.IOException;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.servlet.FilterChain;
@@ -14,6 +17,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -28,6 +32,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * included;</li>
  * <li>a path with {@code ;} parameters is refused (400) rather than having them dropped
  * silently, which would make {@code /v1/queues/a;b} mean queue {@code a};</li>
+ * <li>an API request whose {@code Accept} allows no JSON is refused (406) before its
+ * endpoint runs, not after it has done what it was asked;</li>
  * <li>the API's answers are sent whole, with a {@code Content-Length}
  * ({@link WholeAnswer}).</li>
  * </ul>
@@ -56,7 +62,43 @@ class ApiHeadersFilter extends OncePerRequestFilter {
 					"path parameters (';') are not accepted; a queue name may not contain ';'");
 			return;
 		}
+		if (path.startsWith("/v1/") && !acceptsJson(request)) {
+			// before the endpoint runs: a purge or an ack answered 406 after it was done
+			// would be taken for one that failed
+			refuse(request, response, HttpStatus.NOT_ACCEPTABLE,
+					"the API answers application/json (and problems " + "application/problem+json); Accept: "
+							+ request.getHeader(HttpHeaders.ACCEPT) + " allows neither");
+			return;
+		}
 		chain.doFilter(request, path.startsWith("/v1/") ? new WholeAnswer(response) : response);
+	}
+
+	/**
+	 * Whether the request's {@code Accept} (none: anything) allows JSON. One that cannot
+	 * be read is left to the framework, which answers it as it always has.
+	 */
+	private static boolean acceptsJson(HttpServletRequest request) {
+		Enumeration<String> headers = request.getHeaders(HttpHeaders.ACCEPT);
+		if (headers == null || !headers.hasMoreElements()) {
+			return true;
+		}
+		List<MediaType> accepted;
+		try {
+			accepted = MediaType.parseMediaTypes(Collections.list(headers));
+		}
+		catch (InvalidMediaTypeException ex) {
+			return true;
+		}
+		if (accepted.isEmpty()) {
+			return true;
+		}
+		for (MediaType type : accepted) {
+			if (type.getQualityValue() > 0 && (type.isCompatibleWith(MediaType.APPLICATION_JSON)
+					|| type.isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static void refuse(HttpServletRequest request, HttpServletResponse response, HttpStatus status,

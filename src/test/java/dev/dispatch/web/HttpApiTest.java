@@ -125,6 +125,29 @@ class HttpApiTest {
 	}
 
 	@Test
+	void anAcceptThatAllowsNoJsonIsRefusedBeforeAnythingIsDone() throws Exception {
+		send(putQueue("accept", "{}"));
+		send(post("/v1/queues/accept/jobs", "1"));
+		for (String path : List.of("/v1/queues/accept/purge", "/v1/queues/accept/jobs",
+				"/v1/queues/accept/leases?wait=0", "/v1/queues/accept/close?immediate=true")) {
+			HttpResponse<String> refused = send(request(path).header("Accept", "text/plain")
+				.POST(HttpRequest.BodyPublishers.ofString("2"))
+				.build());
+			assertProblem(refused, 406, "not-acceptable");
+			assertThat(refused.body()).as(path).contains("Accept: text/plain allows neither");
+		}
+		QueueSnapshot state = state("accept");
+		assertThat(state.size()).as("nothing purged, put or taken").isEqualTo(1);
+		assertThat(state.closed()).isFalse();
+		for (String accept : List.of("application/json", "*/*", "application/*", "text/html, */*;q=0.1",
+				"application/problem+json")) {
+			assertThat(send(request("/v1/queues/accept").header("Accept", accept).GET().build()).statusCode())
+				.as(accept)
+				.isEqualTo(200);
+		}
+	}
+
+	@Test
 	void aTakeRefusesOptionsInItsBodyRatherThanIgnoringThem() throws Exception {
 		send(putQueue("take-body", "{}"));
 		send(post("/v1/queues/take-body/jobs", "1"));
