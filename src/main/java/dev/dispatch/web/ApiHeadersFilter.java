@@ -35,7 +35,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * <li>an API request whose {@code Accept} allows no JSON is refused (406) before its
  * endpoint runs, not after it has done what it was asked;</li>
  * <li>the API's answers are sent whole, with a {@code Content-Length}
- * ({@link WholeAnswer}).</li>
+ * ({@link WholeAnswer}), and its requests' parameters are their query string's alone
+ * ({@link QueryOnlyRequest}).</li>
  * </ul>
  */
 @Component
@@ -70,7 +71,12 @@ class ApiHeadersFilter extends OncePerRequestFilter {
 							+ request.getHeader(HttpHeaders.ACCEPT) + " allows neither");
 			return;
 		}
-		chain.doFilter(request, path.startsWith("/v1/") ? new WholeAnswer(response) : response);
+		if (path.startsWith("/v1/")) {
+			chain.doFilter(new QueryOnlyRequest(request), new WholeAnswer(response));
+		}
+		else {
+			chain.doFilter(request, response);
+		}
 	}
 
 	/**

@@ -167,7 +167,9 @@ class JobController {
 	@Parameter(name = "after", in = ParameterIn.QUERY,
 			description = "the previous page's `next`: list the jobs after it", schema = @Schema(type = "string"))
 	Views.JobPage jobs(@PathVariable String queue, @RequestParam(defaultValue = "ready") String state,
-			@RequestParam(defaultValue = "50") int limit, @RequestParam(required = false) String after) {
+			@RequestParam(name = "limit", required = false) String limited,
+			@RequestParam(required = false) String after) {
+		int limit = QueryParameters.whole("limit", limited, 1, MAX_PAGE, 50);
 		JobInfo.State which = switch (state) {
 			case "ready" -> JobInfo.State.READY;
 			case "delayed" -> JobInfo.State.DELAYED;
@@ -175,9 +177,6 @@ class JobController {
 			default ->
 				throw new InvalidRequestException("'state' must be ready, delayed or leased; got '" + state + "'");
 		};
-		if (limit < 1 || limit > MAX_PAGE) {
-			throw new InvalidRequestException("'limit' must be 1 to " + MAX_PAGE + "; got " + limit);
-		}
 		// one more than asked: whether there is a next page
 		List<JobInfo> found = this.registry.require(queue)
 			.jobs(which, (after != null && !after.isEmpty()) ? after : null, limit + 1)

@@ -90,7 +90,7 @@ class LeaseController {
 			case "manual", "" -> false;
 			default -> throw new InvalidRequestException("'ack' must be 'auto' or 'manual'; got '" + ack + "'");
 		};
-		int max = max(QueryParameters.first(request, "max"));
+		int max = QueryParameters.whole("max", QueryParameters.first(request, "max"), 1, TakeOptions.MAX_BATCH, 1);
 		requireNoOptionsInBody(request);
 		this.polls.refuseIfDraining();
 		LongPolls.Grant grant = this.polls.grant(request, queue, QueryParameters.first(request, "wait"));
@@ -106,24 +106,6 @@ class LeaseController {
 				(outcome) -> forEachJob(outcome, (leaseId) -> take.queue().release(leaseId)),
 				autoAck ? (outcome) -> forEachJob(outcome, (leaseId) -> take.queue().ack(leaseId))
 						: LongPolls.nothing());
-	}
-
-	/** A take's {@code max}: 1 when it is absent or empty. */
-	private static int max(String max) {
-		if (max == null || max.isEmpty()) {
-			return 1;
-		}
-		try {
-			int parsed = Integer.parseInt(max.trim());
-			if (parsed >= 1 && parsed <= TakeOptions.MAX_BATCH) {
-				return parsed;
-			}
-		}
-		catch (NumberFormatException ex) {
-			// answered below
-		}
-		throw new InvalidRequestException(
-				"'max' must be a whole number from 1 to " + TakeOptions.MAX_BATCH + "; got '" + max + "'");
 	}
 
 	/**

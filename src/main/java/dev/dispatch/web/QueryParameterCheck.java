@@ -3,7 +3,9 @@ package dev.dispatch.web;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -26,15 +28,16 @@ import org.springframework.web.util.UriUtils;
  * {@code ?priority=1} on a put) with 400, instead of ignoring it: a client that believes
  * it delayed or prioritised a job must learn that it did not. An endpoint takes the
  * parameters it declares ({@code @RequestParam}, or an OpenAPI {@code @Parameter} in the
- * query for those it reads itself). Only the API's own endpoints are checked. The query
- * string is parsed here, not through the servlet's parameters, which would consume a
- * form-encoded body.
+ * query for those it reads itself). A parameter given twice is refused too, unless the
+ * endpoint takes a list of it: which of the values was meant is not for the service to
+ * guess. Only the API's own endpoints are checked. The query string is parsed here, not
+ * through the servlet's parameters, which would consume a form-encoded body.
  */
 @Component
 class QueryParameterCheck implements HandlerInterceptor, WebMvcConfigurer {
 
 	/** The parameters each endpoint takes, found once. */
-	private final Map<Method, Set<String>> taken = new ConcurrentHashMap<>();
+	private final Map<Method, Taken> taken = new ConcurrentHashMap<>();
 
 	@Override
 	public void addInterceptors(InterceptorRegistry registry) {
@@ -47,37 +50,58 @@ class QueryParameterCheck implements HandlerInterceptor, WebMvcConfigurer {
 		if (query == null || query.isEmpty() || !(handler instanceof HandlerMethod method)) {
 			return true;
 		}
-		Set<String> taken = this.taken.computeIfAbsent(method.getMethod(), QueryParameterCheck::taken);
+		Taken taken = this.taken.computeIfAbsent(method.getMethod(), QueryParameterCheck::taken);
+		Set<String> seen = new HashSet<>();
 		for (String pair : query.split("&")) {
 			if (pair.isEmpty()) {
 				continue;
 			}
 			int equals = pair.indexOf('=');
 			String name = UriUtils.decode((equals >= 0) ? pair.substring(0, equals) : pair, StandardCharsets.UTF_8);
-			if (!taken.contains(name)) {
-				throw new InvalidRequestException("unknown query parameter '" + name + "'; "
-						+ (taken.isEmpty() ? "this endpoint takes none" : "this endpoint takes " + taken));
+			if (!taken.names().contains(name)) {
+				throw new InvalidRequestException("unknown query parameter '" + name + "'; " + (taken.names().isEmpty()
+						? "this endpoint takes none" : "this endpoint takes " + taken.names()));
+			}
+			if (!seen.add(name) && !taken.repeatable().contains(name)) {
+				// which of the two was meant cannot be known: neither is taken
+				throw new InvalidRequestException(
+						"query parameter '" + name + "' is given more than once; give it once");
 			}
 		}
 		return true;
 	}
 
-	private static Set<String> taken(Method method) {
+	/**
+	 * The query parameters an endpoint takes, and those of them it takes more than once
+	 * (a list, or documented as an array, such as a redrive's {@code id}).
+	 */
+	private record Taken(Set<String> names, Set<String> repeatable) {
+	}
+
+	private static Taken taken(Method method) {
 		Set<String> names = new TreeSet<>();
+		Set<String> repeatable = new HashSet<>();
 		for (Parameter parameter : method.getParameters()) {
 			RequestParam param = parameter.getAnnotation(RequestParam.class);
 			if (param != null) {
-				names.add(!param.name().isEmpty() ? param.name()
-						: !param.value().isEmpty() ? param.value() : parameter.getName());
+				String name = !param.name().isEmpty() ? param.name()
+						: !param.value().isEmpty() ? param.value() : parameter.getName();
+				names.add(name);
+				if (Collection.class.isAssignableFrom(parameter.getType()) || parameter.getType().isArray()) {
+					repeatable.add(name);
+				}
 			}
 		}
 		for (io.swagger.v3.oas.annotations.Parameter documented : method
 			.getAnnotationsByType(io.swagger.v3.oas.annotations.Parameter.class)) {
 			if (documented.in() == ParameterIn.QUERY) {
 				names.add(documented.name());
+				if (!documented.array().schema().type().isEmpty()) {
+					repeatable.add(documented.name());
+				}
 			}
 		}
-		return Collections.unmodifiableSet(names);
+		return new Taken(Collections.unmodifiableSet(names), Set.copyOf(repeatable));
 	}
 
 }

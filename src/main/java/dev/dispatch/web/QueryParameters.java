@@ -44,6 +44,42 @@ final class QueryParameters {
 		return null;
 	}
 
+	/**
+	 * A yes-or-no parameter: {@code true} or {@code false}, nothing else ({@code yes},
+	 * {@code 1} or an empty value are refused, not guessed at); {@code false} when
+	 * absent.
+	 */
+	static boolean flag(String name, String value) {
+		if (value == null || value.equals("false")) {
+			return false;
+		}
+		if (value.equals("true")) {
+			return true;
+		}
+		throw new InvalidRequestException("'" + name + "' must be true or false; got '" + value + "'");
+	}
+
+	/**
+	 * A whole-number parameter from {@code min} to {@code max}; {@code absent} when it is
+	 * absent or empty.
+	 */
+	static int whole(String name, String value, int min, int max, int absent) {
+		if (value == null || value.isEmpty()) {
+			return absent;
+		}
+		try {
+			int parsed = Integer.parseInt(value);
+			if (parsed >= min && parsed <= max) {
+				return parsed;
+			}
+		}
+		catch (NumberFormatException ex) {
+			// answered below
+		}
+		throw new InvalidRequestException("'" + name + "' must be a whole number from " + min + " to "
+				+ ((max == Integer.MAX_VALUE) ? "2147483647" : max) + "; got '" + value + "'");
+	}
+
 	private static String decode(String text) {
 		return (text.indexOf('%') < 0) ? text : UriUtils.decode(text, StandardCharsets.UTF_8);
 	}

@@ -2,6 +2,7 @@ package dev.dispatch.web;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -136,10 +137,12 @@ class QueueController {
 					+ " delayed and leased) move to its dead-letter queue, or are thrown away with `discard`.")
 	@ApiResponse(responseCode = "204", description = "deleted")
 	@Problems({ ProblemType.QUEUE_NOT_FOUND })
-	@Parameter(name = "discard", in = ParameterIn.QUERY, description = "throw the queue's jobs away instead of moving"
-			+ " them to its dead-letter queue: the way to free a dead-letter queue's storage")
-	ResponseEntity<Void> delete(@PathVariable String queue, @RequestParam(defaultValue = "false") boolean discard) {
-		if (!this.registry.delete(queue, discard)) {
+	@Parameter(name = "discard", in = ParameterIn.QUERY,
+			description = "throw the queue's jobs away instead of moving"
+					+ " them to its dead-letter queue: the way to free a dead-letter queue's storage",
+			schema = @Schema(type = "boolean", defaultValue = "false"))
+	ResponseEntity<Void> delete(@PathVariable String queue, @RequestParam(required = false) String discard) {
+		if (!this.registry.delete(queue, QueryParameters.flag("discard", discard))) {
 			throw DispatchProblem.queueNotFound(queue);
 		}
 		return ResponseEntity.noContent().build();
@@ -152,11 +155,14 @@ class QueueController {
 	@ApiResponse(responseCode = "200", description = "closed; the queue's state, with `purged`",
 			content = @Content(schema = @Schema(implementation = ApiSchemas.QueueInfo.class)))
 	@Problems({ ProblemType.QUEUE_NOT_FOUND })
-	@Parameter(name = "immediate", in = ParameterIn.QUERY, description = "also move every ready and delayed job to"
-			+ " the dead-letter queue (reason purged): takes answer 410 at once")
-	Views.QueueInfo close(@PathVariable String queue, @RequestParam(defaultValue = "false") boolean immediate) {
+	@Parameter(name = "immediate", in = ParameterIn.QUERY,
+			description = "also move every ready and delayed job to"
+					+ " the dead-letter queue (reason purged): takes answer 410 at once",
+			schema = @Schema(type = "boolean", defaultValue = "false"))
+	Views.QueueInfo close(@PathVariable String queue, @RequestParam(required = false) String immediate) {
+		boolean now = QueryParameters.flag("immediate", immediate);
 		JobQueue target = this.registry.require(queue);
-		int purged = target.close(immediate ? CloseMode.IMMEDIATE : CloseMode.GRACEFUL).join();
+		int purged = target.close(now ? CloseMode.IMMEDIATE : CloseMode.GRACEFUL).join();
 		return Views.QueueInfo.of(target.snapshot().join(), purged);
 	}
 
@@ -179,12 +185,14 @@ class QueueController {
 	@Parameter(name = "id", in = ParameterIn.QUERY,
 			description = "only the job with this id; repeat it for several (at most " + MAX_REDRIVE_IDS + ")",
 			array = @ArraySchema(schema = @Schema(type = "string")))
-	Views.Redriven redrive(@PathVariable String queue, @RequestParam(required = false) Integer max,
-			@RequestParam(name = "id", required = false) List<String> ids) {
-		if (max != null && max < 1) {
-			throw new InvalidRequestException("'max' must be at least 1; got " + max);
-		}
-		Set<String> wanted = (ids != null) ? Set.copyOf(ids) : Set.of();
+	Views.Redriven redrive(@PathVariable String queue, @RequestParam(name = "max", required = false) String atMost,
+			HttpServletRequest request) {
+		// read as given: Spring's binding would split values at commas, and drop an empty
+		// one
+		String[] ids = request.getParameterValues("id");
+		Integer max = (atMost != null && !atMost.isEmpty())
+				? QueryParameters.whole("max", atMost, 1, Integer.MAX_VALUE, 0) : null;
+		Set<String> wanted = (ids != null) ? Set.copyOf(Arrays.asList(ids)) : Set.of();
 		if (wanted.size() > MAX_REDRIVE_IDS) {
 			throw new InvalidRequestException("name at most " + MAX_REDRIVE_IDS + " job ids; got " + wanted.size());
 		}

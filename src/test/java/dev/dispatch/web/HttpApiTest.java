@@ -148,6 +148,34 @@ class HttpApiTest {
 	}
 
 	@Test
+	void parametersComeFromTheQueryStringOnceAndAsTheySay() throws Exception {
+		send(putQueue("params", "{}"));
+		send(post("/v1/queues/params/jobs", "1"));
+		HttpResponse<String> formClose = send(
+				request("/v1/queues/params/close").header("Content-Type", "application/x-www-form-urlencoded")
+					.POST(HttpRequest.BodyPublishers.ofString("immediate=true"))
+					.build());
+		assertThat(formClose.statusCode()).isEqualTo(200);
+		assertThat(formClose.body()).as("a form field is not a parameter: a graceful close").contains("\"purged\":0");
+		assertThat(state("params").size()).isEqualTo(1);
+
+		HttpResponse<String> twice = send(post("/v1/queues/params/leases?max=1&max=100&wait=0"));
+		assertProblem(twice, 400, "invalid-request");
+		assertThat(twice.body()).contains("'max' is given more than once");
+		for (String loose : List.of("yes", "1", "")) {
+			HttpResponse<String> refused = send(post("/v1/queues/params/close?immediate=" + loose));
+			assertProblem(refused, 400, "invalid-request");
+			assertThat(refused.body()).contains("'immediate' must be true or false; got '" + loose + "'");
+		}
+		HttpResponse<String> limit = send(request("/v1/queues/params/jobs?limit=abc").GET().build());
+		assertProblem(limit, 400, "invalid-request");
+		assertThat(limit.body()).contains("'limit' must be a whole number from 1 to 1000; got 'abc'")
+			.doesNotContain("Failed to convert");
+		assertProblem(send(post("/v1/queues/params/redrive?id=")), 400, "invalid-request");
+		assertThat(state("params").size()).as("nothing done by any of them").isEqualTo(1);
+	}
+
+	@Test
 	void aTakeRefusesOptionsInItsBodyRatherThanIgnoringThem() throws Exception {
 		send(putQueue("take-body", "{}"));
 		send(post("/v1/queues/take-body/jobs", "1"));

@@ -1,0 +1,80 @@
+package dev.dispatch.web;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+
+import org.springframework.web.util.UriUtils;
+
+/**
+ * An API request whose parameters are those of its query string alone. The servlet
+ * container would add the fields of a form-encoded body (what {@code curl -d} sends by
+ * default), reading the body to get them: {@code curl -X POST …/close -d immediate=true}
+ * would close at once, and a put's job would be taken for form fields. The body stays the
+ * endpoint's to read.
+ */
+final class QueryOnlyRequest extends HttpServletRequestWrapper {
+
+	private Map<String, String[]> parameters;
+
+	QueryOnlyRequest(HttpServletRequest request) {
+		super(request);
+	}
+
+	@Override
+	public String getParameter(String name) {
+		String[] values = parameters().get(name);
+		return (values != null) ? values[0] : null;
+	}
+
+	@Override
+	public String[] getParameterValues(String name) {
+		String[] values = parameters().get(name);
+		return (values != null) ? values.clone() : null;
+	}
+
+	@Override
+	public Enumeration<String> getParameterNames() {
+		return Collections.enumeration(parameters().keySet());
+	}
+
+	@Override
+	public Map<String, String[]> getParameterMap() {
+		return Collections.unmodifiableMap(parameters());
+	}
+
+	/** The query string's parameters, in order, each with its values; found once. */
+	private Map<String, String[]> parameters() {
+		if (this.parameters == null) {
+			Map<String, List<String>> found = new LinkedHashMap<>();
+			String query = getQueryString();
+			if (query != null) {
+				for (String pair : query.split("&")) {
+					if (pair.isEmpty()) {
+						continue;
+					}
+					int equals = pair.indexOf('=');
+					String name = decode((equals >= 0) ? pair.substring(0, equals) : pair);
+					String value = (equals >= 0) ? decode(pair.substring(equals + 1)) : "";
+					found.computeIfAbsent(name, (key) -> new ArrayList<>()).add(value);
+				}
+			}
+			Map<String, String[]> parameters = new LinkedHashMap<>();
+			found.forEach((name, values) -> parameters.put(name, values.toArray(String[]::new)));
+			this.parameters = parameters;
+		}
+		return this.parameters;
+	}
+
+	private static String decode(String text) {
+		return UriUtils.decode(text, StandardCharsets.UTF_8);
+	}
+
+}
