@@ -59,6 +59,10 @@ public final class JsonValues {
 		if (marker >= 0) {
 			why = why.substring(0, marker);
 		}
+		// the parser's advice names its own settings: "(1000, from
+		// `StreamReadConstraints.getMaxNestingDepth()`)", ": enable `JsonReadFeature…` to
+		// allow"
+		why = why.replaceAll(", from `[^`]*`", "").replaceAll(":? enable `[^`]*` to allow", "").replace("`", "");
 		TokenStreamLocation at = ex.getLocation();
 		String where = (at != null && at.getLineNr() > 0)
 				? " at line " + at.getLineNr() + ", column " + at.getColumnNr() : "";

@@ -90,7 +90,9 @@ class SecurityConfiguration {
 				// (application.yaml keeps them out of these filters altogether)
 				requests.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll();
 				requests.requestMatchers("/actuator/health", "/actuator/health/**", "/livez", "/readyz").permitAll();
-				requests.requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
+				requests
+					.requestMatchers("/v3/api-docs", "/v3/api-docs.yaml", "/v3/api-docs/**", "/swagger-ui.html",
+							"/swagger-ui/**")
 					.permitAll();
 				// the web console's page, script and styles hold no data: its API calls
 				// carry the caller's key. "/" leads to it.

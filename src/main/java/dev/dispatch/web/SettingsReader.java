@@ -5,18 +5,16 @@ import java.util.List;
 import dev.dispatch.json.JsonValues;
 import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.cfg.CoercionAction;
-import tools.jackson.databind.cfg.CoercionInputShape;
-import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.type.LogicalType;
 
 /**
  * Reads a queue's settings ({@code PUT /v1/queues/{queue}}) strictly: at most
- * {@value #LIMIT} bytes; a field that is not a setting, or a value of the wrong type (a
- * capacity of {@code 1.5} or {@code "5"}), is refused with the field's name rather than
- * ignored or rounded — a typo must not silently leave a setting as it was.
+ * {@value #LIMIT} bytes of one JSON object; a field that is not a setting, one given
+ * twice, or a value of the wrong type (a capacity of {@code 1.5} or {@code "5"}, a
+ * dead-letter queue of {@code 5}) is refused with the field's name rather than ignored,
+ * rounded or converted — a typo must not silently leave a setting as it was.
  */
 final class SettingsReader {
 
@@ -25,14 +23,9 @@ final class SettingsReader {
 
 	private static final List<String> FIELDS = List.of("capacity", "leaseTimeout", "maxAttempts", "deadLetterQueue");
 
+	/** Refuses an object that names a field twice: which of the two was meant? */
 	private static final JsonMapper STRICT = JsonMapper.builder()
-		.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-		.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-		.withCoercionConfig(LogicalType.Integer,
-				(coercion) -> coercion.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
-					.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-					.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
-		// a number for a text setting stays accepted: "leaseTimeout": 30 is 30 seconds
+		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
 		.build();
 
 	private SettingsReader() {
@@ -44,28 +37,76 @@ final class SettingsReader {
 		if (body.length == 0) {
 			return new Views.QueueSettings(null, null, null, null);
 		}
+		JsonNode settings;
 		try {
-			Views.QueueSettings settings = STRICT.readValue(body, Views.QueueSettings.class);
-			return (settings != null) ? settings : new Views.QueueSettings(null, null, null, null);
+			// one JSON value in UTF-8, or a message that says what is wrong in words
+			JsonValues.requireOne(body);
+			settings = STRICT.readTree(JsonValues.requireUtf8(body));
 		}
-		catch (UnrecognizedPropertyException ex) {
-			throw new InvalidRequestException(
-					"'" + ex.getPropertyName() + "' is not a queue setting; the settings are " + FIELDS);
+		catch (IllegalArgumentException ex) {
+			throw new InvalidRequestException(ex.getMessage());
 		}
 		catch (JacksonException ex) {
-			String field = ex.getPath().isEmpty() ? null : ex.getPath().getLast().getPropertyName();
-			throw new InvalidRequestException(
-					(field != null) ? "'" + field + "' has a value of the wrong type: " + expected(field)
-							: "the body must be a JSON object of queue settings; " + JsonValues.notValid(ex));
+			throw new InvalidRequestException(JsonValues.notValid(ex));
 		}
+		if (settings == null || !settings.isObject()) {
+			throw new InvalidRequestException(
+					"the body must be a JSON object of queue settings, such as {\"capacity\": 500}; the settings are "
+							+ FIELDS);
+		}
+		for (String field : settings.propertyNames()) {
+			if (!FIELDS.contains(field)) {
+				throw new InvalidRequestException("'" + field + "' is not a queue setting; the settings are " + FIELDS);
+			}
+		}
+		return new Views.QueueSettings(whole(settings, "capacity"), duration(settings, "leaseTimeout"),
+				whole(settings, "maxAttempts"), text(settings, "deadLetterQueue"));
 	}
 
-	private static String expected(String field) {
-		return switch (field) {
-			case "capacity", "maxAttempts" -> "a whole number";
-			case "leaseTimeout" -> "a duration such as \"30s\" or a number of seconds";
-			default -> "a string";
-		};
+	/** A whole number from 1 to 2147483647, or null when absent or null. */
+	private static Integer whole(JsonNode settings, String field) {
+		JsonNode value = settings.get(field);
+		if (value == null || value.isNull()) {
+			return null;
+		}
+		if (!value.isIntegralNumber()) {
+			throw wrongType(field, "a whole number");
+		}
+		if (!value.canConvertToInt()) {
+			throw new InvalidRequestException(
+					"'" + field + "' must be at most " + Integer.MAX_VALUE + "; got " + value);
+		}
+		return value.intValue();
+	}
+
+	/** A duration as text ("30s"), or a number of seconds: 30 is "30". */
+	private static String duration(JsonNode settings, String field) {
+		JsonNode value = settings.get(field);
+		if (value == null || value.isNull()) {
+			return null;
+		}
+		if (value.isString()) {
+			return value.stringValue();
+		}
+		if (value.isNumber()) {
+			return value.decimalValue().toPlainString();
+		}
+		throw wrongType(field, "a duration such as \"30s\" or a number of seconds");
+	}
+
+	private static String text(JsonNode settings, String field) {
+		JsonNode value = settings.get(field);
+		if (value == null || value.isNull()) {
+			return null;
+		}
+		if (!value.isString()) {
+			throw wrongType(field, "a string");
+		}
+		return value.stringValue();
+	}
+
+	private static InvalidRequestException wrongType(String field, String expected) {
+		return new InvalidRequestException("'" + field + "' has a value of the wrong type: " + expected);
 	}
 
 	private static DispatchProblem tooLarge() {

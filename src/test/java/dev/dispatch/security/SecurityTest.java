@@ -428,6 +428,7 @@ class SecurityTest {
 		assertThat(send("GET", "/actuator/health/readiness", null, null).statusCode()).isEqualTo(200);
 		assertThat(send("GET", "/actuator/health/liveness", null, null).statusCode()).isEqualTo(200);
 		assertThat(send("GET", "/v3/api-docs", null, null).statusCode()).isEqualTo(200);
+		assertThat(send("GET", "/v3/api-docs.yaml", null, null).statusCode()).isEqualTo(200);
 		assertUnauthorized(send("GET", "/actuator/prometheus", null, null));
 		assertThat(send("GET", "/actuator/prometheus", null, ADMIN).statusCode()).isEqualTo(200);
 	}

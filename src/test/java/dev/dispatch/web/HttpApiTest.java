@@ -194,6 +194,16 @@ class HttpApiTest {
 	}
 
 	@Test
+	void aBodySentAsMultipartIsStillTakenAsTheJob() throws Exception {
+		HttpRequest multipart = request("/v1/queues/multipart/jobs?wait=1s")
+			.header("Content-Type", "multipart/form-data; boundary=x")
+			.POST(HttpRequest.BodyPublishers.ofString("{\"a\":2}"))
+			.build();
+		assertThat(send(multipart).statusCode()).isEqualTo(201);
+		assertThat(send(post("/v1/queues/multipart/leases?wait=0")).body()).contains("\"payload\":{\"a\":2}");
+	}
+
+	@Test
 	void settingsSentAsAFormAreStillReadAsJson() throws Exception {
 		HttpRequest curlStyle = request("/v1/queues/form-settings")
 			.header("Content-Type", "application/x-www-form-urlencoded")
@@ -489,6 +499,18 @@ class HttpApiTest {
 		assertProblem(send(putQueue("strict", "{\"leaseTimeout\": \"forever\"}")), 400, "invalid-request");
 		assertProblem(send(putQueue("strict", "{\"capacity\": \"many\"}")), 400, "invalid-request");
 		assertProblem(send(putQueue("strict", "{\"deadLetterQueue\": \"strict\"}")), 400, "invalid-request");
+		for (String settings : List.of("[]", "null", "1", "\"x\"", "{\"capacity\": 5} {}", "{\"deadLetterQueue\": 5}",
+				"{\"capacity\": 5, \"capacity\": 6}", "{\"capacity\": 2147483648}", "{\"maxAttempts\": true}")) {
+			HttpResponse<String> refused = send(putQueue("strict", settings));
+			assertProblem(refused, 400, "invalid-request");
+			assertThat(refused.body()).as(settings).doesNotContain("dev.dispatch", "Views", "Feature", "`");
+		}
+		assertThat(send(putQueue("strict", "{\"capacity\": 2147483648}")).body()).contains("at most 2147483647");
+		for (String payload : List.of("NaN", "1" + "0".repeat(1010))) {
+			HttpResponse<String> refused = send(post("/v1/queues/strict/jobs", payload));
+			assertProblem(refused, 400, "invalid-request");
+			assertThat(refused.body()).as(payload.substring(0, 3)).doesNotContain("Feature", "Constraints", "`");
+		}
 		assertProblem(send(post("/v1/queues/strict/leases?max=0")), 400, "invalid-request");
 		assertProblem(send(post("/v1/queues/strict/leases?max=lots")), 400, "invalid-request");
 		assertProblem(send(post("/v1/queues/strict/leases?ack=sometimes")), 400, "invalid-request");
