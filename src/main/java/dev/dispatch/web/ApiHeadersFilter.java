@@ -36,7 +36,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * endpoint runs, not after it has done what it was asked;</li>
  * <li>the API's answers are sent whole, with a {@code Content-Length}
  * ({@link WholeAnswer}), and its requests' parameters are their query string's alone
- * ({@link QueryOnlyRequest}).</li>
+ * ({@link ApiRequest}).</li>
  * </ul>
  */
 @Component
@@ -72,7 +72,7 @@ class ApiHeadersFilter extends OncePerRequestFilter {
 			return;
 		}
 		if (path.startsWith("/v1/")) {
-			chain.doFilter(new QueryOnlyRequest(request), new WholeAnswer(response));
+			chain.doFilter(new ApiRequest(request), new WholeAnswer(response));
 		}
 		else {
 			chain.doFilter(request, response);

@@ -11,13 +11,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
+import dev.dispatch.config.DispatchProperties;
 import dev.dispatch.queue.CloseMode;
 import dev.dispatch.queue.JobQueue;
 import dev.dispatch.queue.QueueConfig;
+import dev.dispatch.queue.QueueNames;
 import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.queue.QueueSnapshot;
 import dev.dispatch.queue.Redrive;
 import dev.dispatch.queue.Redriven;
+import dev.dispatch.queue.TooManyQueuesException;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -59,10 +62,14 @@ class QueueController {
 
 	private final AdminGrants grants;
 
+	/** dispatch.max-queues. */
+	private final int maxQueues;
+
 	QueueController(QueueRegistry registry, LongPolls polls, ObjectProvider<QueueVisibility> visibility,
-			ObjectProvider<AdminGrants> grants) {
+			ObjectProvider<AdminGrants> grants, DispatchProperties properties) {
 		this.registry = registry;
 		this.polls = polls;
+		this.maxQueues = properties.maxQueues();
 		this.visibility = visibility.getIfAvailable(() -> QueueVisibility.ALL);
 		this.grants = grants.getIfAvailable(() -> AdminGrants.ANY);
 	}
@@ -121,10 +128,18 @@ class QueueController {
 				(asked.maxAttempts() != null) ? asked.maxAttempts() : current.maxAttempts(),
 				(asked.deadLetterQueue() != null) ? asked.deadLetterQueue() : current.deadLetterQueue());
 		if (asked.deadLetterQueue() != null) {
-			this.grants.refusal(queue, config.deadLetterQueueFor(queue)).ifPresent((why) -> {
+			String deadLetters = config.deadLetterQueueFor(queue);
+			this.grants.refusal(queue, deadLetters).ifPresent((why) -> {
 				throw new DispatchProblem(ProblemType.FORBIDDEN,
 						"queue '" + queue + "' may not send its dead letters there: " + why);
 			});
+			// a dead-letter queue is created by its first job whatever the limit, so that
+			// none is lost: a new name must fit now, or renaming would create queues
+			// without end
+			if (!deadLetters.equals(QueueNames.deadLetterQueueOf(queue)) && this.registry.find(deadLetters).isEmpty()
+					&& this.registry.list().size() >= this.maxQueues) {
+				throw new TooManyQueuesException(deadLetters, this.maxQueues);
+			}
 		}
 		boolean created = this.registry.configure(queue, config);
 		Views.QueueInfo info = Views.QueueInfo.of(this.registry.require(queue).snapshot().join());

@@ -141,9 +141,9 @@ class HttpApiTest {
 		assertThat(state.closed()).isFalse();
 		for (String accept : List.of("application/json", "*/*", "application/*", "text/html, */*;q=0.1",
 				"application/problem+json")) {
-			assertThat(send(request("/v1/queues/accept").header("Accept", accept).GET().build()).statusCode())
-				.as(accept)
-				.isEqualTo(200);
+			HttpResponse<String> answer = send(request("/v1/queues/accept").header("Accept", accept).GET().build());
+			assertThat(answer.statusCode()).as(accept).isEqualTo(200);
+			assertThat(answer.headers().firstValue("Content-Type")).as(accept).hasValue("application/json");
 		}
 	}
 

@@ -46,6 +46,24 @@ class InstanceLimitsHttpTest {
 		send("POST", "/v1/queues/only/leases?ack=auto&wait=0", "");
 	}
 
+	/**
+	 * A dead-letter queue is created by its first job whatever the limit (no job may be
+	 * lost): so a new name for one must fit when it is set, or renaming it again and
+	 * again would create queues without end.
+	 */
+	@Test
+	void aNewDeadLetterQueueNameMustFitWithinTheLimit() throws Exception {
+		assertThat(send("PUT", "/v1/queues/only", "{}").statusCode()).isIn(200, 201);
+		HttpResponse<String> spill = send("PUT", "/v1/queues/only", "{\"deadLetterQueue\": \"spill1\"}");
+		assertThat(spill.statusCode()).isEqualTo(409);
+		assertThat(spill.body()).contains("/problems/too-many-queues", "spill1");
+		assertThat(send("GET", "/v1/queues/only", "").body()).as("unchanged")
+			.contains("\"deadLetterQueue\":\"only.dead\"");
+		assertThat(send("PUT", "/v1/queues/only", "{\"deadLetterQueue\": \"only.dead\"}").statusCode())
+			.as("its own conventional one: always")
+			.isEqualTo(200);
+	}
+
 	@Test
 	void putsBeyondTheHeldBytesAreRefusedUntilJobsAreSettled() throws Exception {
 		String twelveBytes = "\"0123456789\"";

@@ -11,21 +11,43 @@ import java.util.Map;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.web.util.UriUtils;
 
 /**
- * An API request whose parameters are those of its query string alone. The servlet
- * container would add the fields of a form-encoded body (what {@code curl -d} sends by
- * default), reading the body to get them: {@code curl -X POST …/close -d immediate=true}
- * would close at once, and a put's job would be taken for form fields. The body stays the
- * endpoint's to read.
+ * An API request as the endpoints see it:
+ * <ul>
+ * <li>its parameters are those of its query string alone. The servlet container would add
+ * the fields of a form-encoded body (what {@code curl -d} sends by default), reading the
+ * body to get them: {@code curl -X POST …/close -d immediate=true} would close at once,
+ * and a put's job would be taken for form fields. The body stays the endpoint's to
+ * read;</li>
+ * <li>its {@code Accept} (which {@link ApiHeadersFilter} has found to allow JSON) asks
+ * for JSON, and problem details as such: an answer is never labelled with a type it does
+ * not have, such as a queue's state sent as {@code application/problem+json}.</li>
+ * </ul>
  */
-final class QueryOnlyRequest extends HttpServletRequestWrapper {
+final class ApiRequest extends HttpServletRequestWrapper {
+
+	private static final String ACCEPT = MediaType.APPLICATION_JSON_VALUE + ", "
+			+ MediaType.APPLICATION_PROBLEM_JSON_VALUE;
 
 	private Map<String, String[]> parameters;
 
-	QueryOnlyRequest(HttpServletRequest request) {
+	ApiRequest(HttpServletRequest request) {
 		super(request);
+	}
+
+	@Override
+	public String getHeader(String name) {
+		return HttpHeaders.ACCEPT.equalsIgnoreCase(name) ? ACCEPT : super.getHeader(name);
+	}
+
+	@Override
+	public Enumeration<String> getHeaders(String name) {
+		return HttpHeaders.ACCEPT.equalsIgnoreCase(name) ? Collections.enumeration(List.of(ACCEPT))
+				: super.getHeaders(name);
 	}
 
 	@Override
