@@ -316,12 +316,12 @@ class HostileInputTest {
 				+ "Connection: close\r\nContent-Length: 50000000\r\n\r\nxxxx")
 			.getBytes(StandardCharsets.US_ASCII);
 
-		assertProblem(exchange(head), 413, "a take's body is ignored");
+		assertProblem(exchange(head), 413, "a take's body must be empty");
 
 		byte[] request = ("POST /v1/queues/take-body/leases?wait=0 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
 				+ "Connection: close\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks(40))
 			.getBytes(StandardCharsets.US_ASCII);
-		assertProblem(exchange(request), 413, "a take's body is ignored");
+		assertProblem(exchange(request), 413, "a take's body must be empty");
 	}
 
 }
