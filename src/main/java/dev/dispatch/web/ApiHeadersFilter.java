@@ -34,6 +34,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * silently, which would make {@code /v1/queues/a;b} mean queue {@code a};</li>
  * <li>an API request whose {@code Accept} allows no JSON is refused (406) before its
  * endpoint runs, not after it has done what it was asked;</li>
+ * <li>a request with two {@code Authorization} or {@code Idempotency-Key} headers is
+ * refused (400): the service would read the first, a proxy in front perhaps the
+ * other;</li>
  * <li>the API's answers are sent whole, with a {@code Content-Length}
  * ({@link WholeAnswer}), and its requests' parameters are their query string's alone
  * ({@link ApiRequest}).</li>
@@ -44,6 +47,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 class ApiHeadersFilter extends OncePerRequestFilter {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	/** Headers a request may carry once: the credential, and a put's idempotency key. */
+	private static final List<String> SINGLE_HEADERS = List.of(HttpHeaders.AUTHORIZATION, "Idempotency-Key");
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -62,6 +68,18 @@ class ApiHeadersFilter extends OncePerRequestFilter {
 			refuse(request, response, HttpStatus.BAD_REQUEST,
 					"path parameters (';') are not accepted; a queue name may not contain ';'");
 			return;
+		}
+		for (String single : SINGLE_HEADERS) {
+			Enumeration<String> values = request.getHeaders(single);
+			if (values != null && values.hasMoreElements()) {
+				values.nextElement();
+				if (values.hasMoreElements()) {
+					// a proxy in front may have read the other one: which was meant?
+					refuse(request, response, HttpStatus.BAD_REQUEST,
+							"the " + single + " header is sent more than once; send it once");
+					return;
+				}
+			}
 		}
 		if (path.startsWith("/v1/") && !acceptsJson(request)) {
 			// before the endpoint runs: a purge or an ack answered 406 after it was done

@@ -375,6 +375,12 @@ class SecurityTest {
 		HttpResponse<String> basic = sendWith("POST", "/v1/queues/orders.x/jobs", "1", "Basic dXNlcjpwYXNz");
 		assertUnauthorized(basic);
 		assertThat(basic.body()).as("what to send instead").contains("must read Bearer <API key or token>");
+		HttpRequest asAdmin = request("POST", "/v1/queues/orders.x/jobs", "1", "Bearer " + ADMIN);
+		HttpResponse<String> twice = http.send(HttpRequest.newBuilder(asAdmin, (name, value) -> true)
+			.header("Authorization", "Bearer " + PRODUCER)
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(twice.statusCode()).as(twice.body()).isEqualTo(400);
+		assertThat(twice.body()).contains("the Authorization header is sent more than once");
 		HttpResponse<String> bare = sendWith("POST", "/v1/queues/orders.x/jobs", "1", PRODUCER);
 		assertUnauthorized(bare);
 		assertThat(bare.body()).as("a key without its scheme").contains("must read Bearer <API key or token>");

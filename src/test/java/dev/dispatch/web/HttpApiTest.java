@@ -159,6 +159,12 @@ class HttpApiTest {
 		assertThat(formClose.body()).as("a form field is not a parameter: a graceful close").contains("\"purged\":0");
 		assertThat(state("params").size()).isEqualTo(1);
 
+		HttpResponse<String> twoKeys = send(request("/v1/queues/params/jobs").header("Idempotency-Key", "a")
+			.header("Idempotency-Key", "b")
+			.POST(HttpRequest.BodyPublishers.ofString("2"))
+			.build());
+		assertProblem(twoKeys, 400, "invalid-request");
+		assertThat(twoKeys.body()).contains("the Idempotency-Key header is sent more than once");
 		HttpResponse<String> twice = send(post("/v1/queues/params/leases?max=1&max=100&wait=0"));
 		assertProblem(twice, 400, "invalid-request");
 		assertThat(twice.body()).contains("'max' is given more than once");
