@@ -29,6 +29,11 @@ class ProblemErrorHandler extends ErrorHandler implements JettyServerCustomizer 
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
+	/** A 400 of the web server's own, when it gives no reason. */
+	static final String UNREADABLE = "the web server could not read the request: its path holds an escape it does not"
+			+ " take (an encoded '/', '.', '\\', ';' or NUL byte, or a '%' not followed by two hex digits), its"
+			+ " method is unknown, or its headers or framing are broken";
+
 	@Override
 	public void customize(org.eclipse.jetty.server.Server server) {
 		server.setErrorHandler(this);
@@ -63,8 +68,18 @@ class ProblemErrorHandler extends ErrorHandler implements JettyServerCustomizer 
 		Map<String, Object> problem = new LinkedHashMap<>();
 		// 505: the client's HTTP version, not a fault of the server
 		boolean serverFault = code >= 500 && code != HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505;
-		problem.put("detail", (serverFault || message == null || message.isBlank())
-				? ((serverFault) ? "the server failed to answer" : HttpStatus.getMessage(code)) : message);
+		String detail;
+		if (serverFault) {
+			detail = "the server failed to answer";
+		}
+		else if (message == null || message.isBlank() || message.equalsIgnoreCase(HttpStatus.getMessage(code))) {
+			// Jetty said no more than the status: say what it refuses this early
+			detail = (code == HttpStatus.BAD_REQUEST_400) ? UNREADABLE : HttpStatus.getMessage(code);
+		}
+		else {
+			detail = message;
+		}
+		problem.put("detail", detail);
 		if (path != null) {
 			problem.put("instance", path);
 		}

@@ -292,7 +292,9 @@ class HostileInputTest {
 		// a client error; 505 for the HTTP version
 		assertThat(answer).matches("(?s)HTTP/1.1 (4\\d\\d|505) .*")
 			.containsIgnoringCase("Content-Type: application/problem+json")
-			.doesNotContainIgnoringCase("<html");
+			.doesNotContainIgnoringCase("<html")
+			.as("a reason, not the status again")
+			.doesNotContain("\"detail\":\"Bad Request\"");
 	}
 
 	@Test
