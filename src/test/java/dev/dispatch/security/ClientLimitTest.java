@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.dispatch.support.ApiKeyGrants;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -45,8 +46,8 @@ class ClientLimitTest {
 
 	@Test
 	void aCallerPastItsShareOfParkedRequestsIsRefusedAndOthersStillPark() throws Exception {
-		assertThat(SecurityTest.sha256("greedy-key-0123456789abcdef")).isEqualTo(GREEDY_SHA256);
-		assertThat(SecurityTest.sha256("modest-key-0123456789abcdef")).isEqualTo(MODEST_SHA256);
+		assertThat(ApiKeyGrants.sha256("greedy-key-0123456789abcdef")).isEqualTo(GREEDY_SHA256);
+		assertThat(ApiKeyGrants.sha256("modest-key-0123456789abcdef")).isEqualTo(MODEST_SHA256);
 		assertThat(send("PUT", "/v1/queues/limited", "{}", "greedy-key-0123456789abcdef").statusCode()).isEqualTo(201);
 		List<CompletableFuture<HttpResponse<String>>> parked = new ArrayList<>();
 		for (int i = 0; i < 2; i++) {

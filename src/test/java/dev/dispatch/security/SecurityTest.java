@@ -5,13 +5,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -40,6 +37,7 @@ import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.queue.TakeOptions;
 import dev.dispatch.queue.TakeOutcome;
 import dev.dispatch.queue.Payload;
+import dev.dispatch.support.ApiKeyGrants;
 import dev.dispatch.support.JwkSetServer;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -130,23 +128,7 @@ class SecurityTest {
 
 	private static void key(DynamicPropertyRegistry registry, int n, String name, String key, String role,
 			String queues) {
-		String prefix = "dispatch.security.api-keys[" + n + "].";
-		registry.add(prefix + "name", () -> name);
-		registry.add(prefix + "key-sha256", () -> sha256(key));
-		registry.add(prefix + "roles", () -> role);
-		if (queues != null) {
-			registry.add(prefix + "queues", () -> queues);
-		}
-	}
-
-	static String sha256(String key) {
-		try {
-			return HexFormat.of()
-				.formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
+		ApiKeyGrants.grant(registry, n, name, key, role, queues);
 	}
 
 	// ---- every role against every endpoint

@@ -5,11 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
+import dev.dispatch.support.ApiKeyGrants;
 import dev.dispatch.support.HeadlessChromium;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -60,10 +57,7 @@ class ConsoleKeysBrowserTest {
 	}
 
 	private static void key(DynamicPropertyRegistry registry, int n, String name, String key, String role) {
-		String prefix = "dispatch.security.api-keys[" + n + "].";
-		registry.add(prefix + "name", () -> name);
-		registry.add(prefix + "key-sha256", () -> sha256(key));
-		registry.add(prefix + "roles", () -> role);
+		ApiKeyGrants.grant(registry, n, name, key, role, null);
 	}
 
 	@BeforeAll
@@ -189,16 +183,6 @@ class ConsoleKeysBrowserTest {
 					(body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody())
 			.build();
 		return http.send(request, HttpResponse.BodyHandlers.ofString());
-	}
-
-	private static String sha256(String key) {
-		try {
-			return HexFormat.of()
-				.formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }

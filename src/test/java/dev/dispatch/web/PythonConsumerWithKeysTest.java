@@ -2,9 +2,7 @@ package dev.dispatch.web;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 
 import dev.dispatch.queue.CloseMode;
@@ -12,6 +10,7 @@ import dev.dispatch.queue.JobQueue;
 import dev.dispatch.queue.Payload;
 import dev.dispatch.queue.PutOptions;
 import dev.dispatch.queue.QueueRegistry;
+import dev.dispatch.support.ApiKeyGrants;
 import dev.dispatch.support.ExternalTool;
 import org.junit.jupiter.api.Test;
 
@@ -48,21 +47,7 @@ class PythonConsumerWithKeysTest {
 	}
 
 	private static void key(DynamicPropertyRegistry registry, int n, String role, String key) {
-		String prefix = "dispatch.security.api-keys[" + n + "].";
-		registry.add(prefix + "name", () -> role);
-		registry.add(prefix + "key-sha256", () -> sha256(key));
-		registry.add(prefix + "roles", () -> role);
-		registry.add(prefix + "queues", () -> "python-*");
-	}
-
-	private static String sha256(String key) {
-		try {
-			return HexFormat.of()
-				.formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
+		ApiKeyGrants.grant(registry, n, role, key, role, "python-*");
 	}
 
 	/**
