@@ -83,7 +83,11 @@ class SecurityConfiguration {
 		http.oauth2ResourceServer((server) -> server.authenticationManagerResolver((request) -> bearer)
 			.bearerTokenResolver(new BearerTokens())
 			.authenticationEntryPoint(problems)
-			.accessDeniedHandler(problems))
+			.accessDeniedHandler(problems)
+			// the metadata (RFC 9728) must not claim what the service does not do: tokens
+			// are not bound to client certificates
+			.protectedResourceMetadata((metadata) -> metadata
+				.protectedResourceMetadataCustomizer((claims) -> claims.tlsClientCertificateBoundAccessTokens(false))))
 			.exceptionHandling((refusals) -> refusals.authenticationEntryPoint(problems).accessDeniedHandler(problems))
 			.authorizeHttpRequests((requests) -> {
 				// a parked request's answer and error pages were authorized on the way in

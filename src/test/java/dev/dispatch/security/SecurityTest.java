@@ -417,6 +417,10 @@ class SecurityTest {
 		assertThat(send("GET", "/actuator/health/liveness", null, null).statusCode()).isEqualTo(200);
 		assertThat(send("GET", "/v3/api-docs", null, null).statusCode()).isEqualTo(200);
 		assertThat(send("GET", "/v3/api-docs.yaml", null, null).statusCode()).isEqualTo(200);
+		HttpResponse<String> metadata = send("GET", "/.well-known/oauth-protected-resource", null, null);
+		assertThat(metadata.statusCode()).isEqualTo(200);
+		assertThat(metadata.body()).as("tokens are not bound to client certificates")
+			.contains("\"tls_client_certificate_bound_access_tokens\":false");
 		assertUnauthorized(send("GET", "/actuator/prometheus", null, null));
 		assertThat(send("GET", "/actuator/prometheus", null, ADMIN).statusCode()).isEqualTo(200);
 	}
