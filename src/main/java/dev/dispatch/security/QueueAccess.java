@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import dev.dispatch.queue.JobQueue;
 import dev.dispatch.queue.QueueNames;
 import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.web.Caller;
@@ -158,6 +159,21 @@ final class QueueAccess implements AuthorizationManager<RequestAuthorizationCont
 		String suffix = QueueNames.deadLetterQueueOf("");
 		if (!queue.endsWith(suffix)) {
 			return false;
+		}
+		if (queue.length() == QueueNames.MAX_LENGTH) {
+			// the name may have been cut to fit: its sources are found by looking, and
+			// every one of them must be the caller's
+			boolean any = false;
+			for (JobQueue source : this.registry.list()) {
+				if (QueueNames.deadLetterQueueOf(source.name()).equals(queue)
+						&& deadLetterQueueOf(source.name()).filter(queue::equals).isPresent()) {
+					if (!identity.may(Role.ADMIN, source.name())) {
+						return false;
+					}
+					any = true;
+				}
+			}
+			return any;
 		}
 		String source = queue.substring(0, queue.length() - suffix.length());
 		return identity.may(Role.ADMIN, source) && deadLetterQueueOf(source).filter(queue::equals).isPresent();

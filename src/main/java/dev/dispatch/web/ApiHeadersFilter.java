@@ -99,7 +99,7 @@ class ApiHeadersFilter extends OncePerRequestFilter {
 
 	/**
 	 * Whether the request's {@code Accept} (none: anything) allows JSON. One that cannot
-	 * be read is left to the framework, which answers it as it always has.
+	 * be read counts as none: the answer is JSON, as {@link ApiRequest} then asks.
 	 */
 	private static boolean acceptsJson(HttpServletRequest request) {
 		Enumeration<String> headers = request.getHeaders(HttpHeaders.ACCEPT);

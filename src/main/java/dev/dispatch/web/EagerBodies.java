@@ -20,21 +20,31 @@ import org.springframework.stereotype.Component;
 @Component
 class EagerBodies implements JettyServerCustomizer {
 
-	/** Enough for the largest body any endpoint accepts, and the byte beyond it. */
+	/**
+	 * What the loader's count of 8 bytes per piece of a body (its default, which bounds
+	 * the pieces one body may pin) may add before a body looks larger than it is: 8,192
+	 * pieces, 128 bytes each on average for a 1 MiB body. Without it, a body that stopped
+	 * a few hundred bytes short of the largest was handed to a worker, which then blocked
+	 * waiting for the rest.
+	 */
+	static final long FRAMING_SLACK = 64 * 1024;
+
+	/**
+	 * Enough for the largest body any endpoint accepts, the byte beyond it, and the
+	 * framing slack.
+	 */
 	private final long retained;
 
 	EagerBodies(HttpProperties http) {
 		this.retained = Math.max(Math.max(http.maxPayloadSize().toBytes(), http.maxBatchSize().toBytes()),
-				Math.max(SettingsReader.LIMIT, BatchReader.SETTLE_LIMIT)) + 1;
+				Math.max(SettingsReader.LIMIT, BatchReader.SETTLE_LIMIT)) + 1 + FRAMING_SLACK;
 	}
 
 	@Override
 	public void customize(Server server) {
-		// framing overhead 0: by default each piece of a body counts 8 bytes more than it
-		// holds, so a body that stops a few hundred bytes short of the largest looked too
-		// large, and went to a worker that then waited for the rest
+		// -1: the loader's default framing count (see FRAMING_SLACK)
 		EagerContentHandler eager = new EagerContentHandler(
-				new EagerContentHandler.RetainedContentLoaderFactory(this.retained, 0, false));
+				new EagerContentHandler.RetainedContentLoaderFactory(this.retained, -1, false));
 		eager.includeMethod("POST", "PUT", "PATCH", "DELETE");
 		eager.setHandler(server.getHandler());
 		server.setHandler(eager);

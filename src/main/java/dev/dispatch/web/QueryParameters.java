@@ -76,8 +76,8 @@ final class QueryParameters {
 		catch (NumberFormatException ex) {
 			// answered below
 		}
-		throw new InvalidRequestException("'" + name + "' must be a whole number from " + min + " to "
-				+ ((max == Integer.MAX_VALUE) ? "2147483647" : max) + "; got '" + value + "'");
+		throw new InvalidRequestException(
+				"'" + name + "' must be a whole number from " + min + " to " + max + "; got '" + value + "'");
 	}
 
 	private static String decode(String text) {

@@ -135,9 +135,10 @@ class QueueController {
 			});
 			// a dead-letter queue is created by its first job whatever the limit, so that
 			// none is lost: a new name must fit now, or renaming would create queues
-			// without end
-			if (!deadLetters.equals(QueueNames.deadLetterQueueOf(queue)) && this.registry.find(deadLetters).isEmpty()
-					&& this.registry.list().size() >= this.maxQueues) {
+			// without end (settings applied again, naming the same, pass)
+			if (!deadLetters.equals(QueueNames.deadLetterQueueOf(queue))
+					&& !deadLetters.equals(current.deadLetterQueueFor(queue))
+					&& this.registry.find(deadLetters).isEmpty() && this.registry.list().size() >= this.maxQueues) {
 				throw new TooManyQueuesException(deadLetters, this.maxQueues);
 			}
 		}

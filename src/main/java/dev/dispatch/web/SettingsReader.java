@@ -74,7 +74,7 @@ final class SettingsReader {
 		}
 		if (!value.canConvertToInt()) {
 			throw new InvalidRequestException(
-					"'" + field + "' must be at most " + Integer.MAX_VALUE + "; got " + value);
+					"'" + field + "' must be a whole number from 1 to " + Integer.MAX_VALUE + "; got " + value);
 		}
 		return value.intValue();
 	}
@@ -88,7 +88,7 @@ final class SettingsReader {
 		if (value.isString()) {
 			return value.stringValue();
 		}
-		if (value.isNumber()) {
+		if (value.isNumber() && Double.isFinite(value.doubleValue())) {
 			return value.decimalValue().toPlainString();
 		}
 		throw wrongType(field, "a duration such as \"30s\" or a number of seconds");

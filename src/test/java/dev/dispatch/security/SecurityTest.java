@@ -33,6 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import dev.dispatch.queue.JobQueue;
 import dev.dispatch.queue.PutOptions;
 import dev.dispatch.queue.QueueConfig;
+import dev.dispatch.queue.QueueNames;
 import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.queue.TakeOptions;
 import dev.dispatch.queue.TakeOutcome;
@@ -85,6 +86,12 @@ class SecurityTest {
 	/** Admin of "orders.*" and of "crypt". */
 	private static final String ORDERS_KEEPER = "orders-keeper-key-0123456789";
 
+	/** A queue name so long that its dead-letter queue's name is cut to fit. */
+	private static final String LONG = "l".repeat(QueueNames.MAX_LENGTH - 4);
+
+	/** Admin of {@link #LONG} only. */
+	private static final String LONG_ADMIN = "long-admin-key-0123456789abc";
+
 	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
 	private static JwkSetServer jwks;
@@ -124,6 +131,7 @@ class SecurityTest {
 		key(registry, 6, "ledger-admin", LEDGER_ADMIN, "admin", "ledger");
 		key(registry, 7, "billing-keeper", BILLING_KEEPER, "admin", "billing,crypt");
 		key(registry, 8, "orders-keeper", ORDERS_KEEPER, "admin", "orders.*,crypt");
+		key(registry, 9, "long-admin", LONG_ADMIN, "admin", LONG);
 	}
 
 	private static void key(DynamicPropertyRegistry registry, int n, String name, String key, String role,
@@ -212,6 +220,23 @@ class SecurityTest {
 				403);
 		assertForbidden(send("POST", "/v1/queues/ledger.dead/leases?wait=0", null, ADMIN));
 		assertForbidden(send("POST", "/v1/queues/ledger.dead/leases?wait=0", null, BILLING_ADMIN));
+	}
+
+	@Test
+	void aCutDeadLetterQueueNameFollowsItsSourceWhileItServesOnlyThat() throws Exception {
+		String deadLetters = QueueNames.deadLetterQueueOf(LONG);
+		assertThat(deadLetters).hasSize(QueueNames.MAX_LENGTH).doesNotStartWith(LONG);
+		this.registry.configure(LONG, new QueueConfig(10, Duration.ofSeconds(30), 1, null));
+		deadLetter(LONG, "l1");
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> this.registry.find(deadLetters).isPresent());
+		assertThat(send("GET", "/v1/queues/" + deadLetters + "/jobs", null, LONG_ADMIN).statusCode()).isEqualTo(200);
+		assertForbidden(send("GET", "/v1/queues/" + deadLetters + "/jobs", null, ADMIN));
+
+		// another long name with the same beginning has the same dead-letter queue
+		String twin = LONG.substring(0, LONG.length() - 1) + "m";
+		assertThat(QueueNames.deadLetterQueueOf(twin)).isEqualTo(deadLetters);
+		this.registry.configure(twin, QueueConfig.DEFAULTS);
+		assertForbidden(send("GET", "/v1/queues/" + deadLetters + "/jobs", null, LONG_ADMIN));
 	}
 
 	@Test

@@ -506,12 +506,13 @@ class HttpApiTest {
 		assertProblem(send(putQueue("strict", "{\"capacity\": \"many\"}")), 400, "invalid-request");
 		assertProblem(send(putQueue("strict", "{\"deadLetterQueue\": \"strict\"}")), 400, "invalid-request");
 		for (String settings : List.of("[]", "null", "1", "\"x\"", "{\"capacity\": 5} {}", "{\"deadLetterQueue\": 5}",
-				"{\"capacity\": 5, \"capacity\": 6}", "{\"capacity\": 2147483648}", "{\"maxAttempts\": true}")) {
+				"{\"capacity\": 5, \"capacity\": 6}", "{\"capacity\": 2147483648}", "{\"maxAttempts\": true}",
+				"{\"leaseTimeout\": 1e400}", "{\"capacity\": -3000000000}")) {
 			HttpResponse<String> refused = send(putQueue("strict", settings));
 			assertProblem(refused, 400, "invalid-request");
 			assertThat(refused.body()).as(settings).doesNotContain("dev.dispatch", "Views", "Feature", "`");
 		}
-		assertThat(send(putQueue("strict", "{\"capacity\": 2147483648}")).body()).contains("at most 2147483647");
+		assertThat(send(putQueue("strict", "{\"capacity\": 2147483648}")).body()).contains("from 1 to 2147483647");
 		for (String payload : List.of("NaN", "1" + "0".repeat(1010))) {
 			HttpResponse<String> refused = send(post("/v1/queues/strict/jobs", payload));
 			assertProblem(refused, 400, "invalid-request");

@@ -611,10 +611,26 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 					}
 					return this.scripts.run(Script.FORWARDED, sourceKeys, args(new byte[0], new byte[0], ids));
 				})
-					// a round may end at its byte budget: the next one finds the rest, or
-					// nothing
-					.thenCompose((done) -> forwardRound(source));
+					.thenCompose((done) -> cutShort(entries) ? forwardRound(source)
+							: CompletableFuture.completedFuture(null));
 			});
+	}
+
+	/**
+	 * Whether a round stopped at its count or its byte budget (outbox.lua's rule), so
+	 * that more may wait. Only then does another round follow: dead letters that keep
+	 * coming are forwarded by the requests that made them, and a round that went on until
+	 * the outbox is empty would hold those requests' answers for as long as they come.
+	 */
+	private static boolean cutShort(List<Object> entries) {
+		if (entries.size() >= FORWARD_BATCH) {
+			return true;
+		}
+		long bytes = 0;
+		for (Object entry : entries) {
+			bytes += ((byte[]) ((List<?>) entry).get(4)).length;
+		}
+		return bytes >= FORWARD_BYTES;
 	}
 
 	// ---- inside
