@@ -85,7 +85,7 @@ class ApiHeadersFilter extends OncePerRequestFilter {
 			// before the endpoint runs: a purge or an ack answered 406 after it was done
 			// would be taken for one that failed
 			refuse(request, response, HttpStatus.NOT_ACCEPTABLE,
-					"the API answers application/json (and problems " + "application/problem+json); Accept: "
+					"the API answers application/json (and problems application/problem+json); Accept: "
 							+ request.getHeader(HttpHeaders.ACCEPT) + " allows neither");
 			return;
 		}

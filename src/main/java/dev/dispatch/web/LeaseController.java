@@ -120,8 +120,9 @@ class LeaseController {
 				"a take's body must be empty, and may have at most " + BODY_LIMIT + " bytes"));
 		String text = new String(body, StandardCharsets.UTF_8).strip();
 		if (!text.isEmpty() && !text.equals("null") && !text.replaceAll("\\s", "").equals("{}")) {
-			throw new InvalidRequestException("a take's options go in the query string (?max=3&wait=20s&lease=2m"
-					+ "&ack=auto), not in its body; send the body empty");
+			throw new InvalidRequestException(
+					"a take's options go in the query string (?max=3&wait=20s&lease=2m&ack=auto), not in its body;"
+							+ " send the body empty");
 		}
 	}
 
