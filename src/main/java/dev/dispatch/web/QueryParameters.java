@@ -45,12 +45,12 @@ final class QueryParameters {
 	}
 
 	/**
-	 * A yes-or-no parameter: {@code true} or {@code false}, nothing else ({@code yes},
-	 * {@code 1} or an empty value are refused, not guessed at); {@code false} when
-	 * absent.
+	 * A yes-or-no parameter: {@code true} or {@code false}, nothing else ({@code yes} or
+	 * {@code 1} are refused, not guessed at); {@code false} when absent or empty, as an
+	 * empty value of any parameter counts as absent.
 	 */
 	static boolean flag(String name, String value) {
-		if (value == null || value.equals("false")) {
+		if (value == null || value.isEmpty() || value.equals("false")) {
 			return false;
 		}
 		if (value.equals("true")) {

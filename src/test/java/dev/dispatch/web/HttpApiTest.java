@@ -168,7 +168,9 @@ class HttpApiTest {
 		HttpResponse<String> twice = send(post("/v1/queues/params/leases?max=1&max=100&wait=0"));
 		assertProblem(twice, 400, "invalid-request");
 		assertThat(twice.body()).contains("'max' is given more than once");
-		for (String loose : List.of("yes", "1", "")) {
+		HttpResponse<String> empty = send(post("/v1/queues/params/close?immediate="));
+		assertThat(empty.body()).as("an empty value counts as absent: graceful").contains("\"purged\":0");
+		for (String loose : List.of("yes", "1", "TRUE")) {
 			HttpResponse<String> refused = send(post("/v1/queues/params/close?immediate=" + loose));
 			assertProblem(refused, 400, "invalid-request");
 			assertThat(refused.body()).contains("'immediate' must be true or false; got '" + loose + "'");
