@@ -1,7 +1,5 @@
 package dev.dispatch.web;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
@@ -13,7 +11,6 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.web.util.UriUtils;
 
 /**
  * An API request as the endpoints see it:
@@ -75,28 +72,12 @@ final class ApiRequest extends HttpServletRequestWrapper {
 	/** The query string's parameters, in order, each with its values; found once. */
 	private Map<String, String[]> parameters() {
 		if (this.parameters == null) {
-			Map<String, List<String>> found = new LinkedHashMap<>();
-			String query = getQueryString();
-			if (query != null) {
-				for (String pair : query.split("&")) {
-					if (pair.isEmpty()) {
-						continue;
-					}
-					int equals = pair.indexOf('=');
-					String name = decode((equals >= 0) ? pair.substring(0, equals) : pair);
-					String value = (equals >= 0) ? decode(pair.substring(equals + 1)) : "";
-					found.computeIfAbsent(name, (key) -> new ArrayList<>()).add(value);
-				}
-			}
 			Map<String, String[]> parameters = new LinkedHashMap<>();
-			found.forEach((name, values) -> parameters.put(name, values.toArray(String[]::new)));
+			QueryParameters.all(getQueryString())
+				.forEach((name, values) -> parameters.put(name, values.toArray(String[]::new)));
 			this.parameters = parameters;
 		}
 		return this.parameters;
-	}
-
-	private static String decode(String text) {
-		return UriUtils.decode(text, StandardCharsets.UTF_8);
 	}
 
 }

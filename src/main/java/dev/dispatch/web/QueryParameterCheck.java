@@ -2,10 +2,10 @@ package dev.dispatch.web;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
-import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -21,7 +21,6 @@ import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
-import org.springframework.web.util.UriUtils;
 
 /**
  * Refuses a query parameter that the endpoint does not take ({@code ?delay=5s} or
@@ -30,8 +29,9 @@ import org.springframework.web.util.UriUtils;
  * parameters it declares ({@code @RequestParam}, or an OpenAPI {@code @Parameter} in the
  * query for those it reads itself). A parameter given twice is refused too, unless the
  * endpoint takes a list of it: which of the values was meant is not for the service to
- * guess. Only the API's own endpoints are checked. The query string is parsed here, not
- * through the servlet's parameters, which would consume a form-encoded body.
+ * guess. Only the API's own endpoints are checked. The query string is read with
+ * {@link QueryParameters#all}, as {@link ApiRequest} reads it, never through the
+ * container's parameters, which would consume a form-encoded body.
  */
 @Component
 class QueryParameterCheck implements HandlerInterceptor, WebMvcConfigurer {
@@ -51,18 +51,13 @@ class QueryParameterCheck implements HandlerInterceptor, WebMvcConfigurer {
 			return true;
 		}
 		Taken taken = this.taken.computeIfAbsent(method.getMethod(), QueryParameterCheck::taken);
-		Set<String> seen = new HashSet<>();
-		for (String pair : query.split("&")) {
-			if (pair.isEmpty()) {
-				continue;
-			}
-			int equals = pair.indexOf('=');
-			String name = UriUtils.decode((equals >= 0) ? pair.substring(0, equals) : pair, StandardCharsets.UTF_8);
+		for (Map.Entry<String, List<String>> parameter : QueryParameters.all(query).entrySet()) {
+			String name = parameter.getKey();
 			if (!taken.names().contains(name)) {
 				throw new InvalidRequestException("unknown query parameter '" + name + "'; " + (taken.names().isEmpty()
 						? "this endpoint takes none" : "this endpoint takes " + taken.names()));
 			}
-			if (!seen.add(name) && !taken.repeatable().contains(name)) {
+			if (parameter.getValue().size() > 1 && !taken.repeatable().contains(name)) {
 				// which of the two was meant cannot be known: neither is taken
 				throw new InvalidRequestException(
 						"query parameter '" + name + "' is given more than once; give it once");

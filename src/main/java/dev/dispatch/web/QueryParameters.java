@@ -1,6 +1,10 @@
 package dev.dispatch.web;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -78,6 +82,26 @@ final class QueryParameters {
 		}
 		throw new InvalidRequestException(
 				"'" + name + "' must be a whole number from " + min + " to " + max + "; got '" + value + "'");
+	}
+
+	/**
+	 * Every parameter of {@code query} (null: none), in order of first appearance, each
+	 * with its values, percent-decoded; a parameter without {@code =} has the value "".
+	 */
+	static Map<String, List<String>> all(String query) {
+		Map<String, List<String>> found = new LinkedHashMap<>();
+		if (query != null) {
+			for (String pair : query.split("&")) {
+				if (pair.isEmpty()) {
+					continue;
+				}
+				int equals = pair.indexOf('=');
+				String name = decode((equals >= 0) ? pair.substring(0, equals) : pair);
+				String value = (equals >= 0) ? decode(pair.substring(equals + 1)) : "";
+				found.computeIfAbsent(name, (key) -> new ArrayList<>()).add(value);
+			}
+		}
+		return found;
 	}
 
 	private static String decode(String text) {

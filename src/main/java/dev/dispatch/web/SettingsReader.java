@@ -65,8 +65,8 @@ final class SettingsReader {
 
 	/** A whole number from 1 to 2147483647, or null when absent or null. */
 	private static Integer whole(JsonNode settings, String field) {
-		JsonNode value = settings.get(field);
-		if (value == null || value.isNull()) {
+		JsonNode value = given(settings, field);
+		if (value == null) {
 			return null;
 		}
 		if (!value.isIntegralNumber()) {
@@ -81,8 +81,8 @@ final class SettingsReader {
 
 	/** A duration as text ("30s"), or a number of seconds: 30 is "30". */
 	private static String duration(JsonNode settings, String field) {
-		JsonNode value = settings.get(field);
-		if (value == null || value.isNull()) {
+		JsonNode value = given(settings, field);
+		if (value == null) {
 			return null;
 		}
 		if (value.isString()) {
@@ -95,14 +95,20 @@ final class SettingsReader {
 	}
 
 	private static String text(JsonNode settings, String field) {
-		JsonNode value = settings.get(field);
-		if (value == null || value.isNull()) {
+		JsonNode value = given(settings, field);
+		if (value == null) {
 			return null;
 		}
 		if (!value.isString()) {
 			throw wrongType(field, "a string");
 		}
 		return value.stringValue();
+	}
+
+	/** The field's value, or null when it is absent or null (it keeps its setting). */
+	private static JsonNode given(JsonNode settings, String field) {
+		JsonNode value = settings.get(field);
+		return (value == null || value.isNull()) ? null : value;
 	}
 
 	private static InvalidRequestException wrongType(String field, String expected) {

@@ -589,7 +589,13 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 							RedisJobQueue.bytes(Integer.toString(FORWARD_BYTES))))
 			.thenApply(ScriptReply::of)
 			.thenCompose((reply) -> {
-				List<Object> entries = reply.values();
+				// only a round cut short by its count or its byte budget is followed by
+				// another: dead letters that keep coming are forwarded by the requests
+				// that
+				// made them, and rounds that went on until the outbox is empty would hold
+				// those requests' answers for as long as they come
+				boolean more = reply.number(0) == 1;
+				List<Object> entries = reply.values().subList(1, reply.values().size());
 				if (entries.isEmpty()) {
 					return CompletableFuture.completedFuture(null);
 				}
@@ -610,27 +616,8 @@ public final class RedisQueueRegistry implements QueueRegistry, AutoCloseable {
 						ids[i] = (byte[]) ((List<?>) entries.get(i)).get(0);
 					}
 					return this.scripts.run(Script.FORWARDED, sourceKeys, args(new byte[0], new byte[0], ids));
-				})
-					.thenCompose((done) -> cutShort(entries) ? forwardRound(source)
-							: CompletableFuture.completedFuture(null));
+				}).thenCompose((done) -> more ? forwardRound(source) : CompletableFuture.completedFuture(null));
 			});
-	}
-
-	/**
-	 * Whether a round stopped at its count or its byte budget (outbox.lua's rule), so
-	 * that more may wait. Only then does another round follow: dead letters that keep
-	 * coming are forwarded by the requests that made them, and a round that went on until
-	 * the outbox is empty would hold those requests' answers for as long as they come.
-	 */
-	private static boolean cutShort(List<Object> entries) {
-		if (entries.size() >= FORWARD_BATCH) {
-			return true;
-		}
-		long bytes = 0;
-		for (Object entry : entries) {
-			bytes += ((byte[]) ((List<?>) entry).get(4)).length;
-		}
-		return bytes >= FORWARD_BYTES;
 	}
 
 	// ---- inside
