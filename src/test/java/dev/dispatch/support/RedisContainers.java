@@ -4,6 +4,9 @@ import java.time.Duration;
 
 import com.github.dockerjava.api.exception.NotFoundException;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestInstanceFactoryContext;
+import org.junit.jupiter.api.extension.TestInstancePreConstructCallback;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -17,27 +20,24 @@ import org.testcontainers.utility.DockerImageName;
  * as {@code DOCKER_HOST}.
  *
  * <pre class="code">
+ * &#64;ExtendWith(RedisContainers.Required.class)
  * &#64;SpringBootTest(properties = "dispatch.backend=redis")
  * class SomeRedisTest {
  *
  * 	&#64;ServiceConnection(name = "redis")
  * 	static final GenericContainer&lt;?&gt; redis = RedisContainers.redis();
  *
- * 	&#64;BeforeAll
- * 	static void containerRuntime() {
- * 		RedisContainers.requireContainerRuntime();
- * 	}
- *
  * }
  * </pre>
  *
- * Spring Boot starts the container when the application context first needs its address
- * (after {@code @BeforeAll} under the default per-method test lifecycle), so the check
- * runs first. With {@code @Testcontainers} and {@code @Container} instead, the container
- * would start in that extension's {@code beforeAll}, before any {@code @BeforeAll}
- * method: a missing runtime would then be an error, not a skip. The container is removed
- * when the JVM exits (Ryuk is disabled; Testcontainers' JVM shutdown hook removes it), or
- * earlier by {@link GenericContainer#stop()}.
+ * Spring Boot starts the container when the application context first needs its address,
+ * as the test's instance is made; {@link Required} checks the runtime before that. (A
+ * {@code @BeforeAll} check comes too late: {@link SkipRecorder} turns its abort into a
+ * condition, which JUnit asks only once the instance is made. With
+ * {@code @Testcontainers} and {@code @Container}, the container would start in that
+ * extension's {@code beforeAll}, and a missing runtime be an error, not a skip.) The
+ * container is removed when the JVM exits (Ryuk is disabled; Testcontainers' JVM shutdown
+ * hook removes it), or earlier by {@link GenericContainer#stop()}.
  */
 public final class RedisContainers {
 
@@ -89,6 +89,21 @@ public final class RedisContainers {
 		catch (NotFoundException ex) {
 			unavailable("the image " + IMAGE + " does not exist");
 		}
+	}
+
+	/**
+	 * Checks the container runtime ({@link #requireContainerRuntime()}) before each
+	 * test's instance is made, so before any post-processor (Spring's, which starts the
+	 * container): without a runtime the test is skipped with the reason, or fails on CI,
+	 * instead of failing to load its application context.
+	 */
+	public static final class Required implements TestInstancePreConstructCallback {
+
+		@Override
+		public void preConstructTestInstance(TestInstanceFactoryContext factory, ExtensionContext context) {
+			requireContainerRuntime();
+		}
+
 	}
 
 	private static void unavailable(String why) {

@@ -1,7 +1,7 @@
 package dev.dispatch.web;
 
 import dev.dispatch.support.RedisContainers;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.testcontainers.containers.GenericContainer;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -16,6 +16,7 @@ import org.springframework.context.annotation.Import;
  * CI machine's first scripts) Redis may take longer than the default 10 ms, which is a
  * matter of tuning; a try that parks must still end the wait at once.
  */
+@ExtendWith(RedisContainers.Required.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "dispatch.backend=redis", "dispatch.http.first-answer-wait=1s" })
 @Import(LeanAnswersTest.CountAsyncDispatches.class)
@@ -23,10 +24,5 @@ class LeanAnswersOnRedisTest extends LeanAnswersTest {
 
 	@ServiceConnection(name = "redis")
 	static final GenericContainer<?> redis = RedisContainers.redis();
-
-	@BeforeAll
-	static void containerRuntime() {
-		RedisContainers.requireContainerRuntime();
-	}
 
 }

@@ -15,7 +15,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 
 import dev.dispatch.support.RedisContainers;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.containers.GenericContainer;
 
@@ -32,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * answered 503 {@code backend-unavailable} and reported by readiness, then recovered from
  * without a restart of the service.
  */
+@ExtendWith(RedisContainers.Required.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "dispatch.backend=redis", "dispatch.redis.timeout=1s" })
 class RedisBackendHttpTest {
@@ -43,11 +44,6 @@ class RedisBackendHttpTest {
 
 	@LocalServerPort
 	int port;
-
-	@BeforeAll
-	static void containerRuntime() {
-		RedisContainers.requireContainerRuntime();
-	}
 
 	private HttpResponse<String> send(String method, String path, String body)
 			throws IOException, InterruptedException {
