@@ -24,6 +24,8 @@ import dev.dispatch.queue.Redriven;
 import dev.dispatch.queue.Scheduler;
 import dev.dispatch.queue.StorageReport;
 import dev.dispatch.queue.TooManyQueuesException;
+import dev.dispatch.queue.spi.QueueState;
+import dev.dispatch.queue.spi.WaitingRoom;
 
 /**
  * The queues of one process, held in memory. Dead-letter queues are created on demand,
@@ -34,7 +36,7 @@ public final class MemoryQueueRegistry implements QueueRegistry {
 	/** How long an idempotency key is remembered unless configured otherwise. */
 	public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofMinutes(10);
 
-	private final ConcurrentHashMap<String, MemoryJobQueue> queues = new ConcurrentHashMap<>();
+	private final ConcurrentHashMap<String, WaitingRoom<MemoryQueueStore>> queues = new ConcurrentHashMap<>();
 
 	private final Scheduler scheduler;
 
@@ -104,7 +106,7 @@ public final class MemoryQueueRegistry implements QueueRegistry {
 
 	@Override
 	public JobQueue obtain(String name) {
-		MemoryJobQueue queue = this.queues.get(QueueNames.requireValid(name));
+		WaitingRoom<MemoryQueueStore> queue = this.queues.get(QueueNames.requireValid(name));
 		if (queue != null) {
 			return queue;
 		}
@@ -123,7 +125,7 @@ public final class MemoryQueueRegistry implements QueueRegistry {
 		}
 		for (;;) {
 			boolean[] created = { false };
-			MemoryJobQueue queue = this.queues.computeIfAbsent(name, (key) -> {
+			WaitingRoom<MemoryQueueStore> queue = this.queues.computeIfAbsent(name, (key) -> {
 				created[0] = true;
 				return newQueue(key, config);
 			});
@@ -143,18 +145,20 @@ public final class MemoryQueueRegistry implements QueueRegistry {
 	public List<JobQueue> list() {
 		return this.queues.values()
 			.stream()
-			.sorted(Comparator.comparing(MemoryJobQueue::name))
+			.sorted(Comparator.comparing(JobQueue::name))
 			.map(JobQueue.class::cast)
 			.toList();
 	}
 
 	@Override
 	public boolean delete(String name, boolean discard) {
-		MemoryJobQueue queue = this.queues.remove(QueueNames.requireValid(name));
+		WaitingRoom<MemoryQueueStore> queue = this.queues.remove(QueueNames.requireValid(name));
 		if (queue == null) {
 			return false;
 		}
-		queue.delete(discard);
+		queue.deleting();
+		queue.store().delete(discard);
+		queue.deleted(false);
 		this.listener.queueDeleted(name);
 		return true;
 	}
@@ -162,41 +166,41 @@ public final class MemoryQueueRegistry implements QueueRegistry {
 	@Override
 	public CompletableFuture<Redriven> redrive(String deadLetterQueue, Redrive which) {
 		Objects.requireNonNull(which, "which");
-		MemoryJobQueue source = this.queues.get(QueueNames.requireValid(deadLetterQueue));
+		WaitingRoom<MemoryQueueStore> source = this.queues.get(QueueNames.requireValid(deadLetterQueue));
 		if (source == null) {
 			throw new QueueNotFoundException(deadLetterQueue);
 		}
-		List<MemoryJobQueue.Job> picked = source.redrivable(which);
+		List<MemoryQueueStore.Job> picked = source.store().redrivable(which);
 		// each queue's room, counted before the jobs leave: a put racing in may take
 		// the queue a little past its capacity, as a requeued job may
 		Map<String, Integer> room = new HashMap<>();
-		List<MemoryJobQueue.Job> chosen = new ArrayList<>();
-		for (MemoryJobQueue.Job job : picked) {
+		List<MemoryQueueStore.Job> chosen = new ArrayList<>();
+		for (MemoryQueueStore.Job job : picked) {
 			String home = job.deadLetter.queue();
 			int left = room.computeIfAbsent(home, (name) -> {
-				MemoryJobQueue queue = this.queues.get(name);
-				return (queue != null) ? queue.room() : 0;
+				WaitingRoom<MemoryQueueStore> queue = this.queues.get(name);
+				return (queue != null) ? queue.store().room() : 0;
 			});
 			if (left > 0) {
 				chosen.add(job);
 				room.put(home, left - 1);
 			}
 		}
-		Map<String, List<MemoryJobQueue.Job>> byHome = new LinkedHashMap<>();
-		for (MemoryJobQueue.Job job : source.takeForRedrive(chosen)) {
+		Map<String, List<MemoryQueueStore.Job>> byHome = new LinkedHashMap<>();
+		for (MemoryQueueStore.Job job : source.store().takeForRedrive(chosen)) {
 			byHome.computeIfAbsent(job.deadLetter.queue(), (name) -> new ArrayList<>()).add(job);
 		}
 		Map<String, Integer> moved = new LinkedHashMap<>();
 		List<String> ids = new ArrayList<>();
 		Instant now = this.scheduler.now();
-		for (Map.Entry<String, List<MemoryJobQueue.Job>> home : byHome.entrySet()) {
-			MemoryJobQueue queue = this.queues.get(home.getKey());
+		for (Map.Entry<String, List<MemoryQueueStore.Job>> home : byHome.entrySet()) {
+			WaitingRoom<MemoryQueueStore> queue = this.queues.get(home.getKey());
 			// home as fresh jobs: same ids, no origin, attempt 0, at the tail
-			List<MemoryJobQueue.Job> fresh = home.getValue()
+			List<MemoryQueueStore.Job> fresh = home.getValue()
 				.stream()
-				.map((job) -> new MemoryJobQueue.Job(job.id, job.payload, now, null))
+				.map((job) -> new MemoryQueueStore.Job(job.id, job.payload, now, null))
 				.toList();
-			if (queue != null && queue.acceptDeadLetters(fresh)) {
+			if (queue != null && arrive(queue, fresh)) {
 				moved.put(home.getKey(), home.getValue().size());
 				home.getValue().forEach((job) -> ids.add(job.id));
 			}
@@ -229,13 +233,13 @@ public final class MemoryQueueRegistry implements QueueRegistry {
 		}
 	}
 
-	private MemoryJobQueue getOrCreate(String name, QueueConfig config) {
-		MemoryJobQueue existing = this.queues.get(name);
+	private WaitingRoom<MemoryQueueStore> getOrCreate(String name, QueueConfig config) {
+		WaitingRoom<MemoryQueueStore> existing = this.queues.get(name);
 		if (existing != null) {
 			return existing;
 		}
-		MemoryJobQueue fresh = newQueue(name, config);
-		MemoryJobQueue raced = this.queues.putIfAbsent(name, fresh);
+		WaitingRoom<MemoryQueueStore> fresh = newQueue(name, config);
+		WaitingRoom<MemoryQueueStore> raced = this.queues.putIfAbsent(name, fresh);
 		if (raced != null) {
 			return raced;
 		}
@@ -243,21 +247,37 @@ public final class MemoryQueueRegistry implements QueueRegistry {
 		return fresh;
 	}
 
-	private MemoryJobQueue newQueue(String name, QueueConfig config) {
-		return new MemoryJobQueue(name, config, this.scheduler, this.listener, this::deadLetter, this.dedupWindow,
-				this.budget);
+	private WaitingRoom<MemoryQueueStore> newQueue(String name, QueueConfig config) {
+		return new WaitingRoom<>(name, this.scheduler, this.listener, (events) -> new MemoryQueueStore(name, config,
+				this.scheduler, events, this::deadLetter, this.dedupWindow, this.budget));
 	}
 
 	/**
 	 * Places dead letters on {@code target}, creating it if needed; retries if it is
 	 * deleted meanwhile.
 	 */
-	private void deadLetter(String target, List<MemoryJobQueue.Job> jobs) {
+	private void deadLetter(String target, List<MemoryQueueStore.Job> jobs) {
 		// a deleted queue leaves the map before it refuses, so the next round finds its
 		// successor
-		while (!getOrCreate(target, this.defaults).acceptDeadLetters(jobs)) {
+		while (!arrive(getOrCreate(target, this.defaults), jobs)) {
 			Thread.onSpinWait();
 		}
+	}
+
+	/**
+	 * Places jobs from another queue on {@code queue}, whatever its capacity.
+	 * @return {@code false} if it was deleted meanwhile
+	 */
+	private boolean arrive(WaitingRoom<MemoryQueueStore> queue, List<MemoryQueueStore.Job> jobs) {
+		QueueState state = queue.store().acceptDeadLetters(jobs);
+		if (state == null) {
+			return false;
+		}
+		for (int i = 0; i < jobs.size(); i++) {
+			this.listener.enqueued(queue.name());
+		}
+		queue.learn(state);
+		return true;
 	}
 
 }

@@ -8,11 +8,10 @@ import dev.dispatch.queue.Scheduler;
 
 /**
  * What an operation must do once it has released its queue's lock: decided under the
- * lock, done after it. {@link #run()} calls off timers first, then runs
- * {@link #beforeActions()} (a backend's own step, such as forwarding dead letters), then
- * the actions in the order they were added: completing futures and telling the listener.
- * No future is completed and no listener called while the lock is held, so dependent
- * stages never run under it.
+ * lock, done after it. {@link #run()} calls off timers first, then runs the actions in
+ * the order they were added: completing futures, telling the listener, forwarding dead
+ * letters. No future is completed and no listener called while the lock is held, so
+ * dependent stages never run under it.
  *
  * <p>
  * Not thread-safe: one operation, one thread.
@@ -83,7 +82,6 @@ public class Effects {
 		if (this.timers != null) {
 			this.timers.forEach(Scheduler.Cancellable::cancel);
 		}
-		beforeActions();
 		if (this.actions != null) {
 			for (Runnable action : this.actions) {
 				try {
@@ -95,13 +93,6 @@ public class Effects {
 				}
 			}
 		}
-	}
-
-	/**
-	 * A backend's own step after the timers are called off and before the actions run.
-	 * Does nothing unless overridden.
-	 */
-	protected void beforeActions() {
 	}
 
 }

@@ -3,6 +3,7 @@ package dev.dispatch.queue.spi;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * The future of a parked operation. Cancelling it withdraws the operation if it is still
@@ -19,9 +20,11 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class WaitFuture<T> extends CompletableFuture<T> {
 
-	private final Waiter<T> waiter;
+	/** Withdraws the operation if it still waits; answers whether it did. */
+	private final BooleanSupplier withdraw;
 
-	private final Waiter.Owner owner;
+	/** Completes the future with the outcome already fixed. */
+	private final Runnable finish;
 
 	/** Whether the first try is on its way: its answer may settle the operation. */
 	private volatile boolean trying;
@@ -29,9 +32,13 @@ public final class WaitFuture<T> extends CompletableFuture<T> {
 	/** The thread in {@link #awaitFirstTry}, if any. */
 	private volatile Thread awaiting;
 
-	WaitFuture(Waiter<T> waiter, Waiter.Owner owner) {
-		this.waiter = waiter;
-		this.owner = owner;
+	/**
+	 * @param withdraw withdraws the operation if it still waits, answering whether it did
+	 * @param finish completes this future with the outcome already fixed
+	 */
+	WaitFuture(BooleanSupplier withdraw, Runnable finish) {
+		this.withdraw = withdraw;
+		this.finish = finish;
 	}
 
 	@Override
@@ -39,10 +46,10 @@ public final class WaitFuture<T> extends CompletableFuture<T> {
 		if (isDone()) {
 			return isCancelled();
 		}
-		if (this.owner.withdraw(this.waiter)) {
+		if (this.withdraw.getAsBoolean()) {
 			return super.cancel(mayInterruptIfRunning);
 		}
-		this.waiter.finish();
+		this.finish.run();
 		return isCancelled();
 	}
 

@@ -66,7 +66,7 @@ public class Waiter<T> {
 	 * @param kind what the listener is told the wait was, or {@code null} (joins)
 	 */
 	public Waiter(Owner owner, Instant parkedAt, WaitKind kind) {
-		this.future = new WaitFuture<>(this, owner);
+		this.future = new WaitFuture<>(() -> owner.withdraw(this), this::finish);
 		this.parkedAt = parkedAt;
 		this.kind = kind;
 	}

@@ -1,0 +1,46 @@
+package dev.dispatch.queue.spi;
+
+/**
+ * The state a store leaves a queue in after one of its operations, and what that
+ * operation's housekeeping did: what a {@link WaitingRoom} needs to decide which parked
+ * requests to try again.
+ *
+ * @param ready jobs ready for a consumer
+ * @param delayed jobs waiting for their due time
+ * @param inFlight jobs leased to consumers
+ * @param capacity the queue's capacity (bounds ready + delayed)
+ * @param closed whether the queue is closed
+ * @param purging whether it was closed immediately (or is being deleted): takes answer
+ * drained at once
+ * @param paused whether delivery is paused
+ * @param nextDue when the store wants to be looked at again (epoch ms: the next lease
+ * expiry or delayed job it does not time itself), or -1
+ * @param expired leases the operation found run out
+ * @param deadLetteredMaxAttempts jobs the operation moved to the dead-letter queue after
+ * their last attempt
+ * @param deadLetteredPurged jobs the operation moved to the dead-letter queue by a purge
+ */
+public record QueueState(long ready, long delayed, long inFlight, long capacity, boolean closed, boolean purging,
+		boolean paused, long nextDue, long expired, long deadLetteredMaxAttempts, long deadLetteredPurged) {
+
+	/** Whether a put could be accepted now: ready + delayed below the capacity. */
+	public boolean hasRoom() {
+		return this.ready + this.delayed < this.capacity;
+	}
+
+	/** Room for this many more jobs, at least 0. */
+	public long room() {
+		return Math.max(0, this.capacity - this.ready - this.delayed);
+	}
+
+	/** Jobs not yet settled: ready, delayed or leased. */
+	public long unfinished() {
+		return this.ready + this.delayed + this.inFlight;
+	}
+
+	/** Whether takes answer drained: closed, and no job can come any more. */
+	public boolean drained() {
+		return this.closed && (this.purging || unfinished() == 0);
+	}
+
+}

@@ -1,0 +1,33 @@
+package dev.dispatch.queue.spi;
+
+import java.time.Instant;
+import java.util.List;
+
+import dev.dispatch.queue.Settle;
+import dev.dispatch.queue.TakeOptions;
+import dev.dispatch.queue.TakeOutcome;
+import dev.dispatch.queue.QueueListener.WaitKind;
+
+/**
+ * A take in a {@link WaitingRoom}'s line. Mutable parts are guarded by the room's lock.
+ */
+final class TakeWaiter extends Waiter<TakeOutcome> {
+
+	final TakeOptions options;
+
+	/** Leases its first try settles before it takes, or none. */
+	final List<Settle> settleFirst;
+
+	/** Whether it found nothing and waits in line. */
+	boolean parked;
+
+	/** Tries in flight that may hand it jobs: its own, and puts' hand-offs. */
+	int inFlight;
+
+	TakeWaiter(Owner owner, Instant now, TakeOptions options, List<Settle> settleFirst) {
+		super(owner, now, WaitKind.TAKE);
+		this.options = options;
+		this.settleFirst = settleFirst;
+	}
+
+}
