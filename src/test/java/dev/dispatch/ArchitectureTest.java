@@ -1,8 +1,11 @@
 package dev.dispatch;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.annotation.Configuration;
@@ -17,6 +20,29 @@ class ArchitectureTest {
 	private static final JavaClasses DISPATCH = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
 		.importPackages("dev.dispatch");
+
+	/**
+	 * A slice per top-level class (its nested classes belong to it) of the queue core and
+	 * the backends; other classes are left out.
+	 */
+	private static final SliceAssignment TOP_LEVEL_CLASSES_OF_THE_CORE_AND_BACKENDS = new SliceAssignment() {
+
+		@Override
+		public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
+			String name = javaClass.getName();
+			if (!name.startsWith("dev.dispatch.queue.") && !name.startsWith("dev.dispatch.backend.")) {
+				return SliceIdentifier.ignore();
+			}
+			int nested = name.indexOf('$');
+			return SliceIdentifier.of((nested < 0) ? name : name.substring(0, nested));
+		}
+
+		@Override
+		public String getDescription() {
+			return "top-level classes of dev.dispatch.queue.. and dev.dispatch.backend..";
+		}
+
+	};
 
 	@Test
 	void theQueueCoreIsPlainJava() {
@@ -67,6 +93,16 @@ class ArchitectureTest {
 	@Test
 	void packagesAreFreeOfCycles() {
 		slices().matching("dev.dispatch.(*)..").should().beFreeOfCycles().check(DISPATCH);
+	}
+
+	@Test
+	void classesInsideTheCoreAndTheBackendsDoNotCallEachOtherInALoop() {
+		slices().assignedFrom(TOP_LEVEL_CLASSES_OF_THE_CORE_AND_BACKENDS)
+			.should()
+			.beFreeOfCycles()
+			.because("a class that needs two things of another gets an interface with those two things; "
+					+ "a loop makes both classes one to read")
+			.check(DISPATCH);
 	}
 
 	@Test

@@ -3,6 +3,8 @@ package dev.dispatch.backend.redis;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import dev.dispatch.queue.spi.QueueState;
+
 /**
  * A script's answer: {@code {status, state, values...}} (see {@code prelude.lua}).
  *
@@ -57,6 +59,7 @@ record ScriptReply(String status, State state, List<Object> values) {
 	 * @param nextDue when the next lease runs out or delayed job falls due (epoch ms), or
 	 * -1
 	 * @param changed whether the script changed what a waiter could get
+	 * @param paused whether delivery is paused
 	 */
 	record State(long ready, long delayed, long inFlight, boolean closed, boolean purging, long capacity, long outbox,
 			long expired, long deadLetteredMaxAttempts, long deadLetteredPurged, long nextDue, boolean changed,
@@ -68,16 +71,10 @@ record ScriptReply(String status, State state, List<Object> values) {
 					number(v.get(9)), number(v.get(10)), number(v.get(11)) == 1, number(v.get(12)) == 1);
 		}
 
-		boolean hasRoom() {
-			return this.ready + this.delayed < this.capacity;
-		}
-
-		long unfinished() {
-			return this.ready + this.delayed + this.inFlight;
-		}
-
-		boolean drained() {
-			return this.closed && (this.purging || unfinished() == 0);
+		/** What a waiting room needs of it. */
+		QueueState toQueueState() {
+			return new QueueState(this.ready, this.delayed, this.inFlight, this.capacity, this.closed, this.purging,
+					this.paused, this.nextDue, this.expired, this.deadLetteredMaxAttempts, this.deadLetteredPurged);
 		}
 
 	}

@@ -88,7 +88,7 @@ abstract class RedisContractTest extends JobQueueContractTest {
 		RedisQueueRegistry registry = (RedisQueueRegistry) this.registry;
 		List<String> stored = new ArrayList<>();
 		try (RedisConnections redis = RedisConnections.open(client())) {
-			for (byte[] key : registry.addressOf(name).keys()) {
+			for (byte[] key : registry.keysOf(name).keys()) {
 				if (redis.commands().exists(key).get(5, TimeUnit.SECONDS) > 0) {
 					String text = new String(key, StandardCharsets.UTF_8);
 					stored.add(text.substring(text.lastIndexOf(':') + 1));

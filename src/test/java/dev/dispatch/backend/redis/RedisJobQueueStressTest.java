@@ -64,9 +64,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * was purged (no more of them than the purges counted), none was delivered after its ack
  * or more often than its attempts explain, no put that was refused or withdrawn ever
  * reached a consumer on either replica (a withdrawn put whose script is in flight waits
- * for its answer: see the design notes of {@link RedisJobQueue}), Redis holds no job data
- * any more, and every consumer saw the queue drained. A withdrawn put delivered all the
- * same is held to the ledger like an accepted one, and reported after the other checks.
+ * for its answer: see the design notes of {@link dev.dispatch.queue.spi.WaitingRoom}),
+ * Redis holds no job data any more, and every consumer saw the queue drained. A withdrawn
+ * put delivered all the same is held to the ledger like an accepted one, and reported
+ * after the other checks.
  */
 class RedisJobQueueStressTest {
 

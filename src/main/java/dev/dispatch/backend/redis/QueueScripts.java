@@ -1,0 +1,305 @@
+package dev.dispatch.backend.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import dev.dispatch.backend.redis.RedisScripts.Script;
+import dev.dispatch.queue.CloseMode;
+import dev.dispatch.queue.DeadLetter;
+import dev.dispatch.queue.Delivery;
+import dev.dispatch.queue.Ids;
+import dev.dispatch.queue.JobInfo;
+import dev.dispatch.queue.NewJob;
+import dev.dispatch.queue.QueueConfig;
+import dev.dispatch.queue.QueueNames;
+import dev.dispatch.queue.Redrive;
+import dev.dispatch.queue.Scheduler;
+import dev.dispatch.queue.Settle;
+import dev.dispatch.queue.TakeOptions;
+import dev.dispatch.queue.spi.PutAttempt;
+
+import static dev.dispatch.backend.redis.QueueKeys.bytes;
+
+/**
+ * One typed call per Lua script: the arguments each script takes, by name, in the order
+ * it reads them (the scripts' own comments say what they answer). Every call passes what
+ * all scripts take first (see {@code prelude.lua}): the caller's clock as "now", the
+ * generation of the queue it means ({@code ""}: whichever exists), the queue's wake
+ * channel and this replica's id (so that it does not wake itself).
+ */
+final class QueueScripts {
+
+	private static final byte[] NONE = new byte[0];
+
+	private final RedisScripts scripts;
+
+	private final Scheduler scheduler;
+
+	/** This replica's id: the message of the wake-ups its own scripts publish. */
+	private final byte[] replica;
+
+	/**
+	 * @param scripts runs the scripts
+	 * @param scheduler whose clock is "now" for every script
+	 * @param replica this replica's id
+	 */
+	QueueScripts(RedisScripts scripts, Scheduler scheduler, byte[] replica) {
+		this.scripts = scripts;
+		this.scheduler = scheduler;
+		this.replica = replica;
+	}
+
+	/**
+	 * A single put's try ({@code put.lua}): its job, whether it only looks its key up,
+	 * and the take its job is handed to, if any.
+	 */
+	CompletableFuture<ScriptReply> put(QueueKeys queue, byte[] generation, PutAttempt attempt, Duration dedupWindow) {
+		NewJob job = attempt.job();
+		String handOff = switch (attempt.handOff()) {
+			case NONE -> "0";
+			case PARKED -> "1";
+			case IF_NONE_READY -> "2";
+		};
+		List<byte[]> args = new ArrayList<>(List.of(bytes(attempt.id()), job.payload().toByteArray(),
+				text(job.idempotencyKey()), millis(dedupWindow), flag(attempt.lookUpOnly()), bytes(handOff),
+				bytes(Long.toString(delayMillis(job.delay())))));
+		if (attempt.handTo() != null) {
+			args.addAll(takeArguments(attempt.handTo()));
+		}
+		return run(Script.PUT, queue, generation, args);
+	}
+
+	/** A batch put's try ({@code put_all.lua}): its jobs, in order. */
+	CompletableFuture<ScriptReply> putAll(QueueKeys queue, byte[] generation, PutAttempt attempt,
+			Duration dedupWindow) {
+		List<byte[]> args = new ArrayList<>(1 + attempt.jobs().size() * 4);
+		args.add(millis(dedupWindow));
+		for (int i = 0; i < attempt.jobs().size(); i++) {
+			NewJob job = attempt.jobs().get(i);
+			args.add(bytes(attempt.ids().get(i)));
+			args.add(job.payload().toByteArray());
+			args.add(text(job.idempotencyKey()));
+			args.add(bytes(Long.toString(delayMillis(job.delay()))));
+		}
+		return run(Script.PUT_ALL, queue, generation, args);
+	}
+
+	/** A take's try ({@code take.lua}). */
+	CompletableFuture<ScriptReply> take(QueueKeys queue, byte[] generation, TakeOptions options) {
+		return run(Script.TAKE, queue, generation, takeArguments(options));
+	}
+
+	/**
+	 * Settles leases in order ({@code settle.lua}): per lease its id, the action, and the
+	 * nack's delay or the extension's length in ms.
+	 */
+	CompletableFuture<ScriptReply> settle(QueueKeys queue, byte[] generation, List<Settle> settlements) {
+		List<byte[]> args = new ArrayList<>(settlements.size() * 3);
+		for (Settle settlement : settlements) {
+			args.add(bytes(settlement.leaseId()));
+			args.add(bytes(settlement.action().label()));
+			args.add(bytes((settlement.duration() != null) ? Long.toString(settlement.duration().toMillis())
+					: (settlement.action() == Settle.Action.NACK) ? "0" : ""));
+		}
+		return run(Script.SETTLE, queue, generation, args);
+	}
+
+	/**
+	 * Puts back jobs settled at delivery that reached no consumer ({@code restore.lua}):
+	 * per job its id, payload, attempt, enqueued time and origin.
+	 */
+	CompletableFuture<ScriptReply> restore(QueueKeys queue, byte[] generation, List<Delivery> deliveries) {
+		List<byte[]> args = new ArrayList<>(deliveries.size() * 5);
+		for (Delivery delivery : deliveries) {
+			args.add(bytes(delivery.jobId()));
+			args.add(delivery.payload().toByteArray());
+			args.add(bytes(Integer.toString(delivery.attempt())));
+			args.add(bytes(Long.toString(delivery.enqueuedAt().toEpochMilli())));
+			args.add(origin(delivery.deadLetter()));
+		}
+		return run(Script.RESTORE, queue, generation, args);
+	}
+
+	/**
+	 * Takes back a withdrawn put's job ({@code retract.lua}), by its hand-off's lease.
+	 */
+	CompletableFuture<ScriptReply> retract(QueueKeys queue, byte[] generation, String jobId, String leaseId) {
+		return run(Script.RETRACT, queue, generation, List.of(bytes(jobId), NONE, text(leaseId)));
+	}
+
+	/** Closes the queue ({@code close.lua}). */
+	CompletableFuture<ScriptReply> close(QueueKeys queue, byte[] generation, CloseMode mode) {
+		return run(Script.CLOSE, queue, generation, List.of(flag(mode == CloseMode.IMMEDIATE)));
+	}
+
+	/** Brings the queue up to now and reads it ({@code snapshot.lua}). */
+	CompletableFuture<ScriptReply> snapshot(QueueKeys queue, byte[] generation) {
+		return run(Script.SNAPSHOT, queue, generation, List.of());
+	}
+
+	/**
+	 * Creates or changes a queue ({@code define.lua}): the generation a new one gets, its
+	 * settings, and whether to leave an existing one as it is.
+	 */
+	CompletableFuture<ScriptReply> define(QueueKeys queue, byte[] generation, String newGeneration, QueueConfig config,
+			boolean createOnly) {
+		return run(Script.DEFINE, queue, generation,
+				List.of(bytes(newGeneration), bytes(Integer.toString(config.capacity())), millis(config.leaseTimeout()),
+						bytes(Integer.toString(config.maxAttempts())), text(config.deadLetterQueue()),
+						bytes(config.deadLetterQueueFor(queue.name())), flag(createOnly)));
+	}
+
+	/** Deletes a queue, whichever generation ({@code delete.lua}). */
+	CompletableFuture<ScriptReply> delete(QueueKeys queue, boolean discard) {
+		return run(Script.DELETE, queue, NONE, List.of(flag(discard)));
+	}
+
+	/** Pauses or resumes delivery ({@code pause.lua}). */
+	CompletableFuture<ScriptReply> pause(QueueKeys queue, byte[] generation, boolean paused) {
+		return run(Script.PAUSE, queue, generation, List.of(flag(paused)));
+	}
+
+	/** Throws every ready and delayed job away ({@code purge.lua}). */
+	CompletableFuture<ScriptReply> purge(QueueKeys queue, byte[] generation) {
+		return run(Script.PURGE, queue, generation, List.of());
+	}
+
+	/** Looks a job up ({@code job.lua}). */
+	CompletableFuture<ScriptReply> job(QueueKeys queue, byte[] generation, String id) {
+		return run(Script.JOB, queue, generation, List.of(bytes(id)));
+	}
+
+	/** Lists a page of jobs in one state ({@code jobs.lua}). */
+	CompletableFuture<ScriptReply> jobs(QueueKeys queue, byte[] generation, JobInfo.State state, String after,
+			int limit) {
+		return run(Script.JOBS, queue, generation,
+				List.of(bytes(state.label()), text(after), bytes(Integer.toString(limit))));
+	}
+
+	/**
+	 * Picks a dead-letter queue's jobs for a redrive ({@code redrive_pick.lua}): at most
+	 * {@code max}, of the home queues and ids the redrive names.
+	 */
+	CompletableFuture<ScriptReply> redrivePick(QueueKeys queue, Redrive which) {
+		List<byte[]> args = new ArrayList<>();
+		args.add(bytes(Integer.toString(which.max())));
+		args.add(bytes(Integer.toString(which.homes().size())));
+		which.homes().forEach((home) -> args.add(bytes(home)));
+		which.ids().forEach((id) -> args.add(bytes(id)));
+		return run(Script.REDRIVE_PICK, queue, NONE, args);
+	}
+
+	/**
+	 * Moves chosen jobs of a dead-letter queue to its outbox, each to its home
+	 * ({@code redrive_out.lua}): pairs of job id and home queue.
+	 */
+	CompletableFuture<ScriptReply> redriveOut(QueueKeys queue, List<String[]> jobsAndHomes) {
+		List<byte[]> args = new ArrayList<>(jobsAndHomes.size() * 2);
+		for (String[] jobAndHome : jobsAndHomes) {
+			args.add(bytes(jobAndHome[0]));
+			args.add(bytes(jobAndHome[1]));
+		}
+		return run(Script.REDRIVE_OUT, queue, NONE, args);
+	}
+
+	/**
+	 * Reads the head of a queue's dead-letter outbox ({@code outbox.lua}): at most
+	 * {@code count} jobs, fewer once their payloads reach {@code bytes}.
+	 */
+	CompletableFuture<ScriptReply> outbox(QueueKeys queue, int count, int bytes) {
+		return this.scripts
+			.run(Script.OUTBOX, queue.keys(),
+					prelude(NONE, NONE, List.of(bytes(Integer.toString(count)), bytes(Integer.toString(bytes)))))
+			.thenApply(ScriptReply::of);
+	}
+
+	/**
+	 * Takes jobs that reached their dead-letter queue out of an outbox
+	 * ({@code forwarded.lua}).
+	 */
+	CompletableFuture<ScriptReply> forwarded(QueueKeys queue, List<byte[]> ids) {
+		return this.scripts.run(Script.FORWARDED, queue.keys(), prelude(NONE, NONE, ids)).thenApply(ScriptReply::of);
+	}
+
+	/**
+	 * Places jobs from another queue on a queue, creating it with {@code defaults} if
+	 * need be ({@code arrive.lua}): per job its id, payload and origin ({@code ""} for a
+	 * job going home from a redrive, as a fresh one).
+	 */
+	CompletableFuture<ScriptReply> arrive(QueueKeys queue, String newGeneration, QueueConfig defaults,
+			List<byte[][]> jobs) {
+		List<byte[]> args = new ArrayList<>(5 + jobs.size() * 3);
+		args.add(bytes(newGeneration));
+		args.add(bytes(Integer.toString(defaults.capacity())));
+		args.add(millis(defaults.leaseTimeout()));
+		args.add(bytes(Integer.toString(defaults.maxAttempts())));
+		args.add(bytes(QueueNames.deadLetterQueueOf(queue.name())));
+		for (byte[][] job : jobs) {
+			args.add(job[0]);
+			args.add(job[1]);
+			args.add(job[2]);
+		}
+		return run(Script.ARRIVE, queue, NONE, args);
+	}
+
+	/**
+	 * A dead-letter origin as the scripts keep it: queue, reason and attempts, or empty.
+	 */
+	static byte[] origin(DeadLetter origin) {
+		return (origin != null) ? bytes(origin.queue() + "\n" + origin.reason().label() + "\n" + origin.attempts())
+				: NONE;
+	}
+
+	private CompletableFuture<ScriptReply> run(Script script, QueueKeys queue, byte[] generation, List<byte[]> args) {
+		return this.scripts.run(script, queue.keys(), prelude(queue.channel(), generation, args))
+			.thenApply(ScriptReply::of);
+	}
+
+	/** Now, the generation, the wake channel and this replica's id, then {@code args}. */
+	private byte[][] prelude(byte[] channel, byte[] generation, List<byte[]> args) {
+		byte[][] all = new byte[args.size() + 4][];
+		all[0] = bytes(Long.toString(this.scheduler.now().toEpochMilli()));
+		all[1] = generation;
+		all[2] = channel;
+		all[3] = this.replica;
+		for (int i = 0; i < args.size(); i++) {
+			all[i + 4] = args.get(i);
+		}
+		return all;
+	}
+
+	/** A take's arguments to a script: max, lease, auto-ack, then a lease id per job. */
+	private static List<byte[]> takeArguments(TakeOptions options) {
+		List<byte[]> args = new ArrayList<>(3 + options.max());
+		args.add(bytes(Integer.toString(options.max())));
+		args.add((options.lease() != null) ? millis(options.lease()) : NONE);
+		args.add(flag(options.autoAck()));
+		if (!options.autoAck()) {
+			for (int i = 0; i < options.max(); i++) {
+				args.add(bytes(Ids.newLeaseId()));
+			}
+		}
+		return args;
+	}
+
+	/** A put's delay in Redis's milliseconds; a positive one is at least 1. */
+	private static long delayMillis(Duration delay) {
+		return delay.isPositive() ? Math.max(1, delay.toMillis()) : 0;
+	}
+
+	private static byte[] millis(Duration duration) {
+		return bytes(Long.toString(duration.toMillis()));
+	}
+
+	private static byte[] flag(boolean on) {
+		return bytes(on ? "1" : "0");
+	}
+
+	/** A text argument, or empty for {@code null}. */
+	private static byte[] text(String value) {
+		return (value != null) ? bytes(value) : NONE;
+	}
+
+}
