@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Put→take hand-off through one queue of capacity 1000, with 1 and 2 producer/consumer thread
- * pairs: Dispatch's {@code MemoryJobQueue} and {@code RedisJobQueue} (each settled at delivery, or
+ * pairs: Dispatch's queues on the memory and the Redis backend (each settled at delivery, or
  * leased and then acked) beside the JDK's {@code ArrayBlockingQueue} and
  * {@code LinkedBlockingQueue} doing the same work.
  *
