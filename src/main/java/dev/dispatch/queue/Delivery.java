@@ -13,8 +13,15 @@ import java.time.Instant;
  * @param enqueuedAt when the job entered this queue
  * @param leaseExpiresAt when the lease ends unless extended; {@code null} without a lease
  * @param deadLetter why the job came to this dead-letter queue, or {@code null}
+ * @param trace the producer's trace context, or {@code null}
  */
 public record Delivery(String leaseId, String jobId, Payload payload, int attempt, Instant enqueuedAt,
-		Instant leaseExpiresAt, DeadLetter deadLetter) {
+		Instant leaseExpiresAt, DeadLetter deadLetter, TraceContext trace) {
+
+	/** A delivery of a job without a trace context. */
+	public Delivery(String leaseId, String jobId, Payload payload, int attempt, Instant enqueuedAt,
+			Instant leaseExpiresAt, DeadLetter deadLetter) {
+		this(leaseId, jobId, payload, attempt, enqueuedAt, leaseExpiresAt, deadLetter, null);
+	}
 
 }

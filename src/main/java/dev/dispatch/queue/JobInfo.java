@@ -17,9 +17,16 @@ import java.util.Objects;
  * @param leaseExpiresAt when a {@link State#LEASED leased} job's lease ends, else
  * {@code null}
  * @param deadLetter why it came to this dead-letter queue, or {@code null}
+ * @param trace the producer's trace context, or {@code null}
  */
 public record JobInfo(String id, Payload payload, State state, int attempt, Instant enqueuedAt, Instant readyAt,
-		Instant leaseExpiresAt, DeadLetter deadLetter) {
+		Instant leaseExpiresAt, DeadLetter deadLetter, TraceContext trace) {
+
+	/** A job without a trace context. */
+	public JobInfo(String id, Payload payload, State state, int attempt, Instant enqueuedAt, Instant readyAt,
+			Instant leaseExpiresAt, DeadLetter deadLetter) {
+		this(id, payload, state, attempt, enqueuedAt, readyAt, leaseExpiresAt, deadLetter, null);
+	}
 
 	public JobInfo {
 		Objects.requireNonNull(id, "id");

@@ -88,6 +88,13 @@ import java.util.concurrent.CompletableFuture;
  * <td>allowed</td>
  * </tr>
  * <tr>
+ * <td>{@link #settleAndTake settleAndTake}</td>
+ * <td>the settlements at once, then as take</td>
+ * <td>as take</td>
+ * <td>as take</td>
+ * <td>as take</td>
+ * </tr>
+ * <tr>
  * <td>{@link #join join}</td>
  * <td>{@code true} when nothing is unfinished</td>
  * <td>while jobs are ready, delayed or leased</td>
@@ -193,6 +200,20 @@ public interface JobQueue {
 	 * @return one outcome per settlement, in the same order
 	 */
 	CompletableFuture<List<Settled>> settle(List<Settle> settlements);
+
+	/**
+	 * Settles leases, then takes jobs, in one step of the queue: a consumer in a loop
+	 * hands back what it finished and asks for its next jobs in one call. The settlements
+	 * are carried out first, at once, as {@link #settle} would (whatever the take then
+	 * waits for); the take is then made as {@link #take} makes it, and may get a job a
+	 * settlement just gave back. Its outcome's {@link TakeOutcome#settled()} says what
+	 * came of each settlement. When takes are parked already, the take joins their line
+	 * after the settlements were made. Should the outcome of the settlements be unknown
+	 * (the backend failed, the queue was deleted or the service stops while they are
+	 * under way), the future fails as {@link #settle}'s would.
+	 * @param settlements leases to settle first, in order; may be empty
+	 */
+	CompletableFuture<TakeOutcome> settleAndTake(List<Settle> settlements, TakeOptions options);
 
 	/**
 	 * Closes the queue: no job is accepted any more and parked puts answer closed.

@@ -11,8 +11,10 @@ import java.util.Objects;
  * @param idempotencyKey makes the job safe to send again, or {@code null}; see
  * {@link PutOptions}
  * @param delay how long after it is accepted the job becomes ready (zero: at once)
+ * @param trace the producer's trace context, handed back with every delivery, or
+ * {@code null}
  */
-public record NewJob(Payload payload, String idempotencyKey, Duration delay) {
+public record NewJob(Payload payload, String idempotencyKey, Duration delay, TraceContext trace) {
 
 	public NewJob {
 		Objects.requireNonNull(payload, "payload");
@@ -20,17 +22,26 @@ public record NewJob(Payload payload, String idempotencyKey, Duration delay) {
 		QueueArguments.requireDelay(delay);
 	}
 
+	/** A job without a trace context. */
+	public NewJob(Payload payload, String idempotencyKey, Duration delay) {
+		this(payload, idempotencyKey, delay, null);
+	}
+
 	/** A job ready at once, without a key. */
 	public static NewJob of(Payload payload) {
-		return new NewJob(payload, null, Duration.ZERO);
+		return new NewJob(payload, null, Duration.ZERO, null);
 	}
 
 	public NewJob withIdempotencyKey(String key) {
-		return new NewJob(this.payload, key, this.delay);
+		return new NewJob(this.payload, key, this.delay, this.trace);
 	}
 
 	public NewJob withDelay(Duration delay) {
-		return new NewJob(this.payload, this.idempotencyKey, delay);
+		return new NewJob(this.payload, this.idempotencyKey, delay, this.trace);
+	}
+
+	public NewJob withTrace(TraceContext trace) {
+		return new NewJob(this.payload, this.idempotencyKey, this.delay, trace);
 	}
 
 }

@@ -10,8 +10,10 @@ import java.time.Duration;
  * @param delay how long after it is accepted the job becomes ready; zero: at once. A
  * delayed job takes room in the queue while it waits, and joins the tail of the queue
  * when due
+ * @param trace the producer's trace context, handed back with every delivery of the job,
+ * or {@code null}
  */
-public record PutOptions(Duration maxWait, String idempotencyKey, Duration delay) {
+public record PutOptions(Duration maxWait, String idempotencyKey, Duration delay, TraceContext trace) {
 
 	/** Longest idempotency key accepted. */
 	public static final int MAX_KEY_LENGTH = 256;
@@ -24,7 +26,12 @@ public record PutOptions(Duration maxWait, String idempotencyKey, Duration delay
 
 	/** A put of a job that is ready at once. */
 	public PutOptions(Duration maxWait, String idempotencyKey) {
-		this(maxWait, idempotencyKey, Duration.ZERO);
+		this(maxWait, idempotencyKey, Duration.ZERO, null);
+	}
+
+	/** A put without a trace context. */
+	public PutOptions(Duration maxWait, String idempotencyKey, Duration delay) {
+		this(maxWait, idempotencyKey, delay, null);
 	}
 
 	/** A put that waits up to {@code wait}, without an idempotency key. */
@@ -39,12 +46,17 @@ public record PutOptions(Duration maxWait, String idempotencyKey, Duration delay
 
 	/** These options with an idempotency key. */
 	public PutOptions withIdempotencyKey(String key) {
-		return new PutOptions(this.maxWait, key, this.delay);
+		return new PutOptions(this.maxWait, key, this.delay, this.trace);
 	}
 
 	/** These options for a job that becomes ready {@code delay} after it is accepted. */
 	public PutOptions withDelay(Duration delay) {
-		return new PutOptions(this.maxWait, this.idempotencyKey, delay);
+		return new PutOptions(this.maxWait, this.idempotencyKey, delay, this.trace);
+	}
+
+	/** These options for a job that carries the producer's trace context. */
+	public PutOptions withTrace(TraceContext trace) {
+		return new PutOptions(this.maxWait, this.idempotencyKey, this.delay, trace);
 	}
 
 	/** Whether the job waits before it becomes ready. */

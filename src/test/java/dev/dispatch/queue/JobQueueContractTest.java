@@ -1870,6 +1870,161 @@ public abstract class JobQueueContractTest {
 
 	}
 
+	@Nested
+	class TraceContexts {
+
+		private static final TraceContext PRODUCER = new TraceContext(
+				"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "vendor=opaque,other=1");
+
+		private static final TraceContext ANOTHER = new TraceContext(
+				"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00", null);
+
+		@Test
+		void aJobCarriesItsProducersTraceContextToEveryDeliveryAndLookUp() {
+			PutOutcome put = done(queue.put(Payload.of("\"traced\""), PutOptions.noWait().withTrace(PRODUCER)));
+			String id = ((PutOutcome.Accepted) put).jobId();
+			accept(queue, "untraced");
+			Delivery first = takeOne(queue);
+			assertThat(first.trace()).isEqualTo(PRODUCER);
+			assertThat(done(queue.job(id)).orElseThrow().trace()).isEqualTo(PRODUCER);
+			done(queue.nack(first.leaseId(), Duration.ZERO));
+			assertThat(takeOne(queue).trace()).as("again after a nack").isEqualTo(PRODUCER);
+			assertThat(takeOne(queue).trace()).isNull();
+			assertThat(done(queue.jobs(JobInfo.State.LEASED, null, 10))).extracting(JobInfo::trace)
+				.containsExactlyInAnyOrder(PRODUCER, null);
+		}
+
+		@Test
+		void aTakeParkedBeforeThePutGetsTheTraceContextToo() {
+			CompletableFuture<TakeOutcome> parked = take(queue, WAIT);
+			assertParked(parked);
+			done(queue.put(Payload.of("1"), PutOptions.waiting(WAIT).withTrace(PRODUCER)));
+			assertThat(delivered(parked).getFirst().trace()).isEqualTo(PRODUCER);
+		}
+
+		@Test
+		void eachJobOfABatchKeepsItsOwn() {
+			done(queue.putAll(
+					List.of(NewJob.of(Payload.of("1")).withTrace(PRODUCER), NewJob.of(Payload.of("2")),
+							NewJob.of(Payload.of("3")).withTrace(ANOTHER).withDelay(Duration.ofSeconds(1))),
+					Duration.ZERO));
+			time.advance(Duration.ofSeconds(1));
+			List<Delivery> all = delivered(queue.take(TakeOptions.autoAcked(Duration.ZERO).withMax(3)));
+			assertThat(all).extracting(Delivery::trace).containsExactly(PRODUCER, null, ANOTHER);
+		}
+
+		@Test
+		void aDeadLetteredJobKeepsItInItsDeadLetterQueueAndWhenRedrivenHome() {
+			JobQueue once = queue("once", new QueueConfig(10, LEASE, 1, null));
+			done(once.put(Payload.of("1"), PutOptions.noWait().withTrace(PRODUCER)));
+			done(once.nack(takeOne(once).leaseId(), Duration.ZERO));
+			JobQueue dead = registry.require("once.dead");
+			Delivery corpse = takeOne(dead);
+			assertThat(corpse.trace()).isEqualTo(PRODUCER);
+			done(dead.release(corpse.leaseId()));
+			done(registry.redrive("once.dead", Redrive.all()));
+			assertThat(takeOne(once).trace()).isEqualTo(PRODUCER);
+		}
+
+	}
+
+	@Nested
+	class SettleAndTake {
+
+		@Test
+		void settlesFirstThenTakes() {
+			fill(queue, 2);
+			Delivery one = takeOne(queue);
+			TakeOutcome outcome = done(
+					queue.settleAndTake(List.of(Settle.ack(one.leaseId())), TakeOptions.leased(WAIT)));
+			assertThat(outcome.settled()).containsExactly(Settled.DONE);
+			assertThat(payloads(((TakeOutcome.Delivered) outcome).deliveries())).containsExactly("2");
+			assertThat(snapshot(queue).unfinished()).isEqualTo(1);
+			assertThat(events.count("q", "acked")).isEqualTo(1);
+		}
+
+		@Test
+		void aJobNackedInTheSameStepMayComeStraightBack() {
+			accept(queue, "again");
+			Delivery first = takeOne(queue);
+			TakeOutcome outcome = done(queue.settleAndTake(List.of(Settle.nack(first.leaseId(), Duration.ZERO)),
+					TakeOptions.leased(WAIT)));
+			Delivery second = ((TakeOutcome.Delivered) outcome).deliveries().getFirst();
+			assertThat(second.jobId()).isEqualTo(first.jobId());
+			assertThat(second.attempt()).isEqualTo(2);
+		}
+
+		@Test
+		void theSettlementsAreMadeAtOnceWhileTheTakeWaits() {
+			accept(queue, "1");
+			Delivery one = takeOne(queue);
+			CompletableFuture<TakeOutcome> waiting = queue
+				.settleAndTake(List.of(Settle.ack(one.leaseId()), Settle.ack("not-a-lease")), TakeOptions.leased(WAIT));
+			assertParked(waiting);
+			assertThat(snapshot(queue).unfinished()).isZero();
+			accept(queue, "2");
+			TakeOutcome outcome = done(waiting);
+			assertThat(outcome.settled()).containsExactly(Settled.DONE, Settled.NOT_HELD);
+			assertThat(payloads(((TakeOutcome.Delivered) outcome).deliveries())).containsExactly("2");
+		}
+
+		@Test
+		void behindParkedTakesItSettlesAtOnceAndWaitsItsTurn() {
+			accept(queue, "1");
+			Delivery one = takeOne(queue);
+			CompletableFuture<TakeOutcome> first = take(queue, WAIT);
+			assertParked(first);
+			CompletableFuture<TakeOutcome> second = queue.settleAndTake(List.of(Settle.ack(one.leaseId())),
+					TakeOptions.leased(WAIT));
+			assertParked(second);
+			assertThat(snapshot(queue).inFlight()).isZero();
+			assertThat(snapshot(queue).waitingTakers()).isEqualTo(2);
+			accept(queue, "2");
+			assertThat(payloads(delivered(first))).containsExactly("2");
+			assertParked(second);
+			accept(queue, "3");
+			TakeOutcome outcome = done(second);
+			assertThat(outcome.settled()).containsExactly(Settled.DONE);
+			assertThat(payloads(((TakeOutcome.Delivered) outcome).deliveries())).containsExactly("3");
+		}
+
+		@Test
+		void anEmptyQueueWithoutWaitAnswersEmptyWithTheSettlements() {
+			accept(queue, "1");
+			Delivery one = takeOne(queue);
+			TakeOutcome outcome = done(queue.settleAndTake(List.of(Settle.extend(one.leaseId(), Duration.ofMinutes(5))),
+					TakeOptions.leased(Duration.ZERO)));
+			assertThat(outcome).isInstanceOf(TakeOutcome.Empty.class);
+			assertThat(outcome.settled()).containsExactly(new Settled(true, time.now().plus(Duration.ofMinutes(5))));
+		}
+
+		@Test
+		void settlingTheLastLeaseOfAClosedQueueAnswersDrained() {
+			accept(queue, "last");
+			Delivery last = takeOne(queue);
+			done(queue.close(CloseMode.GRACEFUL));
+			TakeOutcome outcome = done(
+					queue.settleAndTake(List.of(Settle.ack(last.leaseId())), TakeOptions.leased(WAIT)));
+			assertThat(outcome).isInstanceOf(TakeOutcome.Drained.class);
+			assertThat(outcome.settled()).containsExactly(Settled.DONE);
+		}
+
+		@Test
+		void cancellingTheWaitingTakeWithdrawsItButNotTheSettlements() {
+			accept(queue, "1");
+			Delivery one = takeOne(queue);
+			CompletableFuture<TakeOutcome> waiting = queue.settleAndTake(List.of(Settle.ack(one.leaseId())),
+					TakeOptions.leased(WAIT));
+			assertParked(waiting);
+			assertThat(waiting.cancel(false)).isTrue();
+			assertThat(snapshot(queue).waitingTakers()).isZero();
+			assertThat(snapshot(queue).unfinished()).isZero();
+			accept(queue, "2");
+			assertThat(snapshot(queue).size()).isEqualTo(1);
+		}
+
+	}
+
 	/** Puts jobs "1" to "n". */
 	protected static void fill(JobQueue queue, int n) {
 		for (int i = 1; i <= n; i++) {

@@ -34,6 +34,7 @@ import dev.dispatch.queue.Scheduler;
 import dev.dispatch.queue.Settle;
 import dev.dispatch.queue.Settled;
 import dev.dispatch.queue.TakeOptions;
+import dev.dispatch.queue.TraceContext;
 import dev.dispatch.queue.spi.Effects;
 import dev.dispatch.queue.spi.PutAttempt;
 import dev.dispatch.queue.spi.PutResult;
@@ -250,7 +251,7 @@ final class MemoryQueueStore implements QueueStore {
 	 */
 	private void add(String id, NewJob wanted, Instant now, Change change) {
 		assert this.lock.isHeldByCurrentThread();
-		Job job = new Job(id, wanted.payload(), now, null);
+		Job job = new Job(id, wanted.payload(), now, null, wanted.trace());
 		this.jobs.put(id, job);
 		if (wanted.idempotencyKey() != null) {
 			this.knownKeys.put(wanted.idempotencyKey(),
@@ -317,8 +318,8 @@ final class MemoryQueueStore implements QueueStore {
 			job.attempt++;
 			if (options.autoAck()) {
 				forget(job);
-				deliveries
-					.add(new Delivery(null, job.id, job.payload, job.attempt, job.enqueuedAt, null, job.deadLetter));
+				deliveries.add(new Delivery(null, job.id, job.payload, job.attempt, job.enqueuedAt, null,
+						job.deadLetter, job.trace));
 			}
 			else {
 				Lease lease = new Lease(Ids.newLeaseId(), job, now.plus(length));
@@ -326,7 +327,7 @@ final class MemoryQueueStore implements QueueStore {
 				lease.expiry = this.scheduler.schedule(length, () -> expire(lease));
 				this.leases.put(lease.id, lease);
 				deliveries.add(new Delivery(lease.id, job.id, job.payload, job.attempt, job.enqueuedAt, lease.expiresAt,
-						job.deadLetter));
+						job.deadLetter, job.trace));
 			}
 		}
 		return deliveries;
@@ -467,7 +468,7 @@ final class MemoryQueueStore implements QueueStore {
 			leaseExpiresAt = job.lease.expiresAt;
 		}
 		return new JobInfo(job.id, job.payload, state, job.attempt, job.enqueuedAt, readyAt, leaseExpiresAt,
-				job.deadLetter);
+				job.deadLetter, job.trace);
 	}
 
 	@Override
@@ -475,7 +476,8 @@ final class MemoryQueueStore implements QueueStore {
 		return apply((change) -> {
 			for (Delivery delivery : deliveries.reversed()) {
 				// settled at delivery, it stopped counting: it is held again
-				Job job = new Job(delivery.jobId(), delivery.payload(), delivery.enqueuedAt(), delivery.deadLetter());
+				Job job = new Job(delivery.jobId(), delivery.payload(), delivery.enqueuedAt(), delivery.deadLetter(),
+						delivery.trace());
 				job.attempt = delivery.attempt();
 				this.budget.charge(job.payload.size());
 				this.jobs.put(job.id, job);
@@ -701,7 +703,7 @@ final class MemoryQueueStore implements QueueStore {
 		forget(job);
 		DeadLetter origin = new DeadLetter(this.name, reason, job.attempt);
 		change.deadLetter(this.config.deadLetterQueueFor(this.name),
-				new Job(job.id, job.payload, this.scheduler.now(), origin), reason);
+				new Job(job.id, job.payload, this.scheduler.now(), origin, job.trace), reason);
 	}
 
 	/** A job leaves this queue for good: its bytes and its index entry go. */
@@ -904,6 +906,9 @@ final class MemoryQueueStore implements QueueStore {
 		/** Why the job came to this dead-letter queue, or null. */
 		final DeadLetter deadLetter;
 
+		/** The producer's trace context, or null. */
+		final TraceContext trace;
+
 		/** Deliveries so far in this queue. Guarded by the owning store's lock. */
 		int attempt;
 
@@ -919,11 +924,12 @@ final class MemoryQueueStore implements QueueStore {
 		 */
 		Lease lease;
 
-		Job(String id, Payload payload, Instant enqueuedAt, DeadLetter deadLetter) {
+		Job(String id, Payload payload, Instant enqueuedAt, DeadLetter deadLetter, TraceContext trace) {
 			this.id = id;
 			this.payload = payload;
 			this.enqueuedAt = enqueuedAt;
 			this.deadLetter = deadLetter;
+			this.trace = trace;
 		}
 
 	}

@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Where one queue lives in Redis: every key of queue {@code q} starts with
- * {@code <prefix>:{q}:}, so that a queue lives in one cluster slot.
+ * {@code <prefix>:{q}:}, so that a queue lives in one cluster slot (a job's own key, and
+ * an idempotency key's, too: the scripts make them from the prefixes passed with the
+ * keys).
  *
  * @param name the queue's name
  * @param keys its keys, in the order of {@code prelude.lua}
@@ -12,9 +14,12 @@ import java.nio.charset.StandardCharsets;
  */
 record QueueKeys(String name, byte[][] keys, byte[] channel) {
 
-	/** The keys' last parts, in the order of {@code prelude.lua}. */
-	private static final String[] PARTS = { "meta", "ready", "delayed", "leases", "leased", "payloads", "attempts",
-			"enqueued", "origins", "idem", "idemexp", "outbox", "outmeta", "holders" };
+	/**
+	 * The keys' last parts, in the order of {@code prelude.lua}; the last two are the
+	 * prefixes of each job's key and each idempotency key.
+	 */
+	private static final String[] PARTS = { "meta", "ready", "delayed", "leases", "outbox", "outmeta", "job:",
+			"idem:" };
 
 	/** The keys of queue {@code name} under {@code prefix}. */
 	static QueueKeys of(String prefix, String name) {

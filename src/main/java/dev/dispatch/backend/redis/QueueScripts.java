@@ -18,6 +18,7 @@ import dev.dispatch.queue.Redrive;
 import dev.dispatch.queue.Scheduler;
 import dev.dispatch.queue.Settle;
 import dev.dispatch.queue.TakeOptions;
+import dev.dispatch.queue.TraceContext;
 import dev.dispatch.queue.spi.PutAttempt;
 
 import static dev.dispatch.backend.redis.QueueKeys.bytes;
@@ -64,7 +65,7 @@ final class QueueScripts {
 		};
 		List<byte[]> args = new ArrayList<>(List.of(bytes(attempt.id()), job.payload().toByteArray(),
 				text(job.idempotencyKey()), millis(dedupWindow), flag(attempt.lookUpOnly()), bytes(handOff),
-				bytes(Long.toString(delayMillis(job.delay())))));
+				bytes(Long.toString(delayMillis(job.delay()))), trace(job.trace())));
 		if (attempt.handTo() != null) {
 			args.addAll(takeArguments(attempt.handTo()));
 		}
@@ -74,7 +75,7 @@ final class QueueScripts {
 	/** A batch put's try ({@code put_all.lua}): its jobs, in order. */
 	CompletableFuture<ScriptReply> putAll(QueueKeys queue, byte[] generation, PutAttempt attempt,
 			Duration dedupWindow) {
-		List<byte[]> args = new ArrayList<>(1 + attempt.jobs().size() * 4);
+		List<byte[]> args = new ArrayList<>(1 + attempt.jobs().size() * 5);
 		args.add(millis(dedupWindow));
 		for (int i = 0; i < attempt.jobs().size(); i++) {
 			NewJob job = attempt.jobs().get(i);
@@ -82,13 +83,20 @@ final class QueueScripts {
 			args.add(job.payload().toByteArray());
 			args.add(text(job.idempotencyKey()));
 			args.add(bytes(Long.toString(delayMillis(job.delay()))));
+			args.add(trace(job.trace()));
 		}
 		return run(Script.PUT_ALL, queue, generation, args);
 	}
 
-	/** A take's try ({@code take.lua}). */
-	CompletableFuture<ScriptReply> take(QueueKeys queue, byte[] generation, TakeOptions options) {
-		return run(Script.TAKE, queue, generation, takeArguments(options));
+	/**
+	 * A take's try ({@code take.lua}), settling leases first (as {@link #settle} takes
+	 * them).
+	 */
+	CompletableFuture<ScriptReply> take(QueueKeys queue, byte[] generation, TakeOptions options,
+			List<Settle> settleFirst) {
+		List<byte[]> args = takeArguments(options);
+		addSettlements(args, settleFirst);
+		return run(Script.TAKE, queue, generation, args);
 	}
 
 	/**
@@ -97,27 +105,32 @@ final class QueueScripts {
 	 */
 	CompletableFuture<ScriptReply> settle(QueueKeys queue, byte[] generation, List<Settle> settlements) {
 		List<byte[]> args = new ArrayList<>(settlements.size() * 3);
+		addSettlements(args, settlements);
+		return run(Script.SETTLE, queue, generation, args);
+	}
+
+	private static void addSettlements(List<byte[]> args, List<Settle> settlements) {
 		for (Settle settlement : settlements) {
 			args.add(bytes(settlement.leaseId()));
 			args.add(bytes(settlement.action().label()));
 			args.add(bytes((settlement.duration() != null) ? Long.toString(settlement.duration().toMillis())
 					: (settlement.action() == Settle.Action.NACK) ? "0" : ""));
 		}
-		return run(Script.SETTLE, queue, generation, args);
 	}
 
 	/**
 	 * Puts back jobs settled at delivery that reached no consumer ({@code restore.lua}):
-	 * per job its id, payload, attempt, enqueued time and origin.
+	 * per job its id, payload, attempt, enqueued time, origin and trace.
 	 */
 	CompletableFuture<ScriptReply> restore(QueueKeys queue, byte[] generation, List<Delivery> deliveries) {
-		List<byte[]> args = new ArrayList<>(deliveries.size() * 5);
+		List<byte[]> args = new ArrayList<>(deliveries.size() * 6);
 		for (Delivery delivery : deliveries) {
 			args.add(bytes(delivery.jobId()));
 			args.add(delivery.payload().toByteArray());
 			args.add(bytes(Integer.toString(delivery.attempt())));
 			args.add(bytes(Long.toString(delivery.enqueuedAt().toEpochMilli())));
 			args.add(origin(delivery.deadLetter()));
+			args.add(trace(delivery.trace()));
 		}
 		return run(Script.RESTORE, queue, generation, args);
 	}
@@ -126,7 +139,7 @@ final class QueueScripts {
 	 * Takes back a withdrawn put's job ({@code retract.lua}), by its hand-off's lease.
 	 */
 	CompletableFuture<ScriptReply> retract(QueueKeys queue, byte[] generation, String jobId, String leaseId) {
-		return run(Script.RETRACT, queue, generation, List.of(bytes(jobId), NONE, text(leaseId)));
+		return run(Script.RETRACT, queue, generation, List.of(bytes(jobId), text(leaseId)));
 	}
 
 	/** Closes the queue ({@code close.lua}). */
@@ -225,12 +238,12 @@ final class QueueScripts {
 
 	/**
 	 * Places jobs from another queue on a queue, creating it with {@code defaults} if
-	 * need be ({@code arrive.lua}): per job its id, payload and origin ({@code ""} for a
-	 * job going home from a redrive, as a fresh one).
+	 * need be ({@code arrive.lua}): per job its id, payload, origin ({@code ""} for a job
+	 * going home from a redrive, as a fresh one) and trace.
 	 */
 	CompletableFuture<ScriptReply> arrive(QueueKeys queue, String newGeneration, QueueConfig defaults,
 			List<byte[][]> jobs) {
-		List<byte[]> args = new ArrayList<>(5 + jobs.size() * 3);
+		List<byte[]> args = new ArrayList<>(5 + jobs.size() * 4);
 		args.add(bytes(newGeneration));
 		args.add(bytes(Integer.toString(defaults.capacity())));
 		args.add(millis(defaults.leaseTimeout()));
@@ -240,8 +253,29 @@ final class QueueScripts {
 			args.add(job[0]);
 			args.add(job[1]);
 			args.add(job[2]);
+			args.add(job[3]);
 		}
 		return run(Script.ARRIVE, queue, NONE, args);
+	}
+
+	/** A trace context as the scripts keep it: traceparent, then tracestate, or empty. */
+	static byte[] trace(TraceContext trace) {
+		if (trace == null) {
+			return NONE;
+		}
+		return bytes(
+				(trace.tracestate() != null) ? trace.traceparent() + "\n" + trace.tracestate() : trace.traceparent());
+	}
+
+	/** A trace context as the scripts keep it, read back; {@code null} for none. */
+	static TraceContext trace(Object value) {
+		String text = ScriptReply.text(value);
+		if (text == null || text.isEmpty()) {
+			return null;
+		}
+		int newline = text.indexOf('\n');
+		return (newline < 0) ? new TraceContext(text, null)
+				: new TraceContext(text.substring(0, newline), text.substring(newline + 1));
 	}
 
 	/**
@@ -270,17 +304,16 @@ final class QueueScripts {
 		return all;
 	}
 
-	/** A take's arguments to a script: max, lease, auto-ack, then a lease id per job. */
+	/**
+	 * A take's arguments to a script: max, lease, auto-ack, and the secret token of its
+	 * lease ids (one per take: each lease id is the job's id and this token).
+	 */
 	private static List<byte[]> takeArguments(TakeOptions options) {
-		List<byte[]> args = new ArrayList<>(3 + options.max());
+		List<byte[]> args = new ArrayList<>(4);
 		args.add(bytes(Integer.toString(options.max())));
 		args.add((options.lease() != null) ? millis(options.lease()) : NONE);
 		args.add(flag(options.autoAck()));
-		if (!options.autoAck()) {
-			for (int i = 0; i < options.max(); i++) {
-				args.add(bytes(Ids.newLeaseId()));
-			}
-		}
+		args.add(options.autoAck() ? NONE : bytes(Ids.newLeaseId()));
 		return args;
 	}
 

@@ -172,35 +172,42 @@ final class RedisQueueStore implements QueueStore {
 
 	@Override
 	public CompletableFuture<StoreAnswer<TakeResult>> take(TakeAttempt attempt) {
-		return answer(this.settings.scripts().take(this.keys, this.generation, attempt.options()), (reply) -> {
-			TakeResult.Status status = switch (reply.status()) {
-				case "delivered" -> TakeResult.Status.DELIVERED;
-				case "empty" -> TakeResult.Status.EMPTY;
-				case "drained" -> TakeResult.Status.DRAINED;
-				default -> throw new IllegalStateException("take answered " + reply.status());
-			};
-			return new TakeResult(status, deliveries(reply, 0), List.of());
-		});
+		return answer(
+				this.settings.scripts().take(this.keys, this.generation, attempt.options(), attempt.settleFirst()),
+				(reply) -> {
+					TakeResult.Status status = switch (reply.status()) {
+						case "delivered" -> TakeResult.Status.DELIVERED;
+						case "empty" -> TakeResult.Status.EMPTY;
+						case "drained" -> TakeResult.Status.DRAINED;
+						default -> throw new IllegalStateException("take answered " + reply.status());
+					};
+					List<Settled> settled = settled(attempt.settleFirst(), (List<?>) reply.values().getFirst());
+					return new TakeResult(status, deliveries(reply, 1), settled);
+				});
 	}
 
 	@Override
 	public CompletableFuture<StoreAnswer<List<Settled>>> settle(List<Settle> settlements) {
-		return answer(this.settings.scripts().settle(this.keys, this.generation, settlements), (reply) -> {
-			List<Settled> outcomes = new ArrayList<>(settlements.size());
-			for (int i = 0; i < settlements.size(); i++) {
-				long value = reply.number(i);
-				if (value < 0) {
-					outcomes.add(Settled.NOT_HELD);
-				}
-				else if (settlements.get(i).action() == Settle.Action.EXTEND) {
-					outcomes.add(new Settled(true, Instant.ofEpochMilli(value)));
-				}
-				else {
-					outcomes.add(Settled.DONE);
-				}
+		return answer(this.settings.scripts().settle(this.keys, this.generation, settlements),
+				(reply) -> settled(settlements, reply.values()));
+	}
+
+	/** The outcome of each settlement, from its value in a script's answer. */
+	private static List<Settled> settled(List<Settle> settlements, List<?> values) {
+		List<Settled> outcomes = new ArrayList<>(settlements.size());
+		for (int i = 0; i < settlements.size(); i++) {
+			long value = ScriptReply.number(values.get(i));
+			if (value < 0) {
+				outcomes.add(Settled.NOT_HELD);
 			}
-			return outcomes;
-		});
+			else if (settlements.get(i).action() == Settle.Action.EXTEND) {
+				outcomes.add(new Settled(true, Instant.ofEpochMilli(value)));
+			}
+			else {
+				outcomes.add(Settled.DONE);
+			}
+		}
+		return outcomes;
 	}
 
 	@Override
@@ -248,7 +255,8 @@ final class RedisQueueStore implements QueueStore {
 			return Optional.of(new JobInfo(id, Payload.of((byte[]) v.get(1)), state, (int) reply.number(2),
 					Instant.ofEpochMilli(reply.number(3)),
 					(state == JobInfo.State.DELAYED) ? Instant.ofEpochMilli(at) : null,
-					(state == JobInfo.State.LEASED) ? Instant.ofEpochMilli(at) : null, origin(v, 5)));
+					(state == JobInfo.State.LEASED) ? Instant.ofEpochMilli(at) : null, origin(v, 5),
+					QueueScripts.trace(v.get(8))));
 		});
 	}
 
@@ -263,7 +271,8 @@ final class RedisQueueStore implements QueueStore {
 				jobs.add(new JobInfo(ScriptReply.text(v.get(0)), Payload.of((byte[]) v.get(1)), state,
 						(int) ScriptReply.number(v.get(2)), Instant.ofEpochMilli(ScriptReply.number(v.get(3))),
 						(state == JobInfo.State.DELAYED) ? Instant.ofEpochMilli(at) : null,
-						(state == JobInfo.State.LEASED && at >= 0) ? Instant.ofEpochMilli(at) : null, origin(v, 5)));
+						(state == JobInfo.State.LEASED && at >= 0) ? Instant.ofEpochMilli(at) : null, origin(v, 5),
+						QueueScripts.trace(v.get(8))));
 			}
 			return jobs;
 		});
@@ -352,7 +361,8 @@ final class RedisQueueStore implements QueueStore {
 			deliveries
 				.add(new Delivery(ScriptReply.text(v.get(0)), ScriptReply.text(v.get(1)), Payload.of((byte[]) v.get(2)),
 						(int) ScriptReply.number(v.get(3)), Instant.ofEpochMilli(ScriptReply.number(v.get(4))),
-						(expiry != null) ? Instant.ofEpochMilli(ScriptReply.number(expiry)) : null, origin(v, 6)));
+						(expiry != null) ? Instant.ofEpochMilli(ScriptReply.number(expiry)) : null, origin(v, 6),
+						QueueScripts.trace(v.get(9))));
 		}
 		return deliveries;
 	}

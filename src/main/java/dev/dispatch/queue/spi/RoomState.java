@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
+import dev.dispatch.queue.BackendUnavailableException;
 import dev.dispatch.queue.Delivery;
 import dev.dispatch.queue.PutOutcome;
 import dev.dispatch.queue.QueueListener;
@@ -223,11 +224,22 @@ final class RoomState {
 		fx.cancel(taker.deadline());
 	}
 
+	/**
+	 * Fixes a take's outcome, with what came of the settlements it made first. One whose
+	 * settlements are under way fails instead: their outcome is unknown.
+	 */
 	void answer(TakeWaiter taker, TakeOutcome outcome, Effects fx) {
 		assert this.lock.isHeldByCurrentThread();
+		if (taker.settling()) {
+			fx.fail(taker,
+					new BackendUnavailableException("queue " + this.name + ": the take ended while the "
+							+ "settlements made with it were under way; whether they were made is unknown (settle them "
+							+ "again: a lease no longer held answers as such)", null));
+			return;
+		}
 		Duration waited = taker.waited(this.scheduler.now());
 		fx.add(() -> this.listener.waitEnded(this.name, WaitKind.TAKE, waited, outcome.label()));
-		fx.settle(taker, outcome);
+		fx.settle(taker, outcome.withSettled(taker.settled));
 	}
 
 	/**
@@ -246,7 +258,7 @@ final class RoomState {
 				fx.add(() -> this.listener.acked(this.name));
 			}
 		}
-		TakeOutcome.Delivered outcome = new TakeOutcome.Delivered(deliveries);
+		TakeOutcome.Delivered outcome = new TakeOutcome.Delivered(deliveries, taker.settled);
 		Duration waited = taker.waited(now);
 		taker.settle(outcome);
 		fx.add(() -> {
@@ -274,7 +286,8 @@ final class RoomState {
 				}
 				break;
 			}
-			if (target.taker() == null && taker.options.maxWait().isPositive()) {
+			// not to one whose settlements are under way: it is answered by its own try
+			if (target.taker() == null && taker.options.maxWait().isPositive() && !taker.settling()) {
 				target = new HandOffTarget(taker, PutAttempt.HandOff.IF_NONE_READY);
 			}
 		}

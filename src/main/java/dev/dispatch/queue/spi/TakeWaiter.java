@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 import dev.dispatch.queue.Settle;
+import dev.dispatch.queue.Settled;
 import dev.dispatch.queue.TakeOptions;
 import dev.dispatch.queue.TakeOutcome;
 import dev.dispatch.queue.QueueListener.WaitKind;
@@ -18,6 +19,12 @@ final class TakeWaiter extends Waiter<TakeOutcome> {
 	/** Leases its first try settles before it takes, or none. */
 	final List<Settle> settleFirst;
 
+	/**
+	 * What came of {@code settleFirst}, once its first try was answered; {@code null}
+	 * before.
+	 */
+	List<Settled> settled;
+
 	/** Whether it found nothing and waits in line. */
 	boolean parked;
 
@@ -28,6 +35,15 @@ final class TakeWaiter extends Waiter<TakeOutcome> {
 		super(owner, now, WaitKind.TAKE);
 		this.options = options;
 		this.settleFirst = settleFirst;
+		this.settled = settleFirst.isEmpty() ? List.of() : null;
+	}
+
+	/**
+	 * Whether what came of the settlements it makes first is not known yet: its first try
+	 * is under way. It must not be answered before, but by a failure.
+	 */
+	boolean settling() {
+		return this.settled == null;
 	}
 
 }

@@ -310,11 +310,19 @@ final class Usher {
 				}
 			}
 			else if (answer.missing()) {
+				if (taker.settling()) {
+					// nothing was done: the queue is gone
+					taker.settled = taker.settleFirst.stream().map((settlement) -> Settled.NOT_HELD).toList();
+				}
 				markDeleted(true, fx);
 				redirectIfFresh(taker, taker.isWaiting() && !taker.parked, fx);
 			}
 			else {
 				TakeResult result = answer.value();
+				if (taker.settling()) {
+					taker.settled = result.settled();
+					fx.add(() -> tellSettled(taker.settleFirst, result.settled()));
+				}
 				switch (result.status()) {
 					case DELIVERED -> {
 						if (taker.isWaiting()) {
@@ -365,6 +373,42 @@ final class Usher {
 		if (handBack != null) {
 			handBack(handBack);
 		}
+	}
+
+	/**
+	 * Has a take whose settlements were made on their own join the line of parked takes
+	 * (or answers it, if it cannot wait or the queue is gone).
+	 */
+	void joinLine(TakeWaiter taker, List<Settled> settled, Throwable failure) {
+		Effects fx = this.room.effects();
+		this.room.lock.lock();
+		try {
+			if (!taker.isWaiting()) {
+				// withdrawn meanwhile
+			}
+			else if (failure != null) {
+				fx.fail(taker, failureOf(failure));
+			}
+			else {
+				taker.settled = settled;
+				if (this.room.deleted) {
+					this.room.answer(taker, new TakeOutcome.Drained(), fx);
+				}
+				else if (taker.options.maxWait().isZero()) {
+					this.room.answer(taker, new TakeOutcome.Empty(), fx);
+				}
+				else {
+					this.room.takers.add(taker);
+					this.room.markParked(taker);
+					// the takes ahead may have been served meanwhile
+					fx.add(() -> pump(true, false));
+				}
+			}
+		}
+		finally {
+			this.room.lock.unlock();
+		}
+		fx.run();
 	}
 
 	/**
@@ -748,20 +792,25 @@ final class Usher {
 		return call(this.store.settle(settlements)).thenApply((answer) -> {
 			List<Settled> outcomes = answer.missing() ? settlements.stream().map((s) -> Settled.NOT_HELD).toList()
 					: answer.value();
-			for (int i = 0; i < settlements.size(); i++) {
-				if (!outcomes.get(i).held()) {
-					continue;
-				}
-				switch (settlements.get(i).action()) {
-					case ACK -> this.room.listener.acked(this.room.name);
-					case NACK -> this.room.listener.nacked(this.room.name);
-					case RELEASE -> this.room.listener.released(this.room.name);
-					case EXTEND -> {
-					}
-				}
-			}
+			tellSettled(settlements, outcomes);
 			return outcomes;
 		});
+	}
+
+	/** Tells the listener what settlements did. */
+	private void tellSettled(List<Settle> settlements, List<Settled> outcomes) {
+		for (int i = 0; i < settlements.size(); i++) {
+			if (!outcomes.get(i).held()) {
+				continue;
+			}
+			switch (settlements.get(i).action()) {
+				case ACK -> this.room.listener.acked(this.room.name);
+				case NACK -> this.room.listener.nacked(this.room.name);
+				case RELEASE -> this.room.listener.released(this.room.name);
+				case EXTEND -> {
+				}
+			}
+		}
 	}
 
 	// ---- talking to the store

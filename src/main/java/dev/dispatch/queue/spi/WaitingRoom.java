@@ -150,7 +150,7 @@ public final class WaitingRoom<S extends QueueStore> implements JobQueue, Waiter
 	public CompletableFuture<PutOutcome> put(Payload payload, PutOptions options) {
 		Objects.requireNonNull(payload, "payload");
 		Objects.requireNonNull(options, "options");
-		NewJob job = new NewJob(payload, options.idempotencyKey(), options.delay());
+		NewJob job = new NewJob(payload, options.idempotencyKey(), options.delay(), options.trace());
 		return offer(new PutWaiter(this, this.room.scheduler.now(), List.of(job), List.of(Ids.newJobId()), false,
 				options.maxWait()));
 	}
@@ -259,6 +259,38 @@ public final class WaitingRoom<S extends QueueStore> implements JobQueue, Waiter
 		fx.run();
 		if (attempt) {
 			this.usher.sendTake(taker, false);
+		}
+		return taker.future();
+	}
+
+	@Override
+	public CompletableFuture<TakeOutcome> settleAndTake(List<Settle> settlements, TakeOptions options) {
+		Objects.requireNonNull(options, "options");
+		List<Settle> all = List.copyOf(settlements);
+		if (all.isEmpty()) {
+			return take(options);
+		}
+		TakeWaiter taker = new TakeWaiter(this, this.room.scheduler.now(), options, all);
+		boolean alone;
+		this.room.lock.lock();
+		try {
+			// tried at once unless it would pass parked takes (or the queue is gone)
+			alone = !this.room.deleted && this.room.parkedTakers == 0;
+			if (alone) {
+				this.room.takers.add(taker);
+				taker.inFlight++;
+				taker.future().startFirstTry();
+			}
+		}
+		finally {
+			this.room.lock.unlock();
+		}
+		if (alone) {
+			this.usher.sendTake(taker, false);
+		}
+		else {
+			// the settlements now, then the take joins the line behind the parked ones
+			this.usher.settle(all).whenComplete((settled, failure) -> this.usher.joinLine(taker, settled, failure));
 		}
 		return taker.future();
 	}

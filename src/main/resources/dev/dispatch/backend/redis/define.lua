@@ -11,13 +11,16 @@ if existing and ARGV[11] == '1' then
   return { 'exists', {}, existing }
 end
 if existing then
-  redis.call('HSET', META, 'capacity', ARGV[6], 'lease', ARGV[7], 'attempts', ARGV[8], 'dlq', ARGV[9],
-    'dlqto', ARGV[10])
-  gen = existing
-  changed = true
-  return reply(load(), 'updated', existing)
+  local q = load()
+  set(q, 'capacity', tonumber(ARGV[6]))
+  set(q, 'lease', tonumber(ARGV[7]))
+  set(q, 'attempts', tonumber(ARGV[8]))
+  set(q, 'dlq', ARGV[9])
+  set(q, 'dlqto', ARGV[10])
+  return reply(q, 'updated', existing)
 end
 redis.call('HSET', META, 'gen', ARGV[5], 'capacity', ARGV[6], 'lease', ARGV[7], 'attempts', ARGV[8],
-  'dlq', ARGV[9], 'dlqto', ARGV[10], 'closed', '0', 'purging', '0')
+  'dlq', ARGV[9], 'dlqto', ARGV[10], 'closed', '0', 'purging', '0', 'paused', '0', 'due', -1, 'r', 0, 'd', 0, 'f', 0,
+  'o', 0)
 gen = ARGV[5]
 return reply(load(), 'created', ARGV[5])

@@ -5,7 +5,7 @@
 -- of smallest ones: one pass, no sort of the whole state, no table as large as the queue
 -- (the console asks for a page every 1.5 s while an operator watches a queue).
 -- Replies jobs {id, payload, attempt, enqueued ms, due or lease expiry ms or -1, origin
--- queue or false, reason or false, origin attempts or false}..., missing.
+-- queue or false, reason or false, origin attempts or false, trace or false}..., missing.
 local q = load()
 if not q then
   return missing()
@@ -34,9 +34,11 @@ local function consider(id)
 end
 if state == 'leased' then
   -- one id per lease held: as many as consumers hold, not a backlog
-  for _, id in ipairs(redis.call('HVALS', LEASED)) do
-    consider(id)
-  end
+  each_leased_chunk(function(ids)
+    for _, id in ipairs(ids) do
+      consider(id)
+    end
+  end)
 elseif state == 'delayed' then
   each_id('ZRANGE', DELAYED, consider)
 else
@@ -45,19 +47,14 @@ end
 local out = {}
 for i = 1, #page do
   local id = page[i]
+  local job = redis.call('HMGET', JOB .. id, 'p', 'a', 'e', 'o', 't', 'l')
   local at = -1
   if state == 'delayed' then
     at = tonumber(redis.call('ZSCORE', DELAYED, id))
-  elseif state == 'leased' then
-    local lease = redis.call('HGET', HOLDERS, id)
-    at = tonumber(lease and redis.call('ZSCORE', LEASES, lease) or -1)
+  elseif state == 'leased' and job[6] then
+    at = tonumber(redis.call('ZSCORE', LEASES, job[6]) or -1)
   end
-  local oq, oreason, oattempts = false, false, false
-  local origin = redis.call('HGET', ORIGINS, id)
-  if origin then
-    oq, oreason, oattempts = string.match(origin, '^(.*)\n(.*)\n(%d+)$')
-  end
-  table.insert(out, { id, redis.call('HGET', PAYLOADS, id), tonumber(redis.call('HGET', ATTEMPTS, id) or '0'),
-    tonumber(redis.call('HGET', ENQUEUED, id)), at, oq, oreason, oattempts })
+  local oq, oreason, oattempts, trace = origin_and_trace(job[4], job[5])
+  table.insert(out, { id, job[1], tonumber(job[2] or '0'), tonumber(job[3]), at, oq, oreason, oattempts, trace })
 end
 return reply(q, 'jobs', unpack(out))

@@ -9,7 +9,5 @@ local pause = ARGV[5] == '1'
 if q.paused == pause then
   return reply(q, 'done', 0)
 end
-redis.call('HSET', META, 'paused', pause and '1' or '0')
-q.paused = pause
-changed = true
+set(q, 'paused', pause)
 return reply(q, 'done', 1)

@@ -1,167 +1,217 @@
 -- Shared by every script of one queue (RedisScripts puts it in front of each). All keys
 -- of a queue carry its hash tag, so a script touches one cluster slot.
 --
--- KEYS:  1 meta (hash: gen capacity lease attempts dlq dlqto closed purging paused)
+-- KEYS:  1 meta (hash: gen capacity lease attempts dlq dlqto closed purging paused, and
+--          due: no lease runs out and no delayed job falls due before it (ms, -1: none),
+--          r d f o: how many jobs are ready, delayed, leased and in the outbox)
 --        2 ready (list of job ids, head first)   3 delayed (zset id -> due ms)
---        4 leases (zset lease -> expiry ms)      5 leased (hash lease -> id)
---        6 payloads (hash id -> bytes)           7 attempts (hash id -> deliveries)
---        8 enqueued (hash id -> ms)              9 origins (hash id -> "queue\nreason\nattempts")
---       10 idem (hash key -> "id\nms")          11 idemexp (zset key -> expiry ms)
---       12 outbox (list of ids leaving for the dead-letter queue)
---       13 outmeta (hash id -> "target\nreason\nattempts")
---       14 holders (hash id -> lease: who holds a leased job, for looking a job up)
+--        4 leases (zset lease id -> expiry ms; a lease id is '<job id>.<token>')
+--        5 outbox (list of ids leaving for the dead-letter queue)
+--        6 outmeta (hash id -> "target\nreason\nattempts")
+--        7 the prefix of job keys: JOB .. id is a hash {p payload, a attempt, e enqueued ms,
+--          o origin "queue\nreason\nattempts", t trace "traceparent\ntracestate",
+--          l the lease that holds it}
+--        8 the prefix of idempotency keys: IDEM .. gen .. ':' .. key is "id\nms\nexpiry ms"
+--          (the generation: a queue made again under the name knows none); known until its
+--          expiry by the callers' clock, and dropped by Redis a window after that
 -- ARGV:  1 now (ms, the caller's clock)  2 the queue's generation ('' = any)
 --        3 the wake channel  4 the calling replica's id  5.. the operation's own arguments
 --
 -- Every reply is {status, state, ...}; state = {ready, delayed, inflight, closed, purging,
 -- capacity, outbox, expired, dead-lettered max-attempts, dead-lettered purged, next due ms
--- or -1, changed, paused}. A script publishes the calling replica's id on the wake channel when it
--- changed what a parked put, take or join elsewhere could get.
-local META, READY, DELAYED, LEASES, LEASED = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local PAYLOADS, ATTEMPTS, ENQUEUED, ORIGINS = KEYS[6], KEYS[7], KEYS[8], KEYS[9]
-local IDEM, IDEMEXP, OUTBOX, OUTMETA, HOLDERS = KEYS[10], KEYS[11], KEYS[12], KEYS[13], KEYS[14]
+-- or -1, woke, paused}: the counts come from meta, so the common case reads no list.
+-- Housekeeping (due delayed jobs, run-out leases) runs only once meta's due has come.
+-- A script publishes the calling replica's id on the wake channel only when its change
+-- may serve a request parked elsewhere: jobs became ready where none were, room came where
+-- there was none, nothing is left unfinished, the queue was closed, resumed or purged.
+local META, READY, DELAYED, LEASES, OUTBOX, OUTMETA = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local JOB, IDEM = KEYS[7], KEYS[8]
 local now = tonumber(ARGV[1])
 local gen = ARGV[2]
 local channel = ARGV[3]
 local caller = ARGV[4]
 local tally = { expired = 0, max = 0, purged = 0 }
-local changed = false
 
--- The queue's settings, or nil if it does not exist (deleted, or another generation).
+local FIELDS = { 'gen', 'capacity', 'lease', 'attempts', 'dlq', 'dlqto', 'closed', 'purging', 'paused', 'due', 'r',
+  'd', 'f', 'o' }
+
+-- The queue, or nil if it does not exist (deleted, or another generation). What the
+-- script changes is written back by reply() in one HSET.
 local function load()
-  local m = redis.call('HMGET', META, 'gen', 'capacity', 'lease', 'attempts', 'dlq', 'dlqto', 'closed', 'purging',
-    'paused')
+  local m = redis.call('HMGET', META, unpack(FIELDS))
   if not m[1] or (gen ~= '' and m[1] ~= gen) then
     return nil
   end
-  return { gen = m[1], capacity = tonumber(m[2]), lease = tonumber(m[3]), attempts = tonumber(m[4]),
-    dlq = m[5], dlqto = m[6], closed = m[7] == '1', purging = m[8] == '1', paused = m[9] == '1' }
+  local q = { gen = m[1], capacity = tonumber(m[2]), lease = tonumber(m[3]), attempts = tonumber(m[4]),
+    dlq = m[5], dlqto = m[6], closed = m[7] == '1', purging = m[8] == '1', paused = m[9] == '1',
+    due = tonumber(m[10] or '-1'), r = tonumber(m[11] or '0'), d = tonumber(m[12] or '0'),
+    f = tonumber(m[13] or '0'), o = tonumber(m[14] or '0'), dirty = {} }
+  q.was = { r = q.r, d = q.d, f = q.f, capacity = q.capacity, closed = q.closed, purging = q.purging,
+    paused = q.paused }
+  return q
 end
 
--- Throws away the data of the jobs ids[1..] (up to a few thousand: unpack's limit), one
--- HDEL per hash for all of them.
-local function forget_all(ids)
-  if #ids > 0 then
-    for _, key in ipairs({ PAYLOADS, ATTEMPTS, ENQUEUED, ORIGINS, HOLDERS }) do
-      redis.call('HDEL', key, unpack(ids))
-    end
+-- Sets one of the queue's fields (written back by reply()).
+local function set(q, field, value)
+  q[field] = value
+  q.dirty[field] = true
+end
+
+-- Adds delta to one of the queue's counts.
+local function count(q, field, delta)
+  set(q, field, q[field] + delta)
+end
+
+-- Something falls due at ms (a lease, a delayed job): the next housekeeping comes no later.
+local function due_at(q, ms)
+  if q.due < 0 or ms < q.due then
+    set(q, 'due', ms)
   end
 end
 
-local function forget(id)
-  forget_all({ id })
+-- The job id a lease id names.
+local function job_of(lease)
+  return string.match(lease, '^([^.]+)%.')
 end
 
--- Hands the jobs ids[1..] (up to a few thousand: unpack's limit) to the outbox, from which
--- they are forwarded to the dead-letter queue (which may live on another shard); their
--- data stays here until they have arrived. One call for each key, not for each job.
+-- Throws away the data of the jobs ids[1..] (up to a few thousand: unpack's limit).
+local function forget_all(ids)
+  if #ids > 0 then
+    local keys = {}
+    for i, id in ipairs(ids) do
+      keys[i] = JOB .. id
+    end
+    redis.call('DEL', unpack(keys))
+  end
+end
+
+-- Hands the jobs ids[1..] (up to a few thousand) to the outbox, from which they are
+-- forwarded to the dead-letter queue (which may live on another shard); their data stays
+-- here until they have arrived.
 local function dead_letter_all(q, ids, reason)
   if #ids == 0 then
     return
   end
-  local attempts = redis.call('HMGET', ATTEMPTS, unpack(ids))
   local meta = {}
   for i, id in ipairs(ids) do
     meta[2 * i - 1] = id
-    meta[2 * i] = q.dlqto .. '\n' .. reason .. '\n' .. (attempts[i] or '0')
+    meta[2 * i] = q.dlqto .. '\n' .. reason .. '\n' .. (redis.call('HGET', JOB .. id, 'a') or '0')
   end
   redis.call('RPUSH', OUTBOX, unpack(ids))
   redis.call('HSET', OUTMETA, unpack(meta))
+  count(q, 'o', #ids)
   if reason == 'max-attempts' then
     tally.max = tally.max + #ids
   else
     tally.purged = tally.purged + #ids
   end
-  changed = true
 end
 
-local function dead_letter(q, id, reason)
-  dead_letter_all(q, { id }, reason)
-end
-
--- A job whose lease failed (nack or expiry): to the head, delayed, or dead-lettered.
+-- A job whose lease failed (nack or expiry), no longer counted as leased: to the head,
+-- delayed, or dead-lettered.
 local function requeue_failed(q, id, delay)
-  local attempt = tonumber(redis.call('HGET', ATTEMPTS, id) or '0')
+  local attempt = tonumber(redis.call('HGET', JOB .. id, 'a') or '0')
   if attempt >= q.attempts then
-    dead_letter(q, id, 'max-attempts')
+    dead_letter_all(q, { id }, 'max-attempts')
   elseif q.purging then
-    dead_letter(q, id, 'purged')
+    dead_letter_all(q, { id }, 'purged')
   elseif delay > 0 then
     redis.call('ZADD', DELAYED, now + delay, id)
+    count(q, 'd', 1)
+    due_at(q, now + delay)
   else
     redis.call('LPUSH', READY, id)
+    count(q, 'r', 1)
   end
-  changed = true
 end
 
--- Brings the queue up to now: delayed jobs that fell due go to the head (nacked ones) or
--- the tail (delayed puts, never delivered), leases that ran out give their jobs back,
--- idempotency keys past their window are forgotten. At most
--- 1000 of each per script, so that no script holds Redis long; the rest are still due,
--- and the state's next due time makes the caller's sweep come back at once.
+local function earliest(key)
+  local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+  if first[2] then
+    return tonumber(first[2])
+  end
+  return -1
+end
+
+-- Brings the queue up to now, once something is due: delayed jobs that fell due go to the
+-- head (nacked ones) or the tail (delayed puts, never delivered), leases that ran out give
+-- their jobs back. At most 1000 of each per script, so that no script holds Redis long;
+-- the rest are still due, and the next due time makes the caller look again at once.
 local function housekeep(q)
+  if q.due < 0 or q.due > now then
+    return
+  end
   local due = redis.call('ZRANGEBYSCORE', DELAYED, '-inf', now, 'LIMIT', 0, 1000)
-  for _, id in ipairs(due) do
-    redis.call('ZREM', DELAYED, id)
-    if redis.call('HGET', ATTEMPTS, id) == '0' then
-      redis.call('RPUSH', READY, id)
-    else
-      redis.call('LPUSH', READY, id)
+  if #due > 0 then
+    redis.call('ZREM', DELAYED, unpack(due))
+    count(q, 'd', -#due)
+    count(q, 'r', #due)
+    for _, id in ipairs(due) do
+      if redis.call('HGET', JOB .. id, 'a') == '0' then
+        redis.call('RPUSH', READY, id)
+      else
+        redis.call('LPUSH', READY, id)
+      end
     end
-    changed = true
   end
   local expired = redis.call('ZRANGEBYSCORE', LEASES, '-inf', now, 'LIMIT', 0, 1000)
-  for _, lease in ipairs(expired) do
-    local id = redis.call('HGET', LEASED, lease)
-    redis.call('ZREM', LEASES, lease)
-    redis.call('HDEL', LEASED, lease)
-    if id then
-      redis.call('HDEL', HOLDERS, id)
+  if #expired > 0 then
+    redis.call('ZREM', LEASES, unpack(expired))
+    count(q, 'f', -#expired)
+    for _, lease in ipairs(expired) do
+      local id = job_of(lease)
+      redis.call('HDEL', JOB .. id, 'l')
       tally.expired = tally.expired + 1
       requeue_failed(q, id, 0)
     end
   end
-  local old = redis.call('ZRANGEBYSCORE', IDEMEXP, '-inf', now, 'LIMIT', 0, 100)
-  if #old > 0 then
-    redis.call('HDEL', IDEM, unpack(old))
-    redis.call('ZREM', IDEMEXP, unpack(old))
+  local lease, delay = earliest(LEASES), earliest(DELAYED)
+  local next = lease
+  if next < 0 or (delay >= 0 and delay < next) then
+    next = delay
   end
+  set(q, 'due', next)
+end
+
+-- The idempotency key of key in this generation of the queue.
+local function idem_key(q, key)
+  return IDEM .. q.gen .. ':' .. key
 end
 
 -- The job an idempotency key was accepted for within its window: its id and enqueued ms,
--- or nil. A key past its window is forgotten here (housekeeping forgets expired keys a
--- batch at a time).
-local function known_key(key)
-  local known = redis.call('HGET', IDEM, key)
+-- or nil.
+local function known_key(q, key)
+  local known = redis.call('GET', idem_key(q, key))
   if not known then
     return nil
   end
-  local expiry = tonumber(redis.call('ZSCORE', IDEMEXP, key))
-  if not expiry or expiry <= now then
-    redis.call('HDEL', IDEM, key)
-    redis.call('ZREM', IDEMEXP, key)
+  local original, at, expiry = string.match(known, '^(.*)\n(%d+)\n(%d+)$')
+  if tonumber(expiry) <= now then
     return nil
   end
-  local original, at = string.match(known, '^(.*)\n(%d+)$')
   return original, tonumber(at)
 end
 
 -- Adds a new job at the tail of ready, or among the delayed ones if delay > 0 (ms), with
--- its idempotency key ('' none) known for window ms.
-local function add_job(id, payload, key, delay, window)
+-- its idempotency key ('' none) known for window ms, its trace ('' none).
+local function add_job(q, id, payload, key, delay, window, trace)
+  if trace ~= '' then
+    redis.call('HSET', JOB .. id, 'p', payload, 'a', 0, 'e', now, 't', trace)
+  else
+    redis.call('HSET', JOB .. id, 'p', payload, 'a', 0, 'e', now)
+  end
   if delay > 0 then
     redis.call('ZADD', DELAYED, now + delay, id)
+    count(q, 'd', 1)
+    due_at(q, now + delay)
   else
     redis.call('RPUSH', READY, id)
+    count(q, 'r', 1)
   end
-  redis.call('HSET', PAYLOADS, id, payload)
-  redis.call('HSET', ATTEMPTS, id, 0)
-  redis.call('HSET', ENQUEUED, id, now)
   if key ~= '' then
-    redis.call('HSET', IDEM, key, id .. '\n' .. now)
-    redis.call('ZADD', IDEMEXP, now + window, key)
+    -- Redis's own expiry only bounds the memory: the window is the callers' clock's
+    redis.call('SET', idem_key(q, key), id .. '\n' .. now .. '\n' .. (now + window), 'PX', 2 * window)
   end
-  changed = true
 end
 
 -- Calls visit(chunk) for each run of up to 1000 members of the list or sorted set at key
@@ -197,35 +247,63 @@ local function in_chunks(list, visit)
   end
 end
 
-local function waiting()
-  return redis.call('LLEN', READY) + redis.call('ZCARD', DELAYED)
+-- The job ids of every lease, a chunk at a time.
+local function each_leased_chunk(visit)
+  each_chunk('ZRANGE', LEASES, function(leases)
+    local ids = {}
+    for i, lease in ipairs(leases) do
+      ids[i] = job_of(lease)
+    end
+    return visit(ids)
+  end)
 end
 
-local function earliest(key)
-  local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-  if first[2] then
-    return tonumber(first[2])
+local function drained(q)
+  return q.closed and (q.purging or q.r + q.d + q.f == 0)
+end
+
+-- Whether this script's change may serve a request parked elsewhere.
+local function woke(q)
+  local was = q.was
+  if q.closed ~= was.closed or q.purging ~= was.purging then
+    return true
   end
-  return -1
-end
-
-local function state(q)
-  local lease, delay = earliest(LEASES), earliest(DELAYED)
-  local due = lease
-  if due < 0 or (delay >= 0 and delay < due) then
-    due = delay
+  if not q.paused and q.r > 0 and (was.r == 0 or was.paused) then
+    return true -- takes
   end
-  return { redis.call('LLEN', READY), redis.call('ZCARD', DELAYED), redis.call('HLEN', LEASED),
-    q.closed and 1 or 0, q.purging and 1 or 0, q.capacity, redis.call('LLEN', OUTBOX),
-    tally.expired, tally.max, tally.purged, due, changed and 1 or 0, q.paused and 1 or 0 }
+  if q.r + q.d < q.capacity and was.r + was.d >= was.capacity then
+    return true -- puts
+  end
+  return q.r + q.d + q.f == 0 and was.r + was.d + was.f > 0 -- joins, drained takes
 end
 
--- The reply: status, the state, then the operation's own values.
+local function state(q, woken)
+  return { q.r, q.d, q.f, q.closed and 1 or 0, q.purging and 1 or 0, q.capacity, q.o, tally.expired, tally.max,
+    tally.purged, q.due, woken and 1 or 0, q.paused and 1 or 0 }
+end
+
+-- Writes back what changed, wakes the other replicas if that may serve them, and answers:
+-- status, the state, then the operation's own values.
 local function reply(q, status, ...)
-  if changed and channel ~= '' then
+  local fields = {}
+  for field in pairs(q.dirty) do
+    local value = q[field]
+    if value == true then
+      value = '1'
+    elseif value == false then
+      value = '0'
+    end
+    table.insert(fields, field)
+    table.insert(fields, value)
+  end
+  if #fields > 0 then
+    redis.call('HSET', META, unpack(fields))
+  end
+  local woken = woke(q)
+  if woken and channel ~= '' then
     redis.call('SPUBLISH', channel, caller)
   end
-  return { status, state(q), ... }
+  return { status, state(q, woken), ... }
 end
 
 local function missing()
@@ -234,51 +312,109 @@ end
 
 -- Moves every ready and delayed job to the outbox; returns how many.
 local function purge_waiting(q)
-  local n = waiting()
+  local n = q.r + q.d
   local function out(chunk)
     dead_letter_all(q, chunk, 'purged')
   end
   each_chunk('LRANGE', READY, out)
   each_chunk('ZRANGE', DELAYED, out)
   redis.call('DEL', READY, DELAYED)
+  set(q, 'r', 0)
+  set(q, 'd', 0)
   return n
 end
 
--- Leases up to max ready jobs from the head (or settles them at once when auto), with
--- the lease ids ARGV[lease_ids], ARGV[lease_ids + 1], ...; a lease runs length ms (nil:
--- the queue's lease timeout). Returns one entry per job: {lease id or false, id,
--- payload, attempt, enqueued ms, expiry ms or false, origin queue or false, reason or
--- false, origin attempts or false}.
-local function deliver(q, max, length, auto, lease_ids)
+-- A job's origin and trace as a reply carries them: origin queue, reason and attempts (or
+-- false each), trace (or false).
+local function origin_and_trace(origin, trace)
+  local oq, oreason, oattempts = false, false, false
+  if origin then
+    oq, oreason, oattempts = string.match(origin, '^(.*)\n(.*)\n(%d+)$')
+  end
+  return oq, oreason, oattempts, trace or false
+end
+
+-- Leases up to max ready jobs from the head (or settles them at once when auto), each
+-- with the lease id '<job id>.<token>'; a lease runs length ms (nil: the queue's lease
+-- timeout). Returns one entry per job: {lease id or false, id, payload, attempt, enqueued
+-- ms, expiry ms or false, origin queue or false, reason or false, origin attempts or
+-- false, trace or false}.
+local function deliver(q, max, length, auto, token)
+  if q.paused or q.r == 0 then
+    return {}
+  end
+  local ids = redis.call('LPOP', READY, max)
+  if not ids then
+    return {}
+  end
+  count(q, 'r', -#ids)
   length = length or q.lease
-  local jobs = {}
-  while #jobs < max do
-    local id = redis.call('LPOP', READY)
-    if not id then
-      break
-    end
-    local attempt = redis.call('HINCRBY', ATTEMPTS, id, 1)
-    local payload = redis.call('HGET', PAYLOADS, id)
-    local enq = tonumber(redis.call('HGET', ENQUEUED, id))
-    local origin = redis.call('HGET', ORIGINS, id)
-    local oq, oreason, oattempts = false, false, false
-    if origin then
-      oq, oreason, oattempts = string.match(origin, '^(.*)\n(.*)\n(%d+)$')
-    end
+  local expiry = now + length
+  local jobs, leases = {}, {}
+  for _, id in ipairs(ids) do
+    local key = JOB .. id
+    local job = redis.call('HMGET', key, 'p', 'a', 'e', 'o', 't')
+    local attempt = tonumber(job[2] or '0') + 1
+    local oq, oreason, oattempts, trace = origin_and_trace(job[4], job[5])
     if auto then
-      forget(id)
-      table.insert(jobs, { false, id, payload, attempt, enq, false, oq, oreason, oattempts })
+      redis.call('DEL', key)
+      table.insert(jobs, { false, id, job[1], attempt, tonumber(job[3]), false, oq, oreason, oattempts, trace })
     else
-      local lease = ARGV[lease_ids + #jobs]
-      local expiry = now + length
-      redis.call('ZADD', LEASES, expiry, lease)
-      redis.call('HSET', LEASED, lease, id)
-      redis.call('HSET', HOLDERS, id, lease)
-      table.insert(jobs, { lease, id, payload, attempt, enq, expiry, oq, oreason, oattempts })
+      local lease = id .. '.' .. token
+      redis.call('HSET', key, 'a', attempt, 'l', lease)
+      table.insert(leases, expiry)
+      table.insert(leases, lease)
+      table.insert(jobs, { lease, id, job[1], attempt, tonumber(job[3]), expiry, oq, oreason, oattempts, trace })
     end
   end
-  if #jobs > 0 then
-    changed = true
+  if #leases > 0 then
+    redis.call('ZADD', LEASES, unpack(leases))
+    count(q, 'f', #leases / 2)
+    due_at(q, expiry)
   end
   return jobs
+end
+
+-- Settles leases in order: from ARGV[from], groups of {lease id, what to do: 'ack', 'nack',
+-- 'extend' or 'release', its argument: the nack's delay ms, the extension's length ms ('' =
+-- the queue's lease timeout), '' for the others}, up to ARGV[to]. Returns one value per
+-- group: -1 the lease was not held, 0 done, or an extension's new expiry ms.
+local function settle(q, from, to)
+  local outcomes = {}
+  for i = from, to, 3 do
+    local lease, action = ARGV[i], ARGV[i + 1]
+    if action == 'extend' then
+      if redis.call('ZSCORE', LEASES, lease) then
+        local expiry = now + (tonumber(ARGV[i + 2]) or q.lease)
+        redis.call('ZADD', LEASES, expiry, lease)
+        due_at(q, expiry)
+        table.insert(outcomes, expiry)
+      else
+        table.insert(outcomes, -1)
+      end
+    elseif redis.call('ZREM', LEASES, lease) == 0 then
+      table.insert(outcomes, -1)
+    else
+      count(q, 'f', -1)
+      local id = job_of(lease)
+      if action == 'ack' then
+        redis.call('DEL', JOB .. id)
+      elseif action == 'nack' then
+        redis.call('HDEL', JOB .. id, 'l')
+        requeue_failed(q, id, tonumber(ARGV[i + 2]))
+      else
+        -- released: the consumer never got it, the attempt does not count
+        redis.call('HINCRBY', JOB .. id, 'a', -1)
+        redis.call('HDEL', JOB .. id, 'l')
+        if q.purging then
+          dead_letter_all(q, { id }, 'purged')
+        else
+          redis.call('LPUSH', READY, id)
+          count(q, 'r', 1)
+        end
+      end
+      table.insert(outcomes, 0)
+    end
+  end
+  return outcomes
 end

@@ -5,11 +5,12 @@ if not q then
   return missing()
 end
 housekeep(q)
-local n = waiting()
+local n = q.r + q.d
 each_chunk('LRANGE', READY, forget_all)
 each_chunk('ZRANGE', DELAYED, forget_all)
 if n > 0 then
   redis.call('DEL', READY, DELAYED)
-  changed = true
+  set(q, 'r', 0)
+  set(q, 'd', 0)
 end
 return reply(q, 'purged', n)

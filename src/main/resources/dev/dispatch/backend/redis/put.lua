@@ -2,11 +2,12 @@
 -- 9 '1' to only look the key up (a put that must wait its turn behind parked ones),
 -- 10 '1' if a take parked at the caller is handed jobs at once, '2' if a take whose own
 -- attempt ran just before is, only if that attempt left no job ready (it found none, so
--- it parks: were it to get jobs twice, one set would go back), '0' if none is: 12 its
--- max, 13 its lease ms ('' = the queue's), 14 '1' to settle at delivery, 15.. its lease
--- ids. Such a hand-off may go beyond the capacity, as the job does not rest in the queue.
--- 11 the delay ms: a delayed job waits among the delayed ones (never handed off) and
--- joins the tail when due (housekeep), taking room all along.
+-- it parks: were it to get jobs twice, one set would go back), '0' if none is: 13 its
+-- max, 14 its lease ms ('' = the queue's), 15 '1' to settle at delivery, 16 the token of
+-- its lease ids. Such a hand-off may go beyond the capacity, as the job does not rest in
+-- the queue. 11 the delay ms: a delayed job waits among the delayed ones (never handed
+-- off) and joins the tail when due (housekeep), taking room all along. 12 the trace
+-- context ('' none).
 -- Replies accepted {id, enqueued ms, job...} (the jobs handed to the take, oldest
 -- first), duplicate {id, enqueued ms}, closed, full, unknown-key, missing.
 local q = load()
@@ -16,10 +17,9 @@ end
 housekeep(q)
 local id, payload, key, window = ARGV[5], ARGV[6], ARGV[7], tonumber(ARGV[8])
 local delay = tonumber(ARGV[11])
-local hand_off = delay == 0 and not q.paused
-  and (ARGV[10] == '1' or (ARGV[10] == '2' and redis.call('LLEN', READY) == 0))
+local hand_off = delay == 0 and not q.paused and (ARGV[10] == '1' or (ARGV[10] == '2' and q.r == 0))
 if key ~= '' then
-  local original, at = known_key(key)
+  local original, at = known_key(q, key)
   if original then
     return reply(q, 'duplicate', original, at)
   end
@@ -30,11 +30,12 @@ end
 if q.closed then
   return reply(q, 'closed')
 end
-if waiting() >= q.capacity and not hand_off then
+if q.r + q.d >= q.capacity and not hand_off then
   return reply(q, 'full')
 end
-add_job(id, payload, key, delay, window)
+add_job(q, id, payload, key, delay, window, ARGV[12])
 if hand_off then
-  return reply(q, 'accepted', id, now, unpack(deliver(q, tonumber(ARGV[12]), tonumber(ARGV[13]), ARGV[14] == '1', 15)))
+  local length = tonumber(ARGV[14])
+  return reply(q, 'accepted', id, now, unpack(deliver(q, tonumber(ARGV[13]), length, ARGV[15] == '1', ARGV[16])))
 end
 return reply(q, 'accepted', id, now)

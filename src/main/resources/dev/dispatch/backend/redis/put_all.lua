@@ -1,11 +1,11 @@
 -- put_all (a batch put, all or nothing): ARGV 5 dedup window ms, then groups of {job id,
--- payload, idempotency key ('' none), delay ms} from 6, in the batch's order. A job
--- whose key is known, or repeats the key of an earlier job of the batch, creates nothing
--- and answers that job. New jobs go to the tail (delayed ones among the delayed), never
--- to a take directly.
+-- payload, idempotency key ('' none), delay ms, trace context ('' none)} from 6, in the
+-- batch's order. A job whose key is known, or repeats the key of an earlier job of the
+-- batch, creates nothing and answers that job. New jobs go to the tail (delayed ones
+-- among the delayed), never to a take directly.
 -- Replies accepted {{id, enqueued ms, 1 if it repeated a key else 0} per job}, closed,
--- full {the new jobs it needs room for} (no room for all of them now), too-big (more new jobs than the capacity: it
--- could never fit), missing.
+-- full {the new jobs it needs room for} (no room for all of them now), too-big (more new
+-- jobs than the capacity: it could never fit), missing.
 local q = load()
 if not q then
   return missing()
@@ -14,12 +14,12 @@ housekeep(q)
 local window = tonumber(ARGV[5])
 local known = {}
 local needed = 0
-for i = 6, #ARGV, 4 do
+for i = 6, #ARGV, 5 do
   local key = ARGV[i + 2]
   if key == '' then
     needed = needed + 1
   elseif known[key] == nil then
-    local original, at = known_key(key)
+    local original, at = known_key(q, key)
     if original then
       known[key] = { original, at }
     else
@@ -35,18 +35,18 @@ if needed > 0 then
   if needed > q.capacity then
     return reply(q, 'too-big')
   end
-  if waiting() + needed > q.capacity then
+  if q.r + q.d + needed > q.capacity then
     return reply(q, 'full', needed)
   end
 end
 local jobs = {}
-for i = 6, #ARGV, 4 do
+for i = 6, #ARGV, 5 do
   local id, payload, key, delay = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
   local original = key ~= '' and known[key]
   if original then
     table.insert(jobs, { original[1], original[2], 1 })
   else
-    add_job(id, payload, key, delay, window)
+    add_job(q, id, payload, key, delay, window, ARGV[i + 4])
     if key ~= '' then
       known[key] = { id, now }
     end

@@ -26,9 +26,10 @@ for _, id in ipairs(redis.call('LRANGE', READY, 0, -1)) do
 end
 if #moved > 0 then
   redis.call('DEL', READY)
-  for i = 1, #keep, 1000 do
-    redis.call('RPUSH', READY, unpack(keep, i, math.min(i + 999, #keep)))
-  end
-  changed = true
+  in_chunks(keep, function(chunk)
+    redis.call('RPUSH', READY, unpack(chunk))
+  end)
+  count(q, 'r', -#moved)
+  count(q, 'o', #moved)
 end
 return reply(q, 'moved', unpack(moved))

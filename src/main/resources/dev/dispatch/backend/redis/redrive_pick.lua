@@ -26,7 +26,7 @@ end
 local out = {}
 each_id('LRANGE', READY, function(id)
   if not wanted or wanted[id] then
-    local origin = redis.call('HGET', ORIGINS, id)
+    local origin = redis.call('HGET', JOB .. id, 'o')
     local home = origin and string.match(origin, '^(.*)\n.*\n%d+$')
     if home and (not homes or homes[home]) then
       table.insert(out, { id, home })

@@ -1,23 +1,27 @@
 -- restore jobs settled at delivery whose consumer never got them: ARGV 5.. groups of
--- {id, payload, attempt, enqueued ms, origin or ''}, in delivery order. They go back to
--- the head in that order, the attempt not counted. Replies restored, missing.
+-- {id, payload, attempt, enqueued ms, origin or '', trace or ''}, in delivery order. They
+-- go back to the head in that order, the attempt not counted. Replies restored, missing.
 local q = load()
 if not q then
   return missing()
 end
-for i = #ARGV - 4, 5, -5 do
+for i = #ARGV - 5, 5, -6 do
   local id = ARGV[i]
-  redis.call('HSET', PAYLOADS, id, ARGV[i + 1])
-  redis.call('HSET', ATTEMPTS, id, tonumber(ARGV[i + 2]) - 1)
-  redis.call('HSET', ENQUEUED, id, ARGV[i + 3])
+  local fields = { 'p', ARGV[i + 1], 'a', tonumber(ARGV[i + 2]) - 1, 'e', ARGV[i + 3] }
   if ARGV[i + 4] ~= '' then
-    redis.call('HSET', ORIGINS, id, ARGV[i + 4])
+    table.insert(fields, 'o')
+    table.insert(fields, ARGV[i + 4])
   end
+  if ARGV[i + 5] ~= '' then
+    table.insert(fields, 't')
+    table.insert(fields, ARGV[i + 5])
+  end
+  redis.call('HSET', JOB .. id, unpack(fields))
   if q.purging then
-    dead_letter(q, id, 'purged')
+    dead_letter_all(q, { id }, 'purged')
   else
     redis.call('LPUSH', READY, id)
+    count(q, 'r', 1)
   end
 end
-changed = true
 return reply(q, 'restored')

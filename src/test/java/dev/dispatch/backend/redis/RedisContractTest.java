@@ -1,15 +1,21 @@
 package dev.dispatch.backend.redis;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanIterator;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 
 import dev.dispatch.queue.CloseMode;
 import dev.dispatch.queue.Delivery;
@@ -48,9 +54,31 @@ abstract class RedisContractTest extends JobQueueContractTest {
 	}
 
 	/**
+	 * Not part of the shared contract: after every test, each queue's counts in its
+	 * {@code meta} (which every script answers from, instead of reading its lists) agree
+	 * with the lists and sets they count.
+	 */
+	@AfterEach
+	void countsAgreeWithWhatTheyCount() {
+		withKeyCommands((redis) -> {
+			for (String key : scan(redis, this.prefix + ":{*}:meta")) {
+				String base = key.substring(0, key.length() - "meta".length());
+				List<String> counts = redis.hmget(key, "r", "d", "f", "o")
+					.stream()
+					.map((value) -> value.getValueOrElse("0"))
+					.toList();
+				assertThat(counts).as("ready, delayed, leased, outbox of %s", base)
+					.containsExactly(Long.toString(redis.llen(base + "ready")),
+							Long.toString(redis.zcard(base + "delayed")), Long.toString(redis.zcard(base + "leases")),
+							Long.toString(redis.llen(base + "outbox")));
+			}
+		});
+	}
+
+	/**
 	 * Not part of the shared contract: throwing thousands of jobs away, by a purge (and
 	 * the acks of the leases it left) or by a delete with discard, leaves none of their
-	 * data in Redis.
+	 * data in Redis: no job's own key, no list or set that held them.
 	 */
 	@Test
 	void throwingThousandsOfJobsAwayLeavesNothingBehind() throws Exception {
@@ -83,19 +111,38 @@ abstract class RedisContractTest extends JobQueueContractTest {
 		assertThat(drainReady(this.registry.require("heavy.dead"))).containsExactlyElementsOf(payloads);
 	}
 
-	/** Which of queue {@code name}'s keys exist, by their last part. */
-	private List<String> storedKeys(String name) throws Exception {
-		RedisQueueRegistry registry = (RedisQueueRegistry) this.registry;
+	/**
+	 * Every key of queue {@code name} in Redis (on every node of a cluster), by what
+	 * follows its hash tag: {@code meta}, {@code ready}, {@code job:<id>}…
+	 */
+	private List<String> storedKeys(String name) {
+		String tagged = this.prefix + ":{" + name + "}:";
 		List<String> stored = new ArrayList<>();
-		try (RedisConnections redis = RedisConnections.open(client())) {
-			for (byte[] key : registry.keysOf(name).keys()) {
-				if (redis.commands().exists(key).get(5, TimeUnit.SECONDS) > 0) {
-					String text = new String(key, StandardCharsets.UTF_8);
-					stored.add(text.substring(text.lastIndexOf(':') + 1));
-				}
+		withKeyCommands(
+				(redis) -> scan(redis, tagged + "*").forEach((key) -> stored.add(key.substring(tagged.length()))));
+		return stored;
+	}
+
+	/** Runs {@code use} with the synchronous commands of the Redis under test. */
+	private void withKeyCommands(Consumer<RedisClusterCommands<String, String>> use) {
+		AbstractRedisClient client = client();
+		if (client instanceof RedisClusterClient cluster) {
+			try (StatefulRedisClusterConnection<String, String> connection = cluster.connect()) {
+				use.accept(connection.sync());
 			}
 		}
-		return stored;
+		else {
+			try (StatefulRedisConnection<String, String> connection = ((RedisClient) client).connect()) {
+				use.accept(connection.sync());
+			}
+		}
+	}
+
+	/** The keys that match {@code pattern}, on every node of a cluster. */
+	private static List<String> scan(RedisClusterCommands<String, String> redis, String pattern) {
+		List<String> keys = new ArrayList<>();
+		ScanIterator.scan(redis, ScanArgs.Builder.matches(pattern).limit(1000)).forEachRemaining(keys::add);
+		return keys;
 	}
 
 	@Override

@@ -986,8 +986,9 @@ class RedisReplicasRaceIT {
 			assertThat(redis.command("LLEN", KEY_PREFIX + ":{" + this.queue + "}:outbox"))
 				.as("%s: dead letters stuck in the outbox", run)
 				.isEqualTo("0");
-			assertThat(redis.command("HLEN", KEY_PREFIX + ":{" + this.queue + "}:payloads"))
-				.as("%s: job payloads left in Redis", run)
+			assertThat(redis.command("EVAL", "return #redis.call('KEYS', ARGV[1])", "0",
+					KEY_PREFIX + ":{" + this.queue + "}:job:*"))
+				.as("%s: jobs' data left in Redis", run)
 				.isEqualTo("0");
 
 			Map<String, String> keyOfJob = new HashMap<>();

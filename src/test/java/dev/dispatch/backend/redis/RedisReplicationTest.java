@@ -74,8 +74,7 @@ class RedisReplicationTest {
 		JobQueue queue = this.registry.obtain("q");
 
 		assertThat(put(queue, "kept").get(5, TimeUnit.SECONDS)).isInstanceOf(PutOutcome.Accepted.class);
-		assertThat(this.replica.command("HLEN", "replicated:{q}:payloads")).as("the replica has the job")
-			.isEqualTo("1");
+		assertThat(this.replica.command("LLEN", "replicated:{q}:ready")).as("the replica has the job").isEqualTo("1");
 
 		this.replica.kill();
 		Awaitility.await()
