@@ -3,6 +3,7 @@ package dev.dispatch.backend.redis;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.TimeoutOptions;
 
+import dev.dispatch.config.ClosedOnStop;
 import dev.dispatch.config.DispatchProperties;
 import dev.dispatch.queue.QueueListener;
 import dev.dispatch.queue.QueueRegistry;
@@ -36,9 +37,25 @@ class RedisBackendConfiguration {
 			.timeoutOptions(TimeoutOptions.enabled(properties.redis().timeout()));
 	}
 
-	@Bean(destroyMethod = "close")
+	/**
+	 * The registry's connections, made with the connection factory's Lettuce client. They
+	 * are closed by {@link #redisConnectionsClosed}, not as the bean is destroyed.
+	 */
+	@Bean(destroyMethod = "")
 	RedisConnections redisConnections(LettuceConnectionFactory connectionFactory) {
 		return RedisConnections.open(connectionFactory.getRequiredNativeClient());
+	}
+
+	/**
+	 * Closes the registry's connections as the application stops, after the web server
+	 * and the workers (which may use them until then) and before the connection factory:
+	 * that one stops in its lifecycle phase by shutting its client down, closing every
+	 * connection of it, and a connection closed again later says "Connection is already
+	 * closed".
+	 */
+	@Bean
+	ClosedOnStop redisConnectionsClosed(RedisConnections redisConnections, LettuceConnectionFactory connectionFactory) {
+		return new ClosedOnStop(redisConnections, Math.addExact(connectionFactory.getPhase(), 1));
 	}
 
 	@Bean(destroyMethod = "close")
