@@ -1,6 +1,7 @@
 package dev.dispatch.backend.redis;
 
 import java.time.Duration;
+import java.util.Set;
 
 import dev.dispatch.DispatchApplication;
 import dev.dispatch.queue.Payload;
@@ -14,6 +15,10 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.connection.RedisPassword;
+import org.springframework.data.redis.connection.RedisSentinelConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,6 +57,19 @@ class RedisBackendConfigurationTest {
 			.map((line) -> Integer.parseInt(line.substring("connected_clients:".length()).strip()))
 			.findFirst()
 			.orElseThrow();
+	}
+
+	@Test
+	void sentinelsAreNamedWithTheirPrimaryAndTlsIsSaidButNotThePassword() {
+		RedisSentinelConfiguration sentinels = new RedisSentinelConfiguration("orders",
+				Set.of("sentinel-b.example:26379", "sentinel-a.example:26379"));
+		sentinels.setPassword(RedisPassword.of("sentinel-secret"));
+		sentinels.setSentinelPassword(RedisPassword.of("sentinel-secret"));
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(sentinels,
+				LettuceClientConfiguration.builder().useSsl().build());
+		assertThat(RedisBackendConfiguration.describe(factory, "dispatch"))
+			.isEqualTo("in Redis primary 'orders' of the sentinels sentinel-a.example:26379, "
+					+ "sentinel-b.example:26379 over TLS, keys under 'dispatch:'");
 	}
 
 }
