@@ -91,11 +91,10 @@ class StartupReport {
 		String api = "API on " + url(server.getSsl(), server.getAddress(), web.getWebServer().getPort());
 		return switch (ManagementPortType.get(this.environment)) {
 			case DISABLED -> api + ", actuator off";
-			case SAME -> api + ", actuator (health, metrics, info) on the same port";
+			case SAME -> api + ", actuator on the same port";
 			case DIFFERENT -> {
 				ManagementServerProperties management = this.management.getObject();
-				yield api + ", actuator (health, metrics, info) on "
-						+ url(management.getSsl(), management.getAddress(), this.managementPort);
+				yield api + ", actuator on " + url(management.getSsl(), management.getAddress(), this.managementPort);
 			}
 		};
 	}

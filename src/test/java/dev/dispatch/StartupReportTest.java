@@ -39,8 +39,7 @@ class StartupReportTest {
 			String management = service.getEnvironment().getProperty("local.management.port");
 			assertThat(output.getOut())
 				.contains("ready in ",
-						": API on http://127.0.0.1:" + api + ", actuator (health, metrics, info) on "
-								+ "http://127.0.0.1:" + management + "\n")
+						": API on http://127.0.0.1:" + api + ", actuator on http://127.0.0.1:" + management + "\n")
 				.contains("Queues: in memory, this process only (lost when it stops)")
 				.contains("WARN", "SECURITY IS OFF");
 			assertThat(frameworkInfoLines(output)).as("what else a start printed at INFO").isEmpty();
@@ -61,7 +60,7 @@ class StartupReportTest {
 			assertThat(output.getOut())
 				.contains("Queues: in Redis at " + redis.host() + ":" + redis.port() + ", database 2, keys under"
 						+ " 'reported:'")
-				.contains("actuator (health, metrics, info) on the same port")
+				.contains("actuator on the same port")
 				.contains("API access needs credentials: 1 API key(s)\n")
 				.doesNotContain(password)
 				.doesNotContain("SECURITY IS OFF");
