@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.logging.LoggingSystem;
+import org.springframework.boot.logging.LoggingSystemProperty;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -70,6 +72,15 @@ class StartupReportTest {
 	}
 
 	@Test
+	void credentialsRequiredButNoneConfiguredIsAnError(CapturedOutput output) {
+		try (ConfigurableApplicationContext service = start("--dispatch.security.required=true")) {
+			assertThat(output.getOut()).containsPattern(
+					"ERROR .* No API key or JWT issuer is configured, and dispatch.security.required is set: every API"
+							+ " request will be refused");
+		}
+	}
+
+	@Test
 	void onARedisClusterItNamesTheNodes(CapturedOutput output) {
 		try (RedisCluster cluster = RedisCluster.start();
 				ConfigurableApplicationContext service = start("--dispatch.backend=redis",
@@ -80,6 +91,13 @@ class StartupReportTest {
 	}
 
 	private static ConfigurableApplicationContext start(String... arguments) {
+		// logging as this start sets it up, in the console format LOG_LINE reads: Spring
+		// Boot
+		// keeps the first format a context sets (as a system property; the demo's tests
+		// set a
+		// terse one) and logging once set up until cleaned up
+		System.clearProperty(LoggingSystemProperty.CONSOLE_PATTERN.getEnvironmentVariableName());
+		LoggingSystem.get(StartupReportTest.class.getClassLoader()).cleanUp();
 		List<String> all = new ArrayList<>(
 				List.of("--server.port=0", "--server.address=127.0.0.1", "--spring.jmx.enabled=false"));
 		all.addAll(List.of(arguments));
@@ -90,6 +108,10 @@ class StartupReportTest {
 
 	/** Lines logged at INFO by anything but Dispatch's own classes. */
 	private static List<String> frameworkInfoLines(CapturedOutput output) {
+		assertThat(output.getOut().lines().filter((line) -> line.contains("ready in ")))
+			.as("the start-up report's line, in the format read")
+			.singleElement()
+			.matches((line) -> LOG_LINE.matcher(line).find());
 		return output.getOut().lines().filter((line) -> {
 			Matcher log = LOG_LINE.matcher(line);
 			return log.find() && "INFO".equals(log.group("level")) && !log.group("logger").startsWith("dev.dispatch.")
