@@ -11,6 +11,9 @@ function modulePath(apiVersion, kind) {
   if (apiVersion.startsWith("monitoring.coreos.com/")) {
     return `@kubernetes-models/prometheus-operator/${apiVersion}/${kind}`;
   }
+  if (apiVersion.startsWith("gateway.networking.k8s.io/")) {
+    return `@kubernetes-models/gateway-api/${apiVersion}/${kind}`;
+  }
   return `kubernetes-models/${apiVersion}/${kind}`;
 }
 

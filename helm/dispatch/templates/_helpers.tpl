@@ -81,6 +81,7 @@ every job in the memory of one pod: a second replica would be a second, separate
 {{- include "dispatch.validateRedis" . }}
 {{- end }}
 {{- include "dispatch.validateSecurity" . }}
+{{- include "dispatch.validateRoutes" . }}
 {{- $drain := add (int .Values.preStopSleepSeconds) (int .Values.shutdownSeconds) 5 }}
 {{- if lt (int .Values.terminationGracePeriodSeconds) $drain }}
 {{- fail (printf "terminationGracePeriodSeconds (%d) must cover preStopSleepSeconds + shutdownSeconds + 5 s for the JVM to exit (%d), or Kubernetes kills the pod mid-drain." (int .Values.terminationGracePeriodSeconds) $drain) }}
@@ -329,4 +330,48 @@ springdoc:
     enabled: {{ .Values.openapi.enabled }}
 {{ dict "spring" $spring | toYaml }}
 {{ dict "dispatch" $dispatch | toYaml }}
+{{- end }}
+
+{{/*
+Routes from outside: an HTTPRoute attaches to named Gateways, and its gateway would speak plain
+HTTP to a pod that serves HTTPS (that takes a BackendTLSPolicy, which the chart does not make).
+*/}}
+{{- define "dispatch.validateRoutes" -}}
+{{- if .Values.httpRoute.enabled }}
+{{- if not .Values.httpRoute.parentRefs }}
+{{- fail "httpRoute.enabled needs httpRoute.parentRefs: the Gateways the route attaches to, e.g. [{name: public, namespace: gateways}]." }}
+{{- end }}
+{{- if .Values.tls.existingSecret }}
+{{- fail "httpRoute with tls.existingSecret: the gateway would speak plain HTTP to the pods' HTTPS port. Terminate TLS at the Gateway and leave tls.existingSecret empty (the Ingress supports HTTPS to the pods)." }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+Seconds in dispatch.http.maxWait, rounded up: a Spring Boot duration (500ms, 30s, 2m, 1h, 1d) or
+ISO-8601 (PT1M30S), as values.schema.json admits them.
+*/}}
+{{- define "dispatch.maxWaitSeconds" -}}
+{{- $wait := .Values.dispatch.http.maxWait | toString }}
+{{- $seconds := 0.0 }}
+{{- if hasPrefix "P" $wait }}
+{{- $iso := "^P(?:([0-9.]+)D)?(?:T(?:([0-9.]+)H)?(?:([0-9.]+)M)?(?:([0-9.]+)S)?)?$" }}
+{{- range $i, $unit := list 86400.0 3600.0 60.0 1.0 }}
+{{- $part := regexReplaceAll $iso $wait (printf "${%d}" (add1 $i)) | default "0" }}
+{{- $seconds = addf $seconds (mulf (float64 $part) $unit) }}
+{{- end }}
+{{- else }}
+{{- $units := dict "ns" 0.000000001 "us" 0.000001 "ms" 0.001 "s" 1.0 "m" 60.0 "h" 3600.0 "d" 86400.0 }}
+{{- $unit := regexFind "[a-z]+$" $wait }}
+{{- $seconds = mulf (float64 (trimSuffix $unit $wait)) (get $units $unit) }}
+{{- end }}
+{{- ceil $seconds | int }}
+{{- end }}
+
+{{/*
+How long a proxy in front of the service lets a request wait for its answer, in seconds: the
+longest long poll (dispatch.http.maxWait) and proxyTimeoutMarginSeconds.
+*/}}
+{{- define "dispatch.proxyTimeoutSeconds" -}}
+{{- add (include "dispatch.maxWaitSeconds" . | int) (int .Values.proxyTimeoutMarginSeconds) }}
 {{- end }}

@@ -2,8 +2,6 @@ package dev.dispatch.security;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.dispatch.queue.QueueRegistry;
@@ -36,19 +34,33 @@ import org.springframework.security.web.firewall.StrictHttpFirewall;
  * each may do. Health probes, the OpenAPI document, Swagger UI and the web console's
  * static files stay open; other actuator endpoints need credentials unless they are
  * served on a management port of their own. With neither keys nor an issuer configured,
- * everything is open, and the log says so at start-up. Admin actions are audited either
- * way ({@link AdminAudit}).
+ * everything is open, and the start-up report says so ({@link ApiAccess}). Admin actions
+ * are audited either way ({@link AdminAudit}).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @EnableConfigurationProperties(SecurityProperties.class)
 class SecurityConfiguration {
 
-	private static final Log log = LogFactory.getLog(SecurityConfiguration.class);
+	/**
+	 * Who may call the API; the start-up report says it. A JWT decoder's source is named
+	 * by the issuer, else by its JWK set.
+	 */
+	@Bean
+	ApiAccess apiAccess(SecurityProperties properties, ObjectProvider<JwtDecoder> jwtDecoder, Environment environment) {
+		String issuer = null;
+		if (jwtDecoder.getIfAvailable() != null) {
+			String jwt = "spring.security.oauth2.resourceserver.jwt.";
+			issuer = environment.getProperty(jwt + "issuer-uri",
+					environment.getProperty(jwt + "jwk-set-uri", "the application's JwtDecoder"));
+		}
+		return new ApiAccess(properties.apiKeys().size(), issuer, properties.required());
+	}
 
 	@Bean
-	SecurityFilterChain api(HttpSecurity http, SecurityProperties properties, ObjectProvider<JwtDecoder> jwtDecoder,
-			QueueRegistry registry, JsonMapper json, Environment environment, MeterRegistry meters) {
+	SecurityFilterChain api(HttpSecurity http, SecurityProperties properties, ApiAccess access,
+			ObjectProvider<JwtDecoder> jwtDecoder, QueueRegistry registry, JsonMapper json, Environment environment,
+			MeterRegistry meters) {
 		// no sessions, no CSRF tokens (no cookies are used), no form login; the API's own
 		// filter sets its security headers. Every filter and request wrapper left out is
 		// work saved on each request (docs/benchmarks.md, "What security costs"): the
@@ -63,20 +75,12 @@ class SecurityConfiguration {
 			.securityContext(
 					(context) -> context.securityContextRepository(new RequestAttributeSecurityContextRepository()))
 			.addFilterBefore(new AdminAudit(meters), AuthorizationFilter.class);
-		ApiKeys keys = new ApiKeys(properties.apiKeys());
-		JwtDecoder decoder = jwtDecoder.getIfAvailable();
-		if (keys.isEmpty() && decoder == null && properties.required()) {
-			log.error("No API key or JWT issuer is configured, and dispatch.security.required is set: every API"
-					+ " request will be refused (docs/security.md)");
-		}
-		else if (keys.isEmpty() && decoder == null) {
-			log.warn("SECURITY IS OFF: no API key or JWT issuer is configured; anyone may use every queue"
-					+ " (docs/security.md)");
+		if (access.open()) {
 			http.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll());
 			return http.build();
 		}
-		log.info("API access needs credentials: %d API key(s)%s".formatted(properties.apiKeys().size(),
-				(decoder != null) ? ", JWTs" : ""));
+		ApiKeys keys = new ApiKeys(properties.apiKeys());
+		JwtDecoder decoder = jwtDecoder.getIfAvailable();
 		SecurityProblems problems = new SecurityProblems(json);
 		AuthenticationManager bearer = bearer(keys, decoder, properties.jwt());
 		boolean ownManagementPort = ownManagementPort(environment);

@@ -39,6 +39,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static dev.dispatch.chart.Manifests.at;
@@ -66,6 +67,8 @@ class HelmChartTest {
 	private static final String INSTALL = "run .ci/run, which installs it under .ci/tools";
 
 	private static final String REDIS = CHART.resolve("ci/redis-values.yaml").toString();
+
+	private static final String INGRESS = CHART.resolve("ci/ingress-values.yaml").toString();
 
 	private static Path helm;
 
@@ -133,9 +136,87 @@ class HelmChartTest {
 
 		assertThat(env(container, "JAVA_TOOL_OPTIONS")).contains("-XX:MaxRAMPercentage=");
 		assertThat(kinds(objects)).doesNotContain("ServiceMonitor", "PrometheusRule", "NetworkPolicy",
-				"HorizontalPodAutoscaler");
+				"HorizontalPodAutoscaler", "Ingress", "HTTPRoute");
 		assertThat(kinds(objects)).containsOnlyOnce("Service");
 		assertThat(kinds(render("--show-only", "templates/tests/test-connection.yaml"))).containsExactly("Pod");
+	}
+
+	/**
+	 * The Ingress routes every path of its hosts to the API's port of the Service, and
+	 * lets ingress-nginx wait for an answer as long as the longest long poll and the
+	 * margin: maxWait as the service reads it, in any form it takes.
+	 */
+	@Test
+	void anIngressLetsLongPollsOutlastTheirWait() throws Exception {
+		List<Map<String, Object>> objects = render("-f", INGRESS);
+		Map<String, Object> ingress = only(objects, "Ingress");
+		assertThat(value(ingress, "spec.ingressClassName")).isEqualTo("nginx");
+		Map<String, Object> annotations = at(ingress, "metadata.annotations");
+		assertThat(annotations).containsEntry("nginx.ingress.kubernetes.io/proxy-read-timeout", "65")
+			.containsEntry("nginx.ingress.kubernetes.io/proxy-send-timeout", "65")
+			.containsEntry("cert-manager.io/cluster-issuer", "letsencrypt")
+			.doesNotContainKey("nginx.ingress.kubernetes.io/backend-protocol");
+		List<Map<String, Object>> rules = at(ingress, "spec.rules");
+		assertThat(rules).extracting((rule) -> rule.get("host"))
+			.containsExactly("jobs.example.com", "jobs.internal.example.com");
+		Map<String, Object> service = only(objects, "Service");
+		Map<String, Object> apiPort = first(at(service, "spec.ports"));
+		assertThat(rules).allSatisfy((rule) -> assertThat(value(rule, "http.paths"))
+			.isEqualTo(List.of(Map.of("path", "/", "pathType", "Prefix", "backend", Map.of("service",
+					Map.of("name", value(service, "metadata.name"), "port", Map.of("name", apiPort.get("name"))))))));
+		assertThat(value(ingress, "spec.tls")).isEqualTo(List.of(Map.of("hosts",
+				List.of("jobs.example.com", "jobs.internal.example.com"), "secretName", "jobs-example-com-tls")));
+
+		for (String maxWait : List.of("60s", "500ms", "2m", "1h", "PT1M30S", "PT0.5S", "P1DT1S")) {
+			long longestPoll = (long) Math.ceil(DurationStyle.detectAndParse(maxWait).toMillis() / 1000.0);
+			Map<String, Object> timeouts = at(only(
+					render("--set",
+							"ingress.enabled=true,dispatch.http.maxWait=" + maxWait + ",proxyTimeoutMarginSeconds=5"),
+					"Ingress"), "metadata.annotations");
+			assertThat(timeouts).as(maxWait)
+				.containsEntry("nginx.ingress.kubernetes.io/proxy-read-timeout", String.valueOf(longestPoll + 5));
+		}
+
+		Map<String, Object> toHttps = only(render("-f", INGRESS, "--set", "tls.existingSecret=dispatch-tls"),
+				"Ingress");
+		assertThat(value(toHttps, "metadata.annotations.nginx\\.ingress\\.kubernetes\\.io/backend-protocol"))
+			.as("the pods serve HTTPS")
+			.isEqualTo("HTTPS");
+		assertThat(notes("-f", INGRESS)).contains("ingress-nginx to wait 65 s for an answer");
+		List<Map<String, Object>> anyHost = at(only(render("--set", "ingress.enabled=true"), "Ingress"), "spec.rules");
+		assertThat(anyHost).singleElement().satisfies((rule) -> assertThat(rule).doesNotContainKey("host"));
+	}
+
+	/**
+	 * The HTTPRoute attaches to the Gateways named, sends every path to the API's port of
+	 * the Service, and its timeouts let the longest long poll finish.
+	 */
+	@Test
+	void anHttpRouteLetsLongPollsOutlastTheirWait() throws Exception {
+		List<Map<String, Object>> objects = render("-f", CHART.resolve("ci/gateway-values.yaml").toString());
+		Map<String, Object> route = only(objects, "HTTPRoute");
+		assertThat(value(route, "spec.parentRefs"))
+			.isEqualTo(List.of(Map.of("name", "public", "namespace", "gateways", "sectionName", "https")));
+		assertThat(value(route, "spec.hostnames")).isEqualTo(List.of("jobs.example.com"));
+		List<Map<String, Object>> rules = at(route, "spec.rules");
+		assertThat(rules).hasSize(1);
+		Map<String, Object> rule = first(rules);
+		Map<String, Object> service = only(objects, "Service");
+		assertThat(value(rule, "backendRefs")).isEqualTo(List.of(Map.of("name", value(service, "metadata.name"), "port",
+				value(first(at(service, "spec.ports")), "port"))));
+		assertThat(value(rule, "matches"))
+			.isEqualTo(List.of(Map.of("path", Map.of("type", "PathPrefix", "value", "/"))));
+		// maxWait 2m, and the margin of 15 s
+		assertThat(value(rule, "timeouts")).isEqualTo(Map.of("request", "135s", "backendRequest", "135s"));
+		assertThat(kinds(objects)).doesNotContain("Ingress");
+		assertThat(notes("-f", CHART.resolve("ci/gateway-values.yaml").toString()))
+			.contains("attaches to gateways/public, with request timeouts of 135 s");
+
+		assertThat(renderFailing("--set", "httpRoute.enabled=true").output()).contains("needs httpRoute.parentRefs");
+		assertThat(renderFailing("-f", CHART.resolve("ci/gateway-values.yaml").toString(), "--set",
+				"tls.existingSecret=dispatch-tls")
+			.output()).contains("Terminate TLS at the Gateway");
+		assertThat(renderFailing("--set", "ingress.hosts=jobs.example.com").output()).contains("hosts");
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 package dev.dispatch.backend.memory;
 
+import dev.dispatch.config.BackendDescription;
 import dev.dispatch.config.DispatchProperties;
 import dev.dispatch.queue.QueueListener;
 import dev.dispatch.queue.QueueRegistry;
@@ -22,6 +23,12 @@ class MemoryBackendConfiguration {
 		return new MemoryQueueRegistry(queueScheduler, QueueListener.allOf(listeners.orderedStream().toList()),
 				properties.defaults().toQueueConfig(), properties.autoCreate(), properties.dedupWindow(),
 				properties.maxQueues(), new PayloadBudget(properties.heldBytesLimit()));
+	}
+
+	@Bean
+	BackendDescription backendDescription(DispatchProperties properties) {
+		return new BackendDescription("in memory, this process only (lost when it stops), up to %d MiB of payloads"
+			.formatted(properties.heldBytesLimit() >> 20));
 	}
 
 }

@@ -1,8 +1,13 @@
 package dev.dispatch.backend.redis;
 
+import java.util.Collection;
+import java.util.stream.Collectors;
+
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.TimeoutOptions;
 
+import dev.dispatch.config.BackendDescription;
+import dev.dispatch.config.ClosedOnStop;
 import dev.dispatch.config.DispatchProperties;
 import dev.dispatch.queue.QueueListener;
 import dev.dispatch.queue.QueueRegistry;
@@ -12,6 +17,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisNode;
+import org.springframework.data.redis.connection.RedisSentinelConfiguration;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
@@ -36,9 +44,56 @@ class RedisBackendConfiguration {
 			.timeoutOptions(TimeoutOptions.enabled(properties.redis().timeout()));
 	}
 
-	@Bean(destroyMethod = "close")
+	/**
+	 * The registry's connections, made with the connection factory's Lettuce client. They
+	 * are closed by {@link #redisConnectionsClosed}, not as the bean is destroyed.
+	 */
+	@Bean(destroyMethod = "")
 	RedisConnections redisConnections(LettuceConnectionFactory connectionFactory) {
 		return RedisConnections.open(connectionFactory.getRequiredNativeClient());
+	}
+
+	/**
+	 * Closes the registry's connections as the application stops, after the web server
+	 * and the workers (which may use them until then) and before the connection factory:
+	 * that one stops in its lifecycle phase by shutting its client down, closing every
+	 * connection of it, and a connection closed again later says "Connection is already
+	 * closed".
+	 */
+	@Bean
+	ClosedOnStop redisConnectionsClosed(RedisConnections redisConnections, LettuceConnectionFactory connectionFactory) {
+		return new ClosedOnStop(redisConnections, Math.addExact(connectionFactory.getPhase(), 1));
+	}
+
+	@Bean
+	BackendDescription backendDescription(LettuceConnectionFactory connectionFactory, DispatchProperties properties) {
+		return new BackendDescription(describe(connectionFactory, properties.redis().keyPrefix()));
+	}
+
+	/**
+	 * Where the connection factory connects: a server, a cluster's nodes or a primary's
+	 * sentinels, whether over TLS, and the key prefix. Never the password.
+	 */
+	static String describe(LettuceConnectionFactory connectionFactory, String keyPrefix) {
+		String where;
+		if (connectionFactory.isClusterAware()) {
+			where = "the Redis Cluster of " + nodes(connectionFactory.getClusterConfiguration().getClusterNodes());
+		}
+		else if (connectionFactory.isRedisSentinelAware()) {
+			RedisSentinelConfiguration sentinel = connectionFactory.getSentinelConfiguration();
+			where = "Redis primary '%s' of the sentinels %s".formatted(sentinel.getMaster().getName(),
+					nodes(sentinel.getSentinels()));
+		}
+		else {
+			RedisStandaloneConfiguration server = connectionFactory.getStandaloneConfiguration();
+			where = "Redis at %s:%d".formatted(server.getHostName(), server.getPort())
+					+ ((server.getDatabase() != 0) ? ", database " + server.getDatabase() : "");
+		}
+		return "in " + where + (connectionFactory.isUseSsl() ? " over TLS" : "") + ", keys under '" + keyPrefix + ":'";
+	}
+
+	private static String nodes(Collection<RedisNode> nodes) {
+		return nodes.stream().map(RedisNode::asString).sorted().collect(Collectors.joining(", "));
 	}
 
 	@Bean(destroyMethod = "close")
