@@ -1,4 +1,4 @@
-package dev.dispatch.config;
+package dev.dispatch.worker;
 
 import java.time.Duration;
 import java.util.Map;
