@@ -1,5 +1,9 @@
 package dev.dispatch;
 
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -10,9 +14,13 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.context.annotation.Configuration;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The layering rules of docs/architecture.md, as tests. */
 class ArchitectureTest {
@@ -103,6 +111,71 @@ class ArchitectureTest {
 			.because("a class that needs two things of another gets an interface with those two things; "
 					+ "a loop makes both classes one to read")
 			.check(DISPATCH);
+	}
+
+	@Test
+	void theWebLayersRoomsAreFreeOfCycles() {
+		slices().matching("dev.dispatch.web.(*)..").should().beFreeOfCycles().check(DISPATCH);
+	}
+
+	/**
+	 * The web layer's rooms (docs/architecture.md): the controllers use every room; no
+	 * room uses the controllers, and each is used only by the rooms above it.
+	 */
+	@Test
+	void theWebLayersRoomsServeTheControllers() {
+		layeredArchitecture().consideringOnlyDependenciesInLayers()
+			.layer("controllers")
+			.definedBy("dev.dispatch.web")
+			.layer("console")
+			.definedBy("dev.dispatch.web.console..")
+			.layer("openapi")
+			.definedBy("dev.dispatch.web.openapi..")
+			.layer("request")
+			.definedBy("dev.dispatch.web.request..")
+			.layer("problem")
+			.definedBy("dev.dispatch.web.problem..")
+			.layer("poll")
+			.definedBy("dev.dispatch.web.poll..")
+			.layer("fastpath")
+			.definedBy("dev.dispatch.web.fastpath..")
+			.whereLayer("controllers")
+			.mayNotBeAccessedByAnyLayer()
+			.whereLayer("console")
+			.mayNotBeAccessedByAnyLayer()
+			.whereLayer("openapi")
+			.mayOnlyBeAccessedByLayers("controllers")
+			.whereLayer("request")
+			.mayOnlyBeAccessedByLayers("controllers")
+			.whereLayer("problem")
+			.mayOnlyBeAccessedByLayers("controllers", "request", "openapi")
+			.whereLayer("poll")
+			.mayOnlyBeAccessedByLayers("controllers", "request", "problem")
+			.whereLayer("fastpath")
+			.mayOnlyBeAccessedByLayers("request")
+			.because("the fast path, problems and long polls know nothing of the endpoints they serve")
+			.check(DISPATCH);
+	}
+
+	@Test
+	void theFastPathIsSpringMvcTuningAlone() {
+		classes().that()
+			.resideInAPackage("dev.dispatch.web.fastpath..")
+			.should()
+			.onlyDependOnClassesThat(
+					resideInAPackage("dev.dispatch.web.fastpath..").or(resideOutsideOfPackage("dev.dispatch..")))
+			.because("it tunes how Spring MVC serves any request, whatever the endpoint")
+			.check(DISPATCH);
+	}
+
+	/** A room is one purpose: past ~20 files it is usually two rooms. */
+	@Test
+	void everyRoomOfTheWebLayerHoldsAtMostTwentyFiles() {
+		Map<String, Long> files = DISPATCH.stream()
+			.filter((type) -> type.getPackageName().startsWith("dev.dispatch.web"))
+			.filter((type) -> type.getEnclosingClass().isEmpty())
+			.collect(Collectors.groupingBy(JavaClass::getPackageName, TreeMap::new, Collectors.counting()));
+		assertThat(files).isNotEmpty().allSatisfy((room, count) -> assertThat(count).as(room).isLessThanOrEqualTo(20));
 	}
 
 	@Test

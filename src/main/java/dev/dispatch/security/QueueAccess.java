@@ -7,10 +7,10 @@ import java.util.function.Supplier;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import dev.dispatch.web.poll.Caller;
 import dev.dispatch.queue.JobQueue;
 import dev.dispatch.queue.QueueNames;
 import dev.dispatch.queue.QueueRegistry;
-import dev.dispatch.web.Caller;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.authorization.AuthorizationResult;

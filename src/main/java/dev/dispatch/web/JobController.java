@@ -5,6 +5,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.dispatch.queue.JobInfo;
+import dev.dispatch.queue.NewJob;
+import dev.dispatch.queue.Payload;
+import dev.dispatch.queue.PutOptions;
+import dev.dispatch.queue.PutOutcome;
+import dev.dispatch.queue.QueueRegistry;
+import dev.dispatch.web.openapi.ApiSchemas;
+import dev.dispatch.web.openapi.Problems;
+import dev.dispatch.web.poll.LongPolls;
+import dev.dispatch.web.poll.Reattempt;
+import dev.dispatch.web.problem.DispatchProblem;
+import dev.dispatch.web.problem.InvalidRequestException;
+import dev.dispatch.web.problem.ProblemType;
+import dev.dispatch.web.request.BatchReader;
+import dev.dispatch.web.request.Durations;
+import dev.dispatch.web.request.PayloadReader;
+import dev.dispatch.web.request.QueryParameters;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
@@ -16,19 +33,13 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import dev.dispatch.queue.JobInfo;
-import dev.dispatch.queue.NewJob;
-import dev.dispatch.queue.Payload;
-import dev.dispatch.queue.PutOptions;
-import dev.dispatch.queue.PutOutcome;
-import dev.dispatch.queue.QueueRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -97,7 +108,8 @@ class JobController {
 		this.polls.refuseIfDraining();
 		Payload payload = this.payloads.read(request);
 		Duration delay = Durations.parse("delay", QueryParameters.first(request, "delay"));
-		LongPolls.Grant grant = this.polls.grant(request, queue, QueryParameters.first(request, "wait"));
+		LongPolls.Grant grant = this.polls.grant(request, queue,
+				Durations.parse("wait", QueryParameters.first(request, "wait")));
 		String key = (idempotencyKey != null && !idempotencyKey.isEmpty()) ? idempotencyKey : null;
 		PutOptions options = new PutOptions(grant.granted(), key, (delay != null) ? delay : Duration.ZERO);
 		Reattempt<PutOutcome> put = Reattempt.of(this.registry.obtain(queue), (target) -> target.put(payload, options));
@@ -138,7 +150,8 @@ class JobController {
 	DeferredResult<ResponseEntity<?>> putAll(@PathVariable String queue, HttpServletRequest request) {
 		this.polls.refuseIfDraining();
 		List<NewJob> jobs = this.batches.jobs(request);
-		LongPolls.Grant grant = this.polls.grant(request, queue, QueryParameters.first(request, "wait"));
+		LongPolls.Grant grant = this.polls.grant(request, queue,
+				Durations.parse("wait", QueryParameters.first(request, "wait")));
 		Reattempt<PutOutcome> put = Reattempt.of(this.registry.obtain(queue),
 				(target) -> target.putAll(jobs, grant.granted()));
 		return this.polls.park(request, queue, put, grant.granted(),

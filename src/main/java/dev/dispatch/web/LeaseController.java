@@ -10,7 +10,18 @@ import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.queue.Settle;
 import dev.dispatch.queue.TakeOptions;
 import dev.dispatch.queue.TakeOutcome;
-
+import dev.dispatch.web.openapi.ApiSchemas;
+import dev.dispatch.web.openapi.Problems;
+import dev.dispatch.web.poll.LongPolls;
+import dev.dispatch.web.poll.Reattempt;
+import dev.dispatch.web.problem.DispatchProblem;
+import dev.dispatch.web.problem.InvalidRequestException;
+import dev.dispatch.web.problem.ProblemType;
+import dev.dispatch.web.request.BatchReader;
+import dev.dispatch.web.request.Durations;
+import dev.dispatch.web.request.QueryParameters;
+import dev.dispatch.web.request.RequestBodies;
+import dev.dispatch.web.request.SettingsReader;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
@@ -93,7 +104,8 @@ class LeaseController {
 		int max = QueryParameters.whole("max", QueryParameters.first(request, "max"), 1, TakeOptions.MAX_BATCH, 1);
 		requireNoOptionsInBody(request);
 		this.polls.refuseIfDraining();
-		LongPolls.Grant grant = this.polls.grant(request, queue, QueryParameters.first(request, "wait"));
+		LongPolls.Grant grant = this.polls.grant(request, queue,
+				Durations.parse("wait", QueryParameters.first(request, "wait")));
 		Duration leaseLength = Durations.parse("lease", QueryParameters.first(request, "lease"));
 		if (leaseLength != null && leaseLength.isZero()) {
 			throw new InvalidRequestException("'lease' must be longer than 0");

@@ -21,7 +21,16 @@ import dev.dispatch.queue.QueueSnapshot;
 import dev.dispatch.queue.Redrive;
 import dev.dispatch.queue.Redriven;
 import dev.dispatch.queue.TooManyQueuesException;
-
+import dev.dispatch.web.openapi.ApiSchemas;
+import dev.dispatch.web.openapi.Problems;
+import dev.dispatch.web.poll.LongPolls;
+import dev.dispatch.web.problem.DispatchProblem;
+import dev.dispatch.web.problem.InvalidRequestException;
+import dev.dispatch.web.problem.ProblemType;
+import dev.dispatch.web.request.Durations;
+import dev.dispatch.web.request.QueryParameters;
+import dev.dispatch.web.request.QueueSettings;
+import dev.dispatch.web.request.SettingsReader;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
@@ -118,7 +127,7 @@ class QueueController {
 	@ApiResponse(responseCode = "200", description = "changed; the queue's state",
 			content = @Content(schema = @Schema(implementation = ApiSchemas.QueueInfo.class)))
 	ResponseEntity<Views.QueueInfo> configure(@PathVariable String queue, HttpServletRequest request) {
-		Views.QueueSettings asked = SettingsReader.read(request);
+		QueueSettings asked = SettingsReader.read(request);
 		QueueConfig current = this.registry.find(queue)
 			.map((existing) -> existing.snapshot().join().config())
 			.orElse(this.registry.defaults());
@@ -291,7 +300,7 @@ class QueueController {
 			example = "30s")
 	DeferredResult<ResponseEntity<?>> join(@PathVariable String queue, @RequestParam(required = false) String wait,
 			HttpServletRequest request) {
-		LongPolls.Grant grant = this.polls.grant(request, queue, wait);
+		LongPolls.Grant grant = this.polls.grant(request, queue, Durations.parse("wait", wait));
 		JobQueue target = this.registry.require(queue);
 		CompletableFuture<Boolean> joined = target.join(grant.granted());
 		return this.polls.park(request, queue, joined, grant.granted(), (done) -> {
