@@ -14,6 +14,7 @@ import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.web.openapi.ApiSchemas;
 import dev.dispatch.web.openapi.Problems;
 import dev.dispatch.web.poll.LongPolls;
+import dev.dispatch.web.poll.ParkedRequest;
 import dev.dispatch.web.poll.Reattempt;
 import dev.dispatch.web.problem.DispatchProblem;
 import dev.dispatch.web.problem.InvalidRequestException;
@@ -113,9 +114,14 @@ class JobController {
 		String key = (idempotencyKey != null && !idempotencyKey.isEmpty()) ? idempotencyKey : null;
 		PutOptions options = new PutOptions(grant.granted(), key, (delay != null) ? delay : Duration.ZERO);
 		Reattempt<PutOutcome> put = Reattempt.of(this.registry.obtain(queue), (target) -> target.put(payload, options));
-		return this.polls.park(request, queue, put, grant.granted(),
-				(outcome) -> answer(queue, outcome, options.delay(), grant.limited()), () -> cutShort(queue),
-				LongPolls.nothing(), LongPolls.nothing());
+		return this.polls.park(new ParkedPut(grant) {
+
+			@Override
+			protected ResponseEntity<?> answer(PutOutcome outcome) {
+				return accepted(queue, outcome, options.delay(), limited());
+			}
+
+		}, put);
 	}
 
 	@PostMapping("/v1/queues/{queue}/jobs/batch")
@@ -154,9 +160,14 @@ class JobController {
 				Durations.parse("wait", QueryParameters.first(request, "wait")));
 		Reattempt<PutOutcome> put = Reattempt.of(this.registry.obtain(queue),
 				(target) -> target.putAll(jobs, grant.granted()));
-		return this.polls.park(request, queue, put, grant.granted(),
-				(outcome) -> answerBatch(queue, jobs, outcome, grant.limited()), () -> cutShort(queue),
-				LongPolls.nothing(), LongPolls.nothing());
+		return this.polls.park(new ParkedPut(grant) {
+
+			@Override
+			protected ResponseEntity<?> answer(PutOutcome outcome) {
+				return acceptedBatch(queue, jobs, outcome, limited());
+			}
+
+		}, put);
 	}
 
 	/** Most jobs one page lists. */
@@ -215,13 +226,26 @@ class JobController {
 			.orElseThrow(() -> DispatchProblem.jobNotFound(queue, id));
 	}
 
-	/** A put cut short: by shutdown, or by the backstop timeout. */
-	private Object cutShort(String queue) {
-		return this.polls.isDraining() ? DispatchProblem.serverDraining(this.polls.retryAfter())
-				: DispatchProblem.queueFull(queue, this.polls.retryAfter());
+	/**
+	 * A put or a batch put waiting for room. Cut short (by shutdown, or by the backstop
+	 * timeout), it answers server-draining or queue-full.
+	 */
+	private abstract class ParkedPut extends ParkedRequest<PutOutcome> {
+
+		ParkedPut(LongPolls.Grant grant) {
+			super(grant);
+		}
+
+		@Override
+		protected Object cutShort() {
+			return JobController.this.polls.isDraining()
+					? DispatchProblem.serverDraining(JobController.this.polls.retryAfter())
+					: DispatchProblem.queueFull(queue(), JobController.this.polls.retryAfter());
+		}
+
 	}
 
-	private ResponseEntity<?> answer(String queue, PutOutcome outcome, Duration delay, boolean limited) {
+	private ResponseEntity<?> accepted(String queue, PutOutcome outcome, Duration delay, boolean limited) {
 		if (!(outcome instanceof PutOutcome.Accepted accepted)) {
 			throw refusal(queue, outcome, limited);
 		}
@@ -233,7 +257,7 @@ class JobController {
 					(delay.isPositive() && !accepted.duplicate()) ? accepted.enqueuedAt().plus(delay) : null));
 	}
 
-	private ResponseEntity<?> answerBatch(String queue, List<NewJob> jobs, PutOutcome outcome, boolean limited) {
+	private ResponseEntity<?> acceptedBatch(String queue, List<NewJob> jobs, PutOutcome outcome, boolean limited) {
 		if (!(outcome instanceof PutOutcome.AcceptedAll all)) {
 			throw refusal(queue, outcome, limited);
 		}

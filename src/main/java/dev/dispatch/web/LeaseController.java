@@ -3,7 +3,6 @@ package dev.dispatch.web;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Function;
 
 import dev.dispatch.queue.Delivery;
 import dev.dispatch.queue.QueueRegistry;
@@ -13,6 +12,7 @@ import dev.dispatch.queue.TakeOutcome;
 import dev.dispatch.web.openapi.ApiSchemas;
 import dev.dispatch.web.openapi.Problems;
 import dev.dispatch.web.poll.LongPolls;
+import dev.dispatch.web.poll.ParkedRequest;
 import dev.dispatch.web.poll.Reattempt;
 import dev.dispatch.web.problem.DispatchProblem;
 import dev.dispatch.web.problem.InvalidRequestException;
@@ -113,11 +113,7 @@ class LeaseController {
 		TakeOptions options = new TakeOptions(max, grant.granted(), leaseLength, false);
 		// the jobs are settled on the queue that handed them out (see Reattempt)
 		Reattempt<TakeOutcome> take = Reattempt.of(this.registry.require(queue), (source) -> source.take(options));
-		return this.polls.park(request, queue, take, grant.granted(),
-				(outcome) -> answer(queue, outcome, autoAck, grant.limited()), () -> ResponseEntity.noContent().build(),
-				(outcome) -> forEachJob(outcome, (leaseId) -> take.queue().release(leaseId)),
-				autoAck ? (outcome) -> forEachJob(outcome, (leaseId) -> take.queue().ack(leaseId))
-						: LongPolls.nothing());
+		return this.polls.park(new ParkedTake(grant, take, autoAck), take);
 	}
 
 	/**
@@ -138,32 +134,66 @@ class LeaseController {
 		}
 	}
 
-	private ResponseEntity<?> answer(String queue, TakeOutcome outcome, boolean autoAck, boolean limited) {
-		return switch (outcome) {
-			case TakeOutcome.Delivered delivered -> ResponseEntity.ok()
-				.contentType(MediaType.APPLICATION_JSON)
-				.body(Views.Lease.of(delivered.deliveries(), autoAck));
-			case TakeOutcome.Empty empty -> {
-				if (limited) {
-					throw DispatchProblem.tooManyWaiters(queue, this.polls.retryAfter());
-				}
-				yield ResponseEntity.noContent().build();
-			}
-			case TakeOutcome.Drained drained -> throw DispatchProblem.queueDrained(queue);
-		};
-	}
-
 	/**
-	 * Settles the jobs of a take once the answer's fate is known: never handed to the
-	 * connection, they are released (back to the head, attempt not counted); handed over
-	 * with {@code ack=auto}, they are acked.
+	 * A take waiting for jobs; cut short, it answers 204 as an empty take does. Its jobs
+	 * are settled once the answer's fate is known: never handed to the connection, they
+	 * are released (back to the head, the attempt not counted); handed over with
+	 * {@code ack=auto}, they are acked. Either on the queue that handed them out (see
+	 * {@link Reattempt}).
 	 */
-	private static void forEachJob(TakeOutcome outcome, Function<String, ?> settle) {
-		if (outcome instanceof TakeOutcome.Delivered delivered) {
-			for (Delivery job : delivered.deliveries()) {
-				settle.apply(job.leaseId());
+	private final class ParkedTake extends ParkedRequest<TakeOutcome> {
+
+		private final Reattempt<TakeOutcome> take;
+
+		private final boolean autoAck;
+
+		ParkedTake(LongPolls.Grant grant, Reattempt<TakeOutcome> take, boolean autoAck) {
+			super(grant);
+			this.take = take;
+			this.autoAck = autoAck;
+		}
+
+		@Override
+		protected ResponseEntity<?> answer(TakeOutcome outcome) {
+			return switch (outcome) {
+				case TakeOutcome.Delivered delivered -> ResponseEntity.ok()
+					.contentType(MediaType.APPLICATION_JSON)
+					.body(Views.Lease.of(delivered.deliveries(), this.autoAck));
+				case TakeOutcome.Empty empty -> {
+					if (limited()) {
+						throw DispatchProblem.tooManyWaiters(queue(), LeaseController.this.polls.retryAfter());
+					}
+					yield ResponseEntity.noContent().build();
+				}
+				case TakeOutcome.Drained drained -> throw DispatchProblem.queueDrained(queue());
+			};
+		}
+
+		@Override
+		protected Object cutShort() {
+			return ResponseEntity.noContent().build();
+		}
+
+		@Override
+		protected void undelivered(TakeOutcome outcome) {
+			for (Delivery job : jobsOf(outcome)) {
+				this.take.queue().release(job.leaseId());
 			}
 		}
+
+		@Override
+		protected void delivered(TakeOutcome outcome) {
+			if (this.autoAck) {
+				for (Delivery job : jobsOf(outcome)) {
+					this.take.queue().ack(job.leaseId());
+				}
+			}
+		}
+
+		private static List<Delivery> jobsOf(TakeOutcome outcome) {
+			return (outcome instanceof TakeOutcome.Delivered delivered) ? delivered.deliveries() : List.of();
+		}
+
 	}
 
 	@PostMapping("/v1/queues/{queue}/leases/settle")

@@ -24,6 +24,7 @@ import dev.dispatch.queue.TooManyQueuesException;
 import dev.dispatch.web.openapi.ApiSchemas;
 import dev.dispatch.web.openapi.Problems;
 import dev.dispatch.web.poll.LongPolls;
+import dev.dispatch.web.poll.ParkedRequest;
 import dev.dispatch.web.problem.DispatchProblem;
 import dev.dispatch.web.problem.InvalidRequestException;
 import dev.dispatch.web.problem.ProblemType;
@@ -303,15 +304,25 @@ class QueueController {
 		LongPolls.Grant grant = this.polls.grant(request, queue, Durations.parse("wait", wait));
 		JobQueue target = this.registry.require(queue);
 		CompletableFuture<Boolean> joined = target.join(grant.granted());
-		return this.polls.park(request, queue, joined, grant.granted(), (done) -> {
-			if (done) {
-				return ResponseEntity.noContent().build();
+		return this.polls.park(new ParkedRequest<>(grant) {
+
+			@Override
+			protected ResponseEntity<?> answer(Boolean done) {
+				if (done) {
+					return ResponseEntity.noContent().build();
+				}
+				if (limited()) {
+					throw DispatchProblem.tooManyWaiters(queue, QueueController.this.polls.retryAfter());
+				}
+				return stillUnfinished(target);
 			}
-			if (grant.limited()) {
-				throw DispatchProblem.tooManyWaiters(queue, this.polls.retryAfter());
+
+			@Override
+			protected Object cutShort() {
+				return stillUnfinished(target);
 			}
-			return stillUnfinished(target);
-		}, () -> stillUnfinished(target), LongPolls.nothing(), LongPolls.nothing());
+
+		}, joined);
 	}
 
 	private static ResponseEntity<?> stillUnfinished(JobQueue queue) {

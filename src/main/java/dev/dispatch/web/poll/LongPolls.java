@@ -2,15 +2,9 @@ package dev.dispatch.web.poll;
 
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
-import java.util.function.Function;
-import java.util.function.Supplier;
 
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -25,10 +19,11 @@ import org.springframework.web.context.request.async.DeferredResult;
  * lets them go when the service shuts down.
  *
  * <p>
- * The queue answers when its own wait elapses; the {@link DeferredResult}'s timeout, a
- * little later, is only a backstop. When a request times out, fails or completes, its
- * parked operation is cancelled; if the queue had already decided an outcome, that
- * outcome is handed to {@code undelivered} (a take gives its jobs back), so no job is
+ * Each request is a {@link ParkedRequest}: what it answers at each turn. The queue
+ * answers when its own wait elapses; the {@link DeferredResult}'s timeout, a little
+ * later, is only a backstop. When a request times out, fails or completes, its parked
+ * operation is cancelled; if the queue had already decided an outcome, that outcome is
+ * handed to {@link ParkedRequest#undelivered} (a take gives its jobs back), so no job is
  * lost between the queue and the socket.
  *
  * <p>
@@ -53,8 +48,8 @@ public class LongPolls implements SmartLifecycle {
 
 	private final HttpProperties http;
 
-	/** Ways to answer each parked request now; run when draining. */
-	private final Set<Runnable> cutShort = ConcurrentHashMap.newKeySet();
+	/** The requests parked now: cut short when draining. */
+	private final Set<ParkedRequest<?>> cutShort = ConcurrentHashMap.newKeySet();
 
 	private final ConcurrentHashMap<String, AtomicInteger> parkedPerQueue = new ConcurrentHashMap<>();
 
@@ -96,18 +91,22 @@ public class LongPolls implements SmartLifecycle {
 	public Grant grant(HttpServletRequest request, String queue, Duration asked) {
 		Duration patience = (asked == null) ? this.http.defaultWait()
 				: (asked.compareTo(this.http.maxWait()) > 0) ? this.http.maxWait() : asked;
-		boolean limited = patience.isPositive() && !mayPark(queue, client(request));
-		return new Grant(limited ? Duration.ZERO : patience, limited);
+		String client = client(request);
+		boolean limited = patience.isPositive() && !mayPark(queue, client);
+		return new Grant(request, queue, client, limited ? Duration.ZERO : patience, limited);
 	}
 
 	/**
 	 * The wait granted to a request.
 	 *
+	 * @param request the request, whose connection is watched while it is parked
+	 * @param queue the queue it waits on
+	 * @param client who sent it, if it was authenticated
 	 * @param granted how long it may park
 	 * @param limited whether it was denied parking by a limit (an empty outcome then
 	 * answers 503 {@code too-many-waiters})
 	 */
-	public record Grant(Duration granted, boolean limited) {
+	public record Grant(HttpServletRequest request, String queue, String client, Duration granted, boolean limited) {
 	}
 
 	/** Whether one more request of {@code client} may park on {@code queue}. */
@@ -128,19 +127,12 @@ public class LongPolls implements SmartLifecycle {
 	}
 
 	/**
-	 * Parks the request on {@code operation}.
-	 * @param request the request parked, whose connection is watched for the client going
-	 * away
-	 * @param answer the response to an outcome (may throw: a problem to answer with)
-	 * @param cut the response (or problem) when the request is cut short: timed out,
-	 * drained or its client gone
-	 * @param undelivered called with an outcome that never reached the connection
-	 * @param delivered called with an outcome once it has been handed to the connection
+	 * Answers {@code parked} once {@code operation} completes: in this dispatch if it has
+	 * by the time this returns, else when it does, or when the request is cut short.
 	 */
-	public <T> DeferredResult<ResponseEntity<?>> park(HttpServletRequest request, String queue,
-			CompletableFuture<T> operation, Duration wait, Function<T, ResponseEntity<?>> answer, Supplier<Object> cut,
-			Consumer<T> undelivered, Consumer<T> delivered) {
-		DeferredResult<ResponseEntity<?>> result = new DeferredResult<>(wait.plus(BACKSTOP).toMillis());
+	public <T> DeferredResult<ResponseEntity<?>> park(ParkedRequest<T> parked, CompletableFuture<T> operation) {
+		DeferredResult<ResponseEntity<?>> result = new DeferredResult<>(parked.timeout().toMillis());
+		parked.park(result, operation);
 		if (!operation.isDone() && operation instanceof Reattempt<T> reattempt) {
 			// a round trip to the store away: holding this thread for it costs less than
 			// the async dispatch of a parked request
@@ -149,59 +141,45 @@ public class LongPolls implements SmartLifecycle {
 		if (operation.isDone()) {
 			// answered at once: nothing parks or is watched; AnsweredAtOnce writes the
 			// answer in this dispatch
-			operation
-				.whenComplete((outcome, failure) -> complete(result, outcome, failure, answer, undelivered, delivered));
+			operation.whenComplete(parked::settle);
 			return result;
 		}
-		AtomicReference<ConnectionWatch> watch = new AtomicReference<>(ConnectionWatch.NONE);
-		// setErrorResult takes a response as well as a problem: cut may give either
-		Runnable cutNow = () -> {
-			if (operation.cancel(false)) {
-				watch.get().stop();
-				result.setErrorResult(cut.get());
-			}
-		};
+		Runnable cutNow = parked::cutNow;
 		result.onTimeout(cutNow);
-		result.onError((failure) -> {
-			watch.get().stop();
-			operation.cancel(false);
-		});
-		Runnable untrack = track(queue, client(request), cutNow);
+		result.onError((failure) -> parked.end());
+		track(parked);
 		// DeferredResult keeps one callback of each kind: this one does both jobs
 		result.onCompletion(() -> {
-			watch.get().stop();
-			operation.cancel(false);
-			untrack.run();
+			parked.end();
+			untrack(parked);
 		});
-		watch.set(ConnectionWatch.start(request, cutNow));
+		parked.watch(ConnectionWatch.start(parked.request(), cutNow));
 		if (this.draining) {
 			cutNow.run();
 		}
-		operation.whenComplete((outcome, failure) -> {
-			watch.get().stop();
-			complete(result, outcome, failure, answer, undelivered, delivered);
-		});
+		operation.whenComplete(parked::settle);
 		return result;
 	}
 
-	/**
-	 * Counts a parked request until the returned action runs (once, when it completes).
-	 */
-	private Runnable track(String queue, String client, Runnable cutNow) {
-		count(this.parkedPerQueue, queue);
-		if (client != null) {
-			count(this.parkedPerClient, client);
+	/** Counts a parked request, until {@link #untrack} (once, when it completes). */
+	private void track(ParkedRequest<?> parked) {
+		Grant grant = parked.grant();
+		count(this.parkedPerQueue, grant.queue());
+		if (grant.client() != null) {
+			count(this.parkedPerClient, grant.client());
 		}
 		this.parked.incrementAndGet();
-		this.cutShort.add(cutNow);
-		return () -> {
-			this.cutShort.remove(cutNow);
-			this.parked.decrementAndGet();
-			uncount(this.parkedPerQueue, queue);
-			if (client != null) {
-				uncount(this.parkedPerClient, client);
-			}
-		};
+		this.cutShort.add(parked);
+	}
+
+	private void untrack(ParkedRequest<?> parked) {
+		Grant grant = parked.grant();
+		this.cutShort.remove(parked);
+		this.parked.decrementAndGet();
+		uncount(this.parkedPerQueue, grant.queue());
+		if (grant.client() != null) {
+			uncount(this.parkedPerClient, grant.client());
+		}
 	}
 
 	private static void count(ConcurrentHashMap<String, AtomicInteger> counts, String key) {
@@ -214,38 +192,6 @@ public class LongPolls implements SmartLifecycle {
 
 	private static void uncount(ConcurrentHashMap<String, AtomicInteger> counts, String key) {
 		counts.computeIfPresent(key, (name, count) -> (count.decrementAndGet() == 0) ? null : count);
-	}
-
-	private static <T> void complete(DeferredResult<ResponseEntity<?>> result, T outcome, Throwable failure,
-			Function<T, ResponseEntity<?>> answer, Consumer<T> undelivered, Consumer<T> delivered) {
-		if (failure != null) {
-			Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
-			if (!(cause instanceof CancellationException)) {
-				result.setErrorResult(cause);
-			}
-			return;
-		}
-		ResponseEntity<?> response;
-		try {
-			response = answer.apply(outcome);
-		}
-		catch (RuntimeException problem) {
-			undelivered.accept(outcome);
-			result.setErrorResult(problem);
-			return;
-		}
-		if (result.setResult(response)) {
-			delivered.accept(outcome);
-		}
-		else {
-			undelivered.accept(outcome);
-		}
-	}
-
-	/** For operations with nothing to give back or to settle. */
-	public static <T> Consumer<T> nothing() {
-		return (outcome) -> {
-		};
 	}
 
 	/**
@@ -262,7 +208,7 @@ public class LongPolls implements SmartLifecycle {
 	@Override
 	public void stop() {
 		this.draining = true;
-		this.cutShort.forEach(Runnable::run);
+		this.cutShort.forEach(ParkedRequest::cutNow);
 		this.running = false;
 	}
 
