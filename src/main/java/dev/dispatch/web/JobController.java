@@ -20,8 +20,8 @@ import dev.dispatch.web.problem.DispatchProblem;
 import dev.dispatch.web.problem.InvalidRequestException;
 import dev.dispatch.web.problem.ProblemType;
 import dev.dispatch.web.request.BatchReader;
-import dev.dispatch.web.request.Durations;
 import dev.dispatch.web.request.PayloadReader;
+import dev.dispatch.web.request.PollParameters;
 import dev.dispatch.web.request.QueryParameters;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -108,11 +108,9 @@ class JobController {
 			HttpServletRequest request) {
 		this.polls.refuseIfDraining();
 		Payload payload = this.payloads.read(request);
-		Duration delay = Durations.parse("delay", QueryParameters.first(request, "delay"));
-		LongPolls.Grant grant = this.polls.grant(request, queue,
-				Durations.parse("wait", QueryParameters.first(request, "wait")));
-		String key = (idempotencyKey != null && !idempotencyKey.isEmpty()) ? idempotencyKey : null;
-		PutOptions options = new PutOptions(grant.granted(), key, (delay != null) ? delay : Duration.ZERO);
+		PollParameters.Put asked = PollParameters.put(request, idempotencyKey);
+		LongPolls.Grant grant = this.polls.grant(request, queue, asked.waiting());
+		PutOptions options = new PutOptions(grant.granted(), asked.idempotencyKey(), asked.delay());
 		Reattempt<PutOutcome> put = Reattempt.of(this.registry.obtain(queue), (target) -> target.put(payload, options));
 		return this.polls.park(new ParkedPut(grant) {
 
@@ -156,8 +154,7 @@ class JobController {
 	DeferredResult<ResponseEntity<?>> putAll(@PathVariable String queue, HttpServletRequest request) {
 		this.polls.refuseIfDraining();
 		List<NewJob> jobs = this.batches.jobs(request);
-		LongPolls.Grant grant = this.polls.grant(request, queue,
-				Durations.parse("wait", QueryParameters.first(request, "wait")));
+		LongPolls.Grant grant = this.polls.grant(request, queue, PollParameters.waitOf(request));
 		Reattempt<PutOutcome> put = Reattempt.of(this.registry.obtain(queue),
 				(target) -> target.putAll(jobs, grant.granted()));
 		return this.polls.park(new ParkedPut(grant) {

@@ -1,6 +1,5 @@
 package dev.dispatch.web;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
@@ -19,9 +18,7 @@ import dev.dispatch.web.problem.InvalidRequestException;
 import dev.dispatch.web.problem.ProblemType;
 import dev.dispatch.web.request.BatchReader;
 import dev.dispatch.web.request.Durations;
-import dev.dispatch.web.request.QueryParameters;
-import dev.dispatch.web.request.RequestBodies;
-import dev.dispatch.web.request.SettingsReader;
+import dev.dispatch.web.request.PollParameters;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
@@ -51,11 +48,6 @@ import org.springframework.web.context.request.async.DeferredResult;
 @RestController
 @Tag(name = "leases")
 class LeaseController {
-
-	/**
-	 * A take's body, read to its end and empty (or {@code {}}), may be this long at most.
-	 */
-	static final int BODY_LIMIT = SettingsReader.LIMIT;
 
 	private final QueueRegistry registry;
 
@@ -95,43 +87,14 @@ class LeaseController {
 					+ " the connection (at most once; leaseId and leaseExpiresAt are null).",
 			schema = @Schema(type = "string", allowableValues = { "manual", "auto" }, defaultValue = "manual"))
 	DeferredResult<ResponseEntity<?>> take(@PathVariable String queue, HttpServletRequest request) {
-		String ack = QueryParameters.first(request, "ack");
-		boolean autoAck = switch ((ack != null) ? ack : "") {
-			case "auto" -> true;
-			case "manual", "" -> false;
-			default -> throw new InvalidRequestException("'ack' must be 'auto' or 'manual'; got '" + ack + "'");
-		};
-		int max = QueryParameters.whole("max", QueryParameters.first(request, "max"), 1, TakeOptions.MAX_BATCH, 1);
-		requireNoOptionsInBody(request);
+		PollParameters.Take asked = PollParameters.take(request);
+		PollParameters.requireNoTakeOptionsInBody(request);
 		this.polls.refuseIfDraining();
-		LongPolls.Grant grant = this.polls.grant(request, queue,
-				Durations.parse("wait", QueryParameters.first(request, "wait")));
-		Duration leaseLength = Durations.parse("lease", QueryParameters.first(request, "lease"));
-		if (leaseLength != null && leaseLength.isZero()) {
-			throw new InvalidRequestException("'lease' must be longer than 0");
-		}
-		TakeOptions options = new TakeOptions(max, grant.granted(), leaseLength, false);
+		LongPolls.Grant grant = this.polls.grant(request, queue, asked.waiting());
+		TakeOptions options = new TakeOptions(asked.max(), grant.granted(), asked.lease(), false);
 		// the jobs are settled on the queue that handed them out (see Reattempt)
 		Reattempt<TakeOutcome> take = Reattempt.of(this.registry.require(queue), (source) -> source.take(options));
-		return this.polls.park(new ParkedTake(grant, take, autoAck), take);
-	}
-
-	/**
-	 * Reads a take's body to its end, before the take begins (left unread, it would look
-	 * like the client speaking while the take is parked), and refuses one that says
-	 * anything: options sent there ({@code {"max": 3}}) would otherwise be silently
-	 * ignored. Empty, {@code {}} and {@code null} pass, as clients that always send a
-	 * body send them. At most {@link #BODY_LIMIT} bytes, chunked or not.
-	 */
-	private static void requireNoOptionsInBody(HttpServletRequest request) {
-		byte[] body = RequestBodies.read(request, BODY_LIMIT, () -> new DispatchProblem(ProblemType.PAYLOAD_TOO_LARGE,
-				"a take's body must be empty, and may have at most " + BODY_LIMIT + " bytes"));
-		String text = new String(body, StandardCharsets.UTF_8).strip();
-		if (!text.isEmpty() && !text.equals("null") && !text.replaceAll("\\s", "").equals("{}")) {
-			throw new InvalidRequestException(
-					"a take's options go in the query string (?max=3&wait=20s&lease=2m&ack=auto), not in its body;"
-							+ " send the body empty");
-		}
+		return this.polls.park(new ParkedTake(grant, take, asked.autoAck()), take);
 	}
 
 	/**

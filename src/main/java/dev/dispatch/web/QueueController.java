@@ -29,6 +29,7 @@ import dev.dispatch.web.problem.DispatchProblem;
 import dev.dispatch.web.problem.InvalidRequestException;
 import dev.dispatch.web.problem.ProblemType;
 import dev.dispatch.web.request.Durations;
+import dev.dispatch.web.request.PollParameters;
 import dev.dispatch.web.request.QueryParameters;
 import dev.dispatch.web.request.QueueSettings;
 import dev.dispatch.web.request.SettingsReader;
@@ -301,7 +302,7 @@ class QueueController {
 			example = "30s")
 	DeferredResult<ResponseEntity<?>> join(@PathVariable String queue, @RequestParam(required = false) String wait,
 			HttpServletRequest request) {
-		LongPolls.Grant grant = this.polls.grant(request, queue, Durations.parse("wait", wait));
+		LongPolls.Grant grant = this.polls.grant(request, queue, PollParameters.waitOf(wait));
 		JobQueue target = this.registry.require(queue);
 		CompletableFuture<Boolean> joined = target.join(grant.granted());
 		return this.polls.park(new ParkedRequest<>(grant) {

@@ -13,7 +13,6 @@ import org.apache.commons.logging.LogFactory;
 import org.eclipse.jetty.http.HttpException;
 
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;

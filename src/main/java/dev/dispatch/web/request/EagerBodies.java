@@ -35,8 +35,9 @@ class EagerBodies implements JettyServerCustomizer {
 	private final long retained;
 
 	EagerBodies(HttpProperties http) {
-		this.retained = Math.max(Math.max(http.maxPayloadSize().toBytes(), http.maxBatchSize().toBytes()),
-				Math.max(SettingsReader.LIMIT, BatchReader.SETTLE_LIMIT)) + 1 + FRAMING_SLACK;
+		long fixed = Math.max(Math.max(SettingsReader.LIMIT, PollParameters.TAKE_BODY_LIMIT), BatchReader.SETTLE_LIMIT);
+		this.retained = Math.max(Math.max(http.maxPayloadSize().toBytes(), http.maxBatchSize().toBytes()), fixed) + 1
+				+ FRAMING_SLACK;
 	}
 
 	@Override

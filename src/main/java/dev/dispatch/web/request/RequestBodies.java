@@ -17,7 +17,7 @@ import org.apache.commons.logging.LogFactory;
  * its end (it ended early, a chunk was malformed, the client went away) is the client's
  * error, logged at debug.
  */
-public final class RequestBodies {
+final class RequestBodies {
 
 	private static final Log log = LogFactory.getLog(RequestBodies.class);
 
@@ -29,7 +29,7 @@ public final class RequestBodies {
 	 * @param tooLarge the problem for a larger body (made only then: a problem is an
 	 * exception, costly to make on every request)
 	 */
-	public static byte[] read(HttpServletRequest request, int limit, Supplier<DispatchProblem> tooLarge) {
+	static byte[] read(HttpServletRequest request, int limit, Supplier<DispatchProblem> tooLarge) {
 		if (request.getContentLengthLong() > limit) {
 			throw tooLarge.get();
 		}
