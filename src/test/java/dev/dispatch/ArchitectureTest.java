@@ -158,6 +158,19 @@ class ArchitectureTest {
 	}
 
 	@Test
+	void securitySeesTheRoutesNotTheRooms() {
+		noClasses().that()
+			.resideInAPackage("dev.dispatch.security..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("dev.dispatch.web.request..", "dev.dispatch.web.problem..",
+					"dev.dispatch.web.openapi..", "dev.dispatch.web.console..", "dev.dispatch.web.fastpath..")
+			.because("security asks the web layer's table of routes what a request needs (Routes), and tells it"
+					+ " who called (Caller) and what the caller may see (QueueVisibility, AdminGrants)")
+			.check(DISPATCH);
+	}
+
+	@Test
 	void theFastPathIsSpringMvcTuningAlone() {
 		classes().that()
 			.resideInAPackage("dev.dispatch.web.fastpath..")

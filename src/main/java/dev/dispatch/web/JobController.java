@@ -68,7 +68,7 @@ class JobController {
 	}
 
 	/** Puts the body as a job. */
-	@PostMapping("/v1/queues/{queue}/jobs")
+	@PostMapping(Routes.JOBS)
 	@Operation(operationId = "putJob", summary = "Put a job",
 			description = "Puts the body as a job, waiting up to `wait` for room in the queue; the oldest parked"
 					+ " put gets room first. An unknown queue is created with the defaults when"
@@ -122,7 +122,7 @@ class JobController {
 		}, put);
 	}
 
-	@PostMapping("/v1/queues/{queue}/jobs/batch")
+	@PostMapping(Routes.JOB_BATCH)
 	@Operation(operationId = "putJobs", summary = "Put a batch of jobs",
 			description = "Puts up to " + BatchReader.MAX_JOBS + " jobs as one put: all of them are accepted, in"
 					+ " their order, or none is. The batch waits up to `wait` for room for all its new jobs, in the"
@@ -170,7 +170,7 @@ class JobController {
 	/** Most jobs one page lists. */
 	static final int MAX_PAGE = 1000;
 
-	@GetMapping("/v1/queues/{queue}/jobs")
+	@GetMapping(Routes.JOBS)
 	@Operation(operationId = "listJobs", summary = "List a queue's jobs",
 			description = "The jobs in one state, oldest first (by creation: job ids sort so), without leasing"
 					+ " them, a page at a time: pass the answer's `next` as `after` for the following page. Pages"
@@ -207,7 +207,7 @@ class JobController {
 				(found.size() > limit) ? page.getLast().id() : null);
 	}
 
-	@GetMapping("/v1/queues/{queue}/jobs/{id}")
+	@GetMapping(Routes.JOB)
 	@Operation(operationId = "getJob", summary = "Look a job up",
 			description = "The job's state (ready, delayed until, leased until), attempts and payload, without"
 					+ " leasing it: where a put's Location leads. A job that was acked is gone (404); one that"

@@ -61,7 +61,7 @@ class LeaseController {
 		this.batches = batches;
 	}
 
-	@PostMapping("/v1/queues/{queue}/leases")
+	@PostMapping(Routes.LEASES)
 	@Operation(operationId = "takeJobs", summary = "Take jobs",
 			description = "Leases up to `max` jobs, waiting up to `wait` for the first; answers as soon as it has"
 					+ " one. Settle each job with ack or nack before its lease ends, or it is delivered again."
@@ -159,7 +159,7 @@ class LeaseController {
 
 	}
 
-	@PostMapping("/v1/queues/{queue}/leases/settle")
+	@PostMapping(Routes.SETTLE)
 	@Operation(operationId = "settleLeases", summary = "Settle many leases",
 			description = "Acks, nacks, extends or releases up to " + BatchReader.MAX_JOBS
 					+ " leases in one request, in the order sent, as the single endpoints would one after another;"
@@ -182,7 +182,7 @@ class LeaseController {
 		return Views.SettleResults.of(settlements, this.registry.require(queue).settle(settlements).join());
 	}
 
-	@PostMapping("/v1/queues/{queue}/leases/{leaseId}/ack")
+	@PostMapping(Routes.ACK)
 	@Operation(operationId = "ackLease", summary = "Ack: the job is done", description = "Settles the job for good.")
 	@ApiResponse(responseCode = "204", description = "acked")
 	@Problems({ ProblemType.LEASE_EXPIRED, ProblemType.QUEUE_NOT_FOUND })
@@ -193,7 +193,7 @@ class LeaseController {
 		return ResponseEntity.noContent().build();
 	}
 
-	@PostMapping("/v1/queues/{queue}/leases/{leaseId}/nack")
+	@PostMapping(Routes.NACK)
 	@Operation(operationId = "nackLease", summary = "Nack: the job failed",
 			description = "Gives the job back: to the head of the queue (after `delay`), or to the dead-letter"
 					+ " queue after its last attempt.")
@@ -211,7 +211,7 @@ class LeaseController {
 		return ResponseEntity.noContent().build();
 	}
 
-	@PostMapping("/v1/queues/{queue}/leases/{leaseId}/release")
+	@PostMapping(Routes.RELEASE)
 	@Operation(operationId = "releaseLease", summary = "Release: give the job back untried",
 			description = "Gives the job back to the head of the queue at once, without counting the attempt:"
 					+ " for a consumer that took a job it will not work on (it is shutting down, say). A job"
@@ -225,7 +225,7 @@ class LeaseController {
 		return ResponseEntity.noContent().build();
 	}
 
-	@PostMapping("/v1/queues/{queue}/leases/{leaseId}/extend")
+	@PostMapping(Routes.EXTEND)
 	@Operation(operationId = "extendLease", summary = "Extend a lease",
 			description = "Moves the lease's end to `by` from now.")
 	@ApiResponse(responseCode = "200", description = "the lease's new end",

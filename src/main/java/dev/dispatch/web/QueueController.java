@@ -85,7 +85,7 @@ class QueueController {
 		this.grants = grants.getIfAvailable(() -> AdminGrants.ANY);
 	}
 
-	@GetMapping("/v1/queues")
+	@GetMapping(Routes.QUEUES)
 	@Operation(operationId = "listQueues", summary = "List the queues")
 	@ApiResponse(responseCode = "200", description = "the state of every queue the caller holds a role on",
 			content = @Content(array = @ArraySchema(schema = @Schema(implementation = ApiSchemas.QueueInfo.class))))
@@ -96,7 +96,7 @@ class QueueController {
 			.toList();
 	}
 
-	@GetMapping("/v1/queues/{queue}")
+	@GetMapping(Routes.QUEUE)
 	@Operation(operationId = "getQueue", summary = "Inspect a queue")
 	@ApiResponse(responseCode = "200", description = "the queue's state",
 			content = @Content(schema = @Schema(implementation = ApiSchemas.QueueInfo.class)))
@@ -109,7 +109,7 @@ class QueueController {
 	 * Creates or changes a queue. The body is read by {@link SettingsReader}, which
 	 * refuses unknown fields and values of the wrong type, and limits its size.
 	 */
-	@PutMapping("/v1/queues/{queue}")
+	@PutMapping(Routes.QUEUE)
 	@Operation(operationId = "configureQueue", summary = "Create or change a queue",
 			description = "Creates the queue, or changes the settings sent; capacity may grow or shrink while the"
 					+ " queue runs.")
@@ -158,7 +158,7 @@ class QueueController {
 		return created ? ResponseEntity.created(URI.create("/v1/queues/" + queue)).body(info) : ResponseEntity.ok(info);
 	}
 
-	@DeleteMapping("/v1/queues/{queue}")
+	@DeleteMapping(Routes.QUEUE)
 	@Operation(operationId = "deleteQueue", summary = "Delete a queue",
 			description = "Parked puts answer 409, parked takes 410, parked joins 404. The queue's jobs (ready,"
 					+ " delayed and leased) move to its dead-letter queue, or are thrown away with `discard`.")
@@ -175,7 +175,7 @@ class QueueController {
 		return ResponseEntity.noContent().build();
 	}
 
-	@PostMapping("/v1/queues/{queue}/close")
+	@PostMapping(Routes.CLOSE)
 	@Operation(operationId = "closeQueue", summary = "Close a queue",
 			description = "No job is accepted any more: parked and later puts answer 409. Takes still receive what"
 					+ " is left, then answer 410 once the queue is drained. Idempotent.")
@@ -196,7 +196,7 @@ class QueueController {
 	/** Most job ids one redrive may name. */
 	static final int MAX_REDRIVE_IDS = 1000;
 
-	@PostMapping("/v1/queues/{queue}/redrive")
+	@PostMapping(Routes.REDRIVE)
 	@Operation(operationId = "redriveQueue", summary = "Redrive dead letters",
 			description = "Moves ready jobs of a dead-letter queue back to the queues they failed in, oldest first:"
 					+ " all of them, the first `max`, or those named by `id`. Each goes to the tail keeping its id and"
@@ -246,7 +246,7 @@ class QueueController {
 		return Views.Redriven.of(this.registry.redrive(queue, which).join());
 	}
 
-	@PostMapping("/v1/queues/{queue}/purge")
+	@PostMapping(Routes.PURGE)
 	@Operation(operationId = "purgeQueue", summary = "Purge a queue",
 			description = "Throws every ready and delayed job away, for good, without closing the queue; leased"
 					+ " jobs stay with their consumers. For a dead-letter queue whose jobs are not wanted (to move"
@@ -260,7 +260,7 @@ class QueueController {
 		return Views.QueueInfo.of(target.snapshot().join(), purged);
 	}
 
-	@PostMapping("/v1/queues/{queue}/pause")
+	@PostMapping(Routes.PAUSE)
 	@Operation(operationId = "pauseQueue", summary = "Pause delivery",
 			description = "The operator's brake: takes get nothing (parked ones stay parked until their wait"
 					+ " elapses or delivery resumes), while puts are still accepted and leases settled."
@@ -274,7 +274,7 @@ class QueueController {
 		return Views.QueueInfo.of(target.snapshot().join());
 	}
 
-	@PostMapping("/v1/queues/{queue}/resume")
+	@PostMapping(Routes.RESUME)
 	@Operation(operationId = "resumeQueue", summary = "Resume delivery",
 			description = "Parked takes are served at once, oldest first. Idempotent.")
 	@ApiResponse(responseCode = "200", description = "running; the queue's state",
@@ -290,7 +290,7 @@ class QueueController {
 	 * Waits until nothing is unfinished: 204; 202 with the queue's state if the wait ran
 	 * out first.
 	 */
-	@GetMapping("/v1/queues/{queue}/join")
+	@GetMapping(Routes.JOIN)
 	@Operation(operationId = "joinQueue", summary = "Wait until every job is finished",
 			description = "Waits up to `wait` until nothing is ready, delayed or leased.")
 	@ApiResponse(responseCode = "204", description = "nothing is unfinished", content = @Content)
