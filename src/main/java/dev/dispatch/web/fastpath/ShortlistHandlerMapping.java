@@ -93,11 +93,6 @@ final class ShortlistHandlerMapping extends RequestMappingHandlerMapping {
 		return found.handler();
 	}
 
-	/** Spring's own look-up, for comparison. */
-	HandlerMethod lookupEverywhere(String lookupPath, HttpServletRequest request) throws Exception {
-		return super.lookupHandlerMethod(lookupPath, request);
-	}
-
 	@Override
 	protected void registerHandlerMethod(Object handler, Method method, RequestMappingInfo mapping) {
 		super.registerHandlerMethod(handler, method, mapping);

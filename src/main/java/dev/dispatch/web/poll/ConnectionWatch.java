@@ -41,10 +41,6 @@ import org.eclipse.jetty.util.Callback;
  */
 final class ConnectionWatch {
 
-	/** Watches nothing: for requests not served by Jetty (mock requests in tests). */
-	static final ConnectionWatch NONE = new ConnectionWatch(null, () -> {
-	});
-
 	/** How much of a pipelined request one check reads (and hands back). */
 	private static final int PROBE_BYTES = 1024;
 
@@ -70,30 +66,42 @@ final class ConnectionWatch {
 	}
 
 	/**
-	 * Calls {@code onGone} (on one of Jetty's threads) if the connection of
-	 * {@code request} is closed, fails or brings a pipelined request before
-	 * {@link #stop()}. Reads what is left of the request's body first (blocking until it
-	 * has arrived).
+	 * A watch on the connection of {@code request}, not started: made before the request
+	 * is parked, so that a request the service cannot watch is refused before anything of
+	 * it is counted.
+	 * @param onGone what to call (on one of Jetty's threads) if the connection is closed,
+	 * fails or brings a pipelined request before {@link #stop()}
+	 * @throws IllegalStateException if the request did not come through a connector of
+	 * Jetty's, whose endpoint can be watched (the service runs on Jetty)
 	 */
-	static ConnectionWatch start(HttpServletRequest request, Runnable onGone) {
+	static ConnectionWatch of(HttpServletRequest request, Runnable onGone) {
 		ServletContextRequest jettyRequest = ServletContextRequest.getServletContextRequest(request);
 		EndPoint endPoint = (jettyRequest != null) ? jettyRequest.getConnectionMetaData().getConnection().getEndPoint()
 				: null;
-		if (!(endPoint instanceof AbstractEndPoint ep)) {
-			return NONE;
+		if (!(endPoint instanceof AbstractEndPoint watched)) {
+			throw new IllegalStateException("a parked request's connection is watched through Jetty's endpoint; "
+					+ request.getClass().getName() + " has none");
 		}
+		return new ConnectionWatch(watched, onGone);
+	}
+
+	/**
+	 * Starts watching the connection of {@code request}, the one this watch was made for.
+	 * Reads what is left of the request's body first (blocking until it has arrived); if
+	 * that fails, the client is gone: {@code onGone} is called at once, and nothing is
+	 * watched.
+	 */
+	void start(HttpServletRequest request) {
 		try {
 			// a body no one reads (a take's) must not arrive later, looking like the
 			// client speaking: read it to its end now
 			request.getInputStream().transferTo(OutputStream.nullOutputStream());
 		}
 		catch (IOException gone) {
-			onGone.run();
-			return NONE;
+			this.onGone.run();
+			return;
 		}
-		ConnectionWatch watch = new ConnectionWatch(ep, onGone);
-		watch.arm();
-		return watch;
+		arm();
 	}
 
 	/** Registers the read interest, unless another reader holds it. */
@@ -179,9 +187,6 @@ final class ConnectionWatch {
 
 	/** Withdraws the read interest if it is still registered; does nothing after that. */
 	void stop() {
-		if (this.endPoint == null) {
-			return;
-		}
 		synchronized (this) {
 			if (!this.armed) {
 				return;

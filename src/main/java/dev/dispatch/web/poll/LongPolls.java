@@ -145,6 +145,7 @@ public class LongPolls implements SmartLifecycle {
 			return result;
 		}
 		Runnable cutNow = parked::cutNow;
+		ConnectionWatch watch = ConnectionWatch.of(parked.request(), cutNow);
 		result.onTimeout(cutNow);
 		result.onError((failure) -> parked.end());
 		track(parked);
@@ -153,7 +154,8 @@ public class LongPolls implements SmartLifecycle {
 			parked.end();
 			untrack(parked);
 		});
-		parked.watch(ConnectionWatch.start(parked.request(), cutNow));
+		parked.watch(watch);
+		watch.start(parked.request());
 		if (this.draining) {
 			cutNow.run();
 		}

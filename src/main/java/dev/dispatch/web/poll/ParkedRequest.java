@@ -45,8 +45,9 @@ public abstract class ParkedRequest<T> {
 	 *   completes with a CancellationException, which settle ignores). So cutNow answers
 	 *   with cutShort() only when no outcome will come, and an outcome, once decided, is
 	 *   always answered. A request may be cut more than once (its wait runs out as the
-	 *   instance drains), and a cancelled future says true again: the first cut is the one
-	 *   answered, which the cut flag decides (compareAndSet).
+	 *   instance drains), and a cancelled future says true again: each cut stops the
+	 *   watch, and the first is the one answered, which the cut flag decides
+	 *   (compareAndSet).
 	 * - result.setResult(...) decides whether an outcome reaches the connection: false
 	 *   when the request already ended (timed out, failed, completed), and the outcome is
 	 *   then undelivered.
@@ -189,10 +190,12 @@ public abstract class ParkedRequest<T> {
 	 * is then answered as usual).
 	 */
 	final void cutNow() {
-		if (this.operation.cancel(false) && CUT.compareAndSet(this, false, true)) {
+		if (this.operation.cancel(false)) {
 			stopWatching();
-			// setErrorResult takes a response as well as a problem
-			this.result.setErrorResult(cutShort());
+			if (CUT.compareAndSet(this, false, true)) {
+				// setErrorResult takes a response as well as a problem
+				this.result.setErrorResult(cutShort());
+			}
 		}
 	}
 

@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Set;
 
 import dev.dispatch.web.fastpath.ShortlistHandlerMapping;
+import jakarta.servlet.http.HttpServletRequest;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -41,6 +42,8 @@ class ShortlistHandlerMappingTest {
 	@Qualifier("requestMappingHandlerMapping")
 	RequestMappingHandlerMapping mapping;
 
+	private SpringsOwnMapping springsOwn;
+
 	@Test
 	void itIsSpringMvcsMappingAndComesBeforeTheActuatorsEndpoints() {
 		assertThat(this.mapping).isInstanceOf(ShortlistHandlerMapping.class);
@@ -58,6 +61,7 @@ class ShortlistHandlerMappingTest {
 	@Test
 	void everyRequestFindsWhatSpringsOwnLookupFinds() {
 		ShortlistHandlerMapping shortlist = (ShortlistHandlerMapping) this.mapping;
+		this.springsOwn = new SpringsOwnMapping(shortlist, this.context);
 		Set<String> paths = new LinkedHashSet<>();
 		for (RequestMappingInfo info : shortlist.getHandlerMethods().keySet()) {
 			for (PathPattern pattern : Objects.requireNonNull(info.getPathPatternsCondition()).getPatterns()) {
@@ -120,13 +124,12 @@ class ShortlistHandlerMappingTest {
 	}
 
 	private Outcome outcome(RequestMethod method, String path, boolean preflight, boolean shortlisted) {
-		ShortlistHandlerMapping shortlist = (ShortlistHandlerMapping) this.mapping;
 		MockHttpServletRequest request = request(method, path, preflight);
 		String lookupPath = lookupPath(request);
 		HandlerMethod handler;
 		try {
-			handler = shortlisted ? shortlist.lookupHandlerMethod(lookupPath, request)
-					: shortlist.lookupEverywhere(lookupPath, request);
+			handler = shortlisted ? ((ShortlistHandlerMapping) this.mapping).lookupHandlerMethod(lookupPath, request)
+					: this.springsOwn.lookupHandlerMethod(lookupPath, request);
 		}
 		catch (Exception ex) {
 			return new Outcome(null, ex.getClass().getName() + ": " + ex.getMessage(), null, null, null);
@@ -135,6 +138,27 @@ class ShortlistHandlerMappingTest {
 				request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE),
 				request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE),
 				request.getAttribute(HandlerMapping.PRODUCIBLE_MEDIA_TYPES_ATTRIBUTE));
+	}
+
+	/**
+	 * Spring MVC's own mapping, holding the application's mappings as the shortlist does:
+	 * what it stands in for, and the oracle here.
+	 */
+	private static final class SpringsOwnMapping extends RequestMappingHandlerMapping {
+
+		SpringsOwnMapping(ShortlistHandlerMapping shortlist, ApplicationContext context) {
+			setPatternParser(shortlist.getPatternParser());
+			// resolves the handlers, registered by their beans' names
+			setApplicationContext(context);
+			shortlist.getHandlerMethods()
+				.forEach((info, handler) -> registerMapping(info, handler.getBean(), handler.getMethod()));
+		}
+
+		@Override
+		protected HandlerMethod lookupHandlerMethod(String lookupPath, HttpServletRequest request) throws Exception {
+			return super.lookupHandlerMethod(lookupPath, request);
+		}
+
 	}
 
 	private record Outcome(String handler, String failure, Object variables, Object pattern, Object producible) {
