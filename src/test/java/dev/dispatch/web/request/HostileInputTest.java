@@ -9,6 +9,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
+import dev.dispatch.queue.JobQueue;
 import dev.dispatch.queue.QueueConfig;
 import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.web.request.SettingsReader;
@@ -253,7 +254,7 @@ class HostileInputTest {
 		String answer = exchange(request("POST", path, "", "1".getBytes(StandardCharsets.UTF_8)));
 
 		assertThat(answer).matches("(?s)HTTP/1.1 4\\d\\d .*").containsIgnoringCase("application/problem+json");
-		assertThat(this.registry.list()).extracting("name").doesNotContain(".", "..", "a", "jobs", "queues");
+		assertThat(this.registry.list()).extracting(JobQueue::name).doesNotContain(".", "..", "a", "jobs", "queues");
 	}
 
 	@ParameterizedTest(name = "{0}")
