@@ -1,5 +1,6 @@
 package dev.dispatch;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -33,24 +34,32 @@ class ArchitectureTest {
 	 * A slice per top-level class (its nested classes belong to it) of the queue core and
 	 * the backends; other classes are left out.
 	 */
-	private static final SliceAssignment TOP_LEVEL_CLASSES_OF_THE_CORE_AND_BACKENDS = new SliceAssignment() {
+	private static final SliceAssignment TOP_LEVEL_CLASSES_OF_THE_CORE_AND_BACKENDS = topLevelClassesOf(
+			"dev.dispatch.queue.", "dev.dispatch.backend.");
 
-		@Override
-		public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
-			String name = javaClass.getName();
-			if (!name.startsWith("dev.dispatch.queue.") && !name.startsWith("dev.dispatch.backend.")) {
-				return SliceIdentifier.ignore();
+	/** A slice per top-level class of the web layer; other classes are left out. */
+	private static final SliceAssignment TOP_LEVEL_CLASSES_OF_THE_WEB_LAYER = topLevelClassesOf("dev.dispatch.web.");
+
+	private static SliceAssignment topLevelClassesOf(String... packages) {
+		return new SliceAssignment() {
+
+			@Override
+			public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
+				String name = javaClass.getName();
+				if (Arrays.stream(packages).noneMatch(name::startsWith)) {
+					return SliceIdentifier.ignore();
+				}
+				int nested = name.indexOf('$');
+				return SliceIdentifier.of((nested < 0) ? name : name.substring(0, nested));
 			}
-			int nested = name.indexOf('$');
-			return SliceIdentifier.of((nested < 0) ? name : name.substring(0, nested));
-		}
 
-		@Override
-		public String getDescription() {
-			return "top-level classes of dev.dispatch.queue.. and dev.dispatch.backend..";
-		}
+			@Override
+			public String getDescription() {
+				return "top-level classes of " + String.join(", ", packages);
+			}
 
-	};
+		};
+	}
 
 	@Test
 	void theQueueCoreIsPlainJava() {
@@ -116,6 +125,15 @@ class ArchitectureTest {
 	@Test
 	void theWebLayersRoomsAreFreeOfCycles() {
 		slices().matching("dev.dispatch.web.(*)..").should().beFreeOfCycles().check(DISPATCH);
+	}
+
+	@Test
+	void classesOfTheWebLayerDoNotCallEachOtherInALoop() {
+		slices().assignedFrom(TOP_LEVEL_CLASSES_OF_THE_WEB_LAYER)
+			.should()
+			.beFreeOfCycles()
+			.because("as in the core: a loop makes two classes one to read")
+			.check(DISPATCH);
 	}
 
 	/**

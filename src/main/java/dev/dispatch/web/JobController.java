@@ -13,6 +13,7 @@ import dev.dispatch.queue.PutOutcome;
 import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.web.openapi.ApiSchemas;
 import dev.dispatch.web.openapi.Problems;
+import dev.dispatch.web.poll.Grant;
 import dev.dispatch.web.poll.LongPolls;
 import dev.dispatch.web.poll.ParkedRequest;
 import dev.dispatch.web.poll.Reattempt;
@@ -109,7 +110,7 @@ class JobController {
 		this.polls.refuseIfDraining();
 		Payload payload = this.payloads.read(request);
 		PollParameters.Put asked = PollParameters.put(request, idempotencyKey);
-		LongPolls.Grant grant = this.polls.grant(request, queue, asked.waiting());
+		Grant grant = this.polls.grant(request, queue, asked.waiting());
 		PutOptions options = new PutOptions(grant.granted(), asked.idempotencyKey(), asked.delay());
 		Reattempt<PutOutcome> put = Reattempt.of(this.registry.obtain(queue), (target) -> target.put(payload, options));
 		return this.polls.park(new ParkedPut(grant) {
@@ -154,7 +155,7 @@ class JobController {
 	DeferredResult<ResponseEntity<?>> putAll(@PathVariable String queue, HttpServletRequest request) {
 		this.polls.refuseIfDraining();
 		List<NewJob> jobs = this.batches.jobs(request);
-		LongPolls.Grant grant = this.polls.grant(request, queue, PollParameters.waitOf(request));
+		Grant grant = this.polls.grant(request, queue, PollParameters.waitOf(request));
 		Reattempt<PutOutcome> put = Reattempt.of(this.registry.obtain(queue),
 				(target) -> target.putAll(jobs, grant.granted()));
 		return this.polls.park(new ParkedPut(grant) {
@@ -229,7 +230,7 @@ class JobController {
 	 */
 	private abstract class ParkedPut extends ParkedRequest<PutOutcome> {
 
-		ParkedPut(LongPolls.Grant grant) {
+		ParkedPut(Grant grant) {
 			super(grant);
 		}
 

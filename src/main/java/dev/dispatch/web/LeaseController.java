@@ -10,6 +10,7 @@ import dev.dispatch.queue.TakeOptions;
 import dev.dispatch.queue.TakeOutcome;
 import dev.dispatch.web.openapi.ApiSchemas;
 import dev.dispatch.web.openapi.Problems;
+import dev.dispatch.web.poll.Grant;
 import dev.dispatch.web.poll.LongPolls;
 import dev.dispatch.web.poll.ParkedRequest;
 import dev.dispatch.web.poll.Reattempt;
@@ -90,7 +91,7 @@ class LeaseController {
 		PollParameters.Take asked = PollParameters.take(request);
 		PollParameters.requireNoTakeOptionsInBody(request);
 		this.polls.refuseIfDraining();
-		LongPolls.Grant grant = this.polls.grant(request, queue, asked.waiting());
+		Grant grant = this.polls.grant(request, queue, asked.waiting());
 		TakeOptions options = new TakeOptions(asked.max(), grant.granted(), asked.lease(), false);
 		// the jobs are settled on the queue that handed them out (see Reattempt)
 		Reattempt<TakeOutcome> take = Reattempt.of(this.registry.require(queue), (source) -> source.take(options));
@@ -110,7 +111,7 @@ class LeaseController {
 
 		private final boolean autoAck;
 
-		ParkedTake(LongPolls.Grant grant, Reattempt<TakeOutcome> take, boolean autoAck) {
+		ParkedTake(Grant grant, Reattempt<TakeOutcome> take, boolean autoAck) {
 			super(grant);
 			this.take = take;
 			this.autoAck = autoAck;

@@ -23,6 +23,7 @@ import dev.dispatch.queue.Redriven;
 import dev.dispatch.queue.TooManyQueuesException;
 import dev.dispatch.web.openapi.ApiSchemas;
 import dev.dispatch.web.openapi.Problems;
+import dev.dispatch.web.poll.Grant;
 import dev.dispatch.web.poll.LongPolls;
 import dev.dispatch.web.poll.ParkedRequest;
 import dev.dispatch.web.problem.DispatchProblem;
@@ -302,7 +303,7 @@ class QueueController {
 			example = "30s")
 	DeferredResult<ResponseEntity<?>> join(@PathVariable String queue, @RequestParam(required = false) String wait,
 			HttpServletRequest request) {
-		LongPolls.Grant grant = this.polls.grant(request, queue, PollParameters.waitOf(wait));
+		Grant grant = this.polls.grant(request, queue, PollParameters.waitOf(wait));
 		JobQueue target = this.registry.require(queue);
 		CompletableFuture<Boolean> joined = target.join(grant.granted());
 		return this.polls.park(new ParkedRequest<>(grant) {

@@ -43,9 +43,6 @@ import org.springframework.web.context.request.async.DeferredResult;
 @EnableConfigurationProperties(HttpProperties.class)
 public class LongPolls implements SmartLifecycle {
 
-	/** How much longer than the queue's own wait a request may stay parked. */
-	static final Duration BACKSTOP = Duration.ofSeconds(5);
-
 	private final HttpProperties http;
 
 	/** The requests parked now: cut short when draining. */
@@ -94,19 +91,6 @@ public class LongPolls implements SmartLifecycle {
 		String client = client(request);
 		boolean limited = patience.isPositive() && !mayPark(queue, client);
 		return new Grant(request, queue, client, limited ? Duration.ZERO : patience, limited);
-	}
-
-	/**
-	 * The wait granted to a request.
-	 *
-	 * @param request the request, whose connection is watched while it is parked
-	 * @param queue the queue it waits on
-	 * @param client who sent it, if it was authenticated
-	 * @param granted how long it may park
-	 * @param limited whether it was denied parking by a limit (an empty outcome then
-	 * answers 503 {@code too-many-waiters})
-	 */
-	public record Grant(HttpServletRequest request, String queue, String client, Duration granted, boolean limited) {
 	}
 
 	/** Whether one more request of {@code client} may park on {@code queue}. */

@@ -70,7 +70,10 @@ public abstract class ParkedRequest<T> {
 		}
 	}
 
-	private final LongPolls.Grant grant;
+	/** How much longer than the queue's own wait a request may stay parked. */
+	static final Duration BACKSTOP = Duration.ofSeconds(5);
+
+	private final Grant grant;
 
 	/** The answer Spring MVC writes; set when parked. */
 	private DeferredResult<ResponseEntity<?>> result;
@@ -87,7 +90,7 @@ public abstract class ParkedRequest<T> {
 	/**
 	 * @param grant the wait {@link LongPolls#grant} gave the request
 	 */
-	protected ParkedRequest(LongPolls.Grant grant) {
+	protected ParkedRequest(Grant grant) {
 		this.grant = grant;
 	}
 
@@ -132,7 +135,7 @@ public abstract class ParkedRequest<T> {
 		return this.grant.limited();
 	}
 
-	final LongPolls.Grant grant() {
+	final Grant grant() {
 		return this.grant;
 	}
 
@@ -142,7 +145,7 @@ public abstract class ParkedRequest<T> {
 
 	/** How long it may stay parked: its wait, and the backstop beyond. */
 	final Duration timeout() {
-		return this.grant.granted().plus(LongPolls.BACKSTOP);
+		return this.grant.granted().plus(BACKSTOP);
 	}
 
 	/** Takes the answer and the operation; called once, before anything else. */

@@ -40,8 +40,7 @@ class ParkedRequestTest {
 				CompletableFuture.completedFuture("job"));
 		assertThat(result.hasResult()).isTrue();
 		assertThat(result.getResult()).isEqualTo(ResponseEntity.ok("answered job"));
-		assertThat(this.request.delivered).containsExactly("job");
-		assertThat(this.request.undelivered).isEmpty();
+		assertHandedOver(List.of("job"), List.of());
 	}
 
 	@Test
@@ -50,8 +49,7 @@ class ParkedRequestTest {
 		DeferredResult<ResponseEntity<?>> result = this.polls.park(this.request,
 				CompletableFuture.completedFuture("job"));
 		assertThat(result.getResult()).isInstanceOf(IllegalStateException.class);
-		assertThat(this.request.undelivered).containsExactly("job");
-		assertThat(this.request.delivered).isEmpty();
+		assertHandedOver(List.of(), List.of("job"));
 	}
 
 	@Test
@@ -60,8 +58,7 @@ class ParkedRequestTest {
 		DeferredResult<ResponseEntity<?>> result = this.polls.park(this.request,
 				CompletableFuture.failedFuture(new CompletionException(cause)));
 		assertThat(result.getResult()).isSameAs(cause);
-		assertThat(this.request.delivered).isEmpty();
-		assertThat(this.request.undelivered).isEmpty();
+		assertHandedOver(List.of(), List.of());
 	}
 
 	@Test
@@ -74,8 +71,7 @@ class ParkedRequestTest {
 		this.request.cutNow();
 		this.request.end();
 		assertThat(this.request.cuts).isOne();
-		assertThat(this.request.delivered).isEmpty();
-		assertThat(this.request.undelivered).isEmpty();
+		assertHandedOver(List.of(), List.of());
 	}
 
 	@Test
@@ -87,7 +83,7 @@ class ParkedRequestTest {
 		this.request.end();
 		assertThat(result.getResult()).isEqualTo(ResponseEntity.ok("answered job"));
 		assertThat(this.request.cuts).isZero();
-		assertThat(this.request.delivered).containsExactly("job");
+		assertHandedOver(List.of("job"), List.of());
 	}
 
 	@Test
@@ -97,8 +93,13 @@ class ParkedRequestTest {
 		// the request ended (its connection failed, say) as the queue decided
 		result.setErrorResult(new IllegalStateException("connection gone"));
 		operation.complete("job");
-		assertThat(this.request.undelivered).containsExactly("job");
-		assertThat(this.request.delivered).isEmpty();
+		assertHandedOver(List.of(), List.of("job"));
+	}
+
+	/** What became of the request's outcomes: handed to the connection, or given back. */
+	private void assertHandedOver(List<String> delivered, List<String> undelivered) {
+		assertThat(this.request.delivered).as("delivered").isEqualTo(delivered);
+		assertThat(this.request.undelivered).as("undelivered").isEqualTo(undelivered);
 	}
 
 	/**
@@ -122,7 +123,7 @@ class ParkedRequestTest {
 
 		boolean refuse;
 
-		Recorded(LongPolls.Grant grant) {
+		Recorded(Grant grant) {
 			super(grant);
 		}
 
