@@ -17,7 +17,7 @@ import org.springframework.context.annotation.Configuration;
  * {@code QueueListener} bean what happens in the queues.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({ DispatchProperties.class, HttpProperties.class })
+@EnableConfigurationProperties(DispatchProperties.class)
 class QueueConfiguration {
 
 	@Bean(destroyMethod = "close")

@@ -2,6 +2,7 @@ package dev.dispatch.security;
 
 import java.io.IOException;
 
+import dev.dispatch.web.Routes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.AsyncEvent;
@@ -40,7 +41,7 @@ final class AdminAudit extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		QueueAccess.Need need = QueueAccess.need(request);
+		Routes.Need need = Routes.need(request);
 		if (need.queue() == null || !need.adminOnly()) {
 			chain.doFilter(request, response);
 			return;
@@ -103,8 +104,9 @@ final class AdminAudit extends OncePerRequestFilter {
 	/** The action a request asks for, such as {@code configure} or {@code close}. */
 	static String action(HttpServletRequest request, String queue, int status) {
 		String path = request.getRequestURI();
-		// what follows /v1/queues/<queue> (QueueAccess.need found the queue there)
-		String rest = path.substring(request.getContextPath().length() + "/v1/queues/".length() + queue.length());
+		// what follows /v1/queues/<queue> (Routes.need found the queue there)
+		String rest = path
+			.substring(request.getContextPath().length() + (Routes.QUEUES + "/").length() + queue.length());
 		return switch (request.getMethod()) {
 			case "PUT" -> (status == HttpServletResponse.SC_CREATED) ? "create" : "configure";
 			case "DELETE" -> "delete";

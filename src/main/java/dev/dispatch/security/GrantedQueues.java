@@ -7,6 +7,8 @@ import java.util.Set;
 import dev.dispatch.queue.JobQueue;
 import dev.dispatch.queue.QueueNames;
 import dev.dispatch.web.QueueVisibility;
+import dev.dispatch.web.Role;
+
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 

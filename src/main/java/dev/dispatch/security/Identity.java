@@ -3,6 +3,8 @@ package dev.dispatch.security;
 import java.util.List;
 import java.util.Set;
 
+import dev.dispatch.web.Role;
+
 /**
  * Who sent a request, and what it may do: each of its roles on every queue its patterns
  * name.

@@ -5,6 +5,8 @@ import java.util.function.Predicate;
 
 import dev.dispatch.queue.QueueNames;
 import dev.dispatch.web.AdminGrants;
+import dev.dispatch.web.Role;
+
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 

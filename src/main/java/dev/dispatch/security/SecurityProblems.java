@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import dev.dispatch.web.Routes;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import tools.jackson.databind.json.JsonMapper;
@@ -58,11 +59,11 @@ final class SecurityProblems implements AuthenticationEntryPoint, AccessDeniedHa
 			throws IOException {
 		this.denied.handle(request, response, denial);
 		write(request, response, "forbidden", "Forbidden", "your credentials do not allow " + request.getMethod() + " "
-				+ request.getRequestURI() + needs(QueueAccess.need(request)));
+				+ request.getRequestURI() + needs(Routes.need(request)));
 	}
 
 	/** What a refused request needs: ": it needs the consumer role on queue 'q'". */
-	private static String needs(QueueAccess.Need need) {
+	private static String needs(Routes.Need need) {
 		if (need.queue() == null) {
 			return "";
 		}

@@ -5,6 +5,25 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.dispatch.queue.JobInfo;
+import dev.dispatch.queue.NewJob;
+import dev.dispatch.queue.Payload;
+import dev.dispatch.queue.PutOptions;
+import dev.dispatch.queue.PutOutcome;
+import dev.dispatch.queue.QueueRegistry;
+import dev.dispatch.web.openapi.ApiSchemas;
+import dev.dispatch.web.openapi.Problems;
+import dev.dispatch.web.poll.Grant;
+import dev.dispatch.web.poll.LongPolls;
+import dev.dispatch.web.poll.ParkedRequest;
+import dev.dispatch.web.poll.Reattempt;
+import dev.dispatch.web.problem.DispatchProblem;
+import dev.dispatch.web.problem.InvalidRequestException;
+import dev.dispatch.web.problem.ProblemType;
+import dev.dispatch.web.request.BatchReader;
+import dev.dispatch.web.request.PayloadReader;
+import dev.dispatch.web.request.PollParameters;
+import dev.dispatch.web.request.QueryParameters;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
@@ -16,19 +35,13 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import dev.dispatch.queue.JobInfo;
-import dev.dispatch.queue.NewJob;
-import dev.dispatch.queue.Payload;
-import dev.dispatch.queue.PutOptions;
-import dev.dispatch.queue.PutOutcome;
-import dev.dispatch.queue.QueueRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -56,7 +69,7 @@ class JobController {
 	}
 
 	/** Puts the body as a job. */
-	@PostMapping("/v1/queues/{queue}/jobs")
+	@PostMapping(Routes.JOBS)
 	@Operation(operationId = "putJob", summary = "Put a job",
 			description = "Puts the body as a job, waiting up to `wait` for room in the queue; the oldest parked"
 					+ " put gets room first. An unknown queue is created with the defaults when"
@@ -96,17 +109,21 @@ class JobController {
 			HttpServletRequest request) {
 		this.polls.refuseIfDraining();
 		Payload payload = this.payloads.read(request);
-		Duration delay = Durations.parse("delay", QueryParameters.first(request, "delay"));
-		LongPolls.Grant grant = this.polls.grant(request, queue, QueryParameters.first(request, "wait"));
-		String key = (idempotencyKey != null && !idempotencyKey.isEmpty()) ? idempotencyKey : null;
-		PutOptions options = new PutOptions(grant.granted(), key, (delay != null) ? delay : Duration.ZERO);
+		PollParameters.Put asked = PollParameters.put(request, idempotencyKey);
+		Grant grant = this.polls.grant(request, queue, asked.waiting());
+		PutOptions options = new PutOptions(grant.granted(), asked.idempotencyKey(), asked.delay());
 		Reattempt<PutOutcome> put = Reattempt.of(this.registry.obtain(queue), (target) -> target.put(payload, options));
-		return this.polls.park(request, queue, put, grant.granted(),
-				(outcome) -> answer(queue, outcome, options.delay(), grant.limited()), () -> cutShort(queue),
-				LongPolls.nothing(), LongPolls.nothing());
+		return this.polls.park(new ParkedPut(grant) {
+
+			@Override
+			protected ResponseEntity<?> answer(PutOutcome outcome) {
+				return accepted(queue, outcome, options.delay(), limited());
+			}
+
+		}, put);
 	}
 
-	@PostMapping("/v1/queues/{queue}/jobs/batch")
+	@PostMapping(Routes.JOB_BATCH)
 	@Operation(operationId = "putJobs", summary = "Put a batch of jobs",
 			description = "Puts up to " + BatchReader.MAX_JOBS + " jobs as one put: all of them are accepted, in"
 					+ " their order, or none is. The batch waits up to `wait` for room for all its new jobs, in the"
@@ -138,18 +155,23 @@ class JobController {
 	DeferredResult<ResponseEntity<?>> putAll(@PathVariable String queue, HttpServletRequest request) {
 		this.polls.refuseIfDraining();
 		List<NewJob> jobs = this.batches.jobs(request);
-		LongPolls.Grant grant = this.polls.grant(request, queue, QueryParameters.first(request, "wait"));
+		Grant grant = this.polls.grant(request, queue, PollParameters.waitOf(request));
 		Reattempt<PutOutcome> put = Reattempt.of(this.registry.obtain(queue),
 				(target) -> target.putAll(jobs, grant.granted()));
-		return this.polls.park(request, queue, put, grant.granted(),
-				(outcome) -> answerBatch(queue, jobs, outcome, grant.limited()), () -> cutShort(queue),
-				LongPolls.nothing(), LongPolls.nothing());
+		return this.polls.park(new ParkedPut(grant) {
+
+			@Override
+			protected ResponseEntity<?> answer(PutOutcome outcome) {
+				return acceptedBatch(queue, jobs, outcome, limited());
+			}
+
+		}, put);
 	}
 
 	/** Most jobs one page lists. */
 	static final int MAX_PAGE = 1000;
 
-	@GetMapping("/v1/queues/{queue}/jobs")
+	@GetMapping(Routes.JOBS)
 	@Operation(operationId = "listJobs", summary = "List a queue's jobs",
 			description = "The jobs in one state, oldest first (by creation: job ids sort so), without leasing"
 					+ " them, a page at a time: pass the answer's `next` as `after` for the following page. Pages"
@@ -186,7 +208,7 @@ class JobController {
 				(found.size() > limit) ? page.getLast().id() : null);
 	}
 
-	@GetMapping("/v1/queues/{queue}/jobs/{id}")
+	@GetMapping(Routes.JOB)
 	@Operation(operationId = "getJob", summary = "Look a job up",
 			description = "The job's state (ready, delayed until, leased until), attempts and payload, without"
 					+ " leasing it: where a put's Location leads. A job that was acked is gone (404); one that"
@@ -202,13 +224,26 @@ class JobController {
 			.orElseThrow(() -> DispatchProblem.jobNotFound(queue, id));
 	}
 
-	/** A put cut short: by shutdown, or by the backstop timeout. */
-	private Object cutShort(String queue) {
-		return this.polls.isDraining() ? DispatchProblem.serverDraining(this.polls.retryAfter())
-				: DispatchProblem.queueFull(queue, this.polls.retryAfter());
+	/**
+	 * A put or a batch put waiting for room. Cut short (by shutdown, or by the backstop
+	 * timeout), it answers server-draining or queue-full.
+	 */
+	private abstract class ParkedPut extends ParkedRequest<PutOutcome> {
+
+		ParkedPut(Grant grant) {
+			super(grant);
+		}
+
+		@Override
+		protected Object cutShort() {
+			return JobController.this.polls.isDraining()
+					? DispatchProblem.serverDraining(JobController.this.polls.retryAfter())
+					: DispatchProblem.queueFull(queue(), JobController.this.polls.retryAfter());
+		}
+
 	}
 
-	private ResponseEntity<?> answer(String queue, PutOutcome outcome, Duration delay, boolean limited) {
+	private ResponseEntity<?> accepted(String queue, PutOutcome outcome, Duration delay, boolean limited) {
 		if (!(outcome instanceof PutOutcome.Accepted accepted)) {
 			throw refusal(queue, outcome, limited);
 		}
@@ -220,7 +255,7 @@ class JobController {
 					(delay.isPositive() && !accepted.duplicate()) ? accepted.enqueuedAt().plus(delay) : null));
 	}
 
-	private ResponseEntity<?> answerBatch(String queue, List<NewJob> jobs, PutOutcome outcome, boolean limited) {
+	private ResponseEntity<?> acceptedBatch(String queue, List<NewJob> jobs, PutOutcome outcome, boolean limited) {
 		if (!(outcome instanceof PutOutcome.AcceptedAll all)) {
 			throw refusal(queue, outcome, limited);
 		}

@@ -1,16 +1,25 @@
 package dev.dispatch.web;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Function;
 
 import dev.dispatch.queue.Delivery;
 import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.queue.Settle;
 import dev.dispatch.queue.TakeOptions;
 import dev.dispatch.queue.TakeOutcome;
-
+import dev.dispatch.web.openapi.ApiSchemas;
+import dev.dispatch.web.openapi.Problems;
+import dev.dispatch.web.poll.Grant;
+import dev.dispatch.web.poll.LongPolls;
+import dev.dispatch.web.poll.ParkedRequest;
+import dev.dispatch.web.poll.Reattempt;
+import dev.dispatch.web.problem.DispatchProblem;
+import dev.dispatch.web.problem.InvalidRequestException;
+import dev.dispatch.web.problem.ProblemType;
+import dev.dispatch.web.request.BatchReader;
+import dev.dispatch.web.request.Durations;
+import dev.dispatch.web.request.PollParameters;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
@@ -41,11 +50,6 @@ import org.springframework.web.context.request.async.DeferredResult;
 @Tag(name = "leases")
 class LeaseController {
 
-	/**
-	 * A take's body, read to its end and empty (or {@code {}}), may be this long at most.
-	 */
-	static final int BODY_LIMIT = SettingsReader.LIMIT;
-
 	private final QueueRegistry registry;
 
 	private final LongPolls polls;
@@ -58,7 +62,7 @@ class LeaseController {
 		this.batches = batches;
 	}
 
-	@PostMapping("/v1/queues/{queue}/leases")
+	@PostMapping(Routes.LEASES)
 	@Operation(operationId = "takeJobs", summary = "Take jobs",
 			description = "Leases up to `max` jobs, waiting up to `wait` for the first; answers as soon as it has"
 					+ " one. Settle each job with ack or nack before its lease ends, or it is delivered again."
@@ -84,77 +88,79 @@ class LeaseController {
 					+ " the connection (at most once; leaseId and leaseExpiresAt are null).",
 			schema = @Schema(type = "string", allowableValues = { "manual", "auto" }, defaultValue = "manual"))
 	DeferredResult<ResponseEntity<?>> take(@PathVariable String queue, HttpServletRequest request) {
-		String ack = QueryParameters.first(request, "ack");
-		boolean autoAck = switch ((ack != null) ? ack : "") {
-			case "auto" -> true;
-			case "manual", "" -> false;
-			default -> throw new InvalidRequestException("'ack' must be 'auto' or 'manual'; got '" + ack + "'");
-		};
-		int max = QueryParameters.whole("max", QueryParameters.first(request, "max"), 1, TakeOptions.MAX_BATCH, 1);
-		requireNoOptionsInBody(request);
+		PollParameters.Take asked = PollParameters.take(request);
+		PollParameters.requireNoTakeOptionsInBody(request);
 		this.polls.refuseIfDraining();
-		LongPolls.Grant grant = this.polls.grant(request, queue, QueryParameters.first(request, "wait"));
-		Duration leaseLength = Durations.parse("lease", QueryParameters.first(request, "lease"));
-		if (leaseLength != null && leaseLength.isZero()) {
-			throw new InvalidRequestException("'lease' must be longer than 0");
-		}
-		TakeOptions options = new TakeOptions(max, grant.granted(), leaseLength, false);
+		Grant grant = this.polls.grant(request, queue, asked.waiting());
+		TakeOptions options = new TakeOptions(asked.max(), grant.granted(), asked.lease(), false);
 		// the jobs are settled on the queue that handed them out (see Reattempt)
 		Reattempt<TakeOutcome> take = Reattempt.of(this.registry.require(queue), (source) -> source.take(options));
-		return this.polls.park(request, queue, take, grant.granted(),
-				(outcome) -> answer(queue, outcome, autoAck, grant.limited()), () -> ResponseEntity.noContent().build(),
-				(outcome) -> forEachJob(outcome, (leaseId) -> take.queue().release(leaseId)),
-				autoAck ? (outcome) -> forEachJob(outcome, (leaseId) -> take.queue().ack(leaseId))
-						: LongPolls.nothing());
+		return this.polls.park(new ParkedTake(grant, take, asked.autoAck()), take);
 	}
 
 	/**
-	 * Reads a take's body to its end, before the take begins (left unread, it would look
-	 * like the client speaking while the take is parked), and refuses one that says
-	 * anything: options sent there ({@code {"max": 3}}) would otherwise be silently
-	 * ignored. Empty, {@code {}} and {@code null} pass, as clients that always send a
-	 * body send them. At most {@link #BODY_LIMIT} bytes, chunked or not.
+	 * A take waiting for jobs; cut short, it answers 204 as an empty take does. Its jobs
+	 * are settled once the answer's fate is known: never handed to the connection, they
+	 * are released (back to the head, the attempt not counted); handed over with
+	 * {@code ack=auto}, they are acked. Either on the queue that handed them out (see
+	 * {@link Reattempt}).
 	 */
-	private static void requireNoOptionsInBody(HttpServletRequest request) {
-		byte[] body = RequestBodies.read(request, BODY_LIMIT, () -> new DispatchProblem(ProblemType.PAYLOAD_TOO_LARGE,
-				"a take's body must be empty, and may have at most " + BODY_LIMIT + " bytes"));
-		String text = new String(body, StandardCharsets.UTF_8).strip();
-		if (!text.isEmpty() && !text.equals("null") && !text.replaceAll("\\s", "").equals("{}")) {
-			throw new InvalidRequestException(
-					"a take's options go in the query string (?max=3&wait=20s&lease=2m&ack=auto), not in its body;"
-							+ " send the body empty");
-		}
-	}
+	private final class ParkedTake extends ParkedRequest<TakeOutcome> {
 
-	private ResponseEntity<?> answer(String queue, TakeOutcome outcome, boolean autoAck, boolean limited) {
-		return switch (outcome) {
-			case TakeOutcome.Delivered delivered -> ResponseEntity.ok()
-				.contentType(MediaType.APPLICATION_JSON)
-				.body(Views.Lease.of(delivered.deliveries(), autoAck));
-			case TakeOutcome.Empty empty -> {
-				if (limited) {
-					throw DispatchProblem.tooManyWaiters(queue, this.polls.retryAfter());
+		private final Reattempt<TakeOutcome> take;
+
+		private final boolean autoAck;
+
+		ParkedTake(Grant grant, Reattempt<TakeOutcome> take, boolean autoAck) {
+			super(grant);
+			this.take = take;
+			this.autoAck = autoAck;
+		}
+
+		@Override
+		protected ResponseEntity<?> answer(TakeOutcome outcome) {
+			return switch (outcome) {
+				case TakeOutcome.Delivered delivered -> ResponseEntity.ok()
+					.contentType(MediaType.APPLICATION_JSON)
+					.body(Views.Lease.of(delivered.deliveries(), this.autoAck));
+				case TakeOutcome.Empty empty -> {
+					if (limited()) {
+						throw DispatchProblem.tooManyWaiters(queue(), LeaseController.this.polls.retryAfter());
+					}
+					yield ResponseEntity.noContent().build();
 				}
-				yield ResponseEntity.noContent().build();
-			}
-			case TakeOutcome.Drained drained -> throw DispatchProblem.queueDrained(queue);
-		};
-	}
+				case TakeOutcome.Drained drained -> throw DispatchProblem.queueDrained(queue());
+			};
+		}
 
-	/**
-	 * Settles the jobs of a take once the answer's fate is known: never handed to the
-	 * connection, they are released (back to the head, attempt not counted); handed over
-	 * with {@code ack=auto}, they are acked.
-	 */
-	private static void forEachJob(TakeOutcome outcome, Function<String, ?> settle) {
-		if (outcome instanceof TakeOutcome.Delivered delivered) {
-			for (Delivery job : delivered.deliveries()) {
-				settle.apply(job.leaseId());
+		@Override
+		protected Object cutShort() {
+			return ResponseEntity.noContent().build();
+		}
+
+		@Override
+		protected void undelivered(TakeOutcome outcome) {
+			for (Delivery job : jobsOf(outcome)) {
+				this.take.queue().release(job.leaseId());
 			}
 		}
+
+		@Override
+		protected void delivered(TakeOutcome outcome) {
+			if (this.autoAck) {
+				for (Delivery job : jobsOf(outcome)) {
+					this.take.queue().ack(job.leaseId());
+				}
+			}
+		}
+
+		private static List<Delivery> jobsOf(TakeOutcome outcome) {
+			return (outcome instanceof TakeOutcome.Delivered delivered) ? delivered.deliveries() : List.of();
+		}
+
 	}
 
-	@PostMapping("/v1/queues/{queue}/leases/settle")
+	@PostMapping(Routes.SETTLE)
 	@Operation(operationId = "settleLeases", summary = "Settle many leases",
 			description = "Acks, nacks, extends or releases up to " + BatchReader.MAX_JOBS
 					+ " leases in one request, in the order sent, as the single endpoints would one after another;"
@@ -177,7 +183,7 @@ class LeaseController {
 		return Views.SettleResults.of(settlements, this.registry.require(queue).settle(settlements).join());
 	}
 
-	@PostMapping("/v1/queues/{queue}/leases/{leaseId}/ack")
+	@PostMapping(Routes.ACK)
 	@Operation(operationId = "ackLease", summary = "Ack: the job is done", description = "Settles the job for good.")
 	@ApiResponse(responseCode = "204", description = "acked")
 	@Problems({ ProblemType.LEASE_EXPIRED, ProblemType.QUEUE_NOT_FOUND })
@@ -188,7 +194,7 @@ class LeaseController {
 		return ResponseEntity.noContent().build();
 	}
 
-	@PostMapping("/v1/queues/{queue}/leases/{leaseId}/nack")
+	@PostMapping(Routes.NACK)
 	@Operation(operationId = "nackLease", summary = "Nack: the job failed",
 			description = "Gives the job back: to the head of the queue (after `delay`), or to the dead-letter"
 					+ " queue after its last attempt.")
@@ -206,7 +212,7 @@ class LeaseController {
 		return ResponseEntity.noContent().build();
 	}
 
-	@PostMapping("/v1/queues/{queue}/leases/{leaseId}/release")
+	@PostMapping(Routes.RELEASE)
 	@Operation(operationId = "releaseLease", summary = "Release: give the job back untried",
 			description = "Gives the job back to the head of the queue at once, without counting the attempt:"
 					+ " for a consumer that took a job it will not work on (it is shutting down, say). A job"
@@ -220,7 +226,7 @@ class LeaseController {
 		return ResponseEntity.noContent().build();
 	}
 
-	@PostMapping("/v1/queues/{queue}/leases/{leaseId}/extend")
+	@PostMapping(Routes.EXTEND)
 	@Operation(operationId = "extendLease", summary = "Extend a lease",
 			description = "Moves the lease's end to `by` from now.")
 	@ApiResponse(responseCode = "200", description = "the lease's new end",

@@ -21,7 +21,19 @@ import dev.dispatch.queue.QueueSnapshot;
 import dev.dispatch.queue.Redrive;
 import dev.dispatch.queue.Redriven;
 import dev.dispatch.queue.TooManyQueuesException;
-
+import dev.dispatch.web.openapi.ApiSchemas;
+import dev.dispatch.web.openapi.Problems;
+import dev.dispatch.web.poll.Grant;
+import dev.dispatch.web.poll.LongPolls;
+import dev.dispatch.web.poll.ParkedRequest;
+import dev.dispatch.web.problem.DispatchProblem;
+import dev.dispatch.web.problem.InvalidRequestException;
+import dev.dispatch.web.problem.ProblemType;
+import dev.dispatch.web.request.Durations;
+import dev.dispatch.web.request.PollParameters;
+import dev.dispatch.web.request.QueryParameters;
+import dev.dispatch.web.request.QueueSettings;
+import dev.dispatch.web.request.SettingsReader;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
@@ -74,7 +86,7 @@ class QueueController {
 		this.grants = grants.getIfAvailable(() -> AdminGrants.ANY);
 	}
 
-	@GetMapping("/v1/queues")
+	@GetMapping(Routes.QUEUES)
 	@Operation(operationId = "listQueues", summary = "List the queues")
 	@ApiResponse(responseCode = "200", description = "the state of every queue the caller holds a role on",
 			content = @Content(array = @ArraySchema(schema = @Schema(implementation = ApiSchemas.QueueInfo.class))))
@@ -85,7 +97,7 @@ class QueueController {
 			.toList();
 	}
 
-	@GetMapping("/v1/queues/{queue}")
+	@GetMapping(Routes.QUEUE)
 	@Operation(operationId = "getQueue", summary = "Inspect a queue")
 	@ApiResponse(responseCode = "200", description = "the queue's state",
 			content = @Content(schema = @Schema(implementation = ApiSchemas.QueueInfo.class)))
@@ -98,7 +110,7 @@ class QueueController {
 	 * Creates or changes a queue. The body is read by {@link SettingsReader}, which
 	 * refuses unknown fields and values of the wrong type, and limits its size.
 	 */
-	@PutMapping("/v1/queues/{queue}")
+	@PutMapping(Routes.QUEUE)
 	@Operation(operationId = "configureQueue", summary = "Create or change a queue",
 			description = "Creates the queue, or changes the settings sent; capacity may grow or shrink while the"
 					+ " queue runs.")
@@ -118,7 +130,7 @@ class QueueController {
 	@ApiResponse(responseCode = "200", description = "changed; the queue's state",
 			content = @Content(schema = @Schema(implementation = ApiSchemas.QueueInfo.class)))
 	ResponseEntity<Views.QueueInfo> configure(@PathVariable String queue, HttpServletRequest request) {
-		Views.QueueSettings asked = SettingsReader.read(request);
+		QueueSettings asked = SettingsReader.read(request);
 		QueueConfig current = this.registry.find(queue)
 			.map((existing) -> existing.snapshot().join().config())
 			.orElse(this.registry.defaults());
@@ -147,7 +159,7 @@ class QueueController {
 		return created ? ResponseEntity.created(URI.create("/v1/queues/" + queue)).body(info) : ResponseEntity.ok(info);
 	}
 
-	@DeleteMapping("/v1/queues/{queue}")
+	@DeleteMapping(Routes.QUEUE)
 	@Operation(operationId = "deleteQueue", summary = "Delete a queue",
 			description = "Parked puts answer 409, parked takes 410, parked joins 404. The queue's jobs (ready,"
 					+ " delayed and leased) move to its dead-letter queue, or are thrown away with `discard`.")
@@ -164,7 +176,7 @@ class QueueController {
 		return ResponseEntity.noContent().build();
 	}
 
-	@PostMapping("/v1/queues/{queue}/close")
+	@PostMapping(Routes.CLOSE)
 	@Operation(operationId = "closeQueue", summary = "Close a queue",
 			description = "No job is accepted any more: parked and later puts answer 409. Takes still receive what"
 					+ " is left, then answer 410 once the queue is drained. Idempotent.")
@@ -185,7 +197,7 @@ class QueueController {
 	/** Most job ids one redrive may name. */
 	static final int MAX_REDRIVE_IDS = 1000;
 
-	@PostMapping("/v1/queues/{queue}/redrive")
+	@PostMapping(Routes.REDRIVE)
 	@Operation(operationId = "redriveQueue", summary = "Redrive dead letters",
 			description = "Moves ready jobs of a dead-letter queue back to the queues they failed in, oldest first:"
 					+ " all of them, the first `max`, or those named by `id`. Each goes to the tail keeping its id and"
@@ -235,7 +247,7 @@ class QueueController {
 		return Views.Redriven.of(this.registry.redrive(queue, which).join());
 	}
 
-	@PostMapping("/v1/queues/{queue}/purge")
+	@PostMapping(Routes.PURGE)
 	@Operation(operationId = "purgeQueue", summary = "Purge a queue",
 			description = "Throws every ready and delayed job away, for good, without closing the queue; leased"
 					+ " jobs stay with their consumers. For a dead-letter queue whose jobs are not wanted (to move"
@@ -249,7 +261,7 @@ class QueueController {
 		return Views.QueueInfo.of(target.snapshot().join(), purged);
 	}
 
-	@PostMapping("/v1/queues/{queue}/pause")
+	@PostMapping(Routes.PAUSE)
 	@Operation(operationId = "pauseQueue", summary = "Pause delivery",
 			description = "The operator's brake: takes get nothing (parked ones stay parked until their wait"
 					+ " elapses or delivery resumes), while puts are still accepted and leases settled."
@@ -263,7 +275,7 @@ class QueueController {
 		return Views.QueueInfo.of(target.snapshot().join());
 	}
 
-	@PostMapping("/v1/queues/{queue}/resume")
+	@PostMapping(Routes.RESUME)
 	@Operation(operationId = "resumeQueue", summary = "Resume delivery",
 			description = "Parked takes are served at once, oldest first. Idempotent.")
 	@ApiResponse(responseCode = "200", description = "running; the queue's state",
@@ -279,7 +291,7 @@ class QueueController {
 	 * Waits until nothing is unfinished: 204; 202 with the queue's state if the wait ran
 	 * out first.
 	 */
-	@GetMapping("/v1/queues/{queue}/join")
+	@GetMapping(Routes.JOIN)
 	@Operation(operationId = "joinQueue", summary = "Wait until every job is finished",
 			description = "Waits up to `wait` until nothing is ready, delayed or leased.")
 	@ApiResponse(responseCode = "204", description = "nothing is unfinished", content = @Content)
@@ -291,18 +303,28 @@ class QueueController {
 			example = "30s")
 	DeferredResult<ResponseEntity<?>> join(@PathVariable String queue, @RequestParam(required = false) String wait,
 			HttpServletRequest request) {
-		LongPolls.Grant grant = this.polls.grant(request, queue, wait);
+		Grant grant = this.polls.grant(request, queue, PollParameters.waitOf(wait));
 		JobQueue target = this.registry.require(queue);
 		CompletableFuture<Boolean> joined = target.join(grant.granted());
-		return this.polls.park(request, queue, joined, grant.granted(), (done) -> {
-			if (done) {
-				return ResponseEntity.noContent().build();
+		return this.polls.park(new ParkedRequest<>(grant) {
+
+			@Override
+			protected ResponseEntity<?> answer(Boolean done) {
+				if (done) {
+					return ResponseEntity.noContent().build();
+				}
+				if (limited()) {
+					throw DispatchProblem.tooManyWaiters(queue, QueueController.this.polls.retryAfter());
+				}
+				return stillUnfinished(target);
 			}
-			if (grant.limited()) {
-				throw DispatchProblem.tooManyWaiters(queue, this.polls.retryAfter());
+
+			@Override
+			protected Object cutShort() {
+				return stillUnfinished(target);
 			}
-			return stillUnfinished(target);
-		}, () -> stillUnfinished(target), LongPolls.nothing(), LongPolls.nothing());
+
+		}, joined);
 	}
 
 	private static ResponseEntity<?> stillUnfinished(JobQueue queue) {

@@ -8,7 +8,6 @@ import java.util.TreeMap;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
-
 import dev.dispatch.queue.DeadLetter;
 import dev.dispatch.queue.Delivery;
 import dev.dispatch.queue.JobInfo;
@@ -133,13 +132,6 @@ final class Views {
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record SettleResult(String lease, String action, String outcome, Instant leaseExpiresAt) {
-	}
-
-	/**
-	 * A queue's settings as sent in {@code PUT /v1/queues/{queue}}; absent parts keep
-	 * their value.
-	 */
-	record QueueSettings(Integer capacity, String leaseTimeout, Integer maxAttempts, String deadLetterQueue) {
 	}
 
 }

@@ -9,7 +9,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import dev.dispatch.config.WorkerProperties;
 import dev.dispatch.queue.Delivery;
 import dev.dispatch.queue.JobQueue;
 import dev.dispatch.queue.QueueRegistry;

@@ -7,7 +7,6 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import dev.dispatch.config.WorkerProperties;
 import dev.dispatch.queue.CloseMode;
 import dev.dispatch.queue.JobQueue;
 import dev.dispatch.queue.Payload;

@@ -3,7 +3,6 @@ package dev.dispatch.worker;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
-import dev.dispatch.config.WorkerProperties;
 import dev.dispatch.queue.Delivery;
 
 /**

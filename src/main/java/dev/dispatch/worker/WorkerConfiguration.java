@@ -1,6 +1,5 @@
 package dev.dispatch.worker;
 
-import dev.dispatch.config.WorkerProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

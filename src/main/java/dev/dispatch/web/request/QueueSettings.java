@@ -1,0 +1,13 @@
+package dev.dispatch.web.request;
+
+/**
+ * A queue's settings as sent in {@code PUT /v1/queues/{queue}} and read by
+ * {@link SettingsReader}; absent parts keep their value.
+ *
+ * @param capacity most jobs ready or delayed at once
+ * @param leaseTimeout how long a consumer holds a job, as sent (a duration's text)
+ * @param maxAttempts deliveries before a failing job goes to the dead-letter queue
+ * @param deadLetterQueue where failing jobs go
+ */
+public record QueueSettings(Integer capacity, String leaseTimeout, Integer maxAttempts, String deadLetterQueue) {
+}
