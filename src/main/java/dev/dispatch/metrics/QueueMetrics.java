@@ -18,9 +18,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
-import dev.dispatch.queue.DeadLetter;
+import dev.dispatch.queue.job.DeadLetter;
 import dev.dispatch.queue.JobQueue;
-import dev.dispatch.queue.PutOutcome;
+import dev.dispatch.queue.job.PutOutcome;
 import dev.dispatch.queue.QueueListener;
 import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.queue.QueueSnapshot;

@@ -5,6 +5,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import dev.dispatch.queue.job.Payload;
+import dev.dispatch.queue.job.NewJob;
+import dev.dispatch.queue.job.PutOptions;
+import dev.dispatch.queue.job.PutOutcome;
+import dev.dispatch.queue.job.TakeOptions;
+import dev.dispatch.queue.job.TakeOutcome;
+import dev.dispatch.queue.job.JobInfo;
+import dev.dispatch.queue.job.Settle;
+import dev.dispatch.queue.job.Settled;
 
 /**
  * A bounded, closeable queue of jobs with leases: the heart of Dispatch.

@@ -2,6 +2,7 @@ package dev.dispatch.queue;
 
 import java.time.Duration;
 import java.util.Objects;
+import dev.dispatch.queue.job.PutOptions;
 
 /**
  * Checks of the duration arguments of {@link JobQueue} operations, the same for every

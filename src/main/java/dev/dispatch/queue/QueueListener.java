@@ -2,6 +2,8 @@ package dev.dispatch.queue;
 
 import java.time.Duration;
 import java.util.List;
+import dev.dispatch.queue.job.PutOutcome;
+import dev.dispatch.queue.job.DeadLetter;
 
 /**
  * Receives what happens in queues, for metrics and logs. Every method has a no-op

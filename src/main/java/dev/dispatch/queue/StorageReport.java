@@ -1,5 +1,8 @@
 package dev.dispatch.queue;
 
+import dev.dispatch.queue.job.Payload;
+import dev.dispatch.queue.job.PutOutcome;
+
 /**
  * What a registry's backend holds of payloads and the most it may hold, for gauges. Both
  * are read without blocking: a backend whose figures live elsewhere reports the last ones

@@ -3,11 +3,11 @@ package dev.dispatch.web;
 import java.time.Duration;
 import java.util.List;
 
-import dev.dispatch.queue.Delivery;
+import dev.dispatch.queue.job.Delivery;
 import dev.dispatch.queue.QueueRegistry;
-import dev.dispatch.queue.Settle;
-import dev.dispatch.queue.TakeOptions;
-import dev.dispatch.queue.TakeOutcome;
+import dev.dispatch.queue.job.Settle;
+import dev.dispatch.queue.job.TakeOptions;
+import dev.dispatch.queue.job.TakeOutcome;
 import dev.dispatch.web.openapi.ApiSchemas;
 import dev.dispatch.web.openapi.Problems;
 import dev.dispatch.web.poll.Grant;

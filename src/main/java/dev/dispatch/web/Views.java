@@ -8,12 +8,12 @@ import java.util.TreeMap;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
-import dev.dispatch.queue.DeadLetter;
-import dev.dispatch.queue.Delivery;
-import dev.dispatch.queue.JobInfo;
+import dev.dispatch.queue.job.DeadLetter;
+import dev.dispatch.queue.job.Delivery;
+import dev.dispatch.queue.job.JobInfo;
 import dev.dispatch.queue.QueueSnapshot;
-import dev.dispatch.queue.Settle;
-import dev.dispatch.queue.Settled;
+import dev.dispatch.queue.job.Settle;
+import dev.dispatch.queue.job.Settled;
 
 /** The JSON bodies of the API's answers. */
 final class Views {

@@ -1,6 +1,6 @@
 package dev.dispatch.worker;
 
-import dev.dispatch.queue.Delivery;
+import dev.dispatch.queue.job.Delivery;
 
 /**
  * Does the work of one job for a puller. Register implementations as beans; a puller

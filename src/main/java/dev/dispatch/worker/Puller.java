@@ -9,12 +9,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import dev.dispatch.queue.Delivery;
+import dev.dispatch.queue.job.Delivery;
 import dev.dispatch.queue.JobQueue;
 import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.queue.Scheduler;
-import dev.dispatch.queue.TakeOptions;
-import dev.dispatch.queue.TakeOutcome;
+import dev.dispatch.queue.job.TakeOptions;
+import dev.dispatch.queue.job.TakeOutcome;
 import org.springframework.scheduling.annotation.Async;
 import org.springframework.stereotype.Component;
 

@@ -9,9 +9,9 @@ import org.apache.commons.logging.LogFactory;
 
 import dev.dispatch.queue.CloseMode;
 import dev.dispatch.queue.JobQueue;
-import dev.dispatch.queue.Payload;
-import dev.dispatch.queue.PutOptions;
-import dev.dispatch.queue.PutOutcome;
+import dev.dispatch.queue.job.Payload;
+import dev.dispatch.queue.job.PutOptions;
+import dev.dispatch.queue.job.PutOutcome;
 import dev.dispatch.queue.QueueRegistry;
 import org.springframework.scheduling.annotation.Async;
 import org.springframework.stereotype.Component;

@@ -3,7 +3,7 @@ package dev.dispatch.worker;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
-import dev.dispatch.queue.Delivery;
+import dev.dispatch.queue.job.Delivery;
 
 /**
  * The demo's handler: pretends to work on each job for a random time within a range.

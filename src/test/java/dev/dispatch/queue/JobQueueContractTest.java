@@ -15,6 +15,18 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import dev.dispatch.queue.job.Payload;
+import dev.dispatch.queue.job.NewJob;
+import dev.dispatch.queue.job.PutOptions;
+import dev.dispatch.queue.job.PutOutcome;
+import dev.dispatch.queue.job.TakeOptions;
+import dev.dispatch.queue.job.TakeOutcome;
+import dev.dispatch.queue.job.Delivery;
+import dev.dispatch.queue.job.JobInfo;
+import dev.dispatch.queue.job.DeadLetter;
+import dev.dispatch.queue.job.Settle;
+import dev.dispatch.queue.job.Settled;
+import dev.dispatch.queue.job.TraceContext;
 
 /**
  * The contract every {@link JobQueue} backend must keep: each row of the semantics in

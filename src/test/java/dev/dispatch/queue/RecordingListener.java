@@ -3,6 +3,8 @@ package dev.dispatch.queue;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import dev.dispatch.queue.job.PutOutcome;
+import dev.dispatch.queue.job.DeadLetter;
 
 /**
  * A {@link QueueListener} that writes down every event as a short line, for assertions.

@@ -31,13 +31,13 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.dispatch.queue.JobQueue;
-import dev.dispatch.queue.PutOptions;
+import dev.dispatch.queue.job.PutOptions;
 import dev.dispatch.queue.QueueConfig;
 import dev.dispatch.queue.QueueNames;
 import dev.dispatch.queue.QueueRegistry;
-import dev.dispatch.queue.TakeOptions;
-import dev.dispatch.queue.TakeOutcome;
-import dev.dispatch.queue.Payload;
+import dev.dispatch.queue.job.TakeOptions;
+import dev.dispatch.queue.job.TakeOutcome;
+import dev.dispatch.queue.job.Payload;
 import dev.dispatch.support.ApiKeyGrants;
 import dev.dispatch.support.JwkSetServer;
 import org.springframework.beans.factory.annotation.Autowired;

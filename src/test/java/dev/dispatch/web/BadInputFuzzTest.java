@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
 
 import dev.dispatch.queue.JobQueue;
 import dev.dispatch.queue.QueueRegistry;
-import dev.dispatch.queue.TakeOptions;
-import dev.dispatch.queue.TakeOutcome;
+import dev.dispatch.queue.job.TakeOptions;
+import dev.dispatch.queue.job.TakeOutcome;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

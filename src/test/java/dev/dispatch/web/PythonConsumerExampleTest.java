@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 import dev.dispatch.queue.CloseMode;
 import dev.dispatch.queue.JobQueue;
-import dev.dispatch.queue.Payload;
-import dev.dispatch.queue.PutOptions;
+import dev.dispatch.queue.job.Payload;
+import dev.dispatch.queue.job.PutOptions;
 import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.support.ExternalTool;
 import org.awaitility.Awaitility;

@@ -3,11 +3,11 @@ package dev.dispatch.worker;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import dev.dispatch.queue.DeadLetter;
-import dev.dispatch.queue.Delivery;
+import dev.dispatch.queue.job.DeadLetter;
+import dev.dispatch.queue.job.Delivery;
 import dev.dispatch.queue.QueueRegistry;
-import dev.dispatch.queue.TakeOptions;
-import dev.dispatch.queue.TakeOutcome;
+import dev.dispatch.queue.job.TakeOptions;
+import dev.dispatch.queue.job.TakeOutcome;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;

@@ -3,7 +3,7 @@ package dev.dispatch.worker;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import dev.dispatch.queue.Delivery;
+import dev.dispatch.queue.job.Delivery;
 
 /** Wraps a handler and writes down which worker thread handled which payload. */
 final class RecordingHandler implements JobHandler {

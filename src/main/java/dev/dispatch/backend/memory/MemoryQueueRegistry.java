@@ -170,12 +170,12 @@ public final class MemoryQueueRegistry implements QueueRegistry {
 		if (source == null) {
 			throw new QueueNotFoundException(deadLetterQueue);
 		}
-		List<MemoryQueueStore.Job> picked = source.store().redrivable(which);
+		List<MemoryJob> picked = source.store().redrivable(which);
 		// each queue's room, counted before the jobs leave: a put racing in may take
 		// the queue a little past its capacity, as a requeued job may
 		Map<String, Integer> room = new HashMap<>();
-		List<MemoryQueueStore.Job> chosen = new ArrayList<>();
-		for (MemoryQueueStore.Job job : picked) {
+		List<MemoryJob> chosen = new ArrayList<>();
+		for (MemoryJob job : picked) {
 			String home = job.deadLetter.queue();
 			int left = room.computeIfAbsent(home, (name) -> {
 				WaitingRoom<MemoryQueueStore> queue = this.queues.get(name);
@@ -186,19 +186,19 @@ public final class MemoryQueueRegistry implements QueueRegistry {
 				room.put(home, left - 1);
 			}
 		}
-		Map<String, List<MemoryQueueStore.Job>> byHome = new LinkedHashMap<>();
-		for (MemoryQueueStore.Job job : source.store().takeForRedrive(chosen)) {
+		Map<String, List<MemoryJob>> byHome = new LinkedHashMap<>();
+		for (MemoryJob job : source.store().takeForRedrive(chosen)) {
 			byHome.computeIfAbsent(job.deadLetter.queue(), (name) -> new ArrayList<>()).add(job);
 		}
 		Map<String, Integer> moved = new LinkedHashMap<>();
 		List<String> ids = new ArrayList<>();
 		Instant now = this.scheduler.now();
-		for (Map.Entry<String, List<MemoryQueueStore.Job>> home : byHome.entrySet()) {
+		for (Map.Entry<String, List<MemoryJob>> home : byHome.entrySet()) {
 			WaitingRoom<MemoryQueueStore> queue = this.queues.get(home.getKey());
 			// home as fresh jobs: same ids, no origin, attempt 0, at the tail
-			List<MemoryQueueStore.Job> fresh = home.getValue()
+			List<MemoryJob> fresh = home.getValue()
 				.stream()
-				.map((job) -> new MemoryQueueStore.Job(job.id, job.payload, now, null, job.trace))
+				.map((job) -> new MemoryJob(job.id, job.payload, now, null, job.trace))
 				.toList();
 			if (queue != null && arrive(queue, fresh)) {
 				moved.put(home.getKey(), home.getValue().size());
@@ -256,7 +256,7 @@ public final class MemoryQueueRegistry implements QueueRegistry {
 	 * Places dead letters on {@code target}, creating it if needed; retries if it is
 	 * deleted meanwhile.
 	 */
-	private void deadLetter(String target, List<MemoryQueueStore.Job> jobs) {
+	private void deadLetter(String target, List<MemoryJob> jobs) {
 		// a deleted queue leaves the map before it refuses, so the next round finds its
 		// successor
 		while (!arrive(getOrCreate(target, this.defaults), jobs)) {
@@ -268,7 +268,7 @@ public final class MemoryQueueRegistry implements QueueRegistry {
 	 * Places jobs from another queue on {@code queue}, whatever its capacity.
 	 * @return {@code false} if it was deleted meanwhile
 	 */
-	private boolean arrive(WaitingRoom<MemoryQueueStore> queue, List<MemoryQueueStore.Job> jobs) {
+	private boolean arrive(WaitingRoom<MemoryQueueStore> queue, List<MemoryJob> jobs) {
 		QueueState state = queue.store().acceptDeadLetters(jobs);
 		if (state == null) {
 			return false;

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,20 +20,19 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 import dev.dispatch.queue.CloseMode;
-import dev.dispatch.queue.DeadLetter;
-import dev.dispatch.queue.Delivery;
+import dev.dispatch.queue.job.DeadLetter;
+import dev.dispatch.queue.job.Delivery;
 import dev.dispatch.queue.Ids;
-import dev.dispatch.queue.JobInfo;
-import dev.dispatch.queue.NewJob;
-import dev.dispatch.queue.Payload;
-import dev.dispatch.queue.PutOutcome;
+import dev.dispatch.queue.job.JobInfo;
+import dev.dispatch.queue.job.NewJob;
+import dev.dispatch.queue.job.Payload;
+import dev.dispatch.queue.job.PutOutcome;
 import dev.dispatch.queue.QueueConfig;
 import dev.dispatch.queue.Redrive;
 import dev.dispatch.queue.Scheduler;
-import dev.dispatch.queue.Settle;
-import dev.dispatch.queue.Settled;
-import dev.dispatch.queue.TakeOptions;
-import dev.dispatch.queue.TraceContext;
+import dev.dispatch.queue.job.Settle;
+import dev.dispatch.queue.job.Settled;
+import dev.dispatch.queue.job.TakeOptions;
 import dev.dispatch.queue.spi.Effects;
 import dev.dispatch.queue.spi.PutAttempt;
 import dev.dispatch.queue.spi.PutResult;
@@ -90,7 +88,7 @@ final class MemoryQueueStore implements QueueStore {
 		 * Places {@code jobs} on the queue named {@code queue}; never blocks, never
 		 * drops.
 		 */
-		void accept(String queue, List<Job> jobs);
+		void accept(String queue, List<MemoryJob> jobs);
 
 	}
 
@@ -105,37 +103,31 @@ final class MemoryQueueStore implements QueueStore {
 	/** Payload bytes shared with the other queues of the registry. */
 	private final PayloadBudget budget;
 
-	/** How long an idempotency key stays known after its put was accepted. */
-	private final Duration dedupWindow;
-
 	private final ReentrantLock lock = new ReentrantLock();
 
 	/** Guarded by lock. */
 	private QueueConfig config;
 
 	/** Jobs ready for a consumer, next one first. Guarded by lock. */
-	private final ArrayDeque<Job> ready = new ArrayDeque<>();
+	private final ArrayDeque<MemoryJob> ready = new ArrayDeque<>();
 
 	/**
 	 * Every job this queue holds (ready, delayed or leased), by id, for looking jobs up.
 	 * Guarded by lock.
 	 */
-	private final Map<String, Job> jobs = new HashMap<>();
+	private final Map<String, MemoryJob> jobs = new HashMap<>();
 
 	/**
 	 * Jobs put or nacked with a delay, each with the timer that readies it. Guarded by
 	 * lock.
 	 */
-	private final Map<Job, Scheduler.Cancellable> delayed = new HashMap<>();
+	private final Map<MemoryJob, Scheduler.Cancellable> delayed = new HashMap<>();
 
 	/** Jobs held by consumers, by lease id. Guarded by lock. */
-	private final Map<String, Lease> leases = new HashMap<>();
+	private final Map<String, MemoryJob.Lease> leases = new HashMap<>();
 
-	/**
-	 * Accepted idempotency keys, oldest first (so expired ones are at the head). Guarded
-	 * by lock.
-	 */
-	private final LinkedHashMap<String, KnownKey> knownKeys = new LinkedHashMap<>();
+	/** Accepted idempotency keys. Guarded by lock. */
+	private final KnownKeys knownKeys;
 
 	/** Set by close; never unset. Guarded by lock. */
 	private boolean closed;
@@ -162,7 +154,7 @@ final class MemoryQueueStore implements QueueStore {
 		this.scheduler = scheduler;
 		this.events = events;
 		this.deadLetters = deadLetters;
-		this.dedupWindow = dedupWindow;
+		this.knownKeys = new KnownKeys(dedupWindow);
 		this.budget = budget;
 	}
 
@@ -251,11 +243,10 @@ final class MemoryQueueStore implements QueueStore {
 	 */
 	private void add(String id, NewJob wanted, Instant now, Change change) {
 		assert this.lock.isHeldByCurrentThread();
-		Job job = new Job(id, wanted.payload(), now, null, wanted.trace());
+		MemoryJob job = new MemoryJob(id, wanted.payload(), now, null, wanted.trace());
 		this.jobs.put(id, job);
 		if (wanted.idempotencyKey() != null) {
-			this.knownKeys.put(wanted.idempotencyKey(),
-					new KnownKey(new PutOutcome.Accepted(id, now, true), now.plus(this.dedupWindow)));
+			this.knownKeys.accepted(wanted.idempotencyKey(), id, now);
 		}
 		if (wanted.delay().isPositive()) {
 			delay(job, wanted.delay());
@@ -314,7 +305,7 @@ final class MemoryQueueStore implements QueueStore {
 		Duration length = (options.lease() != null) ? options.lease() : this.config.leaseTimeout();
 		List<Delivery> deliveries = new ArrayList<>(Math.min(options.max(), this.ready.size()));
 		while (deliveries.size() < options.max() && !this.ready.isEmpty()) {
-			Job job = this.ready.pollFirst();
+			MemoryJob job = this.ready.pollFirst();
 			job.attempt++;
 			if (options.autoAck()) {
 				forget(job);
@@ -322,7 +313,7 @@ final class MemoryQueueStore implements QueueStore {
 						job.deadLetter, job.trace));
 			}
 			else {
-				Lease lease = new Lease(Ids.newLeaseId(), job, now.plus(length));
+				MemoryJob.Lease lease = new MemoryJob.Lease(Ids.newLeaseId(), job, now.plus(length));
 				job.lease = lease;
 				lease.expiry = this.scheduler.schedule(length, () -> expire(lease));
 				this.leases.put(lease.id, lease);
@@ -348,7 +339,7 @@ final class MemoryQueueStore implements QueueStore {
 	private Settled settle(Settle settlement, Change change) {
 		assert this.lock.isHeldByCurrentThread();
 		if (settlement.action() == Settle.Action.EXTEND) {
-			Lease lease = this.leases.get(settlement.leaseId());
+			MemoryJob.Lease lease = this.leases.get(settlement.leaseId());
 			if (lease == null) {
 				return Settled.NOT_HELD;
 			}
@@ -358,7 +349,7 @@ final class MemoryQueueStore implements QueueStore {
 			lease.expiry = this.scheduler.schedule(length, () -> expire(lease));
 			return new Settled(true, lease.expiresAt);
 		}
-		Lease lease = this.leases.remove(settlement.leaseId());
+		MemoryJob.Lease lease = this.leases.remove(settlement.leaseId());
 		if (lease == null) {
 			return Settled.NOT_HELD;
 		}
@@ -389,8 +380,8 @@ final class MemoryQueueStore implements QueueStore {
 			assert this.jobs.size() == unfinished() : "job index holds " + this.jobs.size() + " of " + unfinished();
 			Instant oldest = null;
 			int looked = 0;
-			for (Iterator<Job> it = this.ready.iterator(); it.hasNext() && looked++ < OLDEST_AMONG;) {
-				Job job = it.next();
+			for (Iterator<MemoryJob> it = this.ready.iterator(); it.hasNext() && looked++ < OLDEST_AMONG;) {
+				MemoryJob job = it.next();
 				if (oldest == null || job.enqueuedAt.isBefore(oldest)) {
 					oldest = job.enqueuedAt;
 				}
@@ -430,8 +421,9 @@ final class MemoryQueueStore implements QueueStore {
 	public CompletableFuture<StoreAnswer<List<JobInfo>>> jobs(JobInfo.State state, String after, int limit) {
 		return apply((change) -> {
 			// the limit smallest ids after the cursor: a heap of the largest kept so far
-			PriorityQueue<Job> page = new PriorityQueue<>(Comparator.comparing((Job job) -> job.id).reversed());
-			for (Job job : jobsIn(state)) {
+			PriorityQueue<MemoryJob> page = new PriorityQueue<>(
+					Comparator.comparing((MemoryJob job) -> job.id).reversed());
+			for (MemoryJob job : jobsIn(state)) {
 				if (after == null || job.id.compareTo(after) > 0) {
 					page.add(job);
 					if (page.size() > limit) {
@@ -439,13 +431,13 @@ final class MemoryQueueStore implements QueueStore {
 					}
 				}
 			}
-			List<Job> sorted = new ArrayList<>(page);
-			sorted.sort(Comparator.comparing((Job job) -> job.id));
+			List<MemoryJob> sorted = new ArrayList<>(page);
+			sorted.sort(Comparator.comparing((MemoryJob job) -> job.id));
 			return sorted.stream().map(this::info).toList();
 		});
 	}
 
-	private Iterable<Job> jobsIn(JobInfo.State state) {
+	private Iterable<MemoryJob> jobsIn(JobInfo.State state) {
 		return switch (state) {
 			case READY -> this.ready;
 			case DELAYED -> this.delayed.keySet();
@@ -454,7 +446,7 @@ final class MemoryQueueStore implements QueueStore {
 	}
 
 	/** What an operator sees of a job this queue holds. */
-	private JobInfo info(Job job) {
+	private JobInfo info(MemoryJob job) {
 		assert this.lock.isHeldByCurrentThread();
 		JobInfo.State state = JobInfo.State.READY;
 		Instant readyAt = null;
@@ -476,8 +468,8 @@ final class MemoryQueueStore implements QueueStore {
 		return apply((change) -> {
 			for (Delivery delivery : deliveries.reversed()) {
 				// settled at delivery, it stopped counting: it is held again
-				Job job = new Job(delivery.jobId(), delivery.payload(), delivery.enqueuedAt(), delivery.deadLetter(),
-						delivery.trace());
+				MemoryJob job = new MemoryJob(delivery.jobId(), delivery.payload(), delivery.enqueuedAt(),
+						delivery.deadLetter(), delivery.trace());
 				job.attempt = delivery.attempt();
 				this.budget.charge(job.payload.size());
 				this.jobs.put(job.id, job);
@@ -490,11 +482,11 @@ final class MemoryQueueStore implements QueueStore {
 	@Override
 	public CompletableFuture<StoreAnswer<Boolean>> retract(String jobId, String leaseId) {
 		return apply((change) -> {
-			Job job = this.jobs.get(jobId);
+			MemoryJob job = this.jobs.get(jobId);
 			if (job == null) {
 				return false;
 			}
-			Lease lease = (leaseId != null) ? this.leases.get(leaseId) : null;
+			MemoryJob.Lease lease = (leaseId != null) ? this.leases.get(leaseId) : null;
 			if (lease != null && lease.job == job) {
 				this.leases.remove(leaseId);
 				change.cancel(lease.expiry);
@@ -529,13 +521,13 @@ final class MemoryQueueStore implements QueueStore {
 	 * @return the state after, or {@code null} if this queue was deleted: the sender must
 	 * find the new one
 	 */
-	QueueState acceptDeadLetters(List<Job> arriving) {
+	QueueState acceptDeadLetters(List<MemoryJob> arriving) {
 		this.lock.lock();
 		try {
 			if (this.deleted) {
 				return null;
 			}
-			for (Job job : arriving) {
+			for (MemoryJob job : arriving) {
 				this.budget.charge(job.payload.size());
 				this.jobs.put(job.id, job);
 				this.ready.addLast(job);
@@ -551,11 +543,11 @@ final class MemoryQueueStore implements QueueStore {
 	 * The ready jobs {@code which} selects, oldest first, that came from another queue;
 	 * they stay here.
 	 */
-	List<Job> redrivable(Redrive which) {
+	List<MemoryJob> redrivable(Redrive which) {
 		this.lock.lock();
 		try {
-			List<Job> picked = new ArrayList<>();
-			for (Job job : this.ready) {
+			List<MemoryJob> picked = new ArrayList<>();
+			for (MemoryJob job : this.ready) {
 				if (picked.size() >= which.max()) {
 					break;
 				}
@@ -575,15 +567,15 @@ final class MemoryQueueStore implements QueueStore {
 	 * bytes are released, and the caller places them elsewhere.
 	 * @return the jobs taken, in queue order
 	 */
-	List<Job> takeForRedrive(List<Job> chosen) {
-		List<Job> taken = new ArrayList<>(chosen.size());
+	List<MemoryJob> takeForRedrive(List<MemoryJob> chosen) {
+		List<MemoryJob> taken = new ArrayList<>(chosen.size());
 		QueueState state;
 		this.lock.lock();
 		try {
-			Set<Job> wanted = Collections.newSetFromMap(new IdentityHashMap<>());
+			Set<MemoryJob> wanted = Collections.newSetFromMap(new IdentityHashMap<>());
 			wanted.addAll(chosen);
-			for (Iterator<Job> it = this.ready.iterator(); it.hasNext();) {
-				Job job = it.next();
+			for (Iterator<MemoryJob> it = this.ready.iterator(); it.hasNext();) {
+				MemoryJob job = it.next();
 				if (wanted.contains(job)) {
 					it.remove();
 					forget(job);
@@ -633,7 +625,7 @@ final class MemoryQueueStore implements QueueStore {
 			else {
 				purgeWaitingJobs(change);
 			}
-			for (Lease lease : this.leases.values()) {
+			for (MemoryJob.Lease lease : this.leases.values()) {
 				change.cancel(lease.expiry);
 				if (discard) {
 					forget(lease.job);
@@ -656,7 +648,7 @@ final class MemoryQueueStore implements QueueStore {
 	 * A job whose lease failed (nack or expiry): back to the head, delayed, or
 	 * dead-lettered.
 	 */
-	private void requeueFailed(Job job, Duration delay, Change change) {
+	private void requeueFailed(MemoryJob job, Duration delay, Change change) {
 		assert this.lock.isHeldByCurrentThread();
 		if (job.attempt >= this.config.maxAttempts()) {
 			deadLetter(job, DeadLetter.Reason.MAX_ATTEMPTS, change);
@@ -673,7 +665,7 @@ final class MemoryQueueStore implements QueueStore {
 	}
 
 	/** Puts a job among the delayed ones, with the timer that readies it. */
-	private void delay(Job job, Duration delay) {
+	private void delay(MemoryJob job, Duration delay) {
 		assert this.lock.isHeldByCurrentThread();
 		job.dueAt = this.scheduler.now().plus(delay);
 		this.delayed.put(job, this.scheduler.schedule(delay, () -> promote(job)));
@@ -683,7 +675,7 @@ final class MemoryQueueStore implements QueueStore {
 	 * A job delivered to a consumer that never got it: back to the head, attempt not
 	 * counted.
 	 */
-	private void requeueUndelivered(Job job, Change change) {
+	private void requeueUndelivered(MemoryJob job, Change change) {
 		assert this.lock.isHeldByCurrentThread();
 		job.attempt--;
 		if (this.purging) {
@@ -698,16 +690,16 @@ final class MemoryQueueStore implements QueueStore {
 	 * Sends a job to the dead-letter queue (after the unlock); it restarts there at
 	 * attempt 0.
 	 */
-	private void deadLetter(Job job, DeadLetter.Reason reason, Change change) {
+	private void deadLetter(MemoryJob job, DeadLetter.Reason reason, Change change) {
 		assert this.lock.isHeldByCurrentThread();
 		forget(job);
 		DeadLetter origin = new DeadLetter(this.name, reason, job.attempt);
 		change.deadLetter(this.config.deadLetterQueueFor(this.name),
-				new Job(job.id, job.payload, this.scheduler.now(), origin, job.trace), reason);
+				new MemoryJob(job.id, job.payload, this.scheduler.now(), origin, job.trace), reason);
 	}
 
 	/** A job leaves this queue for good: its bytes and its index entry go. */
-	private void forget(Job job) {
+	private void forget(MemoryJob job) {
 		assert this.lock.isHeldByCurrentThread();
 		this.budget.release(job.payload.size());
 		this.jobs.remove(job.id);
@@ -717,11 +709,11 @@ final class MemoryQueueStore implements QueueStore {
 	private int discardWaitingJobs(Change change) {
 		assert this.lock.isHeldByCurrentThread();
 		int discarded = waiting();
-		for (Job job : this.ready) {
+		for (MemoryJob job : this.ready) {
 			forget(job);
 		}
 		this.ready.clear();
-		for (Map.Entry<Job, Scheduler.Cancellable> entry : this.delayed.entrySet()) {
+		for (Map.Entry<MemoryJob, Scheduler.Cancellable> entry : this.delayed.entrySet()) {
 			change.cancel(entry.getValue());
 			forget(entry.getKey());
 		}
@@ -733,11 +725,11 @@ final class MemoryQueueStore implements QueueStore {
 	private int purgeWaitingJobs(Change change) {
 		assert this.lock.isHeldByCurrentThread();
 		int purged = waiting();
-		for (Job job : this.ready) {
+		for (MemoryJob job : this.ready) {
 			deadLetter(job, DeadLetter.Reason.PURGED, change);
 		}
 		this.ready.clear();
-		for (Map.Entry<Job, Scheduler.Cancellable> entry : this.delayed.entrySet()) {
+		for (Map.Entry<MemoryJob, Scheduler.Cancellable> entry : this.delayed.entrySet()) {
 			change.cancel(entry.getValue());
 			deadLetter(entry.getKey(), DeadLetter.Reason.PURGED, change);
 		}
@@ -747,16 +739,7 @@ final class MemoryQueueStore implements QueueStore {
 
 	private PutOutcome.Accepted knownKey(String key) {
 		assert this.lock.isHeldByCurrentThread();
-		if (key == null) {
-			return null;
-		}
-		Instant now = this.scheduler.now();
-		Iterator<KnownKey> oldest = this.knownKeys.values().iterator();
-		while (oldest.hasNext() && !oldest.next().expiresAt.isAfter(now)) {
-			oldest.remove();
-		}
-		KnownKey known = this.knownKeys.get(key);
-		return (known != null) ? known.original : null;
+		return this.knownKeys.original(key, this.scheduler.now());
 	}
 
 	private int waiting() {
@@ -800,7 +783,7 @@ final class MemoryQueueStore implements QueueStore {
 
 	// ---- timer entry points (they take the lock themselves)
 
-	private void expire(Lease lease) {
+	private void expire(MemoryJob.Lease lease) {
 		timed((change) -> {
 			if (this.leases.get(lease.id) != lease) {
 				return false;
@@ -817,7 +800,7 @@ final class MemoryQueueStore implements QueueStore {
 		});
 	}
 
-	private void promote(Job job) {
+	private void promote(MemoryJob job) {
 		timed((change) -> {
 			if (this.delayed.remove(job) == null) {
 				return false;
@@ -871,13 +854,13 @@ final class MemoryQueueStore implements QueueStore {
 
 		private String deadLetterQueue;
 
-		private List<Job> deadJobs;
+		private List<MemoryJob> deadJobs;
 
 		Change() {
 			super(MemoryQueueStore.this.lock, MemoryQueueStore.this.name);
 		}
 
-		void deadLetter(String queue, Job job, DeadLetter.Reason reason) {
+		void deadLetter(String queue, MemoryJob job, DeadLetter.Reason reason) {
 			if (this.deadJobs == null) {
 				this.deadJobs = new ArrayList<>();
 				add(() -> MemoryQueueStore.this.deadLetters.accept(this.deadLetterQueue, this.deadJobs));
@@ -892,68 +875,6 @@ final class MemoryQueueStore implements QueueStore {
 			}
 		}
 
-	}
-
-	/** A job in this queue. */
-	static final class Job {
-
-		final String id;
-
-		final Payload payload;
-
-		final Instant enqueuedAt;
-
-		/** Why the job came to this dead-letter queue, or null. */
-		final DeadLetter deadLetter;
-
-		/** The producer's trace context, or null. */
-		final TraceContext trace;
-
-		/** Deliveries so far in this queue. Guarded by the owning store's lock. */
-		int attempt;
-
-		/**
-		 * When it becomes ready, if it is delayed; left behind once it is ready. Guarded
-		 * by the owning store's lock.
-		 */
-		Instant dueAt;
-
-		/**
-		 * Its latest lease; held if the store's leases still map that lease's id to it.
-		 * Guarded by the owning store's lock.
-		 */
-		Lease lease;
-
-		Job(String id, Payload payload, Instant enqueuedAt, DeadLetter deadLetter, TraceContext trace) {
-			this.id = id;
-			this.payload = payload;
-			this.enqueuedAt = enqueuedAt;
-			this.deadLetter = deadLetter;
-			this.trace = trace;
-		}
-
-	}
-
-	/** A job held by a consumer. Mutable parts guarded by the store's lock. */
-	private static final class Lease {
-
-		final String id;
-
-		final Job job;
-
-		Instant expiresAt;
-
-		Scheduler.Cancellable expiry;
-
-		Lease(String id, Job job, Instant expiresAt) {
-			this.id = id;
-			this.job = job;
-			this.expiresAt = expiresAt;
-		}
-
-	}
-
-	private record KnownKey(PutOutcome.Accepted original, Instant expiresAt) {
 	}
 
 }

@@ -7,18 +7,18 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.dispatch.backend.redis.RedisScripts.Script;
 import dev.dispatch.queue.CloseMode;
-import dev.dispatch.queue.DeadLetter;
-import dev.dispatch.queue.Delivery;
+import dev.dispatch.queue.job.DeadLetter;
+import dev.dispatch.queue.job.Delivery;
 import dev.dispatch.queue.Ids;
-import dev.dispatch.queue.JobInfo;
-import dev.dispatch.queue.NewJob;
+import dev.dispatch.queue.job.JobInfo;
+import dev.dispatch.queue.job.NewJob;
 import dev.dispatch.queue.QueueConfig;
 import dev.dispatch.queue.QueueNames;
 import dev.dispatch.queue.Redrive;
 import dev.dispatch.queue.Scheduler;
-import dev.dispatch.queue.Settle;
-import dev.dispatch.queue.TakeOptions;
-import dev.dispatch.queue.TraceContext;
+import dev.dispatch.queue.job.Settle;
+import dev.dispatch.queue.job.TakeOptions;
+import dev.dispatch.queue.job.TraceContext;
 import dev.dispatch.queue.spi.PutAttempt;
 
 import static dev.dispatch.backend.redis.QueueKeys.bytes;

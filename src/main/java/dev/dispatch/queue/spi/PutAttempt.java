@@ -3,8 +3,8 @@ package dev.dispatch.queue.spi;
 import java.util.List;
 import java.util.Objects;
 
-import dev.dispatch.queue.NewJob;
-import dev.dispatch.queue.TakeOptions;
+import dev.dispatch.queue.job.NewJob;
+import dev.dispatch.queue.job.TakeOptions;
 
 /**
  * One try of a put (or of a batch put) at a {@link QueueStore}, made by a

@@ -3,8 +3,8 @@ package dev.dispatch.queue.spi;
 import java.util.List;
 import java.util.Objects;
 
-import dev.dispatch.queue.Delivery;
-import dev.dispatch.queue.PutOutcome;
+import dev.dispatch.queue.job.Delivery;
+import dev.dispatch.queue.job.PutOutcome;
 
 /**
  * What a {@link QueueStore} did with one {@link PutAttempt}.

@@ -5,8 +5,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import dev.dispatch.queue.NewJob;
-import dev.dispatch.queue.PutOutcome;
+import dev.dispatch.queue.job.NewJob;
+import dev.dispatch.queue.job.PutOutcome;
 import dev.dispatch.queue.QueueListener.WaitKind;
 
 /**

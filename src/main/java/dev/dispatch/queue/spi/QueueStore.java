@@ -6,12 +6,12 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import dev.dispatch.queue.CloseMode;
-import dev.dispatch.queue.Delivery;
-import dev.dispatch.queue.JobInfo;
+import dev.dispatch.queue.job.Delivery;
+import dev.dispatch.queue.job.JobInfo;
 import dev.dispatch.queue.JobQueue;
 import dev.dispatch.queue.QueueConfig;
-import dev.dispatch.queue.Settle;
-import dev.dispatch.queue.Settled;
+import dev.dispatch.queue.job.Settle;
+import dev.dispatch.queue.job.Settled;
 
 /**
  * Where one queue's jobs live: what a backend writes. A {@link WaitingRoom} in front of

@@ -8,12 +8,12 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 import dev.dispatch.queue.BackendUnavailableException;
-import dev.dispatch.queue.Delivery;
-import dev.dispatch.queue.PutOutcome;
+import dev.dispatch.queue.job.Delivery;
+import dev.dispatch.queue.job.PutOutcome;
 import dev.dispatch.queue.QueueListener;
 import dev.dispatch.queue.QueueListener.WaitKind;
 import dev.dispatch.queue.Scheduler;
-import dev.dispatch.queue.TakeOutcome;
+import dev.dispatch.queue.job.TakeOutcome;
 
 /**
  * What a {@link WaitingRoom} knows, guarded by its lock: the lines of waiting puts, takes

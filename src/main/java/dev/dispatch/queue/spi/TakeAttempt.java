@@ -3,8 +3,8 @@ package dev.dispatch.queue.spi;
 import java.util.List;
 import java.util.Objects;
 
-import dev.dispatch.queue.Settle;
-import dev.dispatch.queue.TakeOptions;
+import dev.dispatch.queue.job.Settle;
+import dev.dispatch.queue.job.TakeOptions;
 
 /**
  * One try of a take at a {@link QueueStore}, made by a {@link WaitingRoom}.

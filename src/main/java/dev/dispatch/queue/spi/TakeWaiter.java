@@ -3,10 +3,10 @@ package dev.dispatch.queue.spi;
 import java.time.Instant;
 import java.util.List;
 
-import dev.dispatch.queue.Settle;
-import dev.dispatch.queue.Settled;
-import dev.dispatch.queue.TakeOptions;
-import dev.dispatch.queue.TakeOutcome;
+import dev.dispatch.queue.job.Settle;
+import dev.dispatch.queue.job.Settled;
+import dev.dispatch.queue.job.TakeOptions;
+import dev.dispatch.queue.job.TakeOutcome;
 import dev.dispatch.queue.QueueListener.WaitKind;
 
 /**

@@ -11,15 +11,15 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import dev.dispatch.queue.BackendUnavailableException;
-import dev.dispatch.queue.DeadLetter;
-import dev.dispatch.queue.Delivery;
-import dev.dispatch.queue.PutOutcome;
+import dev.dispatch.queue.job.DeadLetter;
+import dev.dispatch.queue.job.Delivery;
+import dev.dispatch.queue.job.PutOutcome;
 import dev.dispatch.queue.QueueDeletedException;
 import dev.dispatch.queue.QueueListener.WaitKind;
 import dev.dispatch.queue.QueueReplacedException;
-import dev.dispatch.queue.Settle;
-import dev.dispatch.queue.Settled;
-import dev.dispatch.queue.TakeOutcome;
+import dev.dispatch.queue.job.Settle;
+import dev.dispatch.queue.job.Settled;
+import dev.dispatch.queue.job.TakeOutcome;
 import dev.dispatch.queue.TooManyQueuesException;
 
 /**

@@ -11,24 +11,24 @@ import java.util.function.Function;
 
 import dev.dispatch.queue.BackendUnavailableException;
 import dev.dispatch.queue.CloseMode;
-import dev.dispatch.queue.Delivery;
+import dev.dispatch.queue.job.Delivery;
 import dev.dispatch.queue.Ids;
-import dev.dispatch.queue.JobInfo;
+import dev.dispatch.queue.job.JobInfo;
 import dev.dispatch.queue.JobQueue;
-import dev.dispatch.queue.NewJob;
-import dev.dispatch.queue.Payload;
-import dev.dispatch.queue.PutOptions;
-import dev.dispatch.queue.PutOutcome;
+import dev.dispatch.queue.job.NewJob;
+import dev.dispatch.queue.job.Payload;
+import dev.dispatch.queue.job.PutOptions;
+import dev.dispatch.queue.job.PutOutcome;
 import dev.dispatch.queue.QueueArguments;
 import dev.dispatch.queue.QueueConfig;
 import dev.dispatch.queue.QueueDeletedException;
 import dev.dispatch.queue.QueueListener;
 import dev.dispatch.queue.QueueSnapshot;
 import dev.dispatch.queue.Scheduler;
-import dev.dispatch.queue.Settle;
-import dev.dispatch.queue.Settled;
-import dev.dispatch.queue.TakeOptions;
-import dev.dispatch.queue.TakeOutcome;
+import dev.dispatch.queue.job.Settle;
+import dev.dispatch.queue.job.Settled;
+import dev.dispatch.queue.job.TakeOptions;
+import dev.dispatch.queue.job.TakeOutcome;
 
 /**
  * A {@link JobQueue} made of a {@link QueueStore} and the requests of this process that

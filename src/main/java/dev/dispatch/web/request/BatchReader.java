@@ -6,10 +6,10 @@ import java.util.Arrays;
 import java.util.List;
 
 import dev.dispatch.json.JsonValues;
-import dev.dispatch.queue.NewJob;
-import dev.dispatch.queue.Payload;
-import dev.dispatch.queue.PutOptions;
-import dev.dispatch.queue.Settle;
+import dev.dispatch.queue.job.NewJob;
+import dev.dispatch.queue.job.Payload;
+import dev.dispatch.queue.job.PutOptions;
+import dev.dispatch.queue.job.Settle;
 import dev.dispatch.web.poll.HttpProperties;
 import dev.dispatch.web.problem.DispatchProblem;
 import dev.dispatch.web.problem.InvalidRequestException;

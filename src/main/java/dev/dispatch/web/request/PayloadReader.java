@@ -1,7 +1,7 @@
 package dev.dispatch.web.request;
 
 import dev.dispatch.json.JsonValues;
-import dev.dispatch.queue.Payload;
+import dev.dispatch.queue.job.Payload;
 import dev.dispatch.web.poll.HttpProperties;
 import dev.dispatch.web.problem.DispatchProblem;
 import dev.dispatch.web.problem.InvalidRequestException;

@@ -5,7 +5,7 @@ import java.time.Duration;
 
 import jakarta.servlet.http.HttpServletRequest;
 
-import dev.dispatch.queue.TakeOptions;
+import dev.dispatch.queue.job.TakeOptions;
 import dev.dispatch.web.problem.DispatchProblem;
 import dev.dispatch.web.problem.InvalidRequestException;
 import dev.dispatch.web.problem.ProblemType;

@@ -4,12 +4,12 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 import dev.dispatch.queue.JobQueueContractTest;
-import dev.dispatch.queue.PutOutcome;
+import dev.dispatch.queue.job.PutOutcome;
 import dev.dispatch.queue.QueueConfig;
 import dev.dispatch.queue.QueueListener;
 import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.queue.Scheduler;
-import dev.dispatch.queue.TakeOutcome;
+import dev.dispatch.queue.job.TakeOutcome;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

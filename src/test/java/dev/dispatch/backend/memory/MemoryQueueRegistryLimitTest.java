@@ -4,12 +4,12 @@ import java.time.Duration;
 
 import dev.dispatch.queue.JobQueue;
 import dev.dispatch.queue.ManualScheduler;
-import dev.dispatch.queue.Payload;
-import dev.dispatch.queue.PutOptions;
+import dev.dispatch.queue.job.Payload;
+import dev.dispatch.queue.job.PutOptions;
 import dev.dispatch.queue.QueueConfig;
 import dev.dispatch.queue.QueueListener;
-import dev.dispatch.queue.TakeOptions;
-import dev.dispatch.queue.TakeOutcome;
+import dev.dispatch.queue.job.TakeOptions;
+import dev.dispatch.queue.job.TakeOutcome;
 import dev.dispatch.queue.TooManyQueuesException;
 import org.junit.jupiter.api.Test;
 

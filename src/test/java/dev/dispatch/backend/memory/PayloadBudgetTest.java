@@ -6,13 +6,13 @@ import java.util.concurrent.CompletableFuture;
 import dev.dispatch.queue.CloseMode;
 import dev.dispatch.queue.JobQueue;
 import dev.dispatch.queue.ManualScheduler;
-import dev.dispatch.queue.Payload;
-import dev.dispatch.queue.PutOptions;
-import dev.dispatch.queue.PutOutcome;
+import dev.dispatch.queue.job.Payload;
+import dev.dispatch.queue.job.PutOptions;
+import dev.dispatch.queue.job.PutOutcome;
 import dev.dispatch.queue.QueueConfig;
 import dev.dispatch.queue.QueueListener;
-import dev.dispatch.queue.TakeOptions;
-import dev.dispatch.queue.TakeOutcome;
+import dev.dispatch.queue.job.TakeOptions;
+import dev.dispatch.queue.job.TakeOutcome;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Set;
 
 import dev.dispatch.DispatchApplication;
-import dev.dispatch.queue.Payload;
-import dev.dispatch.queue.PutOptions;
+import dev.dispatch.queue.job.Payload;
+import dev.dispatch.queue.job.PutOptions;
 import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.support.RedisServer;
 import org.junit.jupiter.api.Test;

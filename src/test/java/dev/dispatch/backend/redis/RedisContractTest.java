@@ -18,7 +18,7 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 
 import dev.dispatch.queue.CloseMode;
-import dev.dispatch.queue.Delivery;
+import dev.dispatch.queue.job.Delivery;
 import dev.dispatch.queue.JobQueue;
 import dev.dispatch.queue.JobQueueContractTest;
 import dev.dispatch.queue.QueueConfig;

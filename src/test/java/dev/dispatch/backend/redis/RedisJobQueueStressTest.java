@@ -25,19 +25,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.dispatch.queue.CloseMode;
-import dev.dispatch.queue.DeadLetter;
-import dev.dispatch.queue.Delivery;
+import dev.dispatch.queue.job.DeadLetter;
+import dev.dispatch.queue.job.Delivery;
 import dev.dispatch.queue.JobQueue;
-import dev.dispatch.queue.NewJob;
-import dev.dispatch.queue.Payload;
-import dev.dispatch.queue.PutOptions;
-import dev.dispatch.queue.PutOutcome;
+import dev.dispatch.queue.job.NewJob;
+import dev.dispatch.queue.job.Payload;
+import dev.dispatch.queue.job.PutOptions;
+import dev.dispatch.queue.job.PutOutcome;
 import dev.dispatch.queue.QueueConfig;
 import dev.dispatch.queue.QueueSnapshot;
 import dev.dispatch.queue.Redrive;
-import dev.dispatch.queue.Settle;
-import dev.dispatch.queue.TakeOptions;
-import dev.dispatch.queue.TakeOutcome;
+import dev.dispatch.queue.job.Settle;
+import dev.dispatch.queue.job.TakeOptions;
+import dev.dispatch.queue.job.TakeOutcome;
 import dev.dispatch.support.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -489,7 +489,7 @@ class RedisJobQueueStressTest {
 				}
 				settling.add(delivery);
 			}
-			List<dev.dispatch.queue.Settled> outcomes = await(via.settle(settlements), "batch settle");
+			List<dev.dispatch.queue.job.Settled> outcomes = await(via.settle(settlements), "batch settle");
 			for (int i = 0; i < settlements.size(); i++) {
 				boolean held = outcomes.get(i).held();
 				Settled settled = switch (settlements.get(i).action()) {

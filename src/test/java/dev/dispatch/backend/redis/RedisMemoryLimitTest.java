@@ -5,16 +5,16 @@ import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.RedisClient;
 
-import dev.dispatch.queue.Delivery;
+import dev.dispatch.queue.job.Delivery;
 import dev.dispatch.queue.JobQueue;
 import dev.dispatch.queue.ManualScheduler;
-import dev.dispatch.queue.Payload;
-import dev.dispatch.queue.PutOptions;
-import dev.dispatch.queue.PutOutcome;
+import dev.dispatch.queue.job.Payload;
+import dev.dispatch.queue.job.PutOptions;
+import dev.dispatch.queue.job.PutOutcome;
 import dev.dispatch.queue.QueueConfig;
 import dev.dispatch.queue.QueueListener;
-import dev.dispatch.queue.TakeOptions;
-import dev.dispatch.queue.TakeOutcome;
+import dev.dispatch.queue.job.TakeOptions;
+import dev.dispatch.queue.job.TakeOutcome;
 import dev.dispatch.support.RedisServer;
 import org.junit.jupiter.api.Test;
 

@@ -14,13 +14,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.dispatch.queue.JobQueue;
-import dev.dispatch.queue.NewJob;
-import dev.dispatch.queue.Payload;
-import dev.dispatch.queue.PutOptions;
-import dev.dispatch.queue.PutOutcome;
+import dev.dispatch.queue.job.NewJob;
+import dev.dispatch.queue.job.Payload;
+import dev.dispatch.queue.job.PutOptions;
+import dev.dispatch.queue.job.PutOutcome;
 import dev.dispatch.queue.QueueConfig;
-import dev.dispatch.queue.TakeOptions;
-import dev.dispatch.queue.TakeOutcome;
+import dev.dispatch.queue.job.TakeOptions;
+import dev.dispatch.queue.job.TakeOutcome;
 import dev.dispatch.support.RedisServer;
 
 import static org.assertj.core.api.Assertions.assertThat;

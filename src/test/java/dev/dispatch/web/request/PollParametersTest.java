@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.dispatch.queue.TakeOptions;
+import dev.dispatch.queue.job.TakeOptions;
 import dev.dispatch.web.problem.DispatchProblem;
 import dev.dispatch.web.problem.InvalidRequestException;
 import dev.dispatch.web.problem.ProblemType;

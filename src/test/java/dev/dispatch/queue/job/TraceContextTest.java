@@ -1,4 +1,4 @@
-package dev.dispatch.queue;
+package dev.dispatch.queue.job;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,4 +1,4 @@
-package dev.dispatch.queue;
+package dev.dispatch.queue.job;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

@@ -1,6 +1,7 @@
-package dev.dispatch.queue;
+package dev.dispatch.queue.job;
 
 import java.time.Duration;
+import dev.dispatch.queue.QueueArguments;
 
 /**
  * How a put behaves.

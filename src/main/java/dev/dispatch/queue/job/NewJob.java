@@ -1,7 +1,9 @@
-package dev.dispatch.queue;
+package dev.dispatch.queue.job;
 
 import java.time.Duration;
 import java.util.Objects;
+import dev.dispatch.queue.QueueArguments;
+import dev.dispatch.queue.JobQueue;
 
 /**
  * One job of a {@link JobQueue#putAll batch put}: what a single put carries, but its

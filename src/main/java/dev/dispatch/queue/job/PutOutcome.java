@@ -1,7 +1,8 @@
-package dev.dispatch.queue;
+package dev.dispatch.queue.job;
 
 import java.time.Instant;
 import java.util.List;
+import dev.dispatch.queue.JobQueue;
 
 /** What became of a put. */
 public sealed interface PutOutcome {

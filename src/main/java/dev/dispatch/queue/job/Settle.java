@@ -1,8 +1,10 @@
-package dev.dispatch.queue;
+package dev.dispatch.queue.job;
 
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import dev.dispatch.queue.QueueArguments;
+import dev.dispatch.queue.JobQueue;
 
 /**
  * One lease to settle in a {@link JobQueue#settle batch}: what to do with it, as the

@@ -1,6 +1,7 @@
-package dev.dispatch.queue;
+package dev.dispatch.queue.job;
 
 import java.util.List;
+import dev.dispatch.queue.JobQueue;
 
 /**
  * What became of a take; for a {@link JobQueue#settleAndTake settle and take}, also what

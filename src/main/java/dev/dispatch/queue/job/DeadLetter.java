@@ -1,4 +1,4 @@
-package dev.dispatch.queue;
+package dev.dispatch.queue.job;
 
 /**
  * Where a dead-lettered job came from and why.
