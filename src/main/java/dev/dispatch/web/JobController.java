@@ -23,6 +23,7 @@ import dev.dispatch.web.problem.ProblemType;
 import dev.dispatch.web.request.BatchReader;
 import dev.dispatch.web.request.PayloadReader;
 import dev.dispatch.web.request.PollParameters;
+import dev.dispatch.web.request.TraceHeaders;
 import dev.dispatch.web.request.QueryParameters;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -104,6 +105,13 @@ class JobController {
 			description = "makes the put safe to repeat: a key already accepted on this queue within the dedup window"
 					+ " creates nothing and answers 200 with the original job",
 			example = "order-42")
+	@Parameter(name = "traceparent", in = ParameterIn.HEADER,
+			description = "the producer's W3C Trace Context, kept with the job and handed back with every delivery"
+					+ " (an invalid one is ignored, as the specification asks)",
+			schema = @Schema(type = "string"), example = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+	@Parameter(name = "tracestate", in = ParameterIn.HEADER,
+			description = "the vendors' trace state that goes with traceparent", schema = @Schema(type = "string"),
+			example = "vendor=opaque")
 	DeferredResult<ResponseEntity<?>> put(@PathVariable String queue,
 			@RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
 			HttpServletRequest request) {
@@ -111,7 +119,8 @@ class JobController {
 		Payload payload = this.payloads.read(request);
 		PollParameters.Put asked = PollParameters.put(request, idempotencyKey);
 		Grant grant = this.polls.grant(request, queue, asked.waiting());
-		PutOptions options = new PutOptions(grant.granted(), asked.idempotencyKey(), asked.delay());
+		PutOptions options = new PutOptions(grant.granted(), asked.idempotencyKey(), asked.delay(),
+				TraceHeaders.of(request));
 		Reattempt<PutOutcome> put = Reattempt.of(this.registry.obtain(queue), (target) -> target.put(payload, options));
 		return this.polls.park(new ParkedPut(grant) {
 
@@ -154,7 +163,7 @@ class JobController {
 			schema = @Schema(type = "string"), example = "5s")
 	DeferredResult<ResponseEntity<?>> putAll(@PathVariable String queue, HttpServletRequest request) {
 		this.polls.refuseIfDraining();
-		List<NewJob> jobs = this.batches.jobs(request);
+		List<NewJob> jobs = this.batches.jobs(request, TraceHeaders.of(request));
 		Grant grant = this.polls.grant(request, queue, PollParameters.waitOf(request));
 		Reattempt<PutOutcome> put = Reattempt.of(this.registry.obtain(queue),
 				(target) -> target.putAll(jobs, grant.granted()));

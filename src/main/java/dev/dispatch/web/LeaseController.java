@@ -161,12 +161,18 @@ class LeaseController {
 	}
 
 	@PostMapping(Routes.SETTLE)
-	@Operation(operationId = "settleLeases", summary = "Settle many leases",
+	@Operation(operationId = "settleLeases", summary = "Settle many leases (and take the next jobs)",
 			description = "Acks, nacks, extends or releases up to " + BatchReader.MAX_JOBS
 					+ " leases in one request, in the order sent, as the single endpoints would one after another;"
 					+ " a lease not held any more is answered lease-expired and does not stop the others. The"
-					+ " body is read whole first: one bad settlement refuses all of them.")
-	@RequestBody(required = true, description = "the settlements, 1 to " + BatchReader.MAX_JOBS,
+					+ " body is read whole first: one bad settlement refuses all of them. With `take`, it then"
+					+ " takes up to that many jobs in the same step of the queue, waiting as a take waits: a"
+					+ " consumer in a loop hands back what it finished and asks for more in one request. The"
+					+ " settlements are made at once, whatever the take then waits for; the answer adds the jobs"
+					+ " (`[]` when none came during the wait) and `drained: true` once the queue is closed and"
+					+ " empty.")
+	@RequestBody(required = true,
+			description = "the settlements, 1 to " + BatchReader.MAX_JOBS + " (0 too with `take`)",
 			content = @Content(mediaType = "application/json",
 					array = @ArraySchema(schema = @Schema(implementation = ApiSchemas.Settlement.class), minItems = 1,
 							maxItems = BatchReader.MAX_JOBS),
@@ -175,12 +181,78 @@ class LeaseController {
 									+ " {\"lease\": \"b7Fq0sLr2mVx9cT4yHwKjA\", \"action\": \"ack\"},"
 									+ " {\"lease\": \"Pz5nW1eYd8uQk3rT6vBoMg\", \"action\": \"nack\","
 									+ " \"delay\": \"30s\"}]")))
-	@ApiResponse(responseCode = "200", description = "what became of each lease, in the order sent",
+	@ApiResponse(responseCode = "200",
+			description = "what became of each lease, in the order sent; with `take`, and the jobs taken",
 			content = @Content(schema = @Schema(implementation = ApiSchemas.SettleResults.class)))
-	@Problems({ ProblemType.QUEUE_NOT_FOUND, ProblemType.PAYLOAD_TOO_LARGE })
-	Views.SettleResults settle(@PathVariable String queue, HttpServletRequest request) {
-		List<Settle> settlements = this.batches.settlements(request);
-		return Views.SettleResults.of(settlements, this.registry.require(queue).settle(settlements).join());
+	@Problems({ ProblemType.QUEUE_NOT_FOUND, ProblemType.PAYLOAD_TOO_LARGE, ProblemType.TOO_MANY_WAITERS,
+			ProblemType.SERVER_DRAINING })
+	@Parameter(name = "take", in = ParameterIn.QUERY,
+			description = "then take up to this many jobs, as a take with `max` would",
+			schema = @Schema(type = "integer", format = "int32", minimum = "1", maximum = "" + TakeOptions.MAX_BATCH))
+	@Parameter(name = "wait", in = ParameterIn.QUERY,
+			description = "with `take`: how long to wait for a job: " + ApiSchemas.WAIT,
+			schema = @Schema(type = "string"), example = "20s")
+	@Parameter(name = "lease", in = ParameterIn.QUERY,
+			description = "with `take`: how long the jobs are held: " + ApiSchemas.DURATION
+					+ "; more than 0. Default: the queue's leaseTimeout.",
+			schema = @Schema(type = "string"), example = "2m")
+	Object settle(@PathVariable String queue, HttpServletRequest request) {
+		PollParameters.Take asked = PollParameters.settleAndTake(request);
+		List<Settle> settlements = this.batches.settlements(request, asked != null);
+		if (asked == null) {
+			return Views.SettleResults.of(settlements, this.registry.require(queue).settle(settlements).join());
+		}
+		this.polls.refuseIfDraining();
+		Grant grant = this.polls.grant(request, queue, asked.waiting());
+		TakeOptions options = new TakeOptions(asked.max(), grant.granted(), asked.lease(), false);
+		Reattempt<TakeOutcome> take = Reattempt.of(this.registry.require(queue),
+				(source) -> source.settleAndTake(settlements, options));
+		return this.polls.park(new ParkedSettleAndTake(grant, take, settlements), take);
+	}
+
+	/**
+	 * A settle that also takes, waiting for jobs: answered with what came of each
+	 * settlement and the jobs taken. Cut short before the queue answered (the instance
+	 * drains, its backstop ran out), it cannot tell what came of the settlements: it
+	 * answers 503, and the client settles again (a lease no longer held answers as such).
+	 * Jobs that never reach the connection are released, as a take's are.
+	 */
+	private final class ParkedSettleAndTake extends ParkedRequest<TakeOutcome> {
+
+		private final Reattempt<TakeOutcome> take;
+
+		private final List<Settle> settlements;
+
+		ParkedSettleAndTake(Grant grant, Reattempt<TakeOutcome> take, List<Settle> settlements) {
+			super(grant);
+			this.take = take;
+			this.settlements = settlements;
+		}
+
+		@Override
+		protected ResponseEntity<?> answer(TakeOutcome outcome) {
+			if (outcome instanceof TakeOutcome.Empty && limited()) {
+				throw DispatchProblem.tooManyWaiters(queue(), LeaseController.this.polls.retryAfter());
+			}
+			return ResponseEntity.ok()
+				.contentType(MediaType.APPLICATION_JSON)
+				.body(Views.SettledAndTaken.of(this.settlements, outcome));
+		}
+
+		@Override
+		protected Object cutShort() {
+			return DispatchProblem.serverDraining(LeaseController.this.polls.retryAfter());
+		}
+
+		@Override
+		protected void undelivered(TakeOutcome outcome) {
+			if (outcome instanceof TakeOutcome.Delivered delivered) {
+				for (Delivery job : delivered.deliveries()) {
+					this.take.queue().release(job.leaseId());
+				}
+			}
+		}
+
 	}
 
 	@PostMapping(Routes.ACK)

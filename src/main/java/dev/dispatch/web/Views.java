@@ -14,6 +14,8 @@ import dev.dispatch.queue.job.JobInfo;
 import dev.dispatch.queue.QueueSnapshot;
 import dev.dispatch.queue.job.Settle;
 import dev.dispatch.queue.job.Settled;
+import dev.dispatch.queue.job.TakeOutcome;
+import dev.dispatch.queue.job.TraceContext;
 
 /** The JSON bodies of the API's answers. */
 final class Views {
@@ -61,25 +63,35 @@ final class Views {
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record Lease(@JsonInclude(JsonInclude.Include.ALWAYS) String leaseId, String jobId, @JsonRawValue String payload,
 			int attempt, Instant enqueuedAt, @JsonInclude(JsonInclude.Include.ALWAYS) Instant leaseExpiresAt,
-			DeadLetterInfo deadLetter) {
+			DeadLetterInfo deadLetter, String traceparent, String tracestate) {
 
 		static List<Lease> of(List<Delivery> deliveries, boolean autoAck) {
 			return deliveries.stream()
 				.map((d) -> new Lease(autoAck ? null : d.leaseId(), d.jobId(), d.payload().asString(), d.attempt(),
-						d.enqueuedAt(), autoAck ? null : d.leaseExpiresAt(), DeadLetterInfo.of(d.deadLetter())))
+						d.enqueuedAt(), autoAck ? null : d.leaseExpiresAt(), DeadLetterInfo.of(d.deadLetter()),
+						parentOf(d.trace()), stateOf(d.trace())))
 				.toList();
 		}
 
 	}
 
+	private static String parentOf(TraceContext trace) {
+		return (trace != null) ? trace.traceparent() : null;
+	}
+
+	private static String stateOf(TraceContext trace) {
+		return (trace != null) ? trace.tracestate() : null;
+	}
+
 	/** A job looked up; the payload is written exactly as it was sent. */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record Job(String id, String queue, String state, @JsonRawValue String payload, int attempt, Instant enqueuedAt,
-			Instant readyAt, Instant leaseExpiresAt, DeadLetterInfo deadLetter) {
+			Instant readyAt, Instant leaseExpiresAt, DeadLetterInfo deadLetter, String traceparent, String tracestate) {
 
 		static Job of(String queue, JobInfo job) {
 			return new Job(job.id(), queue, job.state().label(), job.payload().asString(), job.attempt(),
-					job.enqueuedAt(), job.readyAt(), job.leaseExpiresAt(), DeadLetterInfo.of(job.deadLetter()));
+					job.enqueuedAt(), job.readyAt(), job.leaseExpiresAt(), DeadLetterInfo.of(job.deadLetter()),
+					parentOf(job.trace()), stateOf(job.trace()));
 		}
 
 	}
@@ -122,6 +134,26 @@ final class Views {
 						settled.held() ? "done" : "lease-expired", settled.leaseExpiresAt()));
 			}
 			return new SettleResults(results);
+		}
+
+	}
+
+	/**
+	 * What a settle that also takes did: each lease's outcome, then the jobs taken
+	 * ({@code []} when none came during the wait); {@code drained} when the queue is
+	 * closed and no job will come.
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record SettledAndTaken(List<SettleResult> results, List<Lease> jobs, Boolean drained) {
+
+		static SettledAndTaken of(List<Settle> asked, TakeOutcome outcome) {
+			List<SettleResult> results = SettleResults.of(asked, outcome.settled()).results();
+			return switch (outcome) {
+				case TakeOutcome.Delivered delivered ->
+					new SettledAndTaken(results, Lease.of(delivered.deliveries(), false), null);
+				case TakeOutcome.Empty empty -> new SettledAndTaken(results, List.of(), null);
+				case TakeOutcome.Drained drained -> new SettledAndTaken(results, List.of(), true);
+			};
 		}
 
 	}

@@ -17,6 +17,9 @@ import io.swagger.v3.oas.annotations.media.Schema;
  */
 public final class ApiSchemas {
 
+	/** A W3C {@code traceparent}, as a batch element's field must be written. */
+	public static final String TRACEPARENT = "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$";
+
 	/** How a duration in a query parameter is written. */
 	public static final String DURATION = "500ms, 30s, 2m, 1h, ISO-8601 (PT30S) or a number of seconds (0, 1.5);"
 			+ " empty counts as absent";
@@ -70,6 +73,15 @@ public final class ApiSchemas {
 		@Schema(description = "how long after it is accepted the job becomes ready: " + DURATION + ". Default 0.",
 				types = { "string", "number" }, example = "30s")
 		public Object delay;
+
+		@Schema(description = "the producer's W3C Trace Context, handed back with every delivery of the job;"
+				+ " default: the request's traceparent header. An invalid one is refused.",
+				example = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", pattern = TRACEPARENT)
+		public String traceparent;
+
+		@Schema(description = "the vendors' trace state that goes with traceparent (printable ASCII, at most 512"
+				+ " characters)", example = "vendor=opaque", maxLength = 512)
+		public String tracestate;
 
 	}
 
@@ -139,6 +151,14 @@ public final class ApiSchemas {
 		@Schema(description = "only for a job taken from a dead-letter queue: where it failed and why")
 		public DeadLetter deadLetter;
 
+		@Schema(description = "the producer's W3C Trace Context, as its put carried it; only when it did",
+				example = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+		public String traceparent;
+
+		@Schema(description = "the vendors' trace state that went with traceparent; only when there was one",
+				example = "vendor=opaque")
+		public String tracestate;
+
 	}
 
 	@Schema(name = "Job", description = "A job a queue holds, looked up without leasing it.",
@@ -178,6 +198,14 @@ public final class ApiSchemas {
 
 		@Schema(description = "only in a dead-letter queue: where it failed and why")
 		public DeadLetter deadLetter;
+
+		@Schema(description = "the producer's W3C Trace Context, as its put carried it; only when it did",
+				example = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+		public String traceparent;
+
+		@Schema(description = "the vendors' trace state that went with traceparent; only when there was one",
+				example = "vendor=opaque")
+		public String tracestate;
 
 	}
 
@@ -261,12 +289,21 @@ public final class ApiSchemas {
 
 	}
 
-	@Schema(name = "SettleResults", description = "What a batch settle did with each lease, in the order sent.",
+	@Schema(name = "SettleResults",
+			description = "What a batch settle did with each lease, in the order sent; with `take`, and the jobs"
+					+ " taken.",
 			additionalProperties = AdditionalPropertiesValue.FALSE)
 	public static final class SettleResults {
 
 		@Schema(requiredMode = RequiredMode.REQUIRED)
 		public List<SettleResult> results;
+
+		@Schema(description = "only with `take`: the jobs taken, oldest first; empty when none came during the wait")
+		public List<Lease> jobs;
+
+		@Schema(description = "only with `take`, and only when true: the queue is closed and no job will come",
+				example = "true")
+		public Boolean drained;
 
 	}
 

@@ -10,6 +10,7 @@ import dev.dispatch.queue.job.NewJob;
 import dev.dispatch.queue.job.Payload;
 import dev.dispatch.queue.job.PutOptions;
 import dev.dispatch.queue.job.Settle;
+import dev.dispatch.queue.job.TraceContext;
 import dev.dispatch.web.poll.HttpProperties;
 import dev.dispatch.web.problem.DispatchProblem;
 import dev.dispatch.web.problem.InvalidRequestException;
@@ -41,7 +42,8 @@ public class BatchReader {
 	/** The most a batch settle's body may hold, in bytes (a hundred settlements fit). */
 	static final int SETTLE_LIMIT = 64 * 1024;
 
-	private static final List<String> JOB_FIELDS = List.of("payload", "idempotencyKey", "delay");
+	private static final List<String> JOB_FIELDS = List.of("payload", "idempotencyKey", "delay", "traceparent",
+			"tracestate");
 
 	private static final List<String> SETTLE_FIELDS = List.of("lease", "action", "delay", "by");
 
@@ -59,19 +61,25 @@ public class BatchReader {
 		this.batchLimit = (int) properties.maxBatchSize().toBytes();
 	}
 
-	/** The jobs of a batch put: 1 to {@value #MAX_JOBS}, in the order sent. */
-	public List<NewJob> jobs(HttpServletRequest request) {
+	/**
+	 * The jobs of a batch put: 1 to {@value #MAX_JOBS}, in the order sent. A job without
+	 * a trace context of its own takes {@code trace} (the request's headers').
+	 */
+	public List<NewJob> jobs(HttpServletRequest request, TraceContext trace) {
 		byte[] body = RequestBodies.read(request, this.batchLimit,
 				() -> new DispatchProblem(ProblemType.PAYLOAD_TOO_LARGE,
 						"a batch's body may have at most " + this.batchLimit + " bytes"));
-		return read(body, "jobs", "[{\"payload\": …}, …]", (parser, index) -> job(body, parser, index));
+		return read(body, "jobs", "[{\"payload\": …}, …]", false, (parser, index) -> job(body, parser, index, trace));
 	}
 
-	/** The settlements of a batch settle: 1 to {@value #MAX_JOBS}, in the order sent. */
-	public List<Settle> settlements(HttpServletRequest request) {
+	/**
+	 * The settlements of a batch settle: 1 to {@value #MAX_JOBS}, in the order sent; none
+	 * as well ({@code []}) when {@code mayBeEmpty}, for a settle that also takes.
+	 */
+	public List<Settle> settlements(HttpServletRequest request, boolean mayBeEmpty) {
 		byte[] body = RequestBodies.read(request, SETTLE_LIMIT, () -> new DispatchProblem(ProblemType.PAYLOAD_TOO_LARGE,
 				"a batch settle's body may have at most " + SETTLE_LIMIT + " bytes"));
-		return read(body, "settlements", "[{\"lease\": \"…\", \"action\": \"ack\"}, …]", this::settlement);
+		return read(body, "settlements", "[{\"lease\": \"…\", \"action\": \"ack\"}, …]", mayBeEmpty, this::settlement);
 	}
 
 	/** Reads one element; the parser is on its first token. */
@@ -81,7 +89,7 @@ public class BatchReader {
 
 	}
 
-	private static <T> List<T> read(byte[] body, String what, String shape, Element<T> element) {
+	private static <T> List<T> read(byte[] body, String what, String shape, boolean mayBeEmpty, Element<T> element) {
 		String where = "the body must be a JSON array of " + what + ", " + shape;
 		try {
 			JsonValues.requireUtf8(body);
@@ -112,17 +120,19 @@ public class BatchReader {
 		catch (JacksonException ex) {
 			throw new InvalidRequestException(JsonValues.notValid(ex));
 		}
-		if (all.isEmpty()) {
+		if (all.isEmpty() && !mayBeEmpty) {
 			throw new InvalidRequestException("a batch needs at least one of its " + what + "; the array is empty");
 		}
 		return all;
 	}
 
-	private NewJob job(byte[] body, JsonParser parser, int index) {
+	private NewJob job(byte[] body, JsonParser parser, int index, TraceContext fromHeaders) {
 		String name = "jobs[" + index + "]";
 		Payload payload = null;
 		String key = null;
 		Duration delay = Duration.ZERO;
+		String traceparent = null;
+		String tracestate = null;
 		while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
 			String field = parser.currentName();
 			parser.nextToken();
@@ -139,13 +149,34 @@ public class BatchReader {
 					Duration parsed = Durations.parse(name + ".delay", durationText(parser, name + ".delay"));
 					delay = (parsed != null) ? parsed : Duration.ZERO;
 				}
+				case "traceparent" -> traceparent = text(parser, name + ".traceparent");
+				case "tracestate" -> tracestate = text(parser, name + ".tracestate");
 				default -> throw unknownField(name, field, JOB_FIELDS);
 			}
 		}
 		if (payload == null) {
 			throw new InvalidRequestException(name + " has no payload");
 		}
-		return new NewJob(payload, key, delay);
+		return new NewJob(payload, key, delay, trace(name, traceparent, tracestate, fromHeaders));
+	}
+
+	/**
+	 * A job's own trace context, which it names on purpose: an invalid one is refused
+	 * (unlike a header's, which is ignored). Without one, the request's.
+	 */
+	private static TraceContext trace(String name, String traceparent, String tracestate, TraceContext fromHeaders) {
+		if (traceparent == null) {
+			if (tracestate != null) {
+				throw new InvalidRequestException(name + ".tracestate goes with a traceparent only");
+			}
+			return fromHeaders;
+		}
+		try {
+			return new TraceContext(traceparent, tracestate);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidRequestException(name + "." + ex.getMessage());
+		}
 	}
 
 	/** The payload's own bytes: the slice of the body its value spans. */

@@ -51,6 +51,28 @@ public final class PollParameters {
 	}
 
 	/**
+	 * A settle's that also takes: {@code take} (most jobs to take), {@code wait} and
+	 * {@code lease}, as a take's; or {@code null} when it names no {@code take} (a plain
+	 * batch settle, which then takes neither {@code wait} nor {@code lease}).
+	 */
+	public static Take settleAndTake(HttpServletRequest request) {
+		String take = QueryParameters.first(request, "take");
+		Duration wait = waitOf(request);
+		Duration lease = Durations.parse("lease", QueryParameters.first(request, "lease"));
+		if (take == null) {
+			if (wait != null || lease != null) {
+				throw new InvalidRequestException("'wait' and 'lease' go with 'take' (a settle that also takes jobs)");
+			}
+			return null;
+		}
+		int max = QueryParameters.whole("take", take, 1, TakeOptions.MAX_BATCH, 1);
+		if (lease != null && lease.isZero()) {
+			throw new InvalidRequestException("'lease' must be longer than 0");
+		}
+		return new Take(max, wait, lease, false);
+	}
+
+	/**
 	 * A put's: {@code wait} and {@code delay}, and its {@code Idempotency-Key} header as
 	 * Spring MVC bound it (which also documents it).
 	 */
