@@ -313,8 +313,9 @@ public final class DispatchClient implements AutoCloseable {
 
 	// ---- internals
 
-	Http http() {
-		return this.http;
+	/** Whether the service takes jobs in a settle request, as far as the client knows. */
+	boolean takesInSettle() {
+		return this.settleAndTake;
 	}
 
 	private NewJob withKey(NewJob job) {

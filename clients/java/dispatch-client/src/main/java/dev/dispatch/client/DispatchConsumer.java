@@ -321,9 +321,18 @@ public final class DispatchConsumer implements AutoCloseable {
 	 */
 	private boolean poll(List<Outgoing> batch, int want) throws InterruptedException {
 		Taken taken;
+		TakeOptions options = new TakeOptions(want, this.pollWait, this.lease);
 		try {
-			taken = this.client.settleAndTake(this.queue, settlements(batch),
-					new TakeOptions(want, this.pollWait, this.lease));
+			if (this.client.takesInSettle() || batch.isEmpty()) {
+				taken = this.client.settleAndTake(this.queue, settlements(batch), options);
+			}
+			else {
+				// a service without settle-and-take: the settlements go first, on their
+				// own
+				report(batch, this.client.settle(this.queue, settlements(batch)));
+				batch = List.of();
+				taken = this.client.take(this.queue, options);
+			}
 		}
 		catch (DispatchException ex) {
 			this.lock.lock();

@@ -46,6 +46,11 @@ final class Services {
 	 * skipping.
 	 */
 	static RedisProcess redis() {
+		return redis(false);
+	}
+
+	/** As {@link #redis()}, keeping an append-only file when {@code appendOnly}. */
+	static RedisProcess redis(boolean appendOnly) {
 		if (!RedisProcess.installed()) {
 			String reason = RedisProcess.MISSING_REDIS + " (Debian: apt-get install redis-server)";
 			String ci = System.getenv("CI");
@@ -54,7 +59,7 @@ final class Services {
 			}
 			Assumptions.abort(reason + "; skipping");
 		}
-		return RedisProcess.start();
+		return RedisProcess.start(appendOnly);
 	}
 
 	/** A queue name no other test uses. */

@@ -15,10 +15,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A {@code redis-server} on a free loopback port, in a temporary directory, saving
- * nothing (no RDB, no append-only file): the store of a {@link DispatchServer} on the
- * Redis backend. It can be stopped and started again on the same port, as an outage
- * would, to test what a consumer does meanwhile.
+ * A {@code redis-server} on a free loopback port, in a temporary directory, saving no RDB
+ * snapshot and, unless asked, no append-only file: the store of a {@link DispatchServer}
+ * on the Redis backend. It can be stopped and started again on the same port, as an
+ * outage would, to test what a consumer does meanwhile.
  *
  * <table>
  * <caption>Operations</caption>
@@ -34,7 +34,7 @@ import java.util.Optional;
  * </tr>
  * <tr>
  * <td>{@link #stop()}</td>
- * <td>SIGTERM (its data, held in memory only, is lost)</td>
+ * <td>SIGTERM (its data is lost, unless it keeps an append-only file)</td>
  * <td>until it has exited</td>
  * </tr>
  * <tr>
@@ -57,11 +57,12 @@ public final class RedisProcess implements AutoCloseable {
 
 	private final ManagedProcess process;
 
-	private RedisProcess(Path executable, int port, Path dir) {
+	private RedisProcess(Path executable, int port, Path dir, boolean appendOnly) {
 		this.port = port;
 		this.process = new ManagedProcess(List.of(executable.toString(), "--bind", "127.0.0.1", "--port",
-				Integer.toString(port), "--dir", dir.toString(), "--save", "", "--appendonly", "no", "--daemonize",
-				"no", "--protected-mode", "no"), dir.resolve("redis.log"));
+				Integer.toString(port), "--dir", dir.toString(), "--save", "", "--appendonly",
+				appendOnly ? "yes" : "no", "--appendfsync", "always", "--daemonize", "no", "--protected-mode", "no"),
+				dir.resolve("redis.log"));
 	}
 
 	/**
@@ -70,11 +71,21 @@ public final class RedisProcess implements AutoCloseable {
 	 * redis-server}) or it does not answer within 10 s
 	 */
 	public static RedisProcess start() {
+		return start(false);
+	}
+
+	/**
+	 * Starts a redis-server found on the {@code PATH}, with an append-only file written
+	 * at every change when {@code appendOnly}: then what it held survives {@link #stop()}
+	 * and {@link #restart()}, as a Redis deployed for Dispatch keeps accepted jobs.
+	 * @throws IllegalStateException as {@link #start()}
+	 */
+	public static RedisProcess start(boolean appendOnly) {
 		Path executable = find("redis-server")
 			.orElseThrow(() -> new IllegalStateException(MISSING_REDIS + " (Debian: apt-get install redis-server)"));
 		try {
 			RedisProcess redis = new RedisProcess(executable, ManagedProcess.freePort(),
-					Files.createTempDirectory("dispatch-test-redis-"));
+					Files.createTempDirectory("dispatch-test-redis-"), appendOnly);
 			redis.restart();
 			return redis;
 		}
@@ -96,12 +107,15 @@ public final class RedisProcess implements AutoCloseable {
 		return "redis://127.0.0.1:" + this.port;
 	}
 
-	/** Stops it (SIGTERM); what it held is lost. */
+	/** Stops it (SIGTERM); what it held is lost, unless it keeps an append-only file. */
 	public void stop() {
 		this.process.stop(Duration.ofSeconds(5));
 	}
 
-	/** Starts it again on the same port, empty, and waits until it answers. */
+	/**
+	 * Starts it again on the same port (empty, or with what its append-only file holds)
+	 * and waits until it answers.
+	 */
 	public void restart() {
 		this.process.start();
 		Instant deadline = Instant.now().plus(READY_TIMEOUT);
