@@ -504,6 +504,7 @@ public final class DispatchClient implements AutoCloseable {
 		JsonNode info = this.http.mapper().readTree(answer);
 		return new QueueInfo(info.path("name").asString(), info.path("capacity").asInt(), info.path("size").asInt(),
 				info.path("delayed").asInt(), info.path("inFlight").asInt(), info.path("unfinished").asInt(),
+				info.path("waitingPutters").asInt(), info.path("waitingTakers").asInt(),
 				info.path("closed").asBoolean(), info.path("drained").asBoolean());
 	}
 

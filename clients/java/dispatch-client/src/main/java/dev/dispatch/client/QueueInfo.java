@@ -9,9 +9,11 @@ package dev.dispatch.client;
  * @param delayed jobs delayed
  * @param inFlight jobs leased
  * @param unfinished ready, delayed and leased
+ * @param waitingPutters puts parked for room
+ * @param waitingTakers takes parked for a job
  * @param closed whether it accepts no job any more
  * @param drained whether it is closed and empty
  */
-public record QueueInfo(String name, int capacity, int size, int delayed, int inFlight, int unfinished, boolean closed,
-		boolean drained) {
+public record QueueInfo(String name, int capacity, int size, int delayed, int inFlight, int unfinished,
+		int waitingPutters, int waitingTakers, boolean closed, boolean drained) {
 }
