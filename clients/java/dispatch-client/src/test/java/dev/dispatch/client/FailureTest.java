@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import dev.dispatch.client.test.Backend;
 import dev.dispatch.client.test.DispatchServer;
 import dev.dispatch.client.test.RedisProcess;
 import org.junit.jupiter.api.Test;

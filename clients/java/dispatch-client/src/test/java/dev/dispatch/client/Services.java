@@ -1,30 +1,30 @@
 package dev.dispatch.client;
 
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.UUID;
 
+import dev.dispatch.client.test.Backend;
 import dev.dispatch.client.test.DispatchServer;
 import dev.dispatch.client.test.RedisProcess;
+import dev.dispatch.client.test.SharedServers;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The services the tests talk to: one shared service per backend for the test JVM
- * (started on first use, killed when the JVM exits), and fresh ones for tests that stop,
- * restart or configure theirs. Each test uses queues of its own ({@link #queue}), so
- * sharing a service shares nothing else.
+ * The services the tests talk to: the fixture's shared service per backend for the test
+ * JVM (started on first use, killed when the JVM exits), and fresh ones for tests that
+ * stop, restart or configure theirs. Each test uses queues of its own ({@link #queue}),
+ * so sharing a service shares nothing else.
  */
 final class Services {
-
-	/** Guarded by the class's monitor. */
-	private static final Map<Backend, DispatchServer> SHARED = new EnumMap<>(Backend.class);
 
 	private Services() {
 	}
 
 	/** The shared service on {@code backend}. */
-	static synchronized DispatchServer shared(Backend backend) {
-		return SHARED.computeIfAbsent(backend, (key) -> start(key, DispatchServer.builder()));
+	static DispatchServer shared(Backend backend) {
+		if (backend == Backend.REDIS) {
+			requireRedis();
+		}
+		return SharedServers.get(backend);
 	}
 
 	/** A client of the shared service on {@code backend}. */
@@ -51,6 +51,11 @@ final class Services {
 
 	/** As {@link #redis()}, keeping an append-only file when {@code appendOnly}. */
 	static RedisProcess redis(boolean appendOnly) {
+		requireRedis();
+		return RedisProcess.start(appendOnly);
+	}
+
+	private static void requireRedis() {
 		if (!RedisProcess.installed()) {
 			String reason = RedisProcess.MISSING_REDIS + " (Debian: apt-get install redis-server)";
 			String ci = System.getenv("CI");
@@ -59,7 +64,6 @@ final class Services {
 			}
 			Assumptions.abort(reason + "; skipping");
 		}
-		return RedisProcess.start(appendOnly);
 	}
 
 	/** A queue name no other test uses. */
