@@ -8,15 +8,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * The Dispatch client's settings, {@code dispatch.client.*}.
  *
- * @param baseUrl the service's address, {@code http://host:port}
- * @param apiKey an API key or JWT, sent as {@code Authorization: Bearer}; empty: none
+ * @param baseUrl The service's address, {@code http://host:port}.
+ * @param apiKey An API key or JWT, sent as {@code Authorization: Bearer}; empty: none.
  * @param connectTimeout How long a connection to the service may take to open.
  * @param requestTimeout How long an answer may take beyond the time a request may park on
  * the service.
  * @param putWait How long a put waits for room in a full queue, per attempt.
  * @param retryTimeout How long a put is sent again (lost answer, 429, 503, connection
  * refused) before its failure is thrown.
- * @param listener settings of every {@code @DispatchListener}'s consumer loop
+ * @param listener Settings of every {@code @DispatchListener}'s consumer loop.
  */
 @ConfigurationProperties("dispatch.client")
 public record DispatchClientProperties(@DefaultValue("http://localhost:8080") String baseUrl, String apiKey,
@@ -27,13 +27,13 @@ public record DispatchClientProperties(@DefaultValue("http://localhost:8080") St
 	/**
 	 * Settings of the consumer loops that run {@code @DispatchListener} methods.
 	 *
-	 * @param autoStartup whether the listeners start with the application
-	 * @param pollWait how long one long poll waits for jobs
-	 * @param shutdownGrace how long stopping waits for running handlers before their jobs
-	 * are released back to the queue
-	 * @param nackDelay the delay of a failed job's first retry; it doubles with each
-	 * attempt (with jitter)
-	 * @param maxNackDelay the longest delay of a failed job's retry
+	 * @param autoStartup Whether the listeners start with the application.
+	 * @param pollWait How long one long poll waits for jobs.
+	 * @param shutdownGrace How long stopping waits for running handlers before their jobs
+	 * are released back to the queue.
+	 * @param nackDelay The delay of a failed job's first retry; it doubles with each
+	 * attempt (with jitter).
+	 * @param maxNackDelay The longest delay of a failed job's retry.
 	 */
 	public record Listener(@DefaultValue("true") boolean autoStartup, @DefaultValue("20s") Duration pollWait,
 			@DefaultValue("30s") Duration shutdownGrace, @DefaultValue("1s") Duration nackDelay,
