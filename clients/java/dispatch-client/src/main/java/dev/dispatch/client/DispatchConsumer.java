@@ -79,7 +79,7 @@ public final class DispatchConsumer implements AutoCloseable {
 	 * settle linger) and hands each piece of work to a virtual thread, so no request ever
 	 * runs on it.
 	 *
-	 * lock guards: state, free, pending, polling, flushScheduled, held. changed is
+	 * lock guards: state, free, pending, polling, flushScheduled, flushing, held. changed is
 	 * signalled when a slot frees, a settlement is added, a handler finishes, or the state
 	 * moves. Requests are never sent while holding lock: each step decides under the lock
 	 * (what to send, how many to take), then sends.
@@ -97,7 +97,8 @@ public final class DispatchConsumer implements AutoCloseable {
 	 *
 	 * Shutdown (finish(), on the poller thread once its loop has ended): wait up to
 	 * shutdownGrace for held leases to be settled by their handlers; mark the rest
-	 * abandoned (a handler ending later adds nothing), send pending, release the
+	 * abandoned (a handler ending later adds nothing), wait for flushes whose request is
+	 * out (their answers are reported before done completes), send pending, release the
 	 * abandoned in one settle request, interrupt their handlers, stop the timer, complete
 	 * done.
 	 */
@@ -155,6 +156,11 @@ public final class DispatchConsumer implements AutoCloseable {
 
 	/** Whether a flush of pending is scheduled. Guarded by lock. */
 	private boolean flushScheduled;
+
+	/**
+	 * Flushes whose request is out; finish() waits for their answers. Guarded by lock.
+	 */
+	private int flushing;
 
 	/** Leases whose handlers run, by lease id. Guarded by lock. */
 	private final Map<String, Held> held = new LinkedHashMap<>();
@@ -467,6 +473,7 @@ public final class DispatchConsumer implements AutoCloseable {
 				return;
 			}
 			batch = takePending();
+			this.flushing++;
 		}
 		finally {
 			this.lock.unlock();
@@ -488,6 +495,16 @@ public final class DispatchConsumer implements AutoCloseable {
 			LOG.log(Level.WARNING, "could not settle {0} leases: {1}", batch.size(), ex.getMessage());
 			if (again) {
 				scheduleFlush(Duration.ofSeconds(1));
+			}
+		}
+		finally {
+			this.lock.lock();
+			try {
+				this.flushing--;
+				this.changed.signalAll();
+			}
+			finally {
+				this.lock.unlock();
 			}
 		}
 	}
@@ -534,6 +551,11 @@ public final class DispatchConsumer implements AutoCloseable {
 			}
 			abandoned = List.copyOf(this.held.values());
 			abandoned.forEach((job) -> job.abandoned = true);
+			// a flush's request may be out: its settlements are reported before done
+			// completes
+			while (this.flushing > 0) {
+				this.changed.await();
+			}
 		}
 		catch (InterruptedException ex) {
 			abandoned = List.copyOf(this.held.values());
