@@ -18,13 +18,13 @@ import dev.dispatch.client.Settlement;
 /**
  * SDK producers and a consumer loop against a running service, for
  * {@code bench/clients.sh} (not a test): {@code producers} virtual threads put one job at
- * a time while one {@link DispatchConsumer} with {@code concurrency} slots takes and acks
- * them; after a warm-up it counts the jobs acked and this process's CPU time over the
- * measured seconds. Prints one line:
- * {@code sdk jobs/s=… cpu-us/job=… puts/s=… (producers, concurrency)}.
+ * a time (or {@code BATCH} at a time, with {@code putBatch}) while one
+ * {@link DispatchConsumer} with {@code concurrency} slots takes and acks them; after a
+ * warm-up it counts the jobs acked and this process's CPU time over the measured seconds.
+ * Prints one line: {@code sdk jobs/s=… cpu-us/job=… jobs-put/s=… (…)}.
  *
  * <pre>
- * java -cp … dev.dispatch.client.bench.ClientBenchmark URL QUEUE WARMUP_S MEASURE_S PRODUCERS CONCURRENCY
+ * java -cp … dev.dispatch.client.bench.ClientBenchmark URL QUEUE WARMUP_S MEASURE_S PRODUCERS CONCURRENCY [BATCH]
  * </pre>
  */
 public final class ClientBenchmark {
@@ -39,6 +39,7 @@ public final class ClientBenchmark {
 		Duration measured = Duration.ofSeconds(Long.parseLong(args[3]));
 		int producers = Integer.parseInt(args[4]);
 		int concurrency = Integer.parseInt(args[5]);
+		int batch = (args.length > 6) ? Integer.parseInt(args[6]) : 1;
 
 		DispatchClient client = DispatchClient.create(url);
 		client.configureQueue(queue, QueueSettings.UNCHANGED.withCapacity(10_000));
@@ -46,12 +47,21 @@ public final class ClientBenchmark {
 		LongAdder put = new LongAdder();
 		Instant end = Instant.now().plus(warmup).plus(measured);
 		Map<String, Integer> payload = Map.of("n", 1);
+		List<NewJob> batchJobs = new ArrayList<>();
+		for (int i = 0; i < batch; i++) {
+			batchJobs.add(NewJob.of(payload));
+		}
 		List<Thread> threads = new ArrayList<>();
 		for (int i = 0; i < producers; i++) {
 			threads.add(Thread.ofVirtual().start(() -> {
 				while (Instant.now().isBefore(end)) {
-					client.put(queue, NewJob.of(payload), Duration.ofSeconds(5));
-					put.increment();
+					if (batch == 1) {
+						client.put(queue, batchJobs.getFirst(), Duration.ofSeconds(5));
+					}
+					else {
+						client.putBatch(queue, batchJobs, Duration.ofSeconds(5));
+					}
+					put.add(batch);
 				}
 			}));
 		}
@@ -79,8 +89,9 @@ public final class ClientBenchmark {
 		consumer.close();
 		client.close();
 		long perJob = (jobs > 0) ? cpu / 1000 / jobs : -1;
-		System.out.printf("sdk jobs/s=%.0f cpu-us/job=%d puts/s=%.0f (%d producers, concurrency %d)%n", jobs / seconds,
-				perJob, puts / seconds, producers, concurrency);
+		System.out.printf(
+				"sdk jobs/s=%.0f cpu-us/job=%d jobs-put/s=%.0f (%d producers, batches of %d, concurrency %d)%n",
+				jobs / seconds, perJob, puts / seconds, producers, batch, concurrency);
 	}
 
 }
