@@ -344,7 +344,7 @@ public final class DispatchConsumer implements AutoCloseable {
 			this.lock.lock();
 			try {
 				this.polling = false;
-				this.pending.addAll(0, batch);
+				this.pending.addAll(0, resent(batch));
 				if (this.state != State.RUNNING) {
 					return false;
 				}
@@ -412,11 +412,11 @@ public final class DispatchConsumer implements AutoCloseable {
 		Outgoing settlement = null;
 		if (!job.settledByHandler) {
 			if (failed == null) {
-				settlement = new Outgoing(Settlement.ack(job.leaseId()), job.job());
+				settlement = new Outgoing(Settlement.ack(job.leaseId()), job.job(), false);
 			}
 			else {
 				Duration delay = this.nackBackoff.delay(job.job().attempt());
-				settlement = new Outgoing(Settlement.nack(job.leaseId(), delay), job.job());
+				settlement = new Outgoing(Settlement.nack(job.leaseId(), delay), job.job(), false);
 				LOG.log(Level.WARNING,
 						"job " + job.job().id() + " of queue " + this.queue + " failed on attempt "
 								+ job.job().attempt() + "; nacked, to be tried again in " + delay.toMillis() + " ms",
@@ -485,7 +485,7 @@ public final class DispatchConsumer implements AutoCloseable {
 			boolean again;
 			this.lock.lock();
 			try {
-				this.pending.addAll(0, batch);
+				this.pending.addAll(0, resent(batch));
 				again = ex.isRetryable() && !this.flushScheduled;
 				this.flushScheduled |= again;
 			}
@@ -518,6 +518,10 @@ public final class DispatchConsumer implements AutoCloseable {
 		return batch;
 	}
 
+	private static List<Outgoing> resent(List<Outgoing> batch) {
+		return batch.stream().map((out) -> new Outgoing(out.settlement(), out.job(), true)).toList();
+	}
+
 	private static List<Settlement> settlements(List<Outgoing> batch) {
 		return batch.stream().map(Outgoing::settlement).toList();
 	}
@@ -526,7 +530,13 @@ public final class DispatchConsumer implements AutoCloseable {
 		for (int i = 0; i < results.size(); i++) {
 			SettleResult result = results.get(i);
 			this.listener.settled(batch.get(i).job(), result.settlement().action(), result.done());
-			if (!result.done()) {
+			if (!result.done() && batch.get(i).resent()) {
+				LOG.log(Level.DEBUG,
+						"queue {0}: the {1} of lease {2}, sent again, found it settled (by the first"
+								+ " try, most likely)",
+						this.queue, result.settlement().action(), result.settlement().leaseId());
+			}
+			else if (!result.done()) {
 				LOG.log(Level.WARNING,
 						"queue {0}: the {1} of lease {2} came too late (lease-expired); the job will be"
 								+ " delivered again",
@@ -602,7 +612,7 @@ public final class DispatchConsumer implements AutoCloseable {
 			this.lock.unlock();
 		}
 		for (int i = abandoned.size() - 1; i >= 0; i--) {
-			last.add(new Outgoing(Settlement.release(abandoned.get(i).leaseId()), abandoned.get(i).job()));
+			last.add(new Outgoing(Settlement.release(abandoned.get(i).leaseId()), abandoned.get(i).job(), false));
 		}
 		for (int from = 0; from < last.size(); from += TakeOptions.MAX_JOBS) {
 			List<Outgoing> batch = last.subList(from, Math.min(last.size(), from + TakeOptions.MAX_JOBS));
@@ -743,8 +753,12 @@ public final class DispatchConsumer implements AutoCloseable {
 
 	}
 
-	/** A settlement to send, and the job it settles. */
-	private record Outgoing(Settlement settlement, Job job) {
+	/**
+	 * A settlement to send, the job it settles, and whether it is sent again after a
+	 * request that got no answer (the first may have been carried out: then this one
+	 * finds the lease settled already).
+	 */
+	private record Outgoing(Settlement settlement, Job job, boolean resent) {
 	}
 
 	private enum State {

@@ -16,8 +16,9 @@ public interface SettleListener {
 	/**
 	 * @param job the job
 	 * @param action what was sent
-	 * @param done true when carried out; false when the lease was not held any more (the
-	 * job will be delivered again)
+	 * @param done true when carried out; false when the lease was not held any more: the
+	 * job will be delivered again, unless this was the settlement sent again after a
+	 * request that got no answer, and the first try had carried it out
 	 */
 	void settled(Job job, Settlement.Action action, boolean done);
 
