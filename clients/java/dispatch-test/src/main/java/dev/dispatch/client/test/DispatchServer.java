@@ -66,7 +66,7 @@ import java.util.Properties;
  * </tr>
  * <tr>
  * <td>{@link #close()}</td>
- * <td>{@code stop()}; idempotent</td>
+ * <td>{@code stop()}, and deletes its log; idempotent</td>
  * <td>as {@code stop}</td>
  * </tr>
  * </table>
@@ -139,9 +139,10 @@ public final class DispatchServer implements AutoCloseable {
 		return this.process.logTail(lines);
 	}
 
+	/** Stops the service gracefully and deletes its log. */
 	@Override
 	public void close() {
-		stop();
+		this.process.close(Duration.ofSeconds(20));
 	}
 
 	@Override
@@ -255,7 +256,7 @@ public final class DispatchServer implements AutoCloseable {
 				throw new UncheckedIOException(ex);
 			}
 			String description = ((this.redisUri != null) ? "redis " + this.redisUri : "memory") + ", log " + log;
-			DispatchServer server = new DispatchServer(port, new ManagedProcess(command, log), description);
+			DispatchServer server = new DispatchServer(port, new ManagedProcess(command, log, log), description);
 			server.restart();
 			return server;
 		}

@@ -7,36 +7,51 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * One child process of a fixture, its output written to a log file: started, stopped
  * gracefully (SIGTERM, then SIGKILL after a grace period) or killed, and started again
- * with the same command. Every child still running when the JVM exits is killed by a
- * shutdown hook. Not thread-safe: a fixture is driven by one test thread at a time.
+ * with the same command. Its files (the log, a data directory) are deleted by
+ * {@link #close()}. Every child still running when the JVM exits is killed by a shutdown
+ * hook, which also deletes the files of those never closed. Not thread-safe: a fixture is
+ * driven by one test thread at a time.
  */
 final class ManagedProcess {
 
 	/** Children not yet known to have exited. Thread-safe set. */
 	private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
+	/** The files of the processes not closed yet. Thread-safe set. */
+	private static final Set<Path> FILES = ConcurrentHashMap.newKeySet();
+
 	static {
-		Runtime.getRuntime()
-			.addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "dispatch-test-reaper"));
+		Runtime.getRuntime().addShutdownHook(new Thread(ManagedProcess::reap, "dispatch-test-reaper"));
 	}
 
 	private final List<String> command;
 
 	private final Path log;
 
+	/** What close() deletes: the log, or a directory holding it. */
+	private final Path files;
+
 	private Process process;
 
-	ManagedProcess(List<String> command, Path log) {
+	/**
+	 * @param files the process's files, deleted by {@link #close()}: its log, or a
+	 * directory that holds the log
+	 */
+	ManagedProcess(List<String> command, Path log, Path files) {
 		this.command = List.copyOf(command);
 		this.log = log;
+		this.files = files;
+		FILES.add(files);
 	}
 
 	/** Starts the process (again), appending its output to the log. */
@@ -79,6 +94,37 @@ final class ManagedProcess {
 		}
 		this.process.destroyForcibly();
 		awaitExit(Duration.ofSeconds(10));
+	}
+
+	/** Stops the process (as {@link #stop}) and deletes its files. */
+	void close(Duration grace) {
+		stop(grace);
+		delete(this.files);
+		FILES.remove(this.files);
+	}
+
+	private static void reap() {
+		LIVE.forEach(Process::destroyForcibly);
+		for (Process process : LIVE) {
+			try {
+				process.waitFor(1, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+		}
+		FILES.forEach(ManagedProcess::delete);
+	}
+
+	private static void delete(Path root) {
+		try (Stream<Path> paths = Files.walk(root)) {
+			for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+				Files.deleteIfExists(path);
+			}
+		}
+		catch (IOException | UncheckedIOException ex) {
+			// a file left in the temporary directory is all this costs
+		}
 	}
 
 	/** The last {@code lines} lines of the log, for a failure's message. */

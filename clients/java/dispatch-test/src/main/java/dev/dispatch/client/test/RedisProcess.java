@@ -44,7 +44,7 @@ import java.util.Optional;
  * </tr>
  * <tr>
  * <td>{@link #close()}</td>
- * <td>stops it; idempotent</td>
+ * <td>stops it and deletes its directory; idempotent</td>
  * <td>until it has exited</td>
  * </tr>
  * </table>
@@ -62,7 +62,7 @@ public final class RedisProcess implements AutoCloseable {
 		this.process = new ManagedProcess(List.of(executable.toString(), "--bind", "127.0.0.1", "--port",
 				Integer.toString(port), "--dir", dir.toString(), "--save", "", "--appendonly",
 				appendOnly ? "yes" : "no", "--appendfsync", "always", "--daemonize", "no", "--protected-mode", "no"),
-				dir.resolve("redis.log"));
+				dir.resolve("redis.log"), dir);
 	}
 
 	/**
@@ -146,9 +146,10 @@ public final class RedisProcess implements AutoCloseable {
 		}
 	}
 
+	/** Stops it and deletes its directory. */
 	@Override
 	public void close() {
-		stop();
+		this.process.close(Duration.ofSeconds(5));
 	}
 
 	private boolean answersPing() {
