@@ -1,0 +1,885 @@
+package dev.dispatch.client;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A consumer loop: runs a {@link JobHandler} for each job of one queue, with up to
+ * {@code concurrency} jobs at a time, and does what every consumer must get right.
+ *
+ * <ul>
+ * <li>It asks for jobs only when a slot is free, and for as many as are free (one long
+ * poll at a time), settling what finished in the same request
+ * ({@code settle?take=N}).</li>
+ * <li>While a handler runs, its lease is extended every third of its length.</li>
+ * <li>A handler that returns acks its job; one that throws nacks it, to be tried again
+ * after an exponential backoff with jitter (by attempt), or dead-lettered after its last
+ * attempt.</li>
+ * <li>A settlement that finishes while a long poll is out is sent on its own after
+ * {@code settleLinger}, together with any others by then.</li>
+ * <li>Failures: a queue that does not exist yet is waited for (said once); an
+ * unreachable, busy or backend-less service is asked again after its {@code Retry-After}
+ * or a growing backoff with jitter; {@code 401} and {@code 403} stop the loop at once,
+ * with the error in {@link #done()}.</li>
+ * </ul>
+ *
+ * <table>
+ * <caption>How the loop ends</caption>
+ * <tr>
+ * <th>cause</th>
+ * <th>what happens</th>
+ * <th>{@link #done()}</th>
+ * </tr>
+ * <tr>
+ * <td>the queue is closed and drained</td>
+ * <td>nothing is held (drained means every lease is settled); the loop stops</td>
+ * <td>completes normally</td>
+ * </tr>
+ * <tr>
+ * <td>{@link #close()}</td>
+ * <td>no new take (a parked one is abandoned); running handlers get {@code shutdownGrace}
+ * to finish and be settled; the leases still held then are released (back to the head of
+ * the queue at once, their attempt not counted) and their handlers interrupted</td>
+ * <td>completes normally</td>
+ * </tr>
+ * <tr>
+ * <td>a refusal ({@code 401}, {@code 403}) or a request the service will never take</td>
+ * <td>as {@code close()}</td>
+ * <td>completes with the {@link DispatchException}</td>
+ * </tr>
+ * </table>
+ *
+ * <p>
+ * Thread-safe. Handlers run on virtual threads (or the builder's thread factory); a
+ * handler's actions happen-before the settlement of its job.
+ */
+public final class DispatchConsumer implements AutoCloseable {
+
+	/*-
+	 * Design notes.
+	 *
+	 * Threads: one poller (a platform thread, for its long polls), a virtual thread per
+	 * running handler, and one timer thread that only schedules (lease extensions, the
+	 * settle linger) and hands each piece of work to a virtual thread, so no request ever
+	 * runs on it.
+	 *
+	 * lock guards: state, free, pending, polling, flushScheduled, flushing, held. changed is
+	 * signalled when a slot frees, a settlement is added, a handler finishes, or the state
+	 * moves. Requests are never sent while holding lock: each step decides under the lock
+	 * (what to send, how many to take), then sends.
+	 *
+	 * Life cycle, moved under lock:
+	 *
+	 *   NEW --start()--> RUNNING --close(), drained, refused--> STOPPING --finish()--> STOPPED
+	 *
+	 * Settlements: a handler that ends adds its ack or nack to pending and frees its slot.
+	 * The poller, woken by the free slot, sends pending with its next take. If a poll is
+	 * already out (it may stay parked for pollWait), a flush is scheduled settleLinger later
+	 * and sends whatever is pending then on its own. A failed settle request puts its
+	 * settlements back at the head of pending: sent twice, an ack that had gone through
+	 * answers lease-expired, which changes nothing.
+	 *
+	 * Shutdown (finish(), on the poller thread once its loop has ended): wait up to
+	 * shutdownGrace for held leases to be settled by their handlers; mark the rest
+	 * abandoned (a handler ending later adds nothing), wait for flushes whose request is
+	 * out (their answers are reported before done completes), send pending, release the
+	 * abandoned in one settle request, interrupt their handlers, stop the timer, complete
+	 * done.
+	 */
+
+	private static final System.Logger LOG = System.getLogger(DispatchConsumer.class.getName());
+
+	private final DispatchClient client;
+
+	private final String queue;
+
+	private final JobHandler handler;
+
+	private final int concurrency;
+
+	private final Duration lease;
+
+	private final Duration pollWait;
+
+	private final Backoff nackBackoff;
+
+	private final Duration shutdownGrace;
+
+	private final Duration settleLinger;
+
+	private final Recovery recovery;
+
+	private final SettleListener listener;
+
+	private final ExecutorService workers;
+
+	private final ScheduledExecutorService timer;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	/** Signalled on every change a waiter may care about. */
+	private final Condition changed = this.lock.newCondition();
+
+	/** Completes when the loop has stopped. */
+	private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+	/** Why the loop stopped by itself, if it failed. */
+	private final AtomicReference<DispatchException> failure = new AtomicReference<>();
+
+	/** Guarded by lock. */
+	private State state = State.NEW;
+
+	/** Slots without a job. Guarded by lock. */
+	private int free;
+
+	/** Settlements not yet sent, oldest first. Guarded by lock. */
+	private final List<Outgoing> pending = new ArrayList<>();
+
+	/** Whether the poller's request is out. Guarded by lock. */
+	private boolean polling;
+
+	/** Whether a flush of pending is scheduled. Guarded by lock. */
+	private boolean flushScheduled;
+
+	/**
+	 * Flushes whose request is out; finish() waits for their answers. Guarded by lock.
+	 */
+	private int flushing;
+
+	/** Leases whose handlers run, by lease id. Guarded by lock. */
+	private final Map<String, Held> held = new LinkedHashMap<>();
+
+	/** Set by start(). */
+	private Thread poller;
+
+	private DispatchConsumer(Builder builder) {
+		this.client = builder.client;
+		this.queue = builder.queue;
+		this.handler = builder.handler;
+		this.concurrency = builder.concurrency;
+		this.lease = builder.lease;
+		this.pollWait = builder.pollWait;
+		this.nackBackoff = builder.nackBackoff;
+		this.shutdownGrace = builder.shutdownGrace;
+		this.settleLinger = builder.settleLinger;
+		this.recovery = new Recovery(builder.queue, builder.errorBackoff);
+		this.listener = builder.listener;
+		this.workers = Executors.newThreadPerTaskExecutor(builder.threadFactory);
+		this.timer = Executors.newSingleThreadScheduledExecutor(
+				Thread.ofPlatform().daemon().name("dispatch-consumer-" + builder.queue + "-timer").factory());
+		this.free = builder.concurrency;
+	}
+
+	/**
+	 * Starts the loop.
+	 * @return this
+	 * @throws IllegalStateException if it was started before
+	 */
+	public DispatchConsumer start() {
+		this.lock.lock();
+		try {
+			move(State.NEW, State.RUNNING);
+			this.poller = Thread.ofPlatform().name("dispatch-consumer-" + this.queue).start(this::loop);
+		}
+		finally {
+			this.lock.unlock();
+		}
+		return this;
+	}
+
+	/**
+	 * Starts the loop and waits until it ends: the queue drained, {@link #close()} called
+	 * from another thread, or a failure, which is thrown.
+	 */
+	public void run() throws InterruptedException {
+		start();
+		awaitTermination();
+	}
+
+	/**
+	 * Completes when the loop has stopped; exceptionally with the failure that stopped
+	 * it.
+	 */
+	public CompletableFuture<Void> done() {
+		return this.done.copy();
+	}
+
+	/** Waits until the loop has stopped, and throws the failure that stopped it. */
+	public void awaitTermination() throws InterruptedException {
+		try {
+			this.done.get();
+		}
+		catch (java.util.concurrent.ExecutionException ex) {
+			throw (ex.getCause() instanceof DispatchException dispatch) ? dispatch
+					: new IllegalStateException(ex.getCause());
+		}
+	}
+
+	/** Whether the loop is taking jobs. */
+	public boolean isRunning() {
+		this.lock.lock();
+		try {
+			return this.state == State.RUNNING;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** The queue it consumes. */
+	public String queue() {
+		return this.queue;
+	}
+
+	/**
+	 * Stops the loop (see the class's table) and waits until it has stopped: at most the
+	 * shutdown grace and the requests that settle and release what it held. Idempotent.
+	 */
+	@Override
+	public void close() {
+		Thread running;
+		this.lock.lock();
+		try {
+			if (this.state == State.NEW) {
+				this.state = State.STOPPED;
+				this.done.complete(null);
+				return;
+			}
+			if (this.state == State.RUNNING) {
+				this.state = State.STOPPING;
+				this.changed.signalAll();
+			}
+			running = this.poller;
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (running != Thread.currentThread()) {
+			// abandons a parked poll: the service withdraws it when the connection closes
+			running.interrupt();
+			this.done.handle((ignored, failed) -> null).join();
+		}
+	}
+
+	// ---- the poller
+
+	private void loop() {
+		try {
+			while (true) {
+				List<Outgoing> batch;
+				int want;
+				this.lock.lock();
+				try {
+					while (this.state == State.RUNNING && this.free == 0) {
+						this.changed.await();
+					}
+					if (this.state != State.RUNNING) {
+						break;
+					}
+					batch = takePending();
+					want = this.free;
+					this.polling = true;
+				}
+				finally {
+					this.lock.unlock();
+				}
+				if (!poll(batch, want)) {
+					break;
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			// close(): stop polling
+		}
+		catch (DispatchException ex) {
+			this.failure.set(ex);
+			LOG.log(Level.ERROR, "consumer of queue {0} stops: {1}", this.queue, ex.getMessage());
+		}
+		catch (RuntimeException | Error ex) {
+			this.failure.set(new DispatchException(new DispatchException.Problem("consumer loop", this.queue,
+					DispatchException.UNREACHABLE, "client-fault", ex.toString(), null), ex));
+			LOG.log(Level.ERROR, "consumer of queue " + this.queue + " stops on a fault", ex);
+		}
+		finally {
+			finish();
+		}
+	}
+
+	/**
+	 * One round: sends the settlements and takes up to {@code want} jobs.
+	 * @return whether to go on
+	 */
+	private boolean poll(List<Outgoing> batch, int want) throws InterruptedException {
+		Taken taken;
+		TakeOptions options = new TakeOptions(want, this.pollWait, this.lease);
+		try {
+			if (this.client.takesInSettle() || batch.isEmpty()) {
+				taken = this.client.settleAndTake(this.queue, settlements(batch), options);
+			}
+			else {
+				// a service without settle-and-take: the settlements go first, on their
+				// own
+				report(batch, this.client.settle(this.queue, settlements(batch)));
+				batch = List.of();
+				taken = this.client.take(this.queue, options);
+			}
+		}
+		catch (DispatchException ex) {
+			this.lock.lock();
+			try {
+				this.polling = false;
+				this.pending.addAll(0, resent(batch));
+				if (this.state != State.RUNNING) {
+					return false;
+				}
+			}
+			finally {
+				this.lock.unlock();
+			}
+			pause(this.recovery.onFailure(ex));
+			return true;
+		}
+		this.recovery.reset();
+		report(batch, taken.settled());
+		Instant takenAt = Instant.now();
+		List<Held> started = new ArrayList<>();
+		this.lock.lock();
+		try {
+			this.polling = false;
+			for (Lease lease : taken.leases()) {
+				Held job = new Held(lease, takenAt);
+				this.held.put(lease.leaseId(), job);
+				started.add(job);
+			}
+			this.free -= started.size();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		for (Held job : started) {
+			this.workers.execute(() -> work(job));
+		}
+		if (taken.drained()) {
+			LOG.log(Level.INFO, "queue {0} is closed and drained; the consumer stops", this.queue);
+			return false;
+		}
+		return true;
+	}
+
+	/** Waits before asking again; woken early by close(). */
+	private void pause(Duration wait) throws InterruptedException {
+		long nanos = wait.toNanos();
+		this.lock.lock();
+		try {
+			while (this.state == State.RUNNING && nanos > 0) {
+				nanos = this.changed.awaitNanos(nanos);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	// ---- handlers
+
+	private void work(Held job) {
+		job.runner = Thread.currentThread();
+		job.scheduleExtension();
+		Throwable failed = null;
+		try {
+			this.handler.handle(job);
+		}
+		catch (Throwable ex) {
+			failed = ex;
+		}
+		job.cancelExtension();
+		Outgoing settlement = null;
+		if (!job.settledByHandler) {
+			if (failed == null) {
+				settlement = new Outgoing(Settlement.ack(job.leaseId()), job.job(), false);
+			}
+			else {
+				Duration delay = this.nackBackoff.delay(job.job().attempt());
+				settlement = new Outgoing(Settlement.nack(job.leaseId(), delay), job.job(), false);
+				LOG.log(Level.WARNING,
+						"job " + job.job().id() + " of queue " + this.queue + " failed on attempt "
+								+ job.job().attempt() + "; nacked, to be tried again in " + delay.toMillis() + " ms",
+						failed);
+			}
+		}
+		else if (failed != null) {
+			LOG.log(Level.WARNING,
+					"job " + job.job().id() + " of queue " + this.queue + " failed after its handler settled it",
+					failed);
+		}
+		finished(job, settlement);
+	}
+
+	private void finished(Held job, Outgoing settlement) {
+		boolean schedule = false;
+		this.lock.lock();
+		try {
+			this.held.remove(job.leaseId());
+			this.free++;
+			if (settlement != null && !job.abandoned) {
+				this.pending.add(settlement);
+				if ((this.polling || this.state != State.RUNNING) && !this.flushScheduled) {
+					this.flushScheduled = true;
+					schedule = true;
+				}
+			}
+			this.changed.signalAll();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (schedule) {
+			scheduleFlush(this.settleLinger);
+		}
+	}
+
+	private void scheduleFlush(Duration after) {
+		try {
+			this.timer.schedule(() -> this.workers.execute(this::flush), after.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			// stopped: finish() sends what is pending
+		}
+	}
+
+	/** Sends what is pending on its own, unless the poller is about to carry it. */
+	private void flush() {
+		List<Outgoing> batch;
+		this.lock.lock();
+		try {
+			this.flushScheduled = false;
+			if (this.pending.isEmpty() || (!this.polling && this.state == State.RUNNING)) {
+				return;
+			}
+			batch = takePending();
+			this.flushing++;
+		}
+		finally {
+			this.lock.unlock();
+		}
+		try {
+			report(batch, this.client.settle(this.queue, settlements(batch)));
+		}
+		catch (DispatchException ex) {
+			boolean again;
+			this.lock.lock();
+			try {
+				this.pending.addAll(0, resent(batch));
+				again = ex.isRetryable() && !this.flushScheduled;
+				this.flushScheduled |= again;
+			}
+			finally {
+				this.lock.unlock();
+			}
+			LOG.log(Level.WARNING, "could not settle {0} leases: {1}", batch.size(), ex.getMessage());
+			if (again) {
+				scheduleFlush(Duration.ofSeconds(1));
+			}
+		}
+		finally {
+			this.lock.lock();
+			try {
+				this.flushing--;
+				this.changed.signalAll();
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
+	}
+
+	/** Call only when holding lock. */
+	private List<Outgoing> takePending() {
+		assert this.lock.isHeldByCurrentThread();
+		List<Outgoing> batch = List
+			.copyOf(this.pending.subList(0, Math.min(this.pending.size(), TakeOptions.MAX_JOBS)));
+		this.pending.subList(0, batch.size()).clear();
+		return batch;
+	}
+
+	private static List<Outgoing> resent(List<Outgoing> batch) {
+		return batch.stream().map((out) -> new Outgoing(out.settlement(), out.job(), true)).toList();
+	}
+
+	private static List<Settlement> settlements(List<Outgoing> batch) {
+		return batch.stream().map(Outgoing::settlement).toList();
+	}
+
+	private void report(List<Outgoing> batch, List<SettleResult> results) {
+		for (int i = 0; i < results.size(); i++) {
+			SettleResult result = results.get(i);
+			this.listener.settled(batch.get(i).job(), result.settlement().action(), result.done());
+			if (!result.done() && batch.get(i).resent()) {
+				LOG.log(Level.DEBUG,
+						"queue {0}: the {1} of lease {2}, sent again, found it settled (by the first"
+								+ " try, most likely)",
+						this.queue, result.settlement().action(), result.settlement().leaseId());
+			}
+			else if (!result.done()) {
+				LOG.log(Level.WARNING,
+						"queue {0}: the {1} of lease {2} came too late (lease-expired); the job will be"
+								+ " delivered again",
+						this.queue, result.settlement().action(), result.settlement().leaseId());
+			}
+		}
+	}
+
+	// ---- shutdown
+
+	private void finish() {
+		Thread.interrupted();
+		List<Held> abandoned;
+		this.lock.lock();
+		try {
+			if (this.state == State.RUNNING) {
+				this.state = State.STOPPING;
+			}
+			long nanos = this.shutdownGrace.toNanos();
+			while (!this.held.isEmpty() && nanos > 0) {
+				nanos = this.changed.awaitNanos(nanos);
+			}
+			abandoned = List.copyOf(this.held.values());
+			abandoned.forEach((job) -> job.abandoned = true);
+			// a flush's request may be out: its settlements are reported before done
+			// completes
+			while (this.flushing > 0) {
+				this.changed.await();
+			}
+		}
+		catch (InterruptedException ex) {
+			abandoned = List.copyOf(this.held.values());
+			abandoned.forEach((job) -> job.abandoned = true);
+			Thread.currentThread().interrupt();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		abandoned.forEach(Held::cancelExtension);
+		this.timer.shutdownNow();
+		sendRemaining(abandoned);
+		abandoned.forEach((job) -> {
+			if (job.runner != null) {
+				job.runner.interrupt();
+			}
+		});
+		this.workers.shutdown();
+		this.lock.lock();
+		try {
+			this.state = State.STOPPED;
+		}
+		finally {
+			this.lock.unlock();
+		}
+		DispatchException failed = this.failure.get();
+		if (failed != null) {
+			this.done.completeExceptionally(failed);
+		}
+		else {
+			this.done.complete(null);
+		}
+	}
+
+	/** Sends what is pending, then releases the abandoned leases, last first. */
+	private void sendRemaining(List<Held> abandoned) {
+		List<Outgoing> last = new ArrayList<>();
+		this.lock.lock();
+		try {
+			last.addAll(this.pending);
+			this.pending.clear();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		for (int i = abandoned.size() - 1; i >= 0; i--) {
+			last.add(new Outgoing(Settlement.release(abandoned.get(i).leaseId()), abandoned.get(i).job(), false));
+		}
+		for (int from = 0; from < last.size(); from += TakeOptions.MAX_JOBS) {
+			List<Outgoing> batch = last.subList(from, Math.min(last.size(), from + TakeOptions.MAX_JOBS));
+			try {
+				report(batch, this.client.settle(this.queue, settlements(batch)));
+			}
+			catch (DispatchException ex) {
+				LOG.log(Level.WARNING, "could not settle or release {0} leases while stopping ({1}); their jobs come"
+						+ " back when their leases end", batch.size(), ex.getMessage());
+			}
+		}
+		if (!abandoned.isEmpty()) {
+			LOG.log(Level.INFO, "queue {0}: released {1} jobs still running after the shutdown grace", this.queue,
+					abandoned.size());
+		}
+	}
+
+	/** Call only when holding lock. */
+	private void move(State from, State to) {
+		assert this.lock.isHeldByCurrentThread();
+		if (this.state != from) {
+			throw new IllegalStateException("consumer of queue " + this.queue + " is " + this.state + ", not " + from);
+		}
+		this.state = to;
+	}
+
+	/** A lease whose handler runs: the handler's {@link Lease}. */
+	private final class Held implements Lease {
+
+		private final Lease taken;
+
+		/**
+		 * The lease's length, as granted: the extension's length and a third its period.
+		 */
+		private final Duration length;
+
+		private volatile Instant expiresAt;
+
+		/** Whether the handler settled the lease itself. */
+		private volatile boolean settledByHandler;
+
+		/** Released at shutdown: its handler's ending adds nothing. Guarded by lock. */
+		private boolean abandoned;
+
+		private volatile Thread runner;
+
+		private volatile ScheduledFuture<?> extension;
+
+		Held(Lease taken, Instant takenAt) {
+			this.taken = taken;
+			this.expiresAt = taken.expiresAt();
+			Duration granted = (DispatchConsumer.this.lease != null) ? DispatchConsumer.this.lease
+					: Duration.between(takenAt, taken.expiresAt());
+			this.length = granted.isNegative() || granted.isZero() ? Duration.ofSeconds(1) : granted;
+		}
+
+		void scheduleExtension() {
+			long period = Math.max(1, this.length.toMillis() / 3);
+			try {
+				this.extension = DispatchConsumer.this.timer.scheduleAtFixedRate(
+						() -> DispatchConsumer.this.workers.execute(this::extendNow), period, period,
+						TimeUnit.MILLISECONDS);
+			}
+			catch (java.util.concurrent.RejectedExecutionException ex) {
+				// stopping: the lease is released or settled shortly
+			}
+		}
+
+		void cancelExtension() {
+			ScheduledFuture<?> scheduled = this.extension;
+			if (scheduled != null) {
+				scheduled.cancel(false);
+			}
+		}
+
+		private void extendNow() {
+			if (this.settledByHandler) {
+				return;
+			}
+			try {
+				this.expiresAt = DispatchConsumer.this.client.extend(DispatchConsumer.this.queue, leaseId(),
+						this.length);
+			}
+			catch (LeaseExpiredException ex) {
+				cancelExtension();
+				LOG.log(Level.WARNING, "queue {0}: the lease of job {1} was lost before its handler ended; the job"
+						+ " will be delivered again", DispatchConsumer.this.queue, job().id());
+			}
+			catch (DispatchException ex) {
+				LOG.log(Level.DEBUG, "could not extend a lease (trying again at the next third): {0}", ex.getMessage());
+			}
+		}
+
+		@Override
+		public Job job() {
+			return this.taken.job();
+		}
+
+		@Override
+		public String leaseId() {
+			return this.taken.leaseId();
+		}
+
+		@Override
+		public Instant expiresAt() {
+			return this.expiresAt;
+		}
+
+		@Override
+		public void ack() {
+			settle().ack();
+		}
+
+		@Override
+		public void nack(Duration delay) {
+			settle().nack(delay);
+		}
+
+		@Override
+		public Instant extend(Duration by) {
+			this.expiresAt = this.taken.extend(by);
+			return this.expiresAt;
+		}
+
+		@Override
+		public void release() {
+			settle().release();
+		}
+
+		private Lease settle() {
+			if (this.settledByHandler) {
+				throw new IllegalStateException("the lease of " + job() + " is settled already");
+			}
+			this.settledByHandler = true;
+			cancelExtension();
+			return this.taken;
+		}
+
+	}
+
+	/**
+	 * A settlement to send, the job it settles, and whether it is sent again after a
+	 * request that got no answer (the first may have been carried out: then this one
+	 * finds the lease settled already).
+	 */
+	private record Outgoing(Settlement settlement, Job job, boolean resent) {
+	}
+
+	private enum State {
+
+		NEW, RUNNING, STOPPING, STOPPED
+
+	}
+
+	/** Settings of a consumer loop. */
+	public static final class Builder {
+
+		private final DispatchClient client;
+
+		private final String queue;
+
+		private final JobHandler handler;
+
+		private int concurrency = 1;
+
+		private Duration lease;
+
+		private Duration pollWait = Duration.ofSeconds(20);
+
+		private Backoff nackBackoff = Backoff.exponential(Duration.ofSeconds(1), Duration.ofMinutes(5));
+
+		private Backoff errorBackoff = Backoff.exponential(Duration.ofMillis(500), Duration.ofSeconds(30));
+
+		private Duration shutdownGrace = Duration.ofSeconds(30);
+
+		private Duration settleLinger = Duration.ofMillis(20);
+
+		private ThreadFactory threadFactory;
+
+		private SettleListener listener = SettleListener.NONE;
+
+		Builder(DispatchClient client, String queue, JobHandler handler) {
+			this.client = client;
+			this.queue = Objects.requireNonNull(queue, "queue");
+			this.handler = Objects.requireNonNull(handler, "handler");
+			this.threadFactory = Thread.ofVirtual().name("dispatch-" + queue + "-", 1).factory();
+		}
+
+		/** Jobs handled at once, 1 to 100 (default 1). */
+		public Builder concurrency(int concurrency) {
+			if (concurrency < 1 || concurrency > TakeOptions.MAX_JOBS) {
+				throw new IllegalArgumentException(
+						"concurrency must be 1 to " + TakeOptions.MAX_JOBS + ": " + concurrency);
+			}
+			this.concurrency = concurrency;
+			return this;
+		}
+
+		/** How long each take holds its jobs (default: the queue's lease timeout). */
+		public Builder lease(Duration lease) {
+			if (lease != null && (lease.isNegative() || lease.isZero())) {
+				throw new IllegalArgumentException("lease must be longer than zero: " + lease);
+			}
+			this.lease = lease;
+			return this;
+		}
+
+		/** How long one long poll waits for jobs (default 20 s). */
+		public Builder pollWait(Duration pollWait) {
+			this.pollWait = Objects.requireNonNull(pollWait, "pollWait");
+			return this;
+		}
+
+		/**
+		 * The delay of a failed job's nack, by attempt (default 1 s doubling to 5 min).
+		 */
+		public Builder nackBackoff(Backoff nackBackoff) {
+			this.nackBackoff = Objects.requireNonNull(nackBackoff, "nackBackoff");
+			return this;
+		}
+
+		/**
+		 * The wait after failed requests when the service sent no {@code Retry-After}
+		 * (default 0.5 s doubling to 30 s).
+		 */
+		public Builder errorBackoff(Backoff errorBackoff) {
+			this.errorBackoff = Objects.requireNonNull(errorBackoff, "errorBackoff");
+			return this;
+		}
+
+		/** How long {@code close()} waits for running handlers (default 30 s). */
+		public Builder shutdownGrace(Duration shutdownGrace) {
+			this.shutdownGrace = Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+			return this;
+		}
+
+		/**
+		 * How long a finished job's settlement waits for the next take to carry it, while
+		 * a long poll is out, before it is sent on its own (default 20 ms).
+		 */
+		public Builder settleLinger(Duration settleLinger) {
+			this.settleLinger = Objects.requireNonNull(settleLinger, "settleLinger");
+			return this;
+		}
+
+		/** Where handlers run (default: a virtual thread per job). */
+		public Builder threadFactory(ThreadFactory threadFactory) {
+			this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
+			return this;
+		}
+
+		/** Told what became of each settlement the loop sent (default: nothing). */
+		public Builder settleListener(SettleListener listener) {
+			this.listener = Objects.requireNonNull(listener, "listener");
+			return this;
+		}
+
+		/** The loop, not started. */
+		public DispatchConsumer build() {
+			return new DispatchConsumer(this);
+		}
+
+		/** The loop, started. */
+		public DispatchConsumer start() {
+			return build().start();
+		}
+
+	}
+
+}
