@@ -145,6 +145,7 @@ measure() {
     snapshot "$run.after" ""
   else
     case "$3" in single) bulk=1 ;; *) bulk=10 ;; esac
+    : > "$run.result"
     node bench/bullmq/cycle.mjs --port "$redis_port" --producers "$connections" --bulk "$bulk" \
       --window "$window" --warmup "$run_warmup" --duration "$seconds" > "$run.result" 2> "$run.result.err" &
     node_pid=$!

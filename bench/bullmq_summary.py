@@ -53,6 +53,8 @@ def main():
         for name in OWN:
             del ran[name]
         ran = {name: calls for name, calls in ran.items() if calls > 0}
+        micros = read_stats(f"{base}.after.stats", column=2)
+        micros.subtract(read_stats(f"{base}.before.stats", column=2))
         before, after = ([int(n) for n in pathlib.Path(f"{base}.{s}.cpu").read_text().split()]
                          for s in ("before", "after"))
         redis, service, client, machine, nanos = (a - b for a, b in zip(after, before))
@@ -62,22 +64,25 @@ def main():
             "redis": redis * per_job, "service": service * per_job, "client": client * per_job,
             "commands": sum(ran.values()) / max(jobs, 1),
             "scripts": sum(c for n, c in ran.items() if n in SCRIPTS) / max(jobs, 1),
+            "in scripts": sum(micros[n] for n in SCRIPTS) / max(jobs, 1),
             "ran": ran, "jobs": jobs,
             "others": max(0, machine - redis - service - client) / args.ticks_per_second / (nanos / 1e9)}
 
-    print("| round | run | jobs/s | redis-server CPU per job | Redis commands per job | scripts per job "
-          "| Dispatch's CPU per job | client's CPU per job | p50 per request | others |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| round | run | jobs/s | redis-server CPU per job | of which in scripts | Redis commands per job "
+          "| scripts per job | Dispatch's CPU per job | client's CPU per job | p50 per request | others |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for (round_, system, workload), run in sorted(runs.items(), key=order):
         dispatch = system == "dispatch"
         p50 = f"{run['p50']:.2f} ms" if run["p50"] is not None else ""
         note = f" ({run['unexpected']} unexpected answers)" if run["unexpected"] else ""
         service = f"{run['service']:.0f} µs" if dispatch else ""
         print(f"| {round_} | {RUNS[(system, workload)]}{note} | {run['jobs/s']:,.0f} | {run['redis']:.0f} µs "
-              f"| {run['commands']:.1f} | {run['scripts']:.2f} | {service} "
+              f"| {run['in scripts']:.0f} µs | {run['commands']:.1f} | {run['scripts']:.2f} | {service} "
               f"| {run['client']:.0f} µs | {p50} | {run['others']:.2f} |")
-    print("client: wrk for Dispatch; for BullMQ its Node process, producers and worker (BullMQ's own "
-          "work is there). others: cores used meanwhile by other processes (the machine is shared).")
+    print("of which in scripts: the time Redis measured running scripts (INFO commandstats), the rest "
+          "is reading, parsing, answering, the AOF and the event loop. client: wrk for Dispatch; for BullMQ "
+          "its Node process, producers and worker (BullMQ's own work is there). others: cores used "
+          "meanwhile by other processes (the machine is shared).")
 
     print()
     print("Dispatch / BullMQ, same round:")
