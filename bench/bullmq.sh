@@ -108,7 +108,8 @@ dispatch_load() {
 
 # snapshot FILE CLIENT_PID: INFO commandstats in FILE.stats; in FILE.cpu the clock ticks so far of
 # redis-server, the service, the client (BullMQ's Node process, CLIENT_PID; or, without one, this
-# shell's finished children: wrk) and the whole machine, and the time in nanoseconds.
+# shell's finished children: wrk) and the whole machine, and the time in nanoseconds; in FILE.aof
+# the AOF rewrites Redis has made (one it starts itself during a run is part of that run's CPU).
 snapshot() {
   python3 bench/roundtrips.py stats --redis-port "$redis_port" > "$1.stats"
   if [ -n "$2" ]; then
@@ -118,6 +119,7 @@ snapshot() {
     client=$(children_ticks "$1.times")
   fi
   echo "$(redis_ticks) $(cpu_ticks "$service_pid") $client $(machine_ticks) $(date +%s%N)" > "$1.cpu"
+  redis_field aof_rewrites > "$1.aof"
 }
 
 # await_line FILE PATTERN: waits until a line of FILE matches PATTERN while BullMQ's Node runs.

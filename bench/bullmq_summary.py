@@ -2,9 +2,9 @@
 """Prints the tables of a bench/bullmq.sh run from the files it left in its results directory, per
 run ROUND-SYSTEM-WORKLOAD: .result (wrk's output with bench/cycle.lua, batch.lua or
 settle_take.lua; or bench/bullmq/cycle.mjs's), and .before/.after snapshots: .stats (INFO
-commandstats as "command calls" lines) and .cpu (clock ticks of redis-server with its waited-for
-children, of Dispatch's service, of the client — BullMQ's Node process, or wrk — and of the whole
-machine; then the time in nanoseconds).
+commandstats as "command calls microseconds" lines), .cpu (clock ticks of redis-server with its
+waited-for children, of Dispatch's service, of the client — BullMQ's Node process, or wrk — and of
+the whole machine; then the time in nanoseconds) and .aof (the AOF rewrites Redis had made).
 
     python3 bench/bullmq_summary.py --ticks-per-second 100 /tmp/dispatch-bullmq.XXXXXX
 """
@@ -59,8 +59,10 @@ def main():
                          for s in ("before", "after"))
         redis, service, client, machine, nanos = (a - b for a, b in zip(after, before))
         per_job = micros_per_tick / max(jobs, 1)
+        rewrites = (int(pathlib.Path(f"{base}.after.aof").read_text())
+                    - int(pathlib.Path(f"{base}.before.aof").read_text()))
         runs[(int(round_), system, workload)] = {
-            "jobs/s": jobs / seconds, "p50": p50, "unexpected": unexpected,
+            "jobs/s": jobs / seconds, "p50": p50, "unexpected": unexpected, "rewrites": rewrites,
             "redis": redis * per_job, "service": service * per_job, "client": client * per_job,
             "commands": sum(ran.values()) / max(jobs, 1),
             "scripts": sum(c for n, c in ran.items() if n in SCRIPTS) / max(jobs, 1),
@@ -75,6 +77,8 @@ def main():
         dispatch = system == "dispatch"
         p50 = f"{run['p50']:.2f} ms" if run["p50"] is not None else ""
         note = f" ({run['unexpected']} unexpected answers)" if run["unexpected"] else ""
+        if run["rewrites"]:
+            note += f" ({run['rewrites']} AOF rewrite(s) Redis started itself)"
         service = f"{run['service']:.0f} µs" if dispatch else ""
         print(f"| {round_} | {RUNS[(system, workload)]}{note} | {run['jobs/s']:,.0f} | {run['redis']:.0f} µs "
               f"| {run['in scripts']:.0f} µs | {run['commands']:.1f} | {run['scripts']:.2f} | {service} "
