@@ -44,14 +44,7 @@ cp "$(ls target/dispatch-*.jar | grep -v original | head -n 1)" "$out/dispatch.j
 java="$(./mvnw --java-home)/bin/java"
 redis_pid=
 node_pid=
-stop_node() {
-  if [ -n "$node_pid" ]; then
-    kill "$node_pid" 2> /dev/null || true
-    wait "$node_pid" 2> /dev/null || true
-    node_pid=
-  fi
-}
-trap 'stop_node; stop_service; stop_redis' EXIT
+trap 'stop_pid "$node_pid"; stop_service; stop_redis' EXIT
 trap 'exit 130' INT TERM
 
 # CPU time redis-server has used so far, in clock ticks, with that of its children it has waited

@@ -12,6 +12,7 @@ import argparse
 import pathlib
 import re
 
+from peer_summary import wrk
 from roundtrips import read_stats
 
 RUNS = {("bullmq", "single"): "BullMQ, add -> worker -> complete",
@@ -29,11 +30,8 @@ def result(text):
     node = re.search(r"^jobs: (\d+) \(\d+/s\) in ([\d.]+) s, .*failed (\d+)", text, re.M)
     if node:
         return int(node.group(1)), float(node.group(2)), None, int(node.group(3))
-    counted = re.search(r"^(?:cycles|jobs): (\d+) .*unexpected answers: (\d+)", text, re.M)
-    seconds, unit = re.search(r"requests in ([\d.]+)(m?s)", text).groups()
-    value, p50_unit = re.search(r"^\s+50%\s+([\d.]+)(us|ms|s)\s*$", text, re.M).groups()
-    p50 = float(value) * {"us": 0.001, "ms": 1, "s": 1000}[p50_unit]
-    return int(counted.group(1)), float(seconds) / (1000 if unit == "ms" else 1), p50, int(counted.group(2))
+    measured = wrk(text)
+    return measured["jobs"], measured["seconds"], measured["p50"], measured["unexpected"]
 
 
 def main():

@@ -32,16 +32,8 @@ floor_pid=
 a_pid=
 b_pid=
 stop_all() {
-  if [ -n "$floor_pid" ]; then
-    kill "$floor_pid" 2> /dev/null || true
-    wait "$floor_pid" 2> /dev/null || true
-    floor_pid=
-  fi
-  for pid in $a_pid $b_pid; do
-    service_pid=$pid
-    stop_service
-  done
-  a_pid= b_pid=
+  for pid in "$floor_pid" "$a_pid" "$b_pid"; do stop_pid "$pid"; done
+  floor_pid= a_pid= b_pid=
   stop_redis
 }
 trap stop_all EXIT

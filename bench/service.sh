@@ -59,10 +59,16 @@ start_service() {
 }
 
 stop_service() {
-  if [ -n "${service_pid:-}" ]; then
-    kill "$service_pid" 2> /dev/null || true
-    wait "$service_pid" 2> /dev/null || true
-    service_pid=
+  stop_pid "${service_pid:-}"
+  service_pid=
+}
+
+# stop_pid PID: stops a process this shell started, by its pid, and waits for it; nothing when PID
+# is empty.
+stop_pid() {
+  if [ -n "$1" ]; then
+    kill "$1" 2> /dev/null || true
+    wait "$1" 2> /dev/null || true
   fi
 }
 
