@@ -65,18 +65,6 @@ function response(status, headers, body)
   end
 end
 
-function setup(thread)
-  table.insert(threads, thread)
-end
-
-threads = {}
-
-function done(summary, latency, requests)
-  local total, failed = 0, 0
-  for _, thread in ipairs(threads) do
-    total = total + thread:get("jobs")
-    failed = failed + thread:get("errors")
-  end
-  local seconds = summary.duration / 1e6
-  io.write(string.format("jobs: %d (%.0f/s), unexpected answers: %d\n", total, total / seconds, failed))
-end
+-- the totals wrk prints at the end: bench/totals.lua, beside this script
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "") .. "totals.lua")
+totals("jobs")

@@ -61,18 +61,6 @@ function delay()
   return (role == "drain") and 5 or 0
 end
 
-function setup(thread)
-  table.insert(threads, thread)
-end
-
-threads = {}
-
-function done(summary, latency, requests)
-  local total, failed = 0, 0
-  for _, thread in ipairs(threads) do
-    total = total + thread:get("cycles")
-    failed = failed + thread:get("errors")
-  end
-  local seconds = summary.duration / 1e6
-  io.write(string.format("cycles: %d (%.0f/s), unexpected answers: %d\n", total, total / seconds, failed))
-end
+-- the totals wrk prints at the end: bench/totals.lua, beside this script
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "") .. "totals.lua")
+totals("cycles")

@@ -10,6 +10,10 @@
 #           ElasticMQ: SendMessageBatch (10) -> ReceiveMessage (MaxNumberOfMessages=10) ->
 #           DeleteMessageBatch (bench/sqs.lua, BENCH_BATCH=10). Skipped on Dispatch, with a
 #           message, when its batch endpoints do not answer as expected (404/405: not there yet).
+#   settle  Dispatch only: put -> settle-and-take, acking the job held and taking the next in one
+#           request (bench/settle_take.lua), compared with ElasticMQ's single of the same round.
+#           Skipped, with a message, when Dispatch does not answer settle-and-take (400/404: not
+#           there yet).
 #   noop    Dispatch's POST /bench/noop (bench/noop.lua), the ceiling: requests/s.
 # Jobs/s and the ratio Dispatch/ElasticMQ per round, and each server's CPU per job from /proc (also
 # without its JIT compiler threads): bench/peer_summary.py prints the table.
@@ -114,6 +118,7 @@ load() {
   case "$server-$workload" in
     dispatch-single) set -- "$@" -s bench/cycle.lua "$url" ;;
     dispatch-batch) set -- "$@" -s bench/batch.lua "$url" ;;
+    dispatch-settle) set -- "$@" -s bench/settle_take.lua "$url" ;;
     dispatch-noop) set -- "$@" -s bench/noop.lua "$url" ;;
     elasticmq-single) set -- "$@" -s bench/sqs.lua "$elasticmq_url" ;;
     elasticmq-batch) set -- "$@" -s bench/sqs.lua "$elasticmq_url" ;;
@@ -126,11 +131,6 @@ load() {
     wrk -t 8 -c 8 -d "$length" "$@"
 }
 
-# CPU time all processes have used so far, in clock ticks (user, nice, system, irq, softirq, steal).
-machine_ticks() {
-  awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
-}
-
 # CPU time the JVM's garbage collector threads (G1's) have used so far, in clock ticks.
 gc_ticks() {
   for task in /proc/"$1"/task/*; do
@@ -138,14 +138,6 @@ gc_ticks() {
       GC\ Thread* | G1\ *) sed 's/.*) //' "$task/stat" 2> /dev/null | awk '{ print $12 + $13 }' ;;
     esac
   done | awk '{ total += $1 } END { print total + 0 }'
-}
-
-# children_ticks FILE: the CPU time this shell's finished children had used, in clock ticks, from
-# the output of `times` (a builtin, so it must run in this shell, not in a $(...) subshell).
-children_ticks() {
-  awk -v hz="$(getconf CLK_TCK)" 'NR == 2 {
-    for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); total += t[1] * 60 + t[2] }
-    printf "%d\n", total * hz + 0.5 }' "$1"
 }
 
 # store_ticks SERVER: CPU time Dispatch's redis-server has used so far (BACKEND=redis), in clock
@@ -181,15 +173,19 @@ batch_queue_url=$(create_sqs_queue batch)
 redis_pid=
 if [ "$backend" = redis ]; then start_redis; fi
 start_service "$out/dispatch.jar" "$out/dispatch.log" "$backend"
-for queue in bench batch; do
+for queue in bench batch settle; do
   curl -fs -X PUT "$url/v1/queues/$queue" -H 'Content-Type: application/json' \
     -d "{\"capacity\": 10000, \"leaseTimeout\": \"${lease}s\"}" > /dev/null
 done
 echo "== $(nproc) cores shared by Dispatch (pid $service_pid, $backend backend${redis_pid:+, redis-server pid $redis_pid}), ElasticMQ $(sed -n 's/.*Starting ElasticMQ server (\(.*\)).*/\1/p' "$out/elasticmq.log") (pid $elasticmq_pid, SQS $protocol protocol) and the load; results in $out"
-dispatch_workloads="single batch"
+dispatch_workloads="single batch settle"
 if ! why=$(dispatch_batches_work); then
   echo "== Dispatch's batch endpoints are not there or not as bench/batch.lua expects ($why): the batch workload runs on ElasticMQ only"
-  dispatch_workloads=single
+  dispatch_workloads=$(echo "$dispatch_workloads" | sed 's/ batch//')
+fi
+if ! why=$(settle_and_take_works "$url" settle); then
+  echo "== Dispatch does not answer settle-and-take as bench/settle_take.lua expects ($why): the settle workload is skipped"
+  dispatch_workloads=$(echo "$dispatch_workloads" | sed 's/ settle//')
 fi
 
 echo "== warm-up: $warmup per server and workload"
@@ -199,9 +195,11 @@ for workload in single batch; do load elasticmq "$workload" "$warmup" > /dev/nul
 
 for round in $(seq 1 "$rounds"); do
   if [ $((round % 2)) = 1 ]; then order="dispatch elasticmq"; else order="elasticmq dispatch"; fi
-  for workload in single batch; do
+  for workload in single batch settle; do
     for server in $order; do
-      if [ "$server" = dispatch ] && [ "$workload" = batch ] && [ "$dispatch_workloads" = single ]; then
+      if [ "$server" = dispatch ]; then
+        case " $dispatch_workloads " in *" $workload "*) ;; *) continue ;; esac
+      elif [ "$workload" = settle ]; then
         continue
       fi
       measure "$round" "$server" "$workload"

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Prints the table of a bench/peer.sh run from the files it left in its results directory:
-ROUND-WORKLOAD-SERVER.wrk (wrk with cycle.lua, batch.lua, sqs.lua or noop.lua) and .cpu (clock
-ticks during that wrk run: the server's, its JIT compiler threads', the other server's, which
-sat idle meanwhile, wrk's, the whole machine's, the server's garbage collector threads', and
-Dispatch's redis-server's with BACKEND=redis, counted as Dispatch's CPU).
+ROUND-WORKLOAD-SERVER.wrk (wrk with cycle.lua, batch.lua, settle_take.lua, sqs.lua or noop.lua)
+and .cpu (clock ticks during that wrk run: the server's, its JIT compiler threads', the other
+server's, which sat idle meanwhile, wrk's, the whole machine's, the server's garbage collector
+threads', and Dispatch's redis-server's with BACKEND=redis, counted as Dispatch's CPU).
 
     python3 bench/peer_summary.py --ticks-per-second 100 /tmp/dispatch-peer.XXXXXX
 """
@@ -13,7 +13,11 @@ import re
 
 WORKLOADS = {"single": "put -> take -> ack, 1 job per request",
              "batch": "the same in batches of 10 (jobs counted, not requests)",
+             "settle": "put -> settle-and-take (the ack and the next take in one request), Dispatch "
+                       "only, D/E against ElasticMQ's single",
              "noop": "POST /bench/noop, the ceiling (requests, not jobs)"}
+# The ElasticMQ workload each Dispatch workload is compared with.
+PEER_WORKLOAD = {"single": "single", "settle": "single", "batch": "batch"}
 SERVERS = ("dispatch", "elasticmq")
 
 
@@ -66,8 +70,9 @@ def main():
             if name != workload:
                 continue
             rate_ratio = cpu_ratio = ""
-            if server == "dispatch" and (round_, workload, "elasticmq") in runs:
-                peer = runs[(round_, workload, "elasticmq")]
+            peer_run = (round_, PEER_WORKLOAD.get(workload), "elasticmq")
+            if server == "dispatch" and peer_run in runs:
+                peer = runs[peer_run]
                 rate_ratio = f"{measured['jobs/s'] / peer['jobs/s']:.2f}"
                 cpu_ratio = f"{measured['cpu'] / peer['cpu']:.2f}"
             notes = []

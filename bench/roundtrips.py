@@ -5,7 +5,8 @@ Each queue operation is one or more Lua scripts (EVALSHA, one round trip each); 
 script runs inside Redis cost Redis time but no round trip. Three uses:
 
     python3 bench/roundtrips.py stats --redis-port 6379 > before.txt
-        prints INFO commandstats as "command calls" lines, a snapshot to subtract.
+        prints INFO commandstats as "command calls microseconds" lines, a snapshot to subtract
+        (a script's microseconds include those of the commands it calls, which count their own).
 
     python3 bench/roundtrips.py cycles --before before.txt --after after.txt --wrk wrk.out --jar JAR
         divides the commands Redis ran between two snapshots by the put -> take -> ack cycles of a
@@ -78,21 +79,24 @@ def encode(arguments):
 
 
 def commandstats(port):
-    calls = Counter()
+    """(calls, microseconds) by command."""
+    calls, micros = Counter(), Counter()
     for line in command(port, "INFO", "commandstats").splitlines():
-        match = re.match(r"cmdstat_([^:]+):calls=(\d+)", line)
+        match = re.match(r"cmdstat_([^:]+):calls=(\d+),usec=(\d+)", line)
         if match:
             calls[match.group(1)] = int(match.group(2))
-    return calls
+            micros[match.group(1)] = int(match.group(3))
+    return calls, micros
 
 
-def read_stats(path):
-    calls = Counter()
+def read_stats(path, column=1):
+    """A snapshot written by `stats`: calls by command (column 1), or microseconds (column 2)."""
+    counts = Counter()
     with open(path) as file:
         for line in file:
-            name, count = line.split()
-            calls[name] = int(count)
-    return calls
+            fields = line.split()
+            counts[fields[0]] = int(fields[column])
+    return counts
 
 
 def per_cycle(args):
@@ -253,8 +257,9 @@ def main():
     ops.add_argument("--count", type=int, default=200)
     args = parser.parse_args()
     if args.use == "stats":
-        for name, count in sorted(commandstats(args.redis_port).items()):
-            sys.stdout.write(f"{name} {count}\n")
+        calls, micros = commandstats(args.redis_port)
+        for name in sorted(calls):
+            sys.stdout.write(f"{name} {calls[name]} {micros[name]}\n")
     elif args.use == "cycles":
         per_cycle(args)
     else:

@@ -1,6 +1,7 @@
-# Shared by the load harnesses (bench/load.sh, bench/backends.sh): sourced, not run. Starts and
-# stops the packaged service and, for the Redis backend, a redis-server of its own, each on a free
-# loopback port. Every process started here is stopped by its pid.
+# Shared by the load harnesses (bench/load.sh, bench/backends.sh, bench/peer.sh, bench/bullmq.sh,
+# bench/idle.sh, ...): sourced, not run. Starts and stops the packaged service and, for the Redis
+# backend, a redis-server of its own, each on a free loopback port. Every process started here is
+# stopped by its pid.
 
 # A free loopback port.
 free_port() {
@@ -58,10 +59,16 @@ start_service() {
 }
 
 stop_service() {
-  if [ -n "${service_pid:-}" ]; then
-    kill "$service_pid" 2> /dev/null || true
-    wait "$service_pid" 2> /dev/null || true
-    service_pid=
+  stop_pid "${service_pid:-}"
+  service_pid=
+}
+
+# stop_pid PID: stops a process this shell started, by its pid, and waits for it; nothing when PID
+# is empty.
+stop_pid() {
+  if [ -n "$1" ]; then
+    kill "$1" 2> /dev/null || true
+    wait "$1" 2> /dev/null || true
   fi
 }
 
@@ -78,4 +85,54 @@ jit_ticks() {
       C1\ Compiler* | C2\ Compiler*) sed 's/.*) //' "$task/stat" 2> /dev/null | awk '{ print $12 + $13 }' ;;
     esac
   done | awk '{ total += $1 } END { print total + 0 }'
+}
+
+# CPU time all processes have used so far, in clock ticks (user, nice, system, irq, softirq, steal).
+machine_ticks() {
+  awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
+}
+
+# children_ticks FILE: the CPU time this shell's finished children had used, in clock ticks, from
+# the output of `times` (a builtin, so it must run in this shell, not in a $(...) subshell).
+children_ticks() {
+  awk -v hz="$(getconf CLK_TCK)" 'NR == 2 {
+    for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); total += t[1] * 60 + t[2] }
+    printf "%d\n", total * hz + 0.5 }' "$1"
+}
+
+# settle_and_take_works URL QUEUE: whether the service at URL answers settle-and-take as
+# bench/settle_take.lua expects (POST /v1/queues/QUEUE/leases/settle?take=1): two jobs put, the
+# first taken with [], acked by the settle-and-take that takes the second, which a plain ack
+# settles. Prints why not when it does not (400 or 404: the endpoint is not there yet).
+settle_and_take_works() {
+  probe=$(mktemp "${TMPDIR:-/tmp}/dispatch-bench-probe.XXXXXX")
+  set -- "$1/v1/queues/$2" "$probe"
+  why=$(settle_and_take_probe "$@")
+  rm -f "$probe"
+  [ -z "$why" ] || { echo "$why"; return 1; }
+}
+
+settle_and_take_probe() {
+  for n in 1 2; do
+    status=$(curl -s -o "$2" -w '%{http_code}' -X POST "$1/jobs?wait=0" -H 'Content-Type: application/json' -d "{\"n\":$n}")
+    [ "$status" = 201 ] || { echo "a put answered $status: $(head -c 300 "$2")"; return; }
+  done
+  probe_lease=
+  for body in '[]' ack; do
+    [ "$body" = ack ] && body="[{\"lease\":\"$probe_lease\",\"action\":\"ack\"}]"
+    status=$(curl -s -o "$2" -w '%{http_code}' -X POST "$1/leases/settle?take=1&wait=1s" \
+      -H 'Content-Type: application/json' -d "$body")
+    if [ "$status" != 200 ]; then
+      echo "settle-and-take answered $status: $(head -c 300 "$2")"
+      return
+    fi
+    if [ -n "$probe_lease" ] && ! grep -q '"outcome":"done"' "$2"; then
+      echo "settle-and-take did not ack: $(head -c 300 "$2")"
+      return
+    fi
+    probe_lease=$(sed -n 's/.*"leaseId":"\([^"]*\)".*/\1/p' "$2")
+    [ -n "$probe_lease" ] || { echo "settle-and-take took no job: $(head -c 300 "$2")"; return; }
+  done
+  status=$(curl -s -o "$2" -w '%{http_code}' -X POST "$1/leases/$probe_lease/ack")
+  [ "$status" = 204 ] || echo "the ack after settle-and-take answered $status: $(head -c 300 "$2")"
 }
