@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -15,6 +16,7 @@ import dev.dispatch.config.DispatchProperties;
 import dev.dispatch.queue.CloseMode;
 import dev.dispatch.queue.JobQueue;
 import dev.dispatch.queue.QueueConfig;
+import dev.dispatch.queue.QueueDeletedException;
 import dev.dispatch.queue.QueueNames;
 import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.queue.QueueSnapshot;
@@ -131,9 +133,7 @@ class QueueController {
 			content = @Content(schema = @Schema(implementation = ApiSchemas.QueueInfo.class)))
 	ResponseEntity<Views.QueueInfo> configure(@PathVariable String queue, HttpServletRequest request) {
 		QueueSettings asked = SettingsReader.read(request);
-		QueueConfig current = this.registry.find(queue)
-			.map((existing) -> existing.snapshot().join().config())
-			.orElse(this.registry.defaults());
+		QueueConfig current = currentConfig(queue);
 		Duration leaseTimeout = Durations.parse("leaseTimeout", asked.leaseTimeout());
 		QueueConfig config = new QueueConfig((asked.capacity() != null) ? asked.capacity() : current.capacity(),
 				(leaseTimeout != null) ? leaseTimeout : current.leaseTimeout(),
@@ -157,6 +157,28 @@ class QueueController {
 		boolean created = this.registry.configure(queue, config);
 		Views.QueueInfo info = Views.QueueInfo.of(this.registry.require(queue).snapshot().join());
 		return created ? ResponseEntity.created(URI.create("/v1/queues/" + queue)).body(info) : ResponseEntity.ok(info);
+	}
+
+	/**
+	 * The configuration of the queue named {@code queue}, or the defaults if there is
+	 * none: also when this instance still knew a queue of that name that another one
+	 * deleted (its snapshot finds it gone), so that the settings make a new one as they
+	 * would anywhere else.
+	 */
+	private QueueConfig currentConfig(String queue) {
+		Optional<JobQueue> existing = this.registry.find(queue);
+		if (existing.isEmpty()) {
+			return this.registry.defaults();
+		}
+		try {
+			return existing.get().snapshot().join().config();
+		}
+		catch (CompletionException ex) {
+			if (ex.getCause() instanceof QueueDeletedException) {
+				return this.registry.defaults();
+			}
+			throw ex;
+		}
 	}
 
 	@DeleteMapping(Routes.QUEUE)

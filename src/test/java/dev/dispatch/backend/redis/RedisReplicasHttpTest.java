@@ -125,6 +125,15 @@ class RedisReplicasHttpTest {
 	}
 
 	@Test
+	void aQueueDeletedThroughOneReplicaIsMadeAgainThroughTheOtherThatStillKnewIt() throws Exception {
+		create(a, "again", "{\"capacity\": 10}");
+		assertThat(send(b, "DELETE", "/v1/queues/again", null).statusCode()).isEqualTo(204);
+		HttpResponse<String> made = send(a, "PUT", "/v1/queues/again", "{\"maxAttempts\": 7}");
+		assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
+		assertThat(made.body()).contains("\"capacity\":1000", "\"maxAttempts\":7");
+	}
+
+	@Test
 	void aPutParkedOnAFullQueueIsAdmittedWhenAConsumerTakesThroughTheOther() throws Exception {
 		create(a, "full", "{\"capacity\": 1}");
 		assertThat(send(a, "POST", "/v1/queues/full/jobs", "1").statusCode()).isEqualTo(201);
