@@ -50,28 +50,35 @@ final class Usher {
 	 * wait) is handed jobs only if none are ready. Jobs for a take already answered are
 	 * handed back.
 	 */
-	void sendPut(PutWaiter putter, boolean lookUpOnly, boolean pumped) {
-		long wakesAtSend;
-		long reserved;
-		RoomState.HandOffTarget target = RoomState.HandOffTarget.NONE;
-		this.room.lock.lock();
-		try {
-			wakesAtSend = this.room.wakes;
-			reserved = lookUpOnly ? 0 : putter.reserved;
-			if (!lookUpOnly && putter.canHandOff()) {
-				target = this.room.handOffTarget();
-			}
-		}
-		finally {
-			this.room.lock.unlock();
-		}
+	PutTry preparePut(PutWaiter putter, boolean lookUpOnly, boolean pumped) {
+		assert this.room.lock.isHeldByCurrentThread();
+		RoomState.HandOffTarget target = (!lookUpOnly && putter.canHandOff()) ? this.room.handOffTarget()
+				: RoomState.HandOffTarget.NONE;
 		TakeWaiter taker = target.taker();
 		PutAttempt attempt = new PutAttempt(putter.jobs, putter.ids, putter.batch, lookUpOnly, target.kind(),
-				(taker != null) ? taker.options : null, reserved);
-		send(() -> this.store.put(attempt)).whenComplete((answer, failure) -> {
-			onPut(putter, taker, lookUpOnly, pumped, wakesAtSend, answer, failure);
-			putter.future().endFirstTry();
+				(taker != null) ? taker.options : null, lookUpOnly ? 0 : putter.reserved);
+		return new PutTry(putter, attempt, taker, pumped, this.room.wakes);
+	}
+
+	/** Sends a put's try, prepared under the lock; call after the unlock. */
+	void send(PutTry put) {
+		send(() -> this.store.put(put.attempt())).whenComplete((answer, failure) -> {
+			onPut(put.putter(), put.handTo(), put.attempt().lookUpOnly(), put.pumped(), put.wakesAtSend(), answer,
+					failure);
+			put.putter().future().endFirstTry();
 		});
+	}
+
+	/**
+	 * A put's try, decided under the lock and sent after it.
+	 *
+	 * @param putter the put
+	 * @param attempt what the store is asked
+	 * @param handTo the take its job may go to, or {@code null}
+	 * @param pumped whether the put pump sent it
+	 * @param wakesAtSend the nudges counted when it was decided
+	 */
+	record PutTry(PutWaiter putter, PutAttempt attempt, TakeWaiter handTo, boolean pumped, long wakesAtSend) {
 	}
 
 	private void onPut(PutWaiter putter, TakeWaiter handTo, boolean lookUpOnly, boolean pumped, long wakesAtSend,
@@ -276,20 +283,33 @@ final class Usher {
 		}
 	}
 
-	void sendTake(TakeWaiter taker, boolean pumped) {
-		long wakesAtSend;
-		this.room.lock.lock();
-		try {
-			wakesAtSend = this.room.wakes;
-		}
-		finally {
-			this.room.lock.unlock();
-		}
-		TakeAttempt attempt = new TakeAttempt(taker.options, pumped ? List.of() : taker.settleFirst);
+	/**
+	 * Decides a take's try: the nudges counted now (call holding the lock, then send it
+	 * after the unlock).
+	 */
+	TakeTry prepareTake(TakeWaiter taker, boolean pumped) {
+		assert this.room.lock.isHeldByCurrentThread();
+		return new TakeTry(taker, pumped, this.room.wakes);
+	}
+
+	/** Sends a take's try, prepared under the lock; call after the unlock. */
+	void send(TakeTry take) {
+		TakeWaiter taker = take.taker();
+		TakeAttempt attempt = new TakeAttempt(taker.options, take.pumped() ? List.of() : taker.settleFirst);
 		send(() -> this.store.take(attempt)).whenComplete((answer, failure) -> {
-			onTake(taker, pumped, wakesAtSend, answer, failure);
+			onTake(taker, take.pumped(), take.wakesAtSend(), answer, failure);
 			taker.future().endFirstTry();
 		});
+	}
+
+	/**
+	 * A take's try, decided under the lock and sent after it.
+	 *
+	 * @param taker the take
+	 * @param pumped whether the take pump sent it
+	 * @param wakesAtSend the nudges counted when it was decided
+	 */
+	record TakeTry(TakeWaiter taker, boolean pumped, long wakesAtSend) {
 	}
 
 	private void onTake(TakeWaiter taker, boolean pumped, long wakesAtSend, StoreAnswer<TakeResult> answer,
@@ -434,17 +454,19 @@ final class Usher {
 		boolean done = false;
 		try {
 			while (!done) {
-				TakeWaiter take = null;
-				PutWaiter put = null;
+				TakeTry take = null;
+				PutTry put = null;
 				this.room.lock.lock();
 				try {
 					if (this.room.takesWanted) {
 						this.room.takesWanted = false;
-						take = this.room.nextTake();
+						TakeWaiter taker = this.room.nextTake();
+						take = (taker != null) ? prepareTake(taker, true) : null;
 					}
 					if (this.room.putsWanted) {
 						this.room.putsWanted = false;
-						put = this.room.nextPut();
+						PutWaiter putter = this.room.nextPut();
+						put = (putter != null) ? preparePut(putter, false, true) : null;
 					}
 					if (take == null && put == null) {
 						this.room.pumpLoop = false;
@@ -455,10 +477,10 @@ final class Usher {
 					this.room.lock.unlock();
 				}
 				if (take != null) {
-					sendTake(take, true);
+					send(take);
 				}
 				if (put != null) {
-					sendPut(put, false, true);
+					send(put);
 				}
 			}
 		}

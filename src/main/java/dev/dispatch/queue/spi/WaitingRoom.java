@@ -172,8 +172,8 @@ public final class WaitingRoom<S extends QueueStore> implements JobQueue, Waiter
 	/** Tries a put at once, or has it join the line of parked ones. */
 	private CompletableFuture<PutOutcome> offer(PutWaiter putter) {
 		Effects fx = this.room.effects();
-		boolean attempt = false;
-		boolean lookUp = false;
+		Usher.PutTry attempt = null;
+		Usher.PutTry lookUp = null;
 		this.room.lock.lock();
 		try {
 			if (this.room.deleted && this.room.deletedElsewhere) {
@@ -198,7 +198,9 @@ public final class WaitingRoom<S extends QueueStore> implements JobQueue, Waiter
 					putter.refusedStorage = !fits;
 					this.room.putters.add(putter);
 					this.room.markParked(putter);
-					lookUp = putter.key() != null;
+					if (putter.key() != null) {
+						lookUp = this.usher.preparePut(putter, true, false);
+					}
 				}
 			}
 			else {
@@ -206,18 +208,18 @@ public final class WaitingRoom<S extends QueueStore> implements JobQueue, Waiter
 				// its wait's timer starts if the try finds the queue full
 				putter.startAttempt();
 				putter.future().startFirstTry();
-				attempt = true;
+				attempt = this.usher.preparePut(putter, false, false);
 			}
 		}
 		finally {
 			this.room.lock.unlock();
 		}
 		fx.run();
-		if (attempt) {
-			this.usher.sendPut(putter, false, false);
+		if (attempt != null) {
+			this.usher.send(attempt);
 		}
-		if (lookUp) {
-			this.usher.sendPut(putter, true, false);
+		if (lookUp != null) {
+			this.usher.send(lookUp);
 		}
 		return putter.future();
 	}
@@ -227,7 +229,7 @@ public final class WaitingRoom<S extends QueueStore> implements JobQueue, Waiter
 		Objects.requireNonNull(options, "options");
 		TakeWaiter taker = new TakeWaiter(this, this.room.scheduler.now(), options, List.of());
 		Effects fx = this.room.effects();
-		boolean attempt = false;
+		Usher.TakeTry attempt = null;
 		this.room.lock.lock();
 		try {
 			if (this.room.deleted && this.room.deletedElsewhere) {
@@ -249,7 +251,7 @@ public final class WaitingRoom<S extends QueueStore> implements JobQueue, Waiter
 					// its wait's timer starts if the try finds nothing
 					taker.inFlight++;
 					taker.future().startFirstTry();
-					attempt = true;
+					attempt = this.usher.prepareTake(taker, false);
 				}
 			}
 		}
@@ -257,8 +259,8 @@ public final class WaitingRoom<S extends QueueStore> implements JobQueue, Waiter
 			this.room.lock.unlock();
 		}
 		fx.run();
-		if (attempt) {
-			this.usher.sendTake(taker, false);
+		if (attempt != null) {
+			this.usher.send(attempt);
 		}
 		return taker.future();
 	}
@@ -271,22 +273,22 @@ public final class WaitingRoom<S extends QueueStore> implements JobQueue, Waiter
 			return take(options);
 		}
 		TakeWaiter taker = new TakeWaiter(this, this.room.scheduler.now(), options, all);
-		boolean alone;
+		Usher.TakeTry attempt = null;
 		this.room.lock.lock();
 		try {
 			// tried at once unless it would pass parked takes (or the queue is gone)
-			alone = !this.room.deleted && this.room.parkedTakers == 0;
-			if (alone) {
+			if (!this.room.deleted && this.room.parkedTakers == 0) {
 				this.room.takers.add(taker);
 				taker.inFlight++;
 				taker.future().startFirstTry();
+				attempt = this.usher.prepareTake(taker, false);
 			}
 		}
 		finally {
 			this.room.lock.unlock();
 		}
-		if (alone) {
-			this.usher.sendTake(taker, false);
+		if (attempt != null) {
+			this.usher.send(attempt);
 		}
 		else {
 			// the settlements now, then the take joins the line behind the parked ones
