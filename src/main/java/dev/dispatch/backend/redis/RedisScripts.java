@@ -4,54 +4,96 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.EnumMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
 
-import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.AsyncExecutions;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 /**
- * The Lua scripts that change queues, each run atomically by Redis with {@code EVALSHA},
- * loaded again after a {@code NOSCRIPT} answer (a restarted or failed-over server, or a
- * new cluster node, starts without them). Every script starts with {@code prelude.lua}:
- * its keys, arguments, housekeeping and the shape of its reply.
+ * The operations on queues, one Redis function each ({@code FCALL}), atomic in Redis: a
+ * library of Lua made of {@code prelude.lua} (the helpers, defined once when the library
+ * is loaded) and one function per other file of this package's resources. Functions
+ * outlive a restart with persistence and a failover (Redis keeps and replicates them); a
+ * node that does not have them (a fresh server, a new cluster node) gets the library when
+ * a call finds it missing, and the call is made again.
+ *
+ * <p>
+ * The library's name, and its functions', carry a digest of its source: replicas of two
+ * versions of Dispatch on one Redis (a rolling update) each call their own.
  */
 final class RedisScripts {
 
-	/** The scripts, by file name under this package's resources. */
+	/** The operations, by file name under this package's resources. */
 	enum Script {
 
-		PUT("put"), TAKE("take"), SETTLE("settle"), RESTORE("restore"), RETRACT("retract"), CLOSE("close"),
-		SNAPSHOT("snapshot"), DEFINE("define"), DELETE("delete"), OUTBOX("outbox"), FORWARDED("forwarded"),
+		PUT("put", false), TAKE("take"), SETTLE("settle"), RESTORE("restore"), RETRACT("retract"), CLOSE("close"),
+		SNAPSHOT("snapshot"), DEFINE("define", false), DELETE("delete"), OUTBOX("outbox"), FORWARDED("forwarded"),
 		ARRIVE("arrive"), PAUSE("pause"), JOB("job"), PURGE("purge"), REDRIVE_PICK("redrive_pick"),
-		REDRIVE_OUT("redrive_out"), JOBS("jobs"), PUT_ALL("put_all");
+		REDRIVE_OUT("redrive_out"), JOBS("jobs"), PUT_ALL("put_all", false);
 
 		private final String file;
 
+		/**
+		 * Whether it runs on a Redis out of memory ({@code allow-oom}): everything but
+		 * accepting new jobs and queues, so that consumers drain a full Redis and jobs
+		 * already accepted (dead letters, jobs handed back) are never refused.
+		 */
+		private final boolean whenFull;
+
 		Script(String file) {
+			this(file, true);
+		}
+
+		Script(String file, boolean whenFull) {
 			this.file = file;
+			this.whenFull = whenFull;
 		}
 
 	}
 
 	private final RedisClusterAsyncCommands<byte[], byte[]> commands;
 
-	private final Map<Script, byte[]> sources = new EnumMap<>(Script.class);
+	/** The library's source, as {@code FUNCTION LOAD} takes it. */
+	private final String library;
 
-	private final Map<Script, String> digests = new EnumMap<>(Script.class);
+	private final Map<Script, String> functions = new EnumMap<>(Script.class);
+
+	/**
+	 * The load under way, if any: calls that find the library missing together share it.
+	 */
+	private final AtomicReference<CompletableFuture<Void>> loading = new AtomicReference<>();
 
 	RedisScripts(RedisClusterAsyncCommands<byte[], byte[]> commands) {
 		this.commands = commands;
-		String prelude = read("prelude");
+		StringBuilder body = new StringBuilder(read("prelude")).append('\n');
+		StringBuilder all = new StringBuilder();
 		for (Script script : Script.values()) {
-			byte[] source = (prelude + "\n" + read(script.file)).getBytes(StandardCharsets.UTF_8);
-			this.sources.put(script, source);
-			this.digests.put(script, commands.digest(source));
+			all.append(read(script.file));
 		}
+		String name = "dispatch_" + digest(body + all.toString());
+		for (Script script : Script.values()) {
+			String function = name + "_" + script.file;
+			this.functions.put(script, function);
+			body.append("redis.register_function{function_name = '")
+				.append(function)
+				.append("', flags = { ")
+				.append(script.whenFull ? "'allow-oom'" : "")
+				.append(" }, callback = function(keys, args)\nbegin(keys, args)\n")
+				.append(read(script.file))
+				.append("\nend}\n");
+		}
+		this.library = "#!lua name=" + name + "\n" + body;
 	}
 
 	/**
@@ -60,21 +102,69 @@ final class RedisScripts {
 	 * run it
 	 */
 	CompletableFuture<List<Object>> run(Script script, byte[][] keys, byte[]... args) {
-		return this.commands.<List<Object>>evalsha(this.digests.get(script), ScriptOutputType.MULTI, keys, args)
+		String function = this.functions.get(script);
+		return this.commands.<List<Object>>fcall(function, ScriptOutputType.MULTI, keys, args)
 			.toCompletableFuture()
 			.exceptionallyCompose((failure) -> {
-				if (!(unwrap(failure) instanceof RedisNoScriptException)) {
+				if (!isMissing(unwrap(failure))) {
 					return CompletableFuture.failedFuture(failure);
 				}
-				return this.commands.scriptLoad(this.sources.get(script))
-					.thenCompose(
-							(digest) -> this.commands.<List<Object>>evalsha(digest, ScriptOutputType.MULTI, keys, args))
-					.toCompletableFuture();
+				return load().thenCompose(
+						(loaded) -> this.commands.<List<Object>>fcall(function, ScriptOutputType.MULTI, keys, args)
+							.toCompletableFuture());
 			});
+	}
+
+	/**
+	 * Loads the library into Redis: into every primary of a cluster (one call only finds
+	 * its own node without it, but the others are as likely to need it).
+	 */
+	CompletableFuture<Void> load() {
+		CompletableFuture<Void> current = this.loading.get();
+		if (current != null && !current.isDone()) {
+			return current;
+		}
+		CompletableFuture<Void> fresh = new CompletableFuture<>();
+		if (!this.loading.compareAndSet(current, fresh)) {
+			return load();
+		}
+		loadNow().whenComplete((done, failure) -> {
+			if (failure != null) {
+				fresh.completeExceptionally(failure);
+			}
+			else {
+				fresh.complete(null);
+			}
+		});
+		return fresh;
+	}
+
+	private CompletableFuture<Void> loadNow() {
+		if (this.commands instanceof RedisAdvancedClusterAsyncCommands<byte[], byte[]> cluster) {
+			AsyncExecutions<String> loads = cluster.upstream().commands().functionLoad(this.library, true);
+			return CompletableFuture.allOf(loads.futures());
+		}
+		return this.commands.functionLoad(this.library, true).toCompletableFuture().thenApply((name) -> null);
+	}
+
+	/** Whether Redis answered that a function is not there (so the library is not). */
+	private static boolean isMissing(Throwable failure) {
+		return failure instanceof RedisCommandExecutionException && failure.getMessage() != null
+				&& failure.getMessage().contains("Function not found");
 	}
 
 	static Throwable unwrap(Throwable failure) {
 		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
+	}
+
+	private static String digest(String source) {
+		try {
+			byte[] sha = MessageDigest.getInstance("SHA-256").digest(source.getBytes(StandardCharsets.UTF_8));
+			return HexFormat.of().formatHex(sha, 0, 6);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("the JDK has no SHA-256", ex);
+		}
 	}
 
 	private static String read(String name) {

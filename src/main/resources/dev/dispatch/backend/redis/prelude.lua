@@ -1,5 +1,8 @@
--- Shared by every script of one queue (RedisScripts puts it in front of each). All keys
--- of a queue carry its hash tag, so a script touches one cluster slot.
+-- The library's shared part: every other file of this folder is one function of the
+-- library (RedisScripts makes it: this prelude once, then each file as the body of a
+-- function that begins with begin(keys, args)). A function is one operation on one queue;
+-- all keys of a queue carry its hash tag, so a call touches one cluster slot. Defined once
+-- when the library is loaded, the helpers below cost a call nothing.
 --
 -- KEYS:  1 meta (hash: gen capacity lease attempts dlq dlqto closed purging paused, and
 --          due: no lease runs out and no delayed job falls due before it (ms, -1: none),
@@ -24,13 +27,21 @@
 -- A script publishes the calling replica's id on the wake channel only when its change
 -- may serve a request parked elsewhere: jobs became ready where none were, room came where
 -- there was none, nothing is left unfinished, the queue was closed, resumed or purged.
-local META, READY, DELAYED, LEASES, OUTBOX, OUTMETA = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
-local JOB, IDEM = KEYS[7], KEYS[8]
-local now = tonumber(ARGV[1])
-local gen = ARGV[2]
-local channel = ARGV[3]
-local caller = ARGV[4]
-local tally = { expired = 0, max = 0, purged = 0 }
+local META, READY, DELAYED, LEASES, OUTBOX, OUTMETA, JOB, IDEM
+local ARGV, now, gen, channel, caller, tally
+
+-- Takes one call's keys and arguments (Redis runs one call at a time): every function of
+-- the library starts with it.
+local function begin(keys, args)
+  META, READY, DELAYED, LEASES = keys[1], keys[2], keys[3], keys[4]
+  OUTBOX, OUTMETA, JOB, IDEM = keys[5], keys[6], keys[7], keys[8]
+  ARGV = args
+  now = tonumber(args[1])
+  gen = args[2]
+  channel = args[3]
+  caller = args[4]
+  tally = { expired = 0, max = 0, purged = 0 }
+end
 
 local FIELDS = { 'gen', 'capacity', 'lease', 'attempts', 'dlq', 'dlqto', 'closed', 'purging', 'paused', 'due', 'r',
   'd', 'f', 'o' }

@@ -9,11 +9,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.FlushMode;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanIterator;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 
@@ -112,6 +114,25 @@ abstract class RedisContractTest extends JobQueueContractTest {
 	}
 
 	/**
+	 * Not part of the shared contract: a Redis that lost Dispatch's functions (a fresh
+	 * server after a failover without persistence, a new cluster node, {@code FUNCTION
+	 * FLUSH}) gets them again from the first call that finds them missing, and that call
+	 * is answered as if nothing had happened.
+	 */
+	@Test
+	void aRedisThatLostTheFunctionsGetsThemAgain() {
+		JobQueue queue = queue("refilled", 10);
+		accept(queue, "\"a\"");
+		onEveryNode((redis) -> {
+			assertThat(redis.functionList("dispatch_*")).as("the library, loaded into every primary").hasSize(1);
+			assertThat(redis.functionFlush(FlushMode.SYNC)).isEqualTo("OK");
+		});
+		accept(queue, "\"b\"");
+		accept(queue("refilled-too", 10), "\"c\"");
+		assertThat(drainReady(queue)).containsExactly("\"a\"", "\"b\"");
+	}
+
+	/**
 	 * Every key of queue {@code name} in Redis (on every node of a cluster), by what
 	 * follows its hash tag: {@code meta}, {@code ready}, {@code job:<id>}…
 	 */
@@ -135,6 +156,26 @@ abstract class RedisContractTest extends JobQueueContractTest {
 			try (StatefulRedisConnection<String, String> connection = ((RedisClient) client).connect()) {
 				use.accept(connection.sync());
 			}
+		}
+	}
+
+	/**
+	 * Runs {@code use} with the synchronous commands of each primary of the Redis under
+	 * test (the one server, or every primary of a cluster).
+	 */
+	private void onEveryNode(Consumer<RedisClusterCommands<String, String>> use) {
+		AbstractRedisClient client = client();
+		if (client instanceof RedisClusterClient cluster) {
+			try (StatefulRedisClusterConnection<String, String> connection = cluster.connect()) {
+				for (RedisClusterNode node : connection.getPartitions()) {
+					if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+						use.accept(connection.getConnection(node.getNodeId()).sync());
+					}
+				}
+			}
+		}
+		else {
+			withKeyCommands(use);
 		}
 	}
 
