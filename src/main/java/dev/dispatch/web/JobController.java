@@ -101,6 +101,13 @@ class JobController {
 			description = "how long after it is accepted the job becomes ready: " + ApiSchemas.DURATION
 					+ ". It takes room in the queue meanwhile, and joins the tail of the queue when due. Default 0.",
 			schema = @Schema(type = "string"), example = "30s")
+	@Parameter(name = "priority", in = ParameterIn.QUERY,
+			description = "1 to 9, higher is served first (default 5); FIFO within a priority and group",
+			schema = @Schema(type = "integer", minimum = "1", maximum = "9"), example = "7")
+	@Parameter(name = "group", in = ParameterIn.QUERY,
+			description = "the job's fairness group, such as a tenant: within a priority, the groups with ready jobs"
+					+ " take turns. 1 to 128 characters; none: the default group",
+			schema = @Schema(type = "string", maxLength = 128), example = "tenant-42")
 	@Parameter(name = "Idempotency-Key", in = ParameterIn.HEADER,
 			description = "makes the put safe to repeat: a key already accepted on this queue within the dedup window"
 					+ " creates nothing and answers 200 with the original job",
@@ -120,7 +127,7 @@ class JobController {
 		PollParameters.Put asked = PollParameters.put(request, idempotencyKey);
 		Grant grant = this.polls.grant(request, queue, asked.waiting());
 		PutOptions options = new PutOptions(grant.granted(), asked.idempotencyKey(), asked.delay(),
-				TraceHeaders.of(request));
+				TraceHeaders.of(request), asked.lane());
 		Reattempt<PutOutcome> put = Reattempt.of(this.registry.obtain(queue), (target) -> target.put(payload, options));
 		return this.polls.park(new ParkedPut(grant) {
 

@@ -63,13 +63,13 @@ final class Views {
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record Lease(@JsonInclude(JsonInclude.Include.ALWAYS) String leaseId, String jobId, @JsonRawValue String payload,
 			int attempt, Instant enqueuedAt, @JsonInclude(JsonInclude.Include.ALWAYS) Instant leaseExpiresAt,
-			DeadLetterInfo deadLetter, String traceparent, String tracestate) {
+			DeadLetterInfo deadLetter, String traceparent, String tracestate, int priority, String group) {
 
 		static List<Lease> of(List<Delivery> deliveries, boolean autoAck) {
 			return deliveries.stream()
 				.map((d) -> new Lease(autoAck ? null : d.leaseId(), d.jobId(), d.payload().asString(), d.attempt(),
 						d.enqueuedAt(), autoAck ? null : d.leaseExpiresAt(), DeadLetterInfo.of(d.deadLetter()),
-						parentOf(d.trace()), stateOf(d.trace())))
+						parentOf(d.trace()), stateOf(d.trace()), d.lane().priority(), d.lane().group()))
 				.toList();
 		}
 
@@ -86,12 +86,13 @@ final class Views {
 	/** A job looked up; the payload is written exactly as it was sent. */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record Job(String id, String queue, String state, @JsonRawValue String payload, int attempt, Instant enqueuedAt,
-			Instant readyAt, Instant leaseExpiresAt, DeadLetterInfo deadLetter, String traceparent, String tracestate) {
+			Instant readyAt, Instant leaseExpiresAt, DeadLetterInfo deadLetter, String traceparent, String tracestate,
+			int priority, String group) {
 
 		static Job of(String queue, JobInfo job) {
 			return new Job(job.id(), queue, job.state().label(), job.payload().asString(), job.attempt(),
 					job.enqueuedAt(), job.readyAt(), job.leaseExpiresAt(), DeadLetterInfo.of(job.deadLetter()),
-					parentOf(job.trace()), stateOf(job.trace()));
+					parentOf(job.trace()), stateOf(job.trace()), job.lane().priority(), job.lane().group());
 		}
 
 	}

@@ -16,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.dispatch.queue.job.Payload;
+import dev.dispatch.queue.job.Lane;
 import dev.dispatch.queue.job.NewJob;
 import dev.dispatch.queue.job.PutOptions;
 import dev.dispatch.queue.job.PutOutcome;
@@ -2042,6 +2043,179 @@ public abstract class JobQueueContractTest {
 		for (int i = 1; i <= n; i++) {
 			accept(queue, Integer.toString(i));
 		}
+	}
+
+	@Nested
+	class Lanes {
+
+		private PutOutcome.Accepted acceptIn(JobQueue queue, String payload, int priority, String group) {
+			PutOutcome outcome = done(
+					queue.put(Payload.of(payload), PutOptions.noWait().withLane(Lane.of(priority, group))));
+			assertThat(outcome).isInstanceOf(PutOutcome.Accepted.class);
+			return (PutOutcome.Accepted) outcome;
+		}
+
+		@Test
+		void theHighestPriorityIsServedFirstAndFifoWithinIt() {
+			JobQueue lanes = queue("lanes", 10);
+			acceptIn(lanes, "a5", 5, null);
+			acceptIn(lanes, "b9", 9, null);
+			acceptIn(lanes, "c1", 1, null);
+			acceptIn(lanes, "d9", 9, null);
+			accept(lanes, "e5");
+			assertThat(drainReady(lanes)).containsExactly("b9", "d9", "a5", "e5", "c1");
+		}
+
+		@Test
+		void groupsTakeTurnsFifoWithinEach() {
+			JobQueue lanes = queue("lanes", 10);
+			acceptIn(lanes, "a1", 5, "a");
+			acceptIn(lanes, "a2", 5, "a");
+			acceptIn(lanes, "a3", 5, "a");
+			acceptIn(lanes, "b1", 5, "b");
+			accept(lanes, "x1");
+			acceptIn(lanes, "c1", 5, "c");
+			accept(lanes, "x2");
+			assertThat(drainReady(lanes)).containsExactly("a1", "b1", "x1", "c1", "a2", "x2", "a3");
+		}
+
+		@Test
+		void priorityComesBeforeTurns() {
+			JobQueue lanes = queue("lanes", 10);
+			acceptIn(lanes, "a5", 5, "a");
+			acceptIn(lanes, "b9", 9, "b");
+			acceptIn(lanes, "b5", 5, "b");
+			acceptIn(lanes, "a9", 9, "a");
+			assertThat(drainReady(lanes)).containsExactly("b9", "a9", "a5", "b5");
+		}
+
+		/**
+		 * One group with a burst of jobs, being served; ten more groups come with one job
+		 * each: the ten are served in the next ten takes, then the burst goes on.
+		 */
+		@Test
+		void aBurstDoesNotDelayOtherGroups() {
+			JobQueue lanes = queue("lanes", 2000);
+			List<NewJob> burst = new ArrayList<>();
+			for (int i = 0; i < 1000; i++) {
+				burst.add(NewJob.of(Payload.of("\"big" + i + "\"")).withLane(Lane.of(5, "big")));
+			}
+			done(lanes.putAll(burst, Duration.ZERO));
+			assertThat(done(lanes.ack(takeOne(lanes).leaseId()))).isTrue();
+			List<String> ten = new ArrayList<>();
+			for (int g = 0; g < 10; g++) {
+				acceptIn(lanes, "\"small" + g + "\"", 5, "tenant-" + g);
+				ten.add("\"small" + g + "\"");
+			}
+			List<String> next = new ArrayList<>();
+			for (int i = 0; i < 11; i++) {
+				next.add(takeOne(lanes).payload().asString());
+			}
+			assertThat(next.subList(0, 10)).containsExactlyElementsOf(ten);
+			assertThat(next.get(10)).isEqualTo("\"big1\"");
+		}
+
+		/**
+		 * A group served in a round that gets a job again before the round ends waits for
+		 * the next round: a group whose jobs come one at a time gets no more turns than
+		 * one with many.
+		 */
+		@Test
+		void aGroupBackAfterItsTurnWaitsForTheNextRound() {
+			JobQueue lanes = queue("lanes", 10);
+			acceptIn(lanes, "a1", 5, "a");
+			acceptIn(lanes, "b1", 5, "b");
+			acceptIn(lanes, "b2", 5, "b");
+			acceptIn(lanes, "c1", 5, "c");
+			acceptIn(lanes, "c2", 5, "c");
+			assertThat(payloads(List.of(takeOne(lanes), takeOne(lanes)))).containsExactly("a1", "b1");
+			acceptIn(lanes, "a2", 5, "a");
+			assertThat(drainReady(lanes)).as("a had its turn in this round").containsExactly("c1", "b2", "a2", "c2");
+		}
+
+		@Test
+		void aJobKeepsItsLaneWhenHandedBackDelayedOrNacked() {
+			JobQueue lanes = queue("lanes", 10);
+			acceptIn(lanes, "low", 1, null);
+			acceptIn(lanes, "first", 9, "g");
+			Delivery first = takeOne(lanes);
+			assertThat(first.lane()).isEqualTo(Lane.of(9, "g"));
+			acceptIn(lanes, "second", 9, "g");
+			done(lanes.nack(first.leaseId(), Duration.ZERO));
+			Delivery again = takeOne(lanes);
+			assertThat(again.payload().asString()).as("back at the head of its lane").isEqualTo("first");
+			done(lanes.nack(again.leaseId(), Duration.ofSeconds(1)));
+			done(lanes.release(takeOne(lanes).leaseId()));
+			time.advance(Duration.ofSeconds(1));
+			assertThat(drainReady(lanes)).containsExactly("first", "second", "low");
+
+			done(lanes.put(Payload.of("later"),
+					PutOptions.noWait().withDelay(Duration.ofSeconds(1)).withLane(Lane.of(8, null))));
+			acceptIn(lanes, "now", 2, null);
+			time.advance(Duration.ofSeconds(1));
+			assertThat(drainReady(lanes)).containsExactly("later", "now");
+		}
+
+		@Test
+		void deliveriesLookUpsAndDeadLettersCarryTheLane() {
+			Lane lane = Lane.of(7, "tenant-7");
+			String id = acceptIn(queue, "poison", 7, "tenant-7").jobId();
+			assertThat(done(queue.job(id)).orElseThrow().lane()).isEqualTo(lane);
+			assertThat(done(queue.jobs(JobInfo.State.READY, null, 10))).extracting(JobInfo::lane).containsExactly(lane);
+			for (int attempt = 1; attempt <= 3; attempt++) {
+				Delivery delivery = takeOne(queue);
+				assertThat(delivery.lane()).isEqualTo(lane);
+				done(queue.nack(delivery.leaseId(), Duration.ZERO));
+			}
+			assertThat(snapshot(queue).unfinished()).isZero();
+			assertThat(takeOne(registry.require("q.dead")).lane()).as("dead-lettered").isEqualTo(lane);
+		}
+
+		@Test
+		void redrivenJobsKeepTheirLane() {
+			Lane lane = Lane.of(2, "tenant-2");
+			acceptIn(queue, "poison", 2, "tenant-2");
+			for (int attempt = 1; attempt <= 3; attempt++) {
+				done(queue.nack(takeOne(queue).leaseId(), Duration.ZERO));
+			}
+			assertThat(done(registry.redrive("q.dead", Redrive.all())).jobIds()).hasSize(1);
+			assertThat(takeOne(queue).lane()).isEqualTo(lane);
+		}
+
+		@Test
+		void eachJobOfABatchHasItsOwnLane() {
+			JobQueue lanes = queue("lanes", 10);
+			done(lanes.putAll(
+					List.of(NewJob.of(Payload.of("1")).withLane(Lane.of(1, null)),
+							NewJob.of(Payload.of("2")).withLane(Lane.of(9, "x")), NewJob.of(Payload.of("3"))),
+					Duration.ZERO));
+			List<Delivery> all = delivered(lanes.take(TakeOptions.leased(Duration.ZERO).withMax(3)));
+			assertThat(payloads(all)).containsExactly("2", "3", "1");
+			assertThat(all).extracting(Delivery::lane).containsExactly(Lane.of(9, "x"), Lane.DEFAULT, Lane.of(1, null));
+		}
+
+		@Test
+		void aParkedTakeGetsTheJobWhateverItsLane() {
+			CompletableFuture<TakeOutcome> parked = take(queue, WAIT);
+			assertParked(parked);
+			acceptIn(queue, "\"x\"", 3, "g");
+			assertThat(delivered(parked).getFirst().lane()).isEqualTo(Lane.of(3, "g"));
+		}
+
+		@Test
+		void purgingEmptiesEveryLane() {
+			JobQueue lanes = queue("lanes", 10);
+			acceptIn(lanes, "a1", 5, "a");
+			acceptIn(lanes, "x", 9, "a");
+			acceptIn(lanes, "y", 1, "b");
+			accept(lanes, "z");
+			assertThat(done(lanes.purge())).isEqualTo(4);
+			assertThat(snapshot(lanes).size()).isZero();
+			acceptIn(lanes, "b1", 5, "b");
+			acceptIn(lanes, "a2", 5, "a");
+			assertThat(drainReady(lanes)).as("turns start again").containsExactly("b1", "a2");
+		}
+
 	}
 
 }

@@ -4,6 +4,7 @@ import java.time.Instant;
 
 import dev.dispatch.queue.Scheduler;
 import dev.dispatch.queue.job.DeadLetter;
+import dev.dispatch.queue.job.Lane;
 import dev.dispatch.queue.job.Payload;
 import dev.dispatch.queue.job.TraceContext;
 
@@ -25,6 +26,9 @@ final class MemoryJob {
 	/** The producer's trace context, or null. */
 	final TraceContext trace;
 
+	/** Its priority and fairness group. */
+	final Lane lane;
+
 	/** Deliveries so far in this queue. */
 	int attempt;
 
@@ -34,12 +38,13 @@ final class MemoryJob {
 	/** Its latest lease; held if the store's leases still map that lease's id to it. */
 	Lease lease;
 
-	MemoryJob(String id, Payload payload, Instant enqueuedAt, DeadLetter deadLetter, TraceContext trace) {
+	MemoryJob(String id, Payload payload, Instant enqueuedAt, DeadLetter deadLetter, TraceContext trace, Lane lane) {
 		this.id = id;
 		this.payload = payload;
 		this.enqueuedAt = enqueuedAt;
 		this.deadLetter = deadLetter;
 		this.trace = trace;
+		this.lane = lane;
 	}
 
 	/** A job held by a consumer. Mutable parts guarded by the store's lock. */

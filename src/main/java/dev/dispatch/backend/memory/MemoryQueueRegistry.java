@@ -198,7 +198,7 @@ public final class MemoryQueueRegistry implements QueueRegistry {
 			// home as fresh jobs: same ids, no origin, attempt 0, at the tail
 			List<MemoryJob> fresh = home.getValue()
 				.stream()
-				.map((job) -> new MemoryJob(job.id, job.payload, now, null, job.trace))
+				.map((job) -> new MemoryJob(job.id, job.payload, now, null, job.trace, job.lane))
 				.toList();
 			if (queue != null && arrive(queue, fresh)) {
 				moved.put(home.getKey(), home.getValue().size());

@@ -109,7 +109,7 @@ final class MemoryQueueStore implements QueueStore {
 	private QueueConfig config;
 
 	/** Jobs ready for a consumer, next one first. Guarded by lock. */
-	private final ArrayDeque<MemoryJob> ready = new ArrayDeque<>();
+	private final ReadyJobs ready = new ReadyJobs();
 
 	/**
 	 * Every job this queue holds (ready, delayed or leased), by id, for looking jobs up.
@@ -243,7 +243,7 @@ final class MemoryQueueStore implements QueueStore {
 	 */
 	private void add(String id, NewJob wanted, Instant now, Change change) {
 		assert this.lock.isHeldByCurrentThread();
-		MemoryJob job = new MemoryJob(id, wanted.payload(), now, null, wanted.trace());
+		MemoryJob job = new MemoryJob(id, wanted.payload(), now, null, wanted.trace(), wanted.lane());
 		this.jobs.put(id, job);
 		if (wanted.idempotencyKey() != null) {
 			this.knownKeys.accepted(wanted.idempotencyKey(), id, now);
@@ -310,7 +310,7 @@ final class MemoryQueueStore implements QueueStore {
 			if (options.autoAck()) {
 				forget(job);
 				deliveries.add(new Delivery(null, job.id, job.payload, job.attempt, job.enqueuedAt, null,
-						job.deadLetter, job.trace));
+						job.deadLetter, job.trace, job.lane));
 			}
 			else {
 				MemoryJob.Lease lease = new MemoryJob.Lease(Ids.newLeaseId(), job, now.plus(length));
@@ -318,7 +318,7 @@ final class MemoryQueueStore implements QueueStore {
 				lease.expiry = this.scheduler.schedule(length, () -> expire(lease));
 				this.leases.put(lease.id, lease);
 				deliveries.add(new Delivery(lease.id, job.id, job.payload, job.attempt, job.enqueuedAt, lease.expiresAt,
-						job.deadLetter, job.trace));
+						job.deadLetter, job.trace, job.lane));
 			}
 		}
 		return deliveries;
@@ -460,7 +460,7 @@ final class MemoryQueueStore implements QueueStore {
 			leaseExpiresAt = job.lease.expiresAt;
 		}
 		return new JobInfo(job.id, job.payload, state, job.attempt, job.enqueuedAt, readyAt, leaseExpiresAt,
-				job.deadLetter, job.trace);
+				job.deadLetter, job.trace, job.lane);
 	}
 
 	@Override
@@ -469,7 +469,7 @@ final class MemoryQueueStore implements QueueStore {
 			for (Delivery delivery : deliveries.reversed()) {
 				// settled at delivery, it stopped counting: it is held again
 				MemoryJob job = new MemoryJob(delivery.jobId(), delivery.payload(), delivery.enqueuedAt(),
-						delivery.deadLetter(), delivery.trace());
+						delivery.deadLetter(), delivery.trace(), delivery.lane());
 				job.attempt = delivery.attempt();
 				this.budget.charge(job.payload.size());
 				this.jobs.put(job.id, job);
@@ -494,7 +494,7 @@ final class MemoryQueueStore implements QueueStore {
 			else if (this.delayed.containsKey(job)) {
 				change.cancel(this.delayed.remove(job));
 			}
-			else if (!this.ready.removeLastOccurrence(job)) {
+			else if (!this.ready.remove(job)) {
 				return false; // a consumer has it
 			}
 			forget(job);
@@ -574,13 +574,9 @@ final class MemoryQueueStore implements QueueStore {
 		try {
 			Set<MemoryJob> wanted = Collections.newSetFromMap(new IdentityHashMap<>());
 			wanted.addAll(chosen);
-			for (Iterator<MemoryJob> it = this.ready.iterator(); it.hasNext();) {
-				MemoryJob job = it.next();
-				if (wanted.contains(job)) {
-					it.remove();
-					forget(job);
-					taken.add(job);
-				}
+			for (MemoryJob job : this.ready.removeIf(wanted::contains)) {
+				forget(job);
+				taken.add(job);
 			}
 			state = state(null);
 		}
@@ -695,7 +691,7 @@ final class MemoryQueueStore implements QueueStore {
 		forget(job);
 		DeadLetter origin = new DeadLetter(this.name, reason, job.attempt);
 		change.deadLetter(this.config.deadLetterQueueFor(this.name),
-				new MemoryJob(job.id, job.payload, this.scheduler.now(), origin, job.trace), reason);
+				new MemoryJob(job.id, job.payload, this.scheduler.now(), origin, job.trace, job.lane), reason);
 	}
 
 	/** A job leaves this queue for good: its bytes and its index entry go. */

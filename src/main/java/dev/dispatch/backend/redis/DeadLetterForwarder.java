@@ -163,7 +163,8 @@ final class DeadLetterForwarder {
 			// a redriven job goes home as a fresh one: no origin
 			byte[] origin = REDRIVE.equals(reason) ? new byte[0]
 					: bytes(source + "\n" + reason + "\n" + ScriptReply.text(entry.get(3)));
-			jobs.add(new byte[][] { (byte[]) entry.get(0), (byte[]) entry.get(4), origin, (byte[]) entry.get(6) });
+			jobs.add(new byte[][] { (byte[]) entry.get(0), (byte[]) entry.get(4), origin, (byte[]) entry.get(6),
+					(byte[]) entry.get(7) });
 		}
 		// not after(): that would wait for the target's own outbox to be forwarded, and a
 		// redrive forwards from a dead-letter queue to its source while the source

@@ -11,6 +11,7 @@ import dev.dispatch.queue.job.DeadLetter;
 import dev.dispatch.queue.job.Delivery;
 import dev.dispatch.queue.Ids;
 import dev.dispatch.queue.job.JobInfo;
+import dev.dispatch.queue.job.Lane;
 import dev.dispatch.queue.job.NewJob;
 import dev.dispatch.queue.QueueConfig;
 import dev.dispatch.queue.QueueNames;
@@ -65,7 +66,7 @@ final class QueueScripts {
 		};
 		List<byte[]> args = new ArrayList<>(List.of(bytes(attempt.id()), job.payload().toByteArray(),
 				text(job.idempotencyKey()), millis(dedupWindow), flag(attempt.lookUpOnly()), bytes(handOff),
-				bytes(Long.toString(delayMillis(job.delay()))), trace(job.trace())));
+				bytes(Long.toString(delayMillis(job.delay()))), trace(job.trace()), lane(job.lane())));
 		if (attempt.handTo() != null) {
 			args.addAll(takeArguments(attempt.handTo()));
 		}
@@ -75,7 +76,7 @@ final class QueueScripts {
 	/** A batch put's try ({@code put_all.lua}): its jobs, in order. */
 	CompletableFuture<ScriptReply> putAll(QueueKeys queue, byte[] generation, PutAttempt attempt,
 			Duration dedupWindow) {
-		List<byte[]> args = new ArrayList<>(1 + attempt.jobs().size() * 5);
+		List<byte[]> args = new ArrayList<>(1 + attempt.jobs().size() * 6);
 		args.add(millis(dedupWindow));
 		for (int i = 0; i < attempt.jobs().size(); i++) {
 			NewJob job = attempt.jobs().get(i);
@@ -84,6 +85,7 @@ final class QueueScripts {
 			args.add(text(job.idempotencyKey()));
 			args.add(bytes(Long.toString(delayMillis(job.delay()))));
 			args.add(trace(job.trace()));
+			args.add(lane(job.lane()));
 		}
 		return run(Script.PUT_ALL, queue, generation, args);
 	}
@@ -120,10 +122,10 @@ final class QueueScripts {
 
 	/**
 	 * Puts back jobs settled at delivery that reached no consumer ({@code restore.lua}):
-	 * per job its id, payload, attempt, enqueued time, origin and trace.
+	 * per job its id, payload, attempt, enqueued time, origin, trace and lane.
 	 */
 	CompletableFuture<ScriptReply> restore(QueueKeys queue, byte[] generation, List<Delivery> deliveries) {
-		List<byte[]> args = new ArrayList<>(deliveries.size() * 6);
+		List<byte[]> args = new ArrayList<>(deliveries.size() * 7);
 		for (Delivery delivery : deliveries) {
 			args.add(bytes(delivery.jobId()));
 			args.add(delivery.payload().toByteArray());
@@ -131,6 +133,7 @@ final class QueueScripts {
 			args.add(bytes(Long.toString(delivery.enqueuedAt().toEpochMilli())));
 			args.add(origin(delivery.deadLetter()));
 			args.add(trace(delivery.trace()));
+			args.add(lane(delivery.lane()));
 		}
 		return run(Script.RESTORE, queue, generation, args);
 	}
@@ -239,11 +242,11 @@ final class QueueScripts {
 	/**
 	 * Places jobs from another queue on a queue, creating it with {@code defaults} if
 	 * need be ({@code arrive.lua}): per job its id, payload, origin ({@code ""} for a job
-	 * going home from a redrive, as a fresh one) and trace.
+	 * going home from a redrive, as a fresh one), trace and lane.
 	 */
 	CompletableFuture<ScriptReply> arrive(QueueKeys queue, String newGeneration, QueueConfig defaults,
 			List<byte[][]> jobs) {
-		List<byte[]> args = new ArrayList<>(5 + jobs.size() * 4);
+		List<byte[]> args = new ArrayList<>(5 + jobs.size() * 5);
 		args.add(bytes(newGeneration));
 		args.add(bytes(Integer.toString(defaults.capacity())));
 		args.add(millis(defaults.leaseTimeout()));
@@ -254,8 +257,29 @@ final class QueueScripts {
 			args.add(job[1]);
 			args.add(job[2]);
 			args.add(job[3]);
+			args.add(job[4]);
 		}
 		return run(Script.ARRIVE, queue, NONE, args);
+	}
+
+	/**
+	 * A lane as the scripts keep it: its priority's digit, then its group; empty for the
+	 * default lane.
+	 */
+	static byte[] lane(Lane lane) {
+		if (lane.isDefault()) {
+			return NONE;
+		}
+		return bytes(lane.priority() + ((lane.group() != null) ? lane.group() : ""));
+	}
+
+	/** A lane as the scripts keep it, read back: the default for none. */
+	static Lane lane(Object value) {
+		String text = ScriptReply.text(value);
+		if (text == null || text.isEmpty()) {
+			return Lane.DEFAULT;
+		}
+		return Lane.of(text.charAt(0) - '0', (text.length() > 1) ? text.substring(1) : null);
 	}
 
 	/** A trace context as the scripts keep it: traceparent, then tracestate, or empty. */

@@ -256,7 +256,7 @@ final class RedisQueueStore implements QueueStore {
 					Instant.ofEpochMilli(reply.number(3)),
 					(state == JobInfo.State.DELAYED) ? Instant.ofEpochMilli(at) : null,
 					(state == JobInfo.State.LEASED) ? Instant.ofEpochMilli(at) : null, origin(v, 5),
-					QueueScripts.trace(v.get(8))));
+					QueueScripts.trace(v.get(8)), QueueScripts.lane(v.get(9))));
 		});
 	}
 
@@ -272,7 +272,7 @@ final class RedisQueueStore implements QueueStore {
 						(int) ScriptReply.number(v.get(2)), Instant.ofEpochMilli(ScriptReply.number(v.get(3))),
 						(state == JobInfo.State.DELAYED) ? Instant.ofEpochMilli(at) : null,
 						(state == JobInfo.State.LEASED && at >= 0) ? Instant.ofEpochMilli(at) : null, origin(v, 5),
-						QueueScripts.trace(v.get(8))));
+						QueueScripts.trace(v.get(8)), QueueScripts.lane(v.get(9))));
 			}
 			return jobs;
 		});
@@ -362,7 +362,7 @@ final class RedisQueueStore implements QueueStore {
 				.add(new Delivery(ScriptReply.text(v.get(0)), ScriptReply.text(v.get(1)), Payload.of((byte[]) v.get(2)),
 						(int) ScriptReply.number(v.get(3)), Instant.ofEpochMilli(ScriptReply.number(v.get(4))),
 						(expiry != null) ? Instant.ofEpochMilli(ScriptReply.number(expiry)) : null, origin(v, 6),
-						QueueScripts.trace(v.get(9))));
+						QueueScripts.trace(v.get(9)), QueueScripts.lane(v.get(10))));
 		}
 		return deliveries;
 	}

@@ -18,14 +18,21 @@ import java.util.Objects;
  * {@code null}
  * @param deadLetter why it came to this dead-letter queue, or {@code null}
  * @param trace the producer's trace context, or {@code null}
+ * @param lane its priority and fairness group
  */
 public record JobInfo(String id, Payload payload, State state, int attempt, Instant enqueuedAt, Instant readyAt,
-		Instant leaseExpiresAt, DeadLetter deadLetter, TraceContext trace) {
+		Instant leaseExpiresAt, DeadLetter deadLetter, TraceContext trace, Lane lane) {
+
+	/** A job in the default lane. */
+	public JobInfo(String id, Payload payload, State state, int attempt, Instant enqueuedAt, Instant readyAt,
+			Instant leaseExpiresAt, DeadLetter deadLetter, TraceContext trace) {
+		this(id, payload, state, attempt, enqueuedAt, readyAt, leaseExpiresAt, deadLetter, trace, Lane.DEFAULT);
+	}
 
 	/** A job without a trace context. */
 	public JobInfo(String id, Payload payload, State state, int attempt, Instant enqueuedAt, Instant readyAt,
 			Instant leaseExpiresAt, DeadLetter deadLetter) {
-		this(id, payload, state, attempt, enqueuedAt, readyAt, leaseExpiresAt, deadLetter, null);
+		this(id, payload, state, attempt, enqueuedAt, readyAt, leaseExpiresAt, deadLetter, null, Lane.DEFAULT);
 	}
 
 	public JobInfo {
@@ -33,6 +40,7 @@ public record JobInfo(String id, Payload payload, State state, int attempt, Inst
 		Objects.requireNonNull(payload, "payload");
 		Objects.requireNonNull(state, "state");
 		Objects.requireNonNull(enqueuedAt, "enqueuedAt");
+		Objects.requireNonNull(lane, "lane");
 	}
 
 	/** Where a job is. */

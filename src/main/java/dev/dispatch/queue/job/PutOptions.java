@@ -1,6 +1,7 @@
 package dev.dispatch.queue.job;
 
 import java.time.Duration;
+import java.util.Objects;
 import dev.dispatch.queue.QueueArguments;
 
 /**
@@ -13,8 +14,9 @@ import dev.dispatch.queue.QueueArguments;
  * when due
  * @param trace the producer's trace context, handed back with every delivery of the job,
  * or {@code null}
+ * @param lane the job's priority and fairness group
  */
-public record PutOptions(Duration maxWait, String idempotencyKey, Duration delay, TraceContext trace) {
+public record PutOptions(Duration maxWait, String idempotencyKey, Duration delay, TraceContext trace, Lane lane) {
 
 	/** Longest idempotency key accepted. */
 	public static final int MAX_KEY_LENGTH = 256;
@@ -23,6 +25,12 @@ public record PutOptions(Duration maxWait, String idempotencyKey, Duration delay
 		QueueArguments.requireWait(maxWait);
 		QueueArguments.requireIdempotencyKey(idempotencyKey);
 		QueueArguments.requireDelay(delay);
+		Objects.requireNonNull(lane, "lane");
+	}
+
+	/** A put of a job in the default lane. */
+	public PutOptions(Duration maxWait, String idempotencyKey, Duration delay, TraceContext trace) {
+		this(maxWait, idempotencyKey, delay, trace, Lane.DEFAULT);
 	}
 
 	/** A put of a job that is ready at once. */
@@ -47,17 +55,22 @@ public record PutOptions(Duration maxWait, String idempotencyKey, Duration delay
 
 	/** These options with an idempotency key. */
 	public PutOptions withIdempotencyKey(String key) {
-		return new PutOptions(this.maxWait, key, this.delay, this.trace);
+		return new PutOptions(this.maxWait, key, this.delay, this.trace, this.lane);
 	}
 
 	/** These options for a job that becomes ready {@code delay} after it is accepted. */
 	public PutOptions withDelay(Duration delay) {
-		return new PutOptions(this.maxWait, this.idempotencyKey, delay, this.trace);
+		return new PutOptions(this.maxWait, this.idempotencyKey, delay, this.trace, this.lane);
 	}
 
 	/** These options for a job that carries the producer's trace context. */
 	public PutOptions withTrace(TraceContext trace) {
-		return new PutOptions(this.maxWait, this.idempotencyKey, this.delay, trace);
+		return new PutOptions(this.maxWait, this.idempotencyKey, this.delay, trace, this.lane);
+	}
+
+	/** These options for a job in another lane: its priority and fairness group. */
+	public PutOptions withLane(Lane lane) {
+		return new PutOptions(this.maxWait, this.idempotencyKey, this.delay, this.trace, lane);
 	}
 
 	/** Whether the job waits before it becomes ready. */

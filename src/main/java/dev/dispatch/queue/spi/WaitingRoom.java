@@ -150,7 +150,7 @@ public final class WaitingRoom<S extends QueueStore> implements JobQueue, Waiter
 	public CompletableFuture<PutOutcome> put(Payload payload, PutOptions options) {
 		Objects.requireNonNull(payload, "payload");
 		Objects.requireNonNull(options, "options");
-		NewJob job = new NewJob(payload, options.idempotencyKey(), options.delay(), options.trace());
+		NewJob job = new NewJob(payload, options.idempotencyKey(), options.delay(), options.trace(), options.lane());
 		return offer(new PutWaiter(this, this.room.scheduler.now(), List.of(job), List.of(Ids.newJobId()), false,
 				options.maxWait()));
 	}

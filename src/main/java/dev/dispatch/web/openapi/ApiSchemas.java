@@ -83,6 +83,13 @@ public final class ApiSchemas {
 				+ " characters)", example = "vendor=opaque", maxLength = 512)
 		public String tracestate;
 
+		@Schema(description = "1 to 9, higher is served first; default 5", minimum = "1", maximum = "9", example = "7")
+		public Integer priority;
+
+		@Schema(description = "the job's fairness group, such as a tenant: within a priority, the groups with"
+				+ " ready jobs take turns; default: the default group", maxLength = 128, example = "tenant-42")
+		public String group;
+
 	}
 
 	@Schema(name = "AcceptedBatch", description = "The jobs of a batch put, in the batch's order.",
@@ -159,6 +166,12 @@ public final class ApiSchemas {
 				example = "vendor=opaque")
 		public String tracestate;
 
+		@Schema(description = "the job's priority, 1 to 9", example = "5", requiredMode = Schema.RequiredMode.REQUIRED)
+		public int priority;
+
+		@Schema(description = "the job's fairness group; only when it was put with one", example = "tenant-42")
+		public String group;
+
 	}
 
 	@Schema(name = "Job", description = "A job a queue holds, looked up without leasing it.",
@@ -206,6 +219,12 @@ public final class ApiSchemas {
 		@Schema(description = "the vendors' trace state that went with traceparent; only when there was one",
 				example = "vendor=opaque")
 		public String tracestate;
+
+		@Schema(description = "the job's priority, 1 to 9", example = "5", requiredMode = Schema.RequiredMode.REQUIRED)
+		public int priority;
+
+		@Schema(description = "the job's fairness group; only when it was put with one", example = "tenant-42")
+		public String group;
 
 	}
 

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import dev.dispatch.json.JsonValues;
+import dev.dispatch.queue.job.Lane;
 import dev.dispatch.queue.job.NewJob;
 import dev.dispatch.queue.job.Payload;
 import dev.dispatch.queue.job.PutOptions;
@@ -42,8 +43,8 @@ public class BatchReader {
 	/** The most a batch settle's body may hold, in bytes (a hundred settlements fit). */
 	static final int SETTLE_LIMIT = 64 * 1024;
 
-	private static final List<String> JOB_FIELDS = List.of("payload", "idempotencyKey", "delay", "traceparent",
-			"tracestate");
+	private static final List<String> JOB_FIELDS = List.of("payload", "idempotencyKey", "delay", "priority", "group",
+			"traceparent", "tracestate");
 
 	private static final List<String> SETTLE_FIELDS = List.of("lease", "action", "delay", "by");
 
@@ -133,6 +134,8 @@ public class BatchReader {
 		Duration delay = Duration.ZERO;
 		String traceparent = null;
 		String tracestate = null;
+		int priority = Lane.DEFAULT_PRIORITY;
+		String group = null;
 		while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
 			String field = parser.currentName();
 			parser.nextToken();
@@ -149,6 +152,8 @@ public class BatchReader {
 					Duration parsed = Durations.parse(name + ".delay", durationText(parser, name + ".delay"));
 					delay = (parsed != null) ? parsed : Duration.ZERO;
 				}
+				case "priority" -> priority = priority(parser, name + ".priority");
+				case "group" -> group = text(parser, name + ".group");
 				case "traceparent" -> traceparent = text(parser, name + ".traceparent");
 				case "tracestate" -> tracestate = text(parser, name + ".tracestate");
 				default -> throw unknownField(name, field, JOB_FIELDS);
@@ -157,7 +162,30 @@ public class BatchReader {
 		if (payload == null) {
 			throw new InvalidRequestException(name + " has no payload");
 		}
-		return new NewJob(payload, key, delay, trace(name, traceparent, tracestate, fromHeaders));
+		return new NewJob(payload, key, delay, trace(name, traceparent, tracestate, fromHeaders),
+				lane(name, priority, group));
+	}
+
+	/**
+	 * A job's lane; a group it names must be one ({@code ""} is not the default group).
+	 */
+	private static Lane lane(String name, int priority, String group) {
+		try {
+			return Lane.of(priority, group);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidRequestException(name + "." + ex.getMessage());
+		}
+	}
+
+	/** A job's priority: a whole number of the lane's range. */
+	private static int priority(JsonParser parser, String name) {
+		if (parser.currentToken() != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() != JsonParser.NumberType.INT
+				|| parser.getIntValue() < Lane.MIN_PRIORITY || parser.getIntValue() > Lane.MAX_PRIORITY) {
+			throw new InvalidRequestException(
+					name + " must be a whole number from " + Lane.MIN_PRIORITY + " to " + Lane.MAX_PRIORITY);
+		}
+		return parser.getIntValue();
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import dev.dispatch.queue.job.Lane;
 import dev.dispatch.queue.job.TakeOptions;
 import dev.dispatch.web.problem.DispatchProblem;
 import dev.dispatch.web.problem.InvalidRequestException;
@@ -35,8 +36,9 @@ public final class PollParameters {
 	 * @param waiting how long it may wait for room, as asked; {@code null}: not named
 	 * @param delay how long after it is accepted the job becomes ready (zero: at once)
 	 * @param idempotencyKey its {@code Idempotency-Key}, or {@code null}
+	 * @param lane its priority and fairness group
 	 */
-	public record Put(Duration waiting, Duration delay, String idempotencyKey) {
+	public record Put(Duration waiting, Duration delay, String idempotencyKey, Lane lane) {
 	}
 
 	/**
@@ -73,14 +75,30 @@ public final class PollParameters {
 	}
 
 	/**
-	 * A put's: {@code wait} and {@code delay}, and its {@code Idempotency-Key} header as
-	 * Spring MVC bound it (which also documents it).
+	 * A put's: {@code wait}, {@code delay}, {@code priority} and {@code group}, and its
+	 * {@code Idempotency-Key} header as Spring MVC bound it (which also documents it).
 	 */
 	public static Put put(HttpServletRequest request, String idempotencyKey) {
 		Duration delay = Durations.parse("delay", QueryParameters.first(request, "delay"));
 		Duration wait = waitOf(request);
 		String key = (idempotencyKey != null && !idempotencyKey.isEmpty()) ? idempotencyKey : null;
-		return new Put(wait, (delay != null) ? delay : Duration.ZERO, key);
+		int priority = QueryParameters.whole("priority", QueryParameters.first(request, "priority"), Lane.MIN_PRIORITY,
+				Lane.MAX_PRIORITY, Lane.DEFAULT_PRIORITY);
+		Lane lane = lane("", priority, QueryParameters.first(request, "group"));
+		return new Put(wait, (delay != null) ? delay : Duration.ZERO, key, lane);
+	}
+
+	/**
+	 * A job's lane, its {@code group} named with {@code prefix} in an error ({@code null}
+	 * or empty: the default group).
+	 */
+	public static Lane lane(String prefix, int priority, String group) {
+		try {
+			return Lane.of(priority, (group != null && !group.isEmpty()) ? group : null);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidRequestException("'" + prefix + "group' " + ex.getMessage().replaceFirst("^group ", ""));
+		}
 	}
 
 	/**

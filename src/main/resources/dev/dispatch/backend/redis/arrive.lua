@@ -1,7 +1,7 @@
 -- arrive (dead letters, or redriven jobs, reaching this queue): ARGV 5..9 settings of the
 -- queue if it must be created {generation, capacity, lease ms, attempts, dead-letter
 -- queue}; then groups of {id, payload, origin "queue\nreason\nattempts" or '' (a redriven
--- job), trace or ''} from 10. Jobs go to the tail whatever the capacity or closed state;
+-- job), trace or '', lane or ''} from 10. Jobs go to the tail whatever the capacity or closed state;
 -- an id already here is not added twice.
 -- Replies arrived {generation, jobs added, 1 if this created the queue}.
 local existing = redis.call('HGET', META, 'gen')
@@ -15,12 +15,12 @@ if not existing then
 end
 gen = existing
 local q = load()
-local seen, ids = {}, {}
-for i = 10, #ARGV, 4 do
+local seen, added = {}, 0
+for i = 10, #ARGV, 5 do
   local id = ARGV[i]
   if not seen[id] and redis.call('EXISTS', JOB .. id) == 0 then
     seen[id] = true
-    table.insert(ids, id)
+    added = added + 1
     local fields = { 'p', ARGV[i + 1], 'a', 0, 'e', now }
     if ARGV[i + 2] ~= '' then
       table.insert(fields, 'o')
@@ -30,11 +30,12 @@ for i = 10, #ARGV, 4 do
       table.insert(fields, 't')
       table.insert(fields, ARGV[i + 3])
     end
+    if ARGV[i + 4] ~= '' then
+      table.insert(fields, 'y')
+      table.insert(fields, ARGV[i + 4])
+    end
     redis.call('HSET', JOB .. id, unpack(fields))
+    push_ready(q, id, ARGV[i + 4], false)
   end
 end
-in_chunks(ids, function(chunk)
-  redis.call('RPUSH', READY, unpack(chunk))
-end)
-count(q, 'r', #ids)
-return reply(q, 'arrived', existing, #ids, created)
+return reply(q, 'arrived', existing, added, created)

@@ -11,7 +11,9 @@ q.purging = true
 local purged = 0
 if ARGV[5] == '1' then
   purged = q.r + q.d + q.f
-  each_chunk('LRANGE', READY, forget_all)
+  for _, key in ipairs(ready_keys(q)) do
+    each_chunk('LRANGE', key, forget_all)
+  end
   each_chunk('ZRANGE', DELAYED, forget_all)
   each_leased_chunk(forget_all)
 else
@@ -20,7 +22,8 @@ else
     dead_letter_all(q, ids, 'purged')
   end)
 end
-redis.call('DEL', META, READY, DELAYED, LEASES)
+clear_ready(q)
+redis.call('DEL', META, DELAYED, LEASES)
 local tail = { 0, 0, 0, 1, 1, q.capacity, q.o, tally.expired, tally.max, tally.purged, -1, 1, 0 }
 redis.call('SPUBLISH', channel, caller)
 return { 'deleted', tail, purged }

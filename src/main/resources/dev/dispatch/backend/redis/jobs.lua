@@ -5,7 +5,8 @@
 -- of smallest ones: one pass, no sort of the whole state, no table as large as the queue
 -- (the console asks for a page every 1.5 s while an operator watches a queue).
 -- Replies jobs {id, payload, attempt, enqueued ms, due or lease expiry ms or -1, origin
--- queue or false, reason or false, origin attempts or false, trace or false}..., missing.
+-- queue or false, reason or false, origin attempts or false, trace or false, lane or
+-- false}..., missing.
 local q = load()
 if not q then
   return missing()
@@ -42,12 +43,14 @@ if state == 'leased' then
 elseif state == 'delayed' then
   each_id('ZRANGE', DELAYED, consider)
 else
-  each_id('LRANGE', READY, consider)
+  for _, key in ipairs(ready_keys(q)) do
+    each_id('LRANGE', key, consider)
+  end
 end
 local out = {}
 for i = 1, #page do
   local id = page[i]
-  local job = redis.call('HMGET', JOB .. id, 'p', 'a', 'e', 'o', 't', 'l')
+  local job = redis.call('HMGET', JOB .. id, 'p', 'a', 'e', 'o', 't', 'l', 'y')
   local at = -1
   if state == 'delayed' then
     at = tonumber(redis.call('ZSCORE', DELAYED, id))
@@ -55,6 +58,7 @@ for i = 1, #page do
     at = tonumber(redis.call('ZSCORE', LEASES, job[6]) or -1)
   end
   local oq, oreason, oattempts, trace = origin_and_trace(job[4], job[5])
-  table.insert(out, { id, job[1], tonumber(job[2] or '0'), tonumber(job[3]), at, oq, oreason, oattempts, trace })
+  table.insert(out,
+    { id, job[1], tonumber(job[2] or '0'), tonumber(job[3]), at, oq, oreason, oattempts, trace, job[7] or false })
 end
 return reply(q, 'jobs', unpack(out))

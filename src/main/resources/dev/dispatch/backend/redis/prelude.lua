@@ -6,14 +6,17 @@
 --
 -- KEYS:  1 meta (hash: gen capacity lease attempts dlq dlqto closed purging paused, and
 --          due: no lease runs out and no delayed job falls due before it (ms, -1: none),
---          r d f o: how many jobs are ready, delayed, leased and in the outbox)
---        2 ready (list of job ids, head first)   3 delayed (zset id -> due ms)
+--          r d f o: how many jobs are ready, delayed, leased and in the outbox,
+--          m: how many of the ready ones are not in the default lane)
+--        2 ready (list of the ready job ids of the default lane, head first; the other
+--          lanes' keys start with it, see "Lanes" below)   3 delayed (zset id -> due ms)
 --        4 leases (zset lease id -> expiry ms; a lease id is '<job id>.<token>')
 --        5 outbox (list of ids leaving for the dead-letter queue)
 --        6 outmeta (hash id -> "target\nreason\nattempts")
 --        7 the prefix of job keys: JOB .. id is a hash {p payload, a attempt, e enqueued ms,
 --          o origin "queue\nreason\nattempts", t trace "traceparent\ntracestate",
---          l the lease that holds it}
+--          l the lease that holds it, y its lane unless the default: priority digit and
+--          group, such as "9" or "5tenant-7"}
 --        8 the prefix of idempotency keys: IDEM .. gen .. ':' .. key is "id\nms\nexpiry ms"
 --          (the generation: a queue made again under the name knows none); known until its
 --          expiry by the callers' clock, and dropped by Redis a window after that
@@ -44,7 +47,7 @@ local function begin(keys, args)
 end
 
 local FIELDS = { 'gen', 'capacity', 'lease', 'attempts', 'dlq', 'dlqto', 'closed', 'purging', 'paused', 'due', 'r',
-  'd', 'f', 'o' }
+  'd', 'f', 'o', 'm' }
 
 -- The queue, or nil if it does not exist (deleted, or another generation). What the
 -- script changes is written back by reply() in one HSET.
@@ -56,7 +59,7 @@ local function load()
   local q = { gen = m[1], capacity = tonumber(m[2]), lease = tonumber(m[3]), attempts = tonumber(m[4]),
     dlq = m[5], dlqto = m[6], closed = m[7] == '1', purging = m[8] == '1', paused = m[9] == '1',
     due = tonumber(m[10] or '-1'), r = tonumber(m[11] or '0'), d = tonumber(m[12] or '0'),
-    f = tonumber(m[13] or '0'), o = tonumber(m[14] or '0'), dirty = {} }
+    f = tonumber(m[13] or '0'), o = tonumber(m[14] or '0'), m = tonumber(m[15] or '0'), dirty = {} }
   q.was = { r = q.r, d = q.d, f = q.f, capacity = q.capacity, closed = q.closed, purging = q.purging,
     paused = q.paused }
   return q
@@ -83,6 +86,210 @@ end
 -- The job id a lease id names.
 local function job_of(lease)
   return string.match(lease, '^([^.]+)%.')
+end
+
+-- Calls visit(chunk) for runs of up to 1000 of the values in list (a Lua table).
+local function in_chunks(list, visit)
+  for i = 1, #list, 1000 do
+    visit({ unpack(list, i, math.min(i + 999, #list)) })
+  end
+end
+
+-- Lanes. A ready job waits in the list of its lane: priority p (1-9) and group g ('' the
+-- default group). The default lane (5, '') is READY; another is READY .. ':' .. p .. g.
+-- While every ready job is in the default lane (meta m = 0) a take pops READY and nothing
+-- else is kept. Otherwise, per priority p with jobs: the groups whose turn comes in this
+-- round (list READY .. '|now' .. p), in the next round ('|next' .. p), and those served in
+-- this round that had no jobs left then (set '|served' .. p); and the ready count of each
+-- priority outside the default lane (hash READY .. '|levels'). A take serves the highest
+-- priority with jobs, the group at the head of its round (the next round starts when this
+-- one is empty); a group served goes to the next round if it still has jobs. A group that
+-- gets jobs joins this round, unless it was served in it already (then the next one).
+local function lane_of(code)
+  if not code or code == '' then
+    return 5, ''
+  end
+  return tonumber(string.sub(code, 1, 1)), string.sub(code, 2)
+end
+
+local function lane_key(p, g)
+  if p == 5 and g == '' then
+    return READY
+  end
+  return READY .. ':' .. p .. g
+end
+
+local function turns(p)
+  return READY .. '|now' .. p, READY .. '|next' .. p, READY .. '|served' .. p
+end
+
+local function levels_key()
+  return READY .. '|levels'
+end
+
+-- Group g of priority p got its first job: its turn comes in this round or the next.
+local function join(p, g)
+  local this_round, next_round, served = turns(p)
+  if redis.call('SISMEMBER', served, g) == 1 then
+    redis.call('RPUSH', next_round, g)
+  else
+    redis.call('RPUSH', this_round, g)
+  end
+end
+
+-- Every ready job is in the default lane again: the turns are forgotten.
+local function forget_turns()
+  local keys = { levels_key() }
+  for p = 1, 9 do
+    local this_round, next_round, served = turns(p)
+    table.insert(keys, this_round)
+    table.insert(keys, next_round)
+    table.insert(keys, served)
+  end
+  redis.call('DEL', unpack(keys))
+end
+
+-- Makes job id ready in the lane code names ('' or nil: the default), after the others
+-- of its lane, or before them if head.
+local function push_ready(q, id, code, head)
+  local p, g = lane_of(code)
+  local key = lane_key(p, g)
+  local n = redis.call(head and 'LPUSH' or 'RPUSH', key, id)
+  if key == READY then
+    count(q, 'r', 1)
+    if q.m > 0 and n == 1 then
+      join(5, '')
+    end
+    return
+  end
+  if q.m == 0 and q.r > 0 then
+    join(5, '') -- the default lane takes turns from now on
+  end
+  count(q, 'r', 1)
+  count(q, 'm', 1)
+  redis.call('HINCRBY', levels_key(), p, 1)
+  if n == 1 then
+    join(p, g)
+  end
+end
+
+-- The highest priority with ready jobs (only while some are outside the default lane).
+local function top_level(q)
+  local counts = redis.call('HGETALL', levels_key())
+  local top = 0
+  for i = 1, #counts, 2 do
+    local p = tonumber(counts[i])
+    if p > top and tonumber(counts[i + 1]) > 0 then
+      top = p
+    end
+  end
+  if top < 5 and q.r > q.m then
+    top = 5
+  end
+  return top
+end
+
+-- Takes up to max ready jobs, in turn; returns their ids.
+local function pop_ready(q, max)
+  if q.m == 0 then
+    local ids = redis.call('LPOP', READY, max) or {}
+    count(q, 'r', -#ids)
+    return ids
+  end
+  local ids = {}
+  while #ids < max and q.m > 0 do
+    local p = top_level(q)
+    local this_round, next_round, served = turns(p)
+    local g = redis.call('LPOP', this_round)
+    if not g then
+      -- this round is over: the next one begins
+      redis.call('RENAME', next_round, this_round)
+      redis.call('DEL', served)
+      g = redis.call('LPOP', this_round)
+    end
+    local key = lane_key(p, g)
+    table.insert(ids, redis.call('LPOP', key))
+    count(q, 'r', -1)
+    local left
+    if key == READY then
+      left = q.r - q.m
+    else
+      count(q, 'm', -1)
+      redis.call('HINCRBY', levels_key(), p, -1)
+      left = redis.call('LLEN', key)
+    end
+    if left > 0 then
+      redis.call('RPUSH', next_round, g)
+    else
+      redis.call('SADD', served, g)
+    end
+    if q.m == 0 then
+      forget_turns()
+    end
+  end
+  if #ids < max and q.r > 0 then
+    local rest = redis.call('LPOP', READY, max - #ids) or {}
+    for _, id in ipairs(rest) do
+      table.insert(ids, id)
+    end
+    count(q, 'r', -#rest)
+  end
+  return ids
+end
+
+-- Takes ready job id out of the lane code names; false if it is not there.
+local function remove_ready(q, id, code)
+  local p, g = lane_of(code)
+  local key = lane_key(p, g)
+  if redis.call('LREM', key, -1, id) == 0 then
+    return false
+  end
+  count(q, 'r', -1)
+  if key ~= READY then
+    count(q, 'm', -1)
+    redis.call('HINCRBY', levels_key(), p, -1)
+  end
+  if q.m > 0 and redis.call('EXISTS', key) == 0 then
+    local this_round, next_round = turns(p)
+    redis.call('LREM', this_round, 0, g)
+    redis.call('LREM', next_round, 0, g)
+  elseif q.m == 0 and key ~= READY then
+    forget_turns()
+  end
+  return true
+end
+
+-- The keys of every lane with ready jobs: the default lane first, then by priority, the
+-- highest first, each priority's groups in the order of their turns.
+local function ready_keys(q)
+  local keys = { READY }
+  if q.m == 0 then
+    return keys
+  end
+  for p = 9, 1, -1 do
+    local this_round, next_round = turns(p)
+    for _, list in ipairs({ this_round, next_round }) do
+      for _, g in ipairs(redis.call('LRANGE', list, 0, -1)) do
+        if p ~= 5 or g ~= '' then
+          table.insert(keys, lane_key(p, g))
+        end
+      end
+    end
+  end
+  return keys
+end
+
+-- Forgets every ready job's place (not its data): every lane is emptied.
+local function clear_ready(q)
+  local keys = ready_keys(q)
+  if q.m > 0 then
+    forget_turns()
+  end
+  in_chunks(keys, function(chunk)
+    redis.call('DEL', unpack(chunk))
+  end)
+  set(q, 'r', 0)
+  set(q, 'm', 0)
 end
 
 -- Throws away the data of the jobs ids[1..] (up to a few thousand: unpack's limit).
@@ -121,7 +328,8 @@ end
 -- A job whose lease failed (nack or expiry), no longer counted as leased: to the head,
 -- delayed, or dead-lettered.
 local function requeue_failed(q, id, delay)
-  local attempt = tonumber(redis.call('HGET', JOB .. id, 'a') or '0')
+  local job = redis.call('HMGET', JOB .. id, 'a', 'y')
+  local attempt = tonumber(job[1] or '0')
   if attempt >= q.attempts then
     dead_letter_all(q, { id }, 'max-attempts')
   elseif q.purging then
@@ -131,8 +339,7 @@ local function requeue_failed(q, id, delay)
     count(q, 'd', 1)
     due_at(q, now + delay)
   else
-    redis.call('LPUSH', READY, id)
-    count(q, 'r', 1)
+    push_ready(q, id, job[2], true)
   end
 end
 
@@ -156,13 +363,10 @@ local function housekeep(q)
   if #due > 0 then
     redis.call('ZREM', DELAYED, unpack(due))
     count(q, 'd', -#due)
-    count(q, 'r', #due)
     for _, id in ipairs(due) do
-      if redis.call('HGET', JOB .. id, 'a') == '0' then
-        redis.call('RPUSH', READY, id)
-      else
-        redis.call('LPUSH', READY, id)
-      end
+      -- never delivered: to the tail; nacked with a delay: back to the head
+      local job = redis.call('HMGET', JOB .. id, 'a', 'y')
+      push_ready(q, id, job[2], job[1] ~= '0')
     end
   end
   local expired = redis.call('ZRANGEBYSCORE', LEASES, '-inf', now, 'LIMIT', 0, 1000)
@@ -203,21 +407,26 @@ local function known_key(q, key)
   return original, tonumber(at)
 end
 
--- Adds a new job at the tail of ready, or among the delayed ones if delay > 0 (ms), with
--- its idempotency key ('' none) known for window ms, its trace ('' none).
-local function add_job(q, id, payload, key, delay, window, trace)
+-- Adds a new job at the tail of its lane ('' the default), or among the delayed ones if
+-- delay > 0 (ms), with its idempotency key ('' none) known for window ms, its trace (''
+-- none).
+local function add_job(q, id, payload, key, delay, window, trace, lane)
+  local fields = { 'p', payload, 'a', 0, 'e', now }
   if trace ~= '' then
-    redis.call('HSET', JOB .. id, 'p', payload, 'a', 0, 'e', now, 't', trace)
-  else
-    redis.call('HSET', JOB .. id, 'p', payload, 'a', 0, 'e', now)
+    table.insert(fields, 't')
+    table.insert(fields, trace)
   end
+  if lane ~= '' then
+    table.insert(fields, 'y')
+    table.insert(fields, lane)
+  end
+  redis.call('HSET', JOB .. id, unpack(fields))
   if delay > 0 then
     redis.call('ZADD', DELAYED, now + delay, id)
     count(q, 'd', 1)
     due_at(q, now + delay)
   else
-    redis.call('RPUSH', READY, id)
-    count(q, 'r', 1)
+    push_ready(q, id, lane, false)
   end
   if key ~= '' then
     -- Redis's own expiry only bounds the memory: the window is the callers' clock's
@@ -249,13 +458,6 @@ local function each_id(read, key, visit)
       end
     end
   end)
-end
-
--- Calls visit(chunk) for runs of up to 1000 of the values in list (a Lua table).
-local function in_chunks(list, visit)
-  for i = 1, #list, 1000 do
-    visit({ unpack(list, i, math.min(i + 999, #list)) })
-  end
 end
 
 -- The job ids of every lease, a chunk at a time.
@@ -327,10 +529,12 @@ local function purge_waiting(q)
   local function out(chunk)
     dead_letter_all(q, chunk, 'purged')
   end
-  each_chunk('LRANGE', READY, out)
+  for _, key in ipairs(ready_keys(q)) do
+    each_chunk('LRANGE', key, out)
+  end
   each_chunk('ZRANGE', DELAYED, out)
-  redis.call('DEL', READY, DELAYED)
-  set(q, 'r', 0)
+  clear_ready(q)
+  redis.call('DEL', DELAYED)
   set(q, 'd', 0)
   return n
 end
@@ -349,33 +553,31 @@ end
 -- with the lease id '<job id>.<token>'; a lease runs length ms (nil: the queue's lease
 -- timeout). Returns one entry per job: {lease id or false, id, payload, attempt, enqueued
 -- ms, expiry ms or false, origin queue or false, reason or false, origin attempts or
--- false, trace or false}.
+-- false, trace or false, lane or false}.
 local function deliver(q, max, length, auto, token)
   if q.paused or q.r == 0 then
     return {}
   end
-  local ids = redis.call('LPOP', READY, max)
-  if not ids then
-    return {}
-  end
-  count(q, 'r', -#ids)
+  local ids = pop_ready(q, max)
   length = length or q.lease
   local expiry = now + length
   local jobs, leases = {}, {}
   for _, id in ipairs(ids) do
     local key = JOB .. id
-    local job = redis.call('HMGET', key, 'p', 'a', 'e', 'o', 't')
+    local job = redis.call('HMGET', key, 'p', 'a', 'e', 'o', 't', 'y')
     local attempt = tonumber(job[2] or '0') + 1
     local oq, oreason, oattempts, trace = origin_and_trace(job[4], job[5])
     if auto then
       redis.call('DEL', key)
-      table.insert(jobs, { false, id, job[1], attempt, tonumber(job[3]), false, oq, oreason, oattempts, trace })
+      table.insert(jobs,
+        { false, id, job[1], attempt, tonumber(job[3]), false, oq, oreason, oattempts, trace, job[6] or false })
     else
       local lease = id .. '.' .. token
       redis.call('HSET', key, 'a', attempt, 'l', lease)
       table.insert(leases, expiry)
       table.insert(leases, lease)
-      table.insert(jobs, { lease, id, job[1], attempt, tonumber(job[3]), expiry, oq, oreason, oattempts, trace })
+      table.insert(jobs,
+        { lease, id, job[1], attempt, tonumber(job[3]), expiry, oq, oreason, oattempts, trace, job[6] or false })
     end
   end
   if #leases > 0 then
@@ -420,8 +622,7 @@ local function settle(q, from, to)
         if q.purging then
           dead_letter_all(q, { id }, 'purged')
         else
-          redis.call('LPUSH', READY, id)
-          count(q, 'r', 1)
+          push_ready(q, id, redis.call('HGET', JOB .. id, 'y'), true)
         end
       end
       table.insert(outcomes, 0)

@@ -6,11 +6,13 @@ if not q then
 end
 housekeep(q)
 local n = q.r + q.d
-each_chunk('LRANGE', READY, forget_all)
+for _, key in ipairs(ready_keys(q)) do
+  each_chunk('LRANGE', key, forget_all)
+end
 each_chunk('ZRANGE', DELAYED, forget_all)
 if n > 0 then
-  redis.call('DEL', READY, DELAYED)
-  set(q, 'r', 0)
+  clear_ready(q)
+  redis.call('DEL', DELAYED)
   set(q, 'd', 0)
 end
 return reply(q, 'purged', n)

@@ -2,12 +2,12 @@
 -- 9 '1' to only look the key up (a put that must wait its turn behind parked ones),
 -- 10 '1' if a take parked at the caller is handed jobs at once, '2' if a take whose own
 -- attempt ran just before is, only if that attempt left no job ready (it found none, so
--- it parks: were it to get jobs twice, one set would go back), '0' if none is: 13 its
--- max, 14 its lease ms ('' = the queue's), 15 '1' to settle at delivery, 16 the token of
+-- it parks: were it to get jobs twice, one set would go back), '0' if none is: 14 its
+-- max, 15 its lease ms ('' = the queue's), 16 '1' to settle at delivery, 17 the token of
 -- its lease ids. Such a hand-off may go beyond the capacity, as the job does not rest in
 -- the queue. 11 the delay ms: a delayed job waits among the delayed ones (never handed
 -- off) and joins the tail when due (housekeep), taking room all along. 12 the trace
--- context ('' none).
+-- context ('' none). 13 the job's lane ('' the default).
 -- Replies accepted {id, enqueued ms, job...} (the jobs handed to the take, oldest
 -- first), duplicate {id, enqueued ms}, closed, full, unknown-key, missing.
 local q = load()
@@ -33,9 +33,9 @@ end
 if q.r + q.d >= q.capacity and not hand_off then
   return reply(q, 'full')
 end
-add_job(q, id, payload, key, delay, window, ARGV[12])
+add_job(q, id, payload, key, delay, window, ARGV[12], ARGV[13])
 if hand_off then
-  local length = tonumber(ARGV[14])
-  return reply(q, 'accepted', id, now, unpack(deliver(q, tonumber(ARGV[13]), length, ARGV[15] == '1', ARGV[16])))
+  local length = tonumber(ARGV[15])
+  return reply(q, 'accepted', id, now, unpack(deliver(q, tonumber(ARGV[14]), length, ARGV[16] == '1', ARGV[17])))
 end
 return reply(q, 'accepted', id, now)

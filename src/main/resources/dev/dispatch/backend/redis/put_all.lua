@@ -1,6 +1,6 @@
 -- put_all (a batch put, all or nothing): ARGV 5 dedup window ms, then groups of {job id,
--- payload, idempotency key ('' none), delay ms, trace context ('' none)} from 6, in the
--- batch's order. A job whose key is known, or repeats the key of an earlier job of the
+-- payload, idempotency key ('' none), delay ms, trace context ('' none), lane ('' the
+-- default)} from 6, in the batch's order. A job whose key is known, or repeats the key of an earlier job of the
 -- batch, creates nothing and answers that job. New jobs go to the tail (delayed ones
 -- among the delayed), never to a take directly.
 -- Replies accepted {{id, enqueued ms, 1 if it repeated a key else 0} per job}, closed,
@@ -14,7 +14,7 @@ housekeep(q)
 local window = tonumber(ARGV[5])
 local known = {}
 local needed = 0
-for i = 6, #ARGV, 5 do
+for i = 6, #ARGV, 6 do
   local key = ARGV[i + 2]
   if key == '' then
     needed = needed + 1
@@ -40,13 +40,13 @@ if needed > 0 then
   end
 end
 local jobs = {}
-for i = 6, #ARGV, 5 do
+for i = 6, #ARGV, 6 do
   local id, payload, key, delay = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
   local original = key ~= '' and known[key]
   if original then
     table.insert(jobs, { original[1], original[2], 1 })
   else
-    add_job(q, id, payload, key, delay, window, ARGV[i + 4])
+    add_job(q, id, payload, key, delay, window, ARGV[i + 4], ARGV[i + 5])
     if key ~= '' then
       known[key] = { id, now }
     end

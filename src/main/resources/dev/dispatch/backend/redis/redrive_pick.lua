@@ -24,7 +24,7 @@ if #ARGV >= after_homes then
   end
 end
 local out = {}
-each_id('LRANGE', READY, function(id)
+local function pick(id)
   if not wanted or wanted[id] then
     local origin = redis.call('HGET', JOB .. id, 'o')
     local home = origin and string.match(origin, '^(.*)\n.*\n%d+$')
@@ -33,5 +33,11 @@ each_id('LRANGE', READY, function(id)
     end
   end
   return #out >= max
-end)
+end
+for _, key in ipairs(ready_keys(q)) do
+  if #out >= max then
+    break
+  end
+  each_id('LRANGE', key, pick)
+end
 return reply(q, 'picked', unpack(out))

@@ -12,9 +12,7 @@ if lease ~= '' and job_of(lease) == id and redis.call('ZREM', LEASES, lease) == 
   count(q, 'f', -1)
 elseif redis.call('ZREM', DELAYED, id) == 1 then
   count(q, 'd', -1)
-elseif redis.call('LREM', READY, -1, id) == 1 then
-  count(q, 'r', -1)
-else
+elseif not remove_ready(q, id, redis.call('HGET', JOB .. id, 'y')) then
   return reply(q, 'taken')
 end
 redis.call('DEL', JOB .. id)

@@ -20,6 +20,7 @@ import dev.dispatch.queue.job.Delivery;
 import dev.dispatch.queue.JobQueue;
 import dev.dispatch.queue.job.NewJob;
 import dev.dispatch.queue.job.Payload;
+import dev.dispatch.queue.job.Lanes;
 import dev.dispatch.queue.job.PutOptions;
 import dev.dispatch.queue.job.PutOutcome;
 import dev.dispatch.queue.QueueConfig;
@@ -209,7 +210,7 @@ class MemoryJobQueueStressTest {
 				for (int attempt = 0;; attempt++) {
 					String payload = "p" + producer + "-" + job + "-" + attempt;
 					CompletableFuture<PutOutcome> put = this.queue.put(Payload.of(payload),
-							PutOptions.waiting(Duration.ofMillis(random.nextInt(4))));
+							PutOptions.waiting(Duration.ofMillis(random.nextInt(4))).withLane(Lanes.random(random)));
 					if (random.nextInt(10) == 0 && put.cancel(false)) {
 						this.notAccepted.add(payload);
 						continue;
@@ -242,9 +243,9 @@ class MemoryJobQueueStressTest {
 			for (int attempt = 0;; attempt++) {
 				List<String> payloads = List.of("p" + producer + "-" + job + "-" + attempt,
 						"p" + producer + "-" + (job + 1) + "-" + attempt);
-				CompletableFuture<PutOutcome> put = this.queue.putAll(
-						payloads.stream().map((payload) -> NewJob.of(Payload.of(payload))).toList(),
-						Duration.ofMillis(random.nextInt(4)));
+				CompletableFuture<PutOutcome> put = this.queue.putAll(payloads.stream()
+					.map((payload) -> NewJob.of(Payload.of(payload)).withLane(Lanes.random(random)))
+					.toList(), Duration.ofMillis(random.nextInt(4)));
 				if (random.nextInt(10) == 0 && put.cancel(false)) {
 					this.notAccepted.addAll(payloads);
 					continue;

@@ -65,14 +65,19 @@ abstract class RedisContractTest extends JobQueueContractTest {
 		withKeyCommands((redis) -> {
 			for (String key : scan(redis, this.prefix + ":{*}:meta")) {
 				String base = key.substring(0, key.length() - "meta".length());
-				List<String> counts = redis.hmget(key, "r", "d", "f", "o")
+				List<String> counts = redis.hmget(key, "r", "d", "f", "o", "m")
 					.stream()
 					.map((value) -> value.getValueOrElse("0"))
 					.toList();
-				assertThat(counts).as("ready, delayed, leased, outbox of %s", base)
-					.containsExactly(Long.toString(redis.llen(base + "ready")),
+				long otherLanes = scan(redis, base + "ready:*").stream().mapToLong(redis::llen).sum();
+				assertThat(counts).as("ready, delayed, leased, outbox, ready outside the default lane of %s", base)
+					.containsExactly(Long.toString(redis.llen(base + "ready") + otherLanes),
 							Long.toString(redis.zcard(base + "delayed")), Long.toString(redis.zcard(base + "leases")),
-							Long.toString(redis.llen(base + "outbox")));
+							Long.toString(redis.llen(base + "outbox")), Long.toString(otherLanes));
+				if (otherLanes == 0) {
+					assertThat(scan(redis, base + "ready|*")).as("turns kept while every job is in the default lane")
+						.isEmpty();
+				}
 			}
 		});
 	}

@@ -30,6 +30,7 @@ import dev.dispatch.queue.job.Delivery;
 import dev.dispatch.queue.JobQueue;
 import dev.dispatch.queue.job.NewJob;
 import dev.dispatch.queue.job.Payload;
+import dev.dispatch.queue.job.Lanes;
 import dev.dispatch.queue.job.PutOptions;
 import dev.dispatch.queue.job.PutOutcome;
 import dev.dispatch.queue.QueueConfig;
@@ -357,7 +358,7 @@ class RedisJobQueueStressTest {
 				for (int attempt = 0;; attempt++) {
 					String payload = "r" + replica + "p" + producer + "-" + job + "-" + attempt;
 					CompletableFuture<PutOutcome> put = queue.put(Payload.of(payload),
-							PutOptions.waiting(Duration.ofMillis(random.nextInt(6))));
+							PutOptions.waiting(Duration.ofMillis(random.nextInt(6))).withLane(Lanes.random(random)));
 					if (random.nextInt(10) == 0 && put.cancel(false)) {
 						this.withdrawn.put(payload, replica);
 						continue;
@@ -384,9 +385,9 @@ class RedisJobQueueStressTest {
 			for (int attempt = 0;; attempt++) {
 				List<String> payloads = List.of("r" + replica + "p" + producer + "-" + job + "-" + attempt,
 						"r" + replica + "p" + producer + "-" + (job + 1) + "-" + attempt);
-				CompletableFuture<PutOutcome> put = queue.putAll(
-						payloads.stream().map((payload) -> NewJob.of(Payload.of(payload))).toList(),
-						Duration.ofMillis(random.nextInt(6)));
+				CompletableFuture<PutOutcome> put = queue.putAll(payloads.stream()
+					.map((payload) -> NewJob.of(Payload.of(payload)).withLane(Lanes.random(random)))
+					.toList(), Duration.ofMillis(random.nextInt(6)));
 				if (random.nextInt(10) == 0 && put.cancel(false)) {
 					payloads.forEach((payload) -> this.withdrawn.put(payload, replica));
 					continue;

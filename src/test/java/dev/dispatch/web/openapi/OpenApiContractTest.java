@@ -108,7 +108,10 @@ class OpenApiContractTest {
 		call("POST", put, "work").query("wait", "1.5").body("\"a string\"").answers(201);
 		call("POST", put, "work").query("wait", "0").body("42").answers(429);
 		call("POST", put, "work").query("wait", "soon").body("42").answers(400);
-		call("POST", put, "work").query("priority", "1").body("42").breaksTheDocument().answers(400);
+		call("POST", put, "work").query("priority", "0").body("42").breaksTheDocument().answers(400);
+		call("POST", put, "work").query("urgency", "1").body("42").breaksTheDocument().answers(400);
+		call("PUT", "/v1/queues/{queue}", "lanes").body("{}").answers(201);
+		call("POST", put, "lanes").query("priority", "9").query("group", "tenant-1").body("42").answers(201);
 		call("POST", put, "work").body("\"" + "x".repeat(2000) + "\"").answers(413);
 		call("POST", put, "nowhere").body("42").answers(404);
 		call("POST", put, "spare").body("null").answers(201);
@@ -120,6 +123,8 @@ class OpenApiContractTest {
 					+ " {\"payload\": [1], \"delay\": \"1h\"}]")
 			.answers(201);
 		call("POST", batch, "spare").body("[{\"payload\": 1, \"idempotencyKey\": \"batch-1\"}]").answers(200);
+		call("POST", batch, "lanes").body("[{\"payload\": 1, \"priority\": 2, \"group\": \"tenant-2\"}]").answers(201);
+		call("POST", batch, "lanes").body("[{\"payload\": 1, \"priority\": 0}]").breaksTheDocument().answers(400);
 		call("POST", batch, "spare").body("[]").breaksTheDocument().answers(400);
 		call("POST", batch, "spare").body("[{\"payload\": 1, \"extra\": 2}]").breaksTheDocument().answers(400);
 		call("POST", batch, "work").query("wait", "0").body("[{\"payload\": 1}]").answers(429);

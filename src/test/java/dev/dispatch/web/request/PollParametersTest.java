@@ -3,6 +3,7 @@ package dev.dispatch.web.request;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import dev.dispatch.queue.job.Lane;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,8 +35,10 @@ class PollParametersTest {
 
 	@Test
 	void aPutsParametersAreReadTogether() {
-		PollParameters.Put put = PollParameters.put(request("delay=30s&wait=500ms"), "order-42");
-		assertThat(put).isEqualTo(new PollParameters.Put(Duration.ofMillis(500), Duration.ofSeconds(30), "order-42"));
+		PollParameters.Put put = PollParameters.put(request("delay=30s&wait=500ms&priority=7&group=t-1"), "order-42");
+		assertThat(put).isEqualTo(
+				new PollParameters.Put(Duration.ofMillis(500), Duration.ofSeconds(30), "order-42", Lane.of(7, "t-1")));
+		assertThat(PollParameters.put(request("priority=&group="), null).lane()).isEqualTo(Lane.DEFAULT);
 		assertThat(PollParameters.put(request("wait=&delay="), "").idempotencyKey()).isNull();
 	}
 
