@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Redis commands per queue operation of the service on the Redis backend.
 
-Each queue operation is one or more Lua scripts (EVALSHA, one round trip each); the commands a
+Each queue operation is one or more Lua functions (FCALL, one round trip each); the commands a
 script runs inside Redis cost Redis time but no round trip. Three uses:
 
     python3 bench/roundtrips.py stats --redis-port 6379 > before.txt
@@ -22,11 +22,11 @@ script runs inside Redis cost Redis time but no round trip. Three uses:
         commands the service sent per operation, scripts by name. MONITOR slows Redis down: do
         not time anything meanwhile.
 
-The scripts are named by their SHA-1 digests, computed from the .lua files in the service's jar as
-RedisScripts loads them (prelude, newline, script). Standard library only.
+Each queue operation is one function of the service's Redis Functions library (FCALL
+dispatch_<digest>_<file>), named here by its file; the commands the functions may call are read
+from the .lua files in the service's jar. Standard library only.
 """
 import argparse
-import hashlib
 import re
 import socket
 import sys
@@ -44,17 +44,20 @@ OWN = {"info", "config|resetstat", "monitor", "echo"}
 
 
 def scripts_in(jar):
-    """(digest -> script name, names of the commands the scripts call)."""
+    """Names of the commands the library's functions call."""
     with zipfile.ZipFile(jar) as archive:
         names = [n for n in archive.namelist() if n.startswith(SCRIPTS) and n.endswith(".lua")]
-        sources = {n[len(SCRIPTS):-4]: archive.read(n).decode() for n in names}
-    prelude = sources.pop("prelude")
-    digests = {hashlib.sha1((prelude + "\n" + source).encode()).hexdigest(): name
-               for name, source in sources.items()}
+        sources = [archive.read(n).decode() for n in names]
     called = set()
-    for source in [prelude, *sources.values()]:
+    for source in sources:
         called.update(c.lower() for c in re.findall(r"redis\.call\('([A-Za-z]+)'", source))
-    return digests, called
+    return called
+
+
+def function_name(called):
+    """The file a function of the library was made of: dispatch_<digest>_<file>."""
+    parts = called.split("_", 2)
+    return parts[2] if len(parts) == 3 and parts[0] == "dispatch" else called
 
 
 def command(port, *arguments):
@@ -109,7 +112,7 @@ def per_cycle(args):
     requests = int(re.search(r"(\d+) requests in", output).group(1))
     cycles = int(re.search(r"cycles: (\d+)", output).group(1))
     empty = requests - 3 * cycles
-    _, called = scripts_in(args.jar)
+    called = scripts_in(args.jar)
     sent = {n: c for n, c in ran.items() if c > 0 and n not in called}
     inside = {n: c for n, c in ran.items() if c > 0 and n in called}
     print(f"{cycles} cycles, {requests} requests: {empty} takes came back empty "
@@ -163,7 +166,6 @@ class Monitor:
 
 
 def per_operation(args):
-    digests, _ = scripts_in(args.jar)
     monitor = Monitor(args.redis_port)
     queue = "roundtrips"
     connection = socket.create_connection(("127.0.0.1", args.port))
@@ -227,7 +229,7 @@ def per_operation(args):
             if client == "lua":
                 inside += 1
             elif verb not in OWN:
-                sent[f"{verb} {digests.get(first, first)}" if verb.startswith("evalsha") else verb] += 1
+                sent[f"{verb} {function_name(first)}" if verb == "fcall" else verb] += 1
         if done == 0:
             continue
         total = sum(sent.values())
