@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 
 import dev.dispatch.DispatchApplication;
 import dev.dispatch.support.RedisServer;
@@ -56,10 +57,9 @@ class RedisLateStartTest {
 				assertThat(send(port, "GET", "/livez", null).statusCode()).as("alive: a restart would not help")
 					.isEqualTo(200);
 				assertThat(send(port, "GET", "/readyz", null).statusCode()).as("not ready").isEqualTo(503);
-				for (HttpResponse<String> refused : new HttpResponse[] {
-						send(port, "POST", "/v1/queues/declared/jobs?wait=5s", "1"),
+				for (HttpResponse<String> refused : List.of(send(port, "POST", "/v1/queues/declared/jobs?wait=5s", "1"),
 						send(port, "POST", "/v1/queues/declared/leases?wait=5s", null),
-						send(port, "GET", "/v1/queues", null) }) {
+						send(port, "GET", "/v1/queues", null))) {
 					assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
 					assertThat(refused.body()).contains("backend-unavailable");
 					assertThat(refused.headers().firstValue("Retry-After")).isPresent();
