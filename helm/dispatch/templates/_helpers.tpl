@@ -98,9 +98,10 @@ carry a password by mistake.
 {{- $given := list }}
 {{- if $redis.url }}{{ $given = append $given "redis.url" }}{{ end }}
 {{- if $redis.host }}{{ $given = append $given "redis.host" }}{{ end }}
+{{- if $redis.sentinel.nodes }}{{ $given = append $given "redis.sentinel.nodes" }}{{ end }}
 {{- if $redis.cluster.nodes }}{{ $given = append $given "redis.cluster.nodes" }}{{ end }}
 {{- if not $given }}
-{{- fail "backend \"redis\" needs the address of an existing Redis or Valkey (the chart installs none): set redis.url (e.g. redis://redis-master.redis.svc:6379), redis.host, or redis.cluster.nodes. See docs/deploy.md, section 7." }}
+{{- fail "backend \"redis\" needs the address of an existing Redis or Valkey (the chart installs none): set redis.url (e.g. redis://redis-master.redis.svc:6379), redis.host, redis.sentinel.nodes, or redis.cluster.nodes. See docs/deploy.md, section 7." }}
 {{- end }}
 {{- if gt (len $given) 1 }}
 {{- fail (printf "backend \"redis\" takes one Redis address, got %s: keep only one of them." (join " and " $given)) }}
@@ -113,6 +114,12 @@ carry a password by mistake.
 {{- if or (not (has $url.scheme (list "redis" "rediss"))) (not $url.hostname) (not (regexMatch "^(/[0-9]*)?$" $url.path)) $url.query $url.fragment }}
 {{- fail "redis.url must look like redis://host:port or rediss://host:port, optionally followed by /database (a number)." }}
 {{- end }}
+{{- end }}
+{{- if and $redis.sentinel.nodes (not $redis.sentinel.master) }}
+{{- fail "redis.sentinel.nodes needs redis.sentinel.master: the name the sentinels know the primary by (sentinel monitor <master> ...)." }}
+{{- end }}
+{{- if and (or $redis.sentinel.master $redis.sentinel.existingSecret) (not $redis.sentinel.nodes) }}
+{{- fail "redis.sentinel.master and redis.sentinel.existingSecret are only used with redis.sentinel.nodes: name the sentinels too." }}
 {{- end }}
 {{- if and $redis.cluster.nodes (gt (int $redis.database) 0) }}
 {{- fail "a Redis Cluster has database 0 only: leave redis.database at 0." }}
@@ -192,6 +199,13 @@ the password of SPRING_DATA_REDIS_PASSWORD.
 {{- $settings := dict }}
 {{- if $redis.cluster.nodes }}
 {{- $_ := set $settings "cluster" (dict "nodes" $redis.cluster.nodes) }}
+{{- else if $redis.sentinel.nodes }}
+{{- $sentinel := dict "master" $redis.sentinel.master "nodes" $redis.sentinel.nodes }}
+{{- with $redis.sentinel.username }}
+{{- $_ := set $sentinel "username" . }}
+{{- end }}
+{{- $_ := set $settings "sentinel" $sentinel }}
+{{- $_ := set $settings "database" (int $redis.database) }}
 {{- else if $redis.url }}
 {{- $url := urlParse $redis.url }}
 {{- $port := regexFind "[0-9]+$" (regexFind ":[0-9]+$" $url.host) | default "6379" }}
@@ -221,6 +235,8 @@ the password of SPRING_DATA_REDIS_PASSWORD.
 {{- $redis := .Values.redis }}
 {{- if $redis.cluster.nodes }}
 {{- printf "the Redis Cluster of %s" (join ", " $redis.cluster.nodes) }}
+{{- else if $redis.sentinel.nodes }}
+{{- printf "Redis primary '%s' of the sentinels %s" $redis.sentinel.master (join ", " $redis.sentinel.nodes) }}
 {{- else }}
 {{- $settings := include "dispatch.springDataRedis" . | fromYaml }}
 {{- printf "%s:%v" $settings.host $settings.port }}

@@ -27,16 +27,18 @@ class QueueConfiguration {
 
 	/**
 	 * Creates or updates the queues of {@code dispatch.queues} once every bean exists,
-	 * before the workers and the web server start.
+	 * before the workers and the web server start; on a store that does not answer yet
+	 * (Redis starting after the service), as soon as it does, before the registry reports
+	 * itself available.
 	 */
 	@Bean
 	SmartInitializingSingleton declaredQueues(DispatchProperties properties, QueueRegistry registry) {
-		return () -> {
+		return () -> registry.whenAvailable(() -> {
 			for (Map.Entry<String, DispatchProperties.QueueProperties> queue : properties.queues().entrySet()) {
 				registry.configure(QueueNames.requireValid(queue.getKey()),
 						queue.getValue().toQueueConfig(properties.defaults()));
 			}
-		};
+		});
 	}
 
 }

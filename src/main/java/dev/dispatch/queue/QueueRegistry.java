@@ -85,6 +85,18 @@ public interface QueueRegistry {
 	}
 
 	/**
+	 * Runs {@code action} once the store behind the queues has first answered, before the
+	 * registry reports itself available: at once, on the caller's thread, by default (the
+	 * queues are in this process) and whenever the store already answered, so that its
+	 * failure is the caller's; later, on a thread of the backend's, for a backend that
+	 * started before its store answered. Used for what must be in place before requests
+	 * are served, such as the queues a configuration declares.
+	 */
+	default void whenAvailable(Runnable action) {
+		action.run();
+	}
+
+	/**
 	 * What the backend holds of payloads and its limit, if it keeps such figures; empty
 	 * by default.
 	 */

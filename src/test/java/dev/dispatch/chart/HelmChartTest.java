@@ -29,6 +29,7 @@ import dev.dispatch.queue.QueueConfig;
 import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.support.ExternalTool;
 import dev.dispatch.support.JwkSetServer;
+import dev.dispatch.support.RedisSentinels;
 import dev.dispatch.support.RedisServer;
 import dev.dispatch.support.SelfSigned;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,6 +68,8 @@ class HelmChartTest {
 	private static final String INSTALL = "run .ci/run, which installs it under .ci/tools";
 
 	private static final String REDIS = CHART.resolve("ci/redis-values.yaml").toString();
+
+	private static final String SENTINEL = CHART.resolve("ci/sentinel-values.yaml").toString();
 
 	private static final String INGRESS = CHART.resolve("ci/ingress-values.yaml").toString();
 
@@ -369,6 +372,60 @@ class HelmChartTest {
 				assertThat(take.body()).contains("a@example.com");
 				assertThat(redis.command("CLIENT", "LIST")).contains("user=dispatch");
 				assertThat(redis.command("EXISTS", "chart-test:queues")).isEqualTo("1");
+			}
+		}
+	}
+
+	/**
+	 * Sentinel beside a single server and a cluster: the chart hands Spring Boot the
+	 * sentinels and the primary's name, and both passwords from their Secrets, never from
+	 * the ConfigMap.
+	 */
+	@Test
+	void theSentinelScenarioNamesTheSentinelsAndTakesBothPasswordsFromSecrets() throws Exception {
+		List<Map<String, Object>> objects = render("-f", SENTINEL);
+		Map<String, Object> application = application(objects);
+		assertThat(value(application, "spring.data.redis")).isEqualTo(Map.of("database", 0, "sentinel",
+				Map.of("master", "mymaster", "nodes",
+						List.of("redis-node-0.redis-headless.redis.svc.cluster.local:26379",
+								"redis-node-1.redis-headless.redis.svc.cluster.local:26379",
+								"redis-node-2.redis-headless.redis.svc.cluster.local:26379"))));
+		assertThat(applicationYaml(objects)).doesNotContainIgnoringCase("password");
+		Map<String, Object> container = first(at(only(objects, "Deployment"), "spec.template.spec.containers"));
+		assertThat(value(envVar(container, "SPRING_DATA_REDIS_PASSWORD"), "valueFrom.secretKeyRef"))
+			.isEqualTo(Map.of("name", "dispatch-redis", "key", "redis-password"));
+		assertThat(value(envVar(container, "SPRING_DATA_REDIS_SENTINEL_PASSWORD"), "valueFrom.secretKeyRef"))
+			.isEqualTo(Map.of("name", "dispatch-redis-sentinel", "key", "sentinel-password"));
+		assertThat(notes("-f", SENTINEL)).contains("Redis primary 'mymaster' of the sentinels");
+
+		assertThat(renderFailing("--set", "backend=redis,redis.sentinel.nodes[0]=sentinel:26379").output())
+			.contains("redis.sentinel.nodes needs redis.sentinel.master");
+		assertThat(renderFailing("-f", SENTINEL, "--set", "redis.host=redis").output())
+			.contains("takes one Redis address, got redis.host and redis.sentinel.nodes");
+		assertThat(renderFailing("--set", "backend=redis,redis.host=redis,redis.sentinel.master=mymaster").output())
+			.contains("only used with redis.sentinel.nodes");
+		assertThat(renderFailing("-f", SENTINEL, "--set", "redis.sentinel.password=hunter2").output())
+			.contains("additional properties 'password'");
+	}
+
+	/**
+	 * The chart's Sentinel settings reach real sentinels: the service asks them for the
+	 * primary and keeps its queues there.
+	 */
+	@Test
+	void theRenderedSentinelConfigurationFindsThePrimary(@TempDir Path root) throws Exception {
+		try (RedisSentinels redis = RedisSentinels.start()) {
+			StringBuilder values = new StringBuilder("backend=redis,redis.sentinel.master="
+					+ RedisSentinels.PRIMARY_NAME + ",redis.keyPrefix=chart-sentinel,security.enabled=false");
+			List<String> nodes = redis.sentinelNodes();
+			for (int i = 0; i < nodes.size(); i++) {
+				values.append(",redis.sentinel.nodes[").append(i).append("]=").append(nodes.get(i));
+			}
+			try (RenderedPod pod = RenderedPod.start(render("--set", values.toString()), root, Map.of())) {
+				int port = pod.port("http");
+				HttpResponse<String> put = post(port, "/v1/queues/emails/jobs", "{\"to\": \"a@example.com\"}", null);
+				assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+				assertThat(redis.primary().command("EXISTS", "chart-sentinel:queues")).isEqualTo("1");
 			}
 		}
 	}

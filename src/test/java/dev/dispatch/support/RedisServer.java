@@ -114,6 +114,9 @@ public final class RedisServer implements AutoCloseable {
 
 	private static final String READY = "Ready to accept connections";
 
+	/** What a sentinel prints once it monitors its primary. */
+	private static final String SENTINEL_READY = "+monitor master";
+
 	private static final String PORT_TAKEN = "Address already in use";
 
 	private static final int START_ATTEMPTS = 5;
@@ -151,6 +154,15 @@ public final class RedisServer implements AutoCloseable {
 	/** Whether this is a cluster node, which needs a bus port. */
 	private final boolean clusterNode;
 
+	/**
+	 * What comes before the options on the command line: nothing, or a sentinel's
+	 * configuration file and {@code --sentinel}.
+	 */
+	private final List<String> leadingArguments;
+
+	/** The line the process prints once it serves. */
+	private final String readyLine;
+
 	/** Everything the runs printed, in order. Guarded by its own monitor. */
 	private final StringBuilder log = new StringBuilder();
 
@@ -168,10 +180,13 @@ public final class RedisServer implements AutoCloseable {
 
 	private State state = State.STOPPED;
 
-	private RedisServer(Path executable, Path dataDir, boolean clusterNode, List<String> extraArguments) {
+	private RedisServer(Path executable, Path dataDir, boolean clusterNode, List<String> leadingArguments,
+			String readyLine, List<String> extraArguments) {
 		this.executable = executable;
 		this.dataDir = dataDir;
 		this.clusterNode = clusterNode;
+		this.leadingArguments = leadingArguments;
+		this.readyLine = readyLine;
 		this.extraArguments = extraArguments;
 	}
 
@@ -198,15 +213,42 @@ public final class RedisServer implements AutoCloseable {
 		return start(executable, true, extraConfig);
 	}
 
+	/**
+	 * Starts a Redis Sentinel ({@code redis-server sentinel.conf --sentinel}): as
+	 * {@link #start}, its configuration file written in its directory (the sentinel
+	 * rewrites it as it learns), ready once it monitors its primary.
+	 * @param sentinelConfig the lines of its configuration file, such as
+	 * {@code "sentinel monitor mymaster 127.0.0.1 6379 2"}
+	 */
+	static RedisServer startSentinel(Path executable, List<String> sentinelConfig) {
+		Path dataDir = temporaryDirectory();
+		Path config = dataDir.resolve("sentinel.conf");
+		try {
+			Files.write(config, sentinelConfig);
+		}
+		catch (IOException ex) {
+			deleteRecursively(dataDir);
+			throw new UncheckedIOException(ex);
+		}
+		return start(new RedisServer(executable, dataDir, false, List.of(config.toString(), "--sentinel"),
+				SENTINEL_READY, List.of()));
+	}
+
 	private static RedisServer start(Path executable, boolean clusterNode, String... extraConfig) {
 		List<String> arguments = arguments(extraConfig);
-		RedisServer server;
+		return start(new RedisServer(executable, temporaryDirectory(), clusterNode, List.of(), READY, arguments));
+	}
+
+	private static Path temporaryDirectory() {
 		try {
-			server = new RedisServer(executable, Files.createTempDirectory("dispatch-redis-"), clusterNode, arguments);
+			return Files.createTempDirectory("dispatch-redis-");
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	private static RedisServer start(RedisServer server) {
 		UNCLOSED.add(server.dataDir);
 		try {
 			server.runOnFreePorts();
@@ -269,6 +311,11 @@ public final class RedisServer implements AutoCloseable {
 		if (!run()) {
 			throw failure("exited before accepting connections", from);
 		}
+	}
+
+	/** Whether it runs: started, and neither killed nor closed since. */
+	public boolean isRunning() {
+		return this.state == State.RUNNING;
 	}
 
 	/** Deletes every key: {@code FLUSHALL}. */
@@ -426,9 +473,10 @@ public final class RedisServer implements AutoCloseable {
 	 * @return true if ready (now RUNNING), false if it exited first (still STOPPED)
 	 */
 	private boolean run() {
-		List<String> command = new ArrayList<>(
-				List.of(this.executable.toString(), "--bind", HOST, "--port", Integer.toString(this.port), "--dir",
-						this.dataDir.toString(), "--save", "", "--daemonize", "no", "--protected-mode", "no"));
+		List<String> command = new ArrayList<>(List.of(this.executable.toString()));
+		command.addAll(this.leadingArguments);
+		command.addAll(List.of("--bind", HOST, "--port", Integer.toString(this.port), "--dir", this.dataDir.toString(),
+				"--save", "", "--daemonize", "no", "--protected-mode", "no"));
 		if (this.clusterNode) {
 			command.addAll(List.of("--cluster-port", Integer.toString(this.busPort)));
 		}
@@ -459,7 +507,7 @@ public final class RedisServer implements AutoCloseable {
 		}
 		catch (TimeoutException ex) {
 			stopRun(false);
-			throw failure("did not print '" + READY + "' within " + READY_TIMEOUT, from);
+			throw failure("did not print '" + this.readyLine + "' within " + READY_TIMEOUT, from);
 		}
 		catch (InterruptedException ex) {
 			stopRun(false);
@@ -479,7 +527,7 @@ public final class RedisServer implements AutoCloseable {
 				synchronized (this.log) {
 					this.log.append(line).append('\n');
 				}
-				if (line.contains(READY)) {
+				if (line.contains(this.readyLine)) {
 					ready.complete(true);
 				}
 			}

@@ -10,7 +10,6 @@ import dev.dispatch.config.BackendDescription;
 import dev.dispatch.config.ClosedOnStop;
 import dev.dispatch.config.DispatchProperties;
 import dev.dispatch.queue.QueueListener;
-import dev.dispatch.queue.QueueRegistry;
 import dev.dispatch.queue.Scheduler;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -45,15 +44,6 @@ class RedisBackendConfiguration {
 	}
 
 	/**
-	 * The registry's connections, made with the connection factory's Lettuce client. They
-	 * are closed by {@link #redisConnectionsClosed}, not as the bean is destroyed.
-	 */
-	@Bean(destroyMethod = "")
-	RedisConnections redisConnections(LettuceConnectionFactory connectionFactory) {
-		return RedisConnections.open(connectionFactory.getRequiredNativeClient());
-	}
-
-	/**
 	 * Closes the registry's connections as the application stops, after the web server
 	 * and the workers (which may use them until then) and before the connection factory:
 	 * that one stops in its lifecycle phase by shutting its client down, closing every
@@ -61,8 +51,9 @@ class RedisBackendConfiguration {
 	 * closed".
 	 */
 	@Bean
-	ClosedOnStop redisConnectionsClosed(RedisConnections redisConnections, LettuceConnectionFactory connectionFactory) {
-		return new ClosedOnStop(redisConnections, Math.addExact(connectionFactory.getPhase(), 1));
+	ClosedOnStop redisConnectionsClosed(ConnectingRedisRegistry queueRegistry,
+			LettuceConnectionFactory connectionFactory) {
+		return new ClosedOnStop(queueRegistry::closeConnections, Math.addExact(connectionFactory.getPhase(), 1));
 	}
 
 	@Bean
@@ -75,6 +66,11 @@ class RedisBackendConfiguration {
 	 * sentinels, whether over TLS, and the key prefix. Never the password.
 	 */
 	static String describe(LettuceConnectionFactory connectionFactory, String keyPrefix) {
+		return "in " + where(connectionFactory) + ", keys under '" + keyPrefix + ":'";
+	}
+
+	/** Where the connection factory connects, as {@link #describe} says it. */
+	private static String where(LettuceConnectionFactory connectionFactory) {
 		String where;
 		if (connectionFactory.isClusterAware()) {
 			where = "the Redis Cluster of " + nodes(connectionFactory.getClusterConfiguration().getClusterNodes());
@@ -89,37 +85,44 @@ class RedisBackendConfiguration {
 			where = "Redis at %s:%d".formatted(server.getHostName(), server.getPort())
 					+ ((server.getDatabase() != 0) ? ", database " + server.getDatabase() : "");
 		}
-		return "in " + where + (connectionFactory.isUseSsl() ? " over TLS" : "") + ", keys under '" + keyPrefix + ":'";
+		return where + (connectionFactory.isUseSsl() ? " over TLS" : "");
 	}
 
 	private static String nodes(Collection<RedisNode> nodes) {
 		return nodes.stream().map(RedisNode::asString).sorted().collect(Collectors.joining(", "));
 	}
 
+	/**
+	 * The queues in Redis, on connections made with the connection factory's Lettuce
+	 * client; closed as the bean is destroyed, its connections by
+	 * {@link #redisConnectionsClosed}. If Redis does not answer yet, the service starts
+	 * all the same, not ready, and connects as soon as it does.
+	 */
 	@Bean(destroyMethod = "close")
-	QueueRegistry queueRegistry(DispatchProperties properties, Scheduler queueScheduler,
-			ObjectProvider<QueueListener> listeners, RedisConnections redis) {
+	ConnectingRedisRegistry queueRegistry(DispatchProperties properties, Scheduler queueScheduler,
+			ObjectProvider<QueueListener> listeners, LettuceConnectionFactory connectionFactory) {
 		DispatchProperties.Redis settings = properties.redis();
-		RedisQueueRegistry registry = new RedisQueueRegistry(redis,
-				new RedisQueueRegistry.Settings(queueScheduler, QueueListener.allOf(listeners.orderedStream().toList()),
-						properties.defaults().toQueueConfig(), properties.autoCreate(), properties.dedupWindow(),
-						properties.maxQueues(), settings.keyPrefix(), settings.recheckPeriod(), settings.timeout(),
-						settings.waitReplicas()));
-		warnUnlessNoEviction(registry);
-		return registry;
+		RedisQueueRegistry.Settings registry = new RedisQueueRegistry.Settings(queueScheduler,
+				QueueListener.allOf(listeners.orderedStream().toList()), properties.defaults().toQueueConfig(),
+				properties.autoCreate(), properties.dedupWindow(), properties.maxQueues(), settings.keyPrefix(),
+				settings.recheckPeriod(), settings.timeout(), settings.waitReplicas());
+		return new ConnectingRedisRegistry(() -> RedisConnections.open(connectionFactory.getRequiredNativeClient()),
+				(connections) -> warnUnlessNoEviction(new RedisQueueRegistry(connections, registry)),
+				registry.defaults(), registry.autoCreate(), settings.recheckPeriod(), where(connectionFactory));
 	}
 
 	/**
 	 * Redis may evict keys under memory pressure unless {@code maxmemory-policy} is
 	 * {@code noeviction}: evicted keys would be lost jobs.
 	 */
-	private static void warnUnlessNoEviction(RedisQueueRegistry registry) {
+	private static RedisQueueRegistry warnUnlessNoEviction(RedisQueueRegistry registry) {
 		String policy = registry.evictionPolicy().orElse(null);
 		if (policy != null && !"noeviction".equals(policy)) {
 			log.log(System.Logger.Level.WARNING,
 					"Redis maxmemory-policy is '" + policy + "': Redis may evict queued jobs when its memory is full. "
 							+ "Set maxmemory-policy noeviction (puts then answer 503 storage-full instead).");
 		}
+		return registry;
 	}
 
 }

@@ -155,19 +155,30 @@ final class RedisQueueStore implements QueueStore {
 
 	/**
 	 * Answers {@code reply} once the replicas asked for have the writes behind it; as
-	 * {@code unconfirmed} if fewer did within the timeout.
+	 * {@code unconfirmed} if fewer did within the timeout. A repeated key is confirmed
+	 * too: its job may be one that an earlier, unconfirmed put left on the primary alone,
+	 * which a failover would lose.
 	 */
 	private CompletableFuture<ScriptReply> confirm(ScriptReply reply) {
 		int replicas = this.settings.waitReplicas();
-		if (replicas == 0 || !reply.is("accepted")) {
+		boolean repeated = reply.is("duplicate");
+		if (replicas == 0 || !(reply.is("accepted") || repeated)) {
 			return CompletableFuture.completedFuture(reply);
 		}
 		// WAIT gives up before the command timeout, so that its own answer says how many
 		// replicas confirmed
 		return this.settings.redis()
 			.waitForReplicas(this.keys.meta(), replicas, this.settings.timeout().dividedBy(2))
-			.handle((acknowledged, failure) -> (failure == null && acknowledged >= replicas) ? reply
-					: new ScriptReply("unconfirmed", reply.state(), reply.values()));
+			.handle((acknowledged, failure) -> {
+				if (failure == null && acknowledged >= replicas) {
+					return reply;
+				}
+				if (repeated) {
+					throw new BackendUnavailableException("job " + reply.text(0) + " of queue " + this.keys.name()
+							+ " is stored, but fewer replicas than asked confirmed it in time", failure);
+				}
+				return new ScriptReply("unconfirmed", reply.state(), reply.values());
+			});
 	}
 
 	@Override

@@ -324,7 +324,11 @@ final class Usher {
 				this.room.pumpingTakes = false;
 			}
 			if (failure != null) {
-				if (taker.isWaiting()) {
+				// a parked take rides out a store that does not answer (a Redis
+				// failover):
+				// the recheck tries it again, and its wait ends it as ever; a take that
+				// has not parked yet (its settlements' outcome unknown) fails at once
+				if (taker.isWaiting() && !taker.parked) {
 					this.room.forget(taker, fx);
 					fx.fail(taker, failureOf(failure));
 				}
