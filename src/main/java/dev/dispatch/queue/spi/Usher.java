@@ -325,9 +325,9 @@ final class Usher {
 			}
 			if (failure != null) {
 				// a parked take rides out a store that does not answer (a Redis
-				// failover):
-				// the recheck tries it again, and its wait ends it as ever; a take that
-				// has not parked yet (its settlements' outcome unknown) fails at once
+				// failover): the recheck tries it again, and its wait ends it as ever; a
+				// take that has not parked yet (its settlements' outcome unknown) fails
+				// at once
 				if (taker.isWaiting() && !taker.parked) {
 					this.room.forget(taker, fx);
 					fx.fail(taker, failureOf(failure));

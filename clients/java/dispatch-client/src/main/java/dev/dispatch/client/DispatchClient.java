@@ -355,6 +355,8 @@ public final class DispatchClient implements AutoCloseable {
 		Http.Call call = Http.Call.post(queue, "/v1/queues/" + queue + "/jobs")
 			.query("wait", wait)
 			.query("delay", job.delay())
+			.query("priority", job.priority())
+			.query("group", job.group())
 			.header("Idempotency-Key", job.idempotencyKey())
 			.parks(wait);
 		if (job.trace() != null) {
@@ -380,6 +382,8 @@ public final class DispatchClient implements AutoCloseable {
 			StringBuilder rest = new StringBuilder("{");
 			appendField(rest, "idempotencyKey", job.idempotencyKey());
 			appendField(rest, "delay", (job.delay() != null) ? Http.duration(job.delay()) : null);
+			appendField(rest, "priority", job.priority());
+			appendField(rest, "group", job.group());
 			if (job.trace() != null) {
 				appendField(rest, "traceparent", job.trace().traceparent());
 				appendField(rest, "tracestate", job.trace().tracestate());

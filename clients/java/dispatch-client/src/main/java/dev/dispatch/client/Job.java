@@ -27,10 +27,14 @@ public final class Job {
 
 	private final DeadLetter deadLetter;
 
+	private final int priority;
+
+	private final String group;
+
 	private final JsonMapper mapper;
 
 	Job(String queue, String id, JsonNode payload, int attempt, Instant enqueuedAt, TraceContext trace,
-			DeadLetter deadLetter, JsonMapper mapper) {
+			DeadLetter deadLetter, int priority, String group, JsonMapper mapper) {
 		this.queue = queue;
 		this.id = id;
 		this.payload = payload;
@@ -38,6 +42,8 @@ public final class Job {
 		this.enqueuedAt = enqueuedAt;
 		this.trace = trace;
 		this.deadLetter = deadLetter;
+		this.priority = priority;
+		this.group = group;
 		this.mapper = mapper;
 	}
 
@@ -59,7 +65,7 @@ public final class Job {
 				: null;
 		return new Job(queue, envelope.path("jobId").asString(), envelope.get("payload"),
 				envelope.path("attempt").asInt(), Instant.parse(envelope.path("enqueuedAt").asString()), trace,
-				deadLetter, mapper);
+				deadLetter, envelope.path("priority").asInt(5), Json.text(envelope, "group"), mapper);
 	}
 
 	/** The queue the job was taken from. */
@@ -108,6 +114,16 @@ public final class Job {
 	/** The trace context its producer sent, if any. */
 	public Optional<TraceContext> trace() {
 		return Optional.ofNullable(this.trace);
+	}
+
+	/** Its priority, 1 to 9 (5 unless its producer chose one). */
+	public int priority() {
+		return this.priority;
+	}
+
+	/** Its fairness group, if its producer put it in one. */
+	public Optional<String> group() {
+		return Optional.ofNullable(this.group);
 	}
 
 	/** For a job taken from a dead-letter queue: where it failed, and why. */

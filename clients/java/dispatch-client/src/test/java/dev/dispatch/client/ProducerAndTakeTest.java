@@ -58,6 +58,25 @@ class ProducerAndTakeTest {
 
 	@ParameterizedTest
 	@EnumSource(Backend.class)
+	void priorityAndGroupDecideTheOrderAndComeBackWithTheJob(Backend backend) {
+		DispatchClient client = Services.client(backend);
+		String queue = Services.queue("lanes");
+		client.put(queue, NewJob.of("a1").withGroup("tenant a"), Duration.ZERO);
+		client.put(queue, NewJob.of("a2").withGroup("tenant a"), Duration.ZERO);
+		client.put(queue, NewJob.of("b1").withGroup("tenant/b"), Duration.ZERO);
+		client.putBatch(queue, List.of(NewJob.of("low").withPriority(1), NewJob.of("urgent").withPriority(9)),
+				Duration.ZERO);
+		Taken taken = client.take(queue, NOW);
+		assertThat(taken.leases()).extracting((lease) -> lease.job().payload().asString())
+			.containsExactly("urgent", "a1", "b1", "a2", "low");
+		assertThat(taken.leases()).extracting((lease) -> lease.job().priority()).containsExactly(9, 5, 5, 5, 1);
+		assertThat(taken.leases()).extracting((lease) -> lease.job().group().orElse(null))
+			.containsExactly(null, "tenant a", "tenant/b", "tenant a", null);
+		assertThatThrownBy(() -> NewJob.of(1).withPriority(10)).isInstanceOf(IllegalArgumentException.class);
+	}
+
+	@ParameterizedTest
+	@EnumSource(Backend.class)
 	void aBatchIsPutInOrderWithKeysAndDelays(Backend backend) {
 		DispatchClient client = Services.client(backend);
 		String queue = Services.queue("batch");
