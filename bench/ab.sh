@@ -9,6 +9,9 @@
 # round. Needs wrk, python3, redis-server.
 #
 #   bench/ab.sh A.jar B.jar [duration, default 20s]
+#
+# B_LANES=on runs B's load with every job in one of 16 fairness groups and priorities 4-6
+# (bench/cycle.lua's BENCH_LANES): with the same jar as A and B, the cost of lanes.
 set -eu
 cd "$(dirname "$0")/.."
 . bench/service.sh
@@ -36,11 +39,13 @@ for round in $(seq 1 "$rounds"); do
       start_service "$out/$build.jar" "$run.service.log" "$backend"
       echo "== round $round, $backend, $build"
       curl -fs -X PUT "$url/v1/queues/bench" -H 'Content-Type: application/json' -d '{"capacity": 10000}' > /dev/null
-      wrk -t 8 -c 8 -d "$warmup" -s bench/cycle.lua "$url" > /dev/null
+      lanes=off
+      [ "$build" = B ] && lanes=${B_LANES:-off}
+      BENCH_LANES=$lanes wrk -t 8 -c 8 -d "$warmup" -s bench/cycle.lua "$url" > /dev/null
       service_ticks=$(cpu_ticks "$service_pid")
       redis_ticks=0
       [ -n "${redis_pid:-}" ] && redis_ticks=$(cpu_ticks "$redis_pid")
-      wrk -t 8 -c 8 -d "$duration" --latency -s bench/cycle.lua "$url" > "$run.wrk"
+      BENCH_LANES=$lanes wrk -t 8 -c 8 -d "$duration" --latency -s bench/cycle.lua "$url" > "$run.wrk"
       echo "service $(($(cpu_ticks "$service_pid") - service_ticks))" > "$run.cpu"
       if [ -n "${redis_pid:-}" ]; then
         echo "redis $(($(cpu_ticks "$redis_pid") - redis_ticks))" >> "$run.cpu"

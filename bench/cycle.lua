@@ -7,7 +7,11 @@
 -- BENCH_ROLE=drain only takes up to 100 jobs at a time, with ack=auto, waiting up to 1 s, and
 -- 5 ms apart (each 200 counts as a cycle): it keeps a queue that producers fill from growing, in
 -- few requests (bench/endpoints.sh).
+-- BENCH_LANES=on puts each job in one of 16 fairness groups, at priority 4, 5 or 6, in turn
+-- (so takes go through the turns of groups and priorities; bench/ab.sh's B_LANES).
 local queue = os.getenv("BENCH_QUEUE") or "bench"
+local lanes = os.getenv("BENCH_LANES") == "on"
+local put_count = 0
 local role = os.getenv("BENCH_ROLE") or "cycle"
 -- BENCH_TOKEN: an API key (or JWT) sent as Authorization: Bearer on every request
 local token = os.getenv("BENCH_TOKEN")
@@ -27,7 +31,12 @@ errors = 0
 
 function request()
   if state == "put" then
-    return wrk.format("POST", "/v1/queues/" .. queue .. "/jobs?wait=5s",
+    local lane = ""
+    if lanes then
+      put_count = put_count + 1
+      lane = "&group=g" .. (put_count % 16) .. "&priority=" .. (4 + put_count % 3)
+    end
+    return wrk.format("POST", "/v1/queues/" .. queue .. "/jobs?wait=5s" .. lane,
       headers({["Content-Type"] = "application/json"}), '{"n":1}')
   elseif state == "take" then
     return wrk.format("POST", takePath, headers(), "")

@@ -1,5 +1,6 @@
 package dev.dispatch.web.request;
 
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,8 +9,6 @@ import java.util.Map;
 
 import dev.dispatch.web.problem.InvalidRequestException;
 import jakarta.servlet.http.HttpServletRequest;
-
-import org.springframework.web.util.UriUtils;
 
 /**
  * Reads a parameter of the query string directly. Asking the servlet container instead
@@ -105,8 +104,14 @@ public final class QueryParameters {
 		return found;
 	}
 
+	/**
+	 * Percent-decoded, and {@code +} read as a space, as HTML forms, the servlet API and
+	 * most HTTP clients' query builders write it (a {@code +} itself comes as
+	 * {@code %2B}).
+	 */
 	private static String decode(String text) {
-		return (text.indexOf('%') < 0) ? text : UriUtils.decode(text, StandardCharsets.UTF_8);
+		return (text.indexOf('%') < 0 && text.indexOf('+') < 0) ? text
+				: URLDecoder.decode(text, StandardCharsets.UTF_8);
 	}
 
 }

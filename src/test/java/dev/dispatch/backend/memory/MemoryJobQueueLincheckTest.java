@@ -8,6 +8,7 @@ import dev.dispatch.queue.CloseMode;
 import dev.dispatch.queue.job.Delivery;
 import dev.dispatch.queue.Ids;
 import dev.dispatch.queue.JobQueue;
+import dev.dispatch.queue.job.Lane;
 import dev.dispatch.queue.job.NewJob;
 import dev.dispatch.queue.ManualScheduler;
 import dev.dispatch.queue.job.Payload;
@@ -37,6 +38,7 @@ import static org.jetbrains.lincheck.datastructures.ManagedStrategyGuaranteeKt.f
 @Param(name = "job", gen = IntGen.class, conf = "1:4")
 @Param(name = "key", gen = IntGen.class, conf = "1:2")
 @Param(name = "capacity", gen = IntGen.class, conf = "1:3")
+@Param(name = "lane", gen = IntGen.class, conf = "0:3")
 public class MemoryJobQueueLincheckTest {
 
 	/**
@@ -63,6 +65,21 @@ public class MemoryJobQueueLincheckTest {
 	@Operation
 	public String put(@Param(name = "job") int job) {
 		return this.queue.put(Payload.of(Integer.toString(job)), PutOptions.noWait()).join().label();
+	}
+
+	/**
+	 * A put in one of four lanes: the default one, priority 9, group a, group b at
+	 * priority 9 (so takes see priorities, turns and the default lane's fast path).
+	 */
+	@Operation
+	public String putInLane(@Param(name = "job") int job, @Param(name = "lane") int lane) {
+		Lane chosen = switch (lane) {
+			case 0 -> Lane.DEFAULT;
+			case 1 -> Lane.of(9, null);
+			case 2 -> Lane.of(5, "a");
+			default -> Lane.of(9, "b");
+		};
+		return this.queue.put(Payload.of(Integer.toString(job)), PutOptions.noWait().withLane(chosen)).join().label();
 	}
 
 	@Operation
