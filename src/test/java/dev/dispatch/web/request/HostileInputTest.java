@@ -258,7 +258,7 @@ class HostileInputTest {
 	}
 
 	@ParameterizedTest(name = "{0}")
-	@ValueSource(strings = { "POST /v1/queues/params/jobs?ttl=5s", "POST /v1/queues/params/jobs?wait=1s&priority=1",
+	@ValueSource(strings = { "POST /v1/queues/params/jobs?ttl=5s", "POST /v1/queues/params/jobs?wait=1s&urgency=1",
 			"POST /v1/queues/params/leases?wait=0&timeout=5", "GET /v1/queues/params?verbose=1",
 			"POST /v1/queues/params/close?force=true" })
 	void aQueryParameterTheEndpointDoesNotTakeIsRefusedByName(String call) throws Exception {
