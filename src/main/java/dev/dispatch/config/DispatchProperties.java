@@ -110,15 +110,18 @@ public record DispatchProperties(@DefaultValue("memory") Backend backend, @Defau
 	 * @param maxAttempts deliveries before a failing job is dead-lettered; unset: the
 	 * default
 	 * @param deadLetterQueue where failing jobs go; unset: {@code <queue>.dead}
+	 * @param maxInFlight most leases held at once by every consumer together; unset or 0:
+	 * no limit
 	 */
 	public record QueueProperties(@Min(1) Integer capacity, Duration leaseTimeout, @Min(1) Integer maxAttempts,
-			@Pattern(regexp = QueueNames.PATTERN) String deadLetterQueue) {
+			@Pattern(regexp = QueueNames.PATTERN) String deadLetterQueue, @Min(0) Integer maxInFlight) {
 
 		/** This queue's configuration, with unset parts taken from {@code defaults}. */
 		public QueueConfig toQueueConfig(Defaults defaults) {
 			return new QueueConfig((this.capacity != null) ? this.capacity : defaults.capacity(),
 					(this.leaseTimeout != null) ? this.leaseTimeout : defaults.leaseTimeout(),
-					(this.maxAttempts != null) ? this.maxAttempts : defaults.maxAttempts(), this.deadLetterQueue);
+					(this.maxAttempts != null) ? this.maxAttempts : defaults.maxAttempts(), this.deadLetterQueue,
+					(this.maxInFlight != null) ? this.maxInFlight : QueueConfig.UNLIMITED);
 		}
 
 	}

@@ -13,8 +13,15 @@ import java.util.Objects;
  * @param maxAttempts deliveries after which a failed job goes to the dead-letter queue;
  * at least 1
  * @param deadLetterQueue where such jobs go; {@code null} means {@code <queue>.dead}
+ * @param maxInFlight most leases held at once, by every consumer together (on Redis:
+ * through every replica); {@link #UNLIMITED} (0) for no limit. A take while that many are
+ * held waits for a lease to end, and none gets more jobs than the limit leaves
  */
-public record QueueConfig(int capacity, Duration leaseTimeout, int maxAttempts, String deadLetterQueue) {
+public record QueueConfig(int capacity, Duration leaseTimeout, int maxAttempts, String deadLetterQueue,
+		int maxInFlight) {
+
+	/** A {@link #maxInFlight} that sets no limit. */
+	public static final int UNLIMITED = 0;
 
 	/** Capacity of a queue created with no configuration. */
 	public static final int DEFAULT_CAPACITY = 1000;
@@ -32,7 +39,15 @@ public record QueueConfig(int capacity, Duration leaseTimeout, int maxAttempts, 
 	public static final QueueConfig DEFAULTS = new QueueConfig(DEFAULT_CAPACITY, DEFAULT_LEASE_TIMEOUT,
 			DEFAULT_MAX_ATTEMPTS, null);
 
+	/** A queue without a limit on leases in flight. */
+	public QueueConfig(int capacity, Duration leaseTimeout, int maxAttempts, String deadLetterQueue) {
+		this(capacity, leaseTimeout, maxAttempts, deadLetterQueue, UNLIMITED);
+	}
+
 	public QueueConfig {
+		if (maxInFlight < 0) {
+			throw new IllegalArgumentException("maxInFlight must be at least 1, or 0 for no limit; got " + maxInFlight);
+		}
 		if (capacity < 1) {
 			throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
 		}
@@ -50,7 +65,12 @@ public record QueueConfig(int capacity, Duration leaseTimeout, int maxAttempts, 
 
 	/** This configuration with another capacity. */
 	public QueueConfig withCapacity(int capacity) {
-		return new QueueConfig(capacity, this.leaseTimeout, this.maxAttempts, this.deadLetterQueue);
+		return new QueueConfig(capacity, this.leaseTimeout, this.maxAttempts, this.deadLetterQueue, this.maxInFlight);
+	}
+
+	/** This configuration with another limit on leases in flight (0: none). */
+	public QueueConfig withMaxInFlight(int maxInFlight) {
+		return new QueueConfig(this.capacity, this.leaseTimeout, this.maxAttempts, this.deadLetterQueue, maxInFlight);
 	}
 
 	/**

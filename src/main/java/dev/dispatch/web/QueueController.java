@@ -124,7 +124,7 @@ class QueueController {
 					schema = @Schema(implementation = ApiSchemas.QueueSettings.class),
 					examples = @ExampleObject(name = "all settings",
 							value = "{\"capacity\": 500, \"leaseTimeout\": \"2m\", \"maxAttempts\": 5,"
-									+ " \"deadLetterQueue\": \"emails.failed\"}")))
+									+ " \"deadLetterQueue\": \"emails.failed\", \"maxInFlight\": 20}")))
 	@ApiResponse(responseCode = "201", description = "created; the queue's state",
 			headers = @Header(name = "Location", description = "the queue's path", required = true,
 					schema = @Schema(type = "string", format = "uri-reference", example = "/v1/queues/emails")),
@@ -138,7 +138,8 @@ class QueueController {
 		QueueConfig config = new QueueConfig((asked.capacity() != null) ? asked.capacity() : current.capacity(),
 				(leaseTimeout != null) ? leaseTimeout : current.leaseTimeout(),
 				(asked.maxAttempts() != null) ? asked.maxAttempts() : current.maxAttempts(),
-				(asked.deadLetterQueue() != null) ? asked.deadLetterQueue() : current.deadLetterQueue());
+				(asked.deadLetterQueue() != null) ? asked.deadLetterQueue() : current.deadLetterQueue(),
+				(asked.maxInFlight() != null) ? asked.maxInFlight() : current.maxInFlight());
 		if (asked.deadLetterQueue() != null) {
 			String deadLetters = config.deadLetterQueueFor(queue);
 			this.grants.refusal(queue, deadLetters).ifPresent((why) -> {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.annotation.JsonRawValue;
 import dev.dispatch.queue.job.DeadLetter;
 import dev.dispatch.queue.job.Delivery;
 import dev.dispatch.queue.job.JobInfo;
+import dev.dispatch.queue.QueueConfig;
 import dev.dispatch.queue.QueueSnapshot;
 import dev.dispatch.queue.job.Settle;
 import dev.dispatch.queue.job.Settled;
@@ -42,9 +43,9 @@ final class Views {
 
 	/** A queue's state. */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record QueueInfo(String name, int capacity, String leaseTimeout, int maxAttempts, String deadLetterQueue, int size,
-			int delayed, int inFlight, int unfinished, int waitingPutters, int waitingTakers, boolean closed,
-			boolean drained, boolean paused, Instant oldestReadyAt, Integer purged) {
+	record QueueInfo(String name, int capacity, String leaseTimeout, int maxAttempts, String deadLetterQueue,
+			Integer maxInFlight, int size, int delayed, int inFlight, int unfinished, int waitingPutters,
+			int waitingTakers, boolean closed, boolean drained, boolean paused, Instant oldestReadyAt, Integer purged) {
 
 		static QueueInfo of(QueueSnapshot s) {
 			return of(s, null);
@@ -52,9 +53,10 @@ final class Views {
 
 		static QueueInfo of(QueueSnapshot s, Integer purged) {
 			return new QueueInfo(s.name(), s.capacity(), s.config().leaseTimeout().toString(), s.config().maxAttempts(),
-					s.config().deadLetterQueueFor(s.name()), s.size(), s.delayed(), s.inFlight(), s.unfinished(),
-					s.waitingPutters(), s.waitingTakers(), s.closed(), s.drained(), s.paused(), s.oldestReadyAt(),
-					purged);
+					s.config().deadLetterQueueFor(s.name()),
+					(s.config().maxInFlight() == QueueConfig.UNLIMITED) ? null : s.config().maxInFlight(), s.size(),
+					s.delayed(), s.inFlight(), s.unfinished(), s.waitingPutters(), s.waitingTakers(), s.closed(),
+					s.drained(), s.paused(), s.oldestReadyAt(), purged);
 		}
 
 	}

@@ -2218,4 +2218,103 @@ public abstract class JobQueueContractTest {
 
 	}
 
+	@Nested
+	class InFlightLimits {
+
+		private JobQueue limited(int capacity, int maxInFlight) {
+			return queue("limited", new QueueConfig(capacity, LEASE, 3, null, maxInFlight));
+		}
+
+		@Test
+		void aTakeGetsNoMoreThanTheLimitLeaves() {
+			JobQueue limited = limited(10, 2);
+			for (int i = 1; i <= 5; i++) {
+				accept(limited, Integer.toString(i));
+			}
+			List<Delivery> first = delivered(limited.take(TakeOptions.leased(Duration.ZERO).withMax(5)));
+			assertThat(payloads(first)).containsExactly("1", "2");
+			assertThat(done(take(limited, Duration.ZERO))).as("at the limit").isInstanceOf(TakeOutcome.Empty.class);
+			assertThat(done(limited.take(TakeOptions.autoAcked(Duration.ZERO))))
+				.as("an auto-acked take waits like the others")
+				.isInstanceOf(TakeOutcome.Empty.class);
+			assertThat(done(limited.ack(first.get(0).leaseId()))).isTrue();
+			assertThat(payloads(delivered(limited.take(TakeOptions.leased(Duration.ZERO).withMax(5)))))
+				.containsExactly("3");
+			assertThat(snapshot(limited).inFlight()).isEqualTo(2);
+		}
+
+		@Test
+		void everyWayALeaseEndsFreesItsSlotForAParkedTake() {
+			JobQueue limited = limited(10, 1);
+			for (int i = 1; i <= 5; i++) {
+				accept(limited, Integer.toString(i));
+			}
+			Delivery held = takeOne(limited);
+			CompletableFuture<TakeOutcome> parked = take(limited, WAIT);
+			assertParked(parked);
+			done(limited.ack(held.leaseId()));
+			held = delivered(parked).getFirst();
+
+			parked = take(limited, WAIT);
+			assertParked(parked);
+			done(limited.nack(held.leaseId(), Duration.ofSeconds(5)));
+			held = delivered(parked).getFirst();
+
+			parked = take(limited, WAIT);
+			assertParked(parked);
+			done(limited.release(held.leaseId()));
+			held = delivered(parked).getFirst();
+
+			parked = take(limited, LEASE.multipliedBy(2));
+			assertParked(parked);
+			time.advance(LEASE);
+			// a shared backend expires leases on its own timer: reading the queue brings
+			// it
+			// up to now
+			snapshot(limited);
+			assertThat(delivered(parked)).as("after the lease ran out").hasSize(1);
+		}
+
+		@Test
+		void aLimitChangedLiveTakesEffectAtOnce() {
+			JobQueue limited = limited(10, 1);
+			accept(limited, "a");
+			accept(limited, "b");
+			accept(limited, "c");
+			takeOne(limited);
+			CompletableFuture<TakeOutcome> parked = take(limited, WAIT);
+			assertParked(parked);
+			registry.configure("limited", new QueueConfig(10, LEASE, 3, null, 2));
+			assertThat(payloads(delivered(parked))).containsExactly("b");
+			assertThat(snapshot(limited).config().maxInFlight()).isEqualTo(2);
+			registry.configure("limited", new QueueConfig(10, LEASE, 3, null, QueueConfig.UNLIMITED));
+			assertThat(payloads(List.of(takeOne(limited)))).as("no limit").containsExactly("c");
+		}
+
+		/**
+		 * A put does not hand its job to a parked take while the limit is reached (the
+		 * job rests in the queue instead), so it gets no way past the capacity either.
+		 */
+		@Test
+		void aPutHandsNothingToAParkedTakeBeyondTheLimit() {
+			JobQueue limited = limited(1, 1);
+			accept(limited, "a");
+			Delivery held = takeOne(limited);
+			CompletableFuture<TakeOutcome> parked = take(limited, WAIT);
+			assertParked(parked);
+			accept(limited, "b");
+			assertParked(parked);
+			assertThat(done(put(limited, "c", Duration.ZERO))).isInstanceOf(PutOutcome.Full.class);
+			done(limited.ack(held.leaseId()));
+			assertThat(payloads(delivered(parked))).containsExactly("b");
+		}
+
+		@Test
+		void aNegativeLimitIsRefused() {
+			assertThatIllegalArgumentException().isThrownBy(() -> new QueueConfig(10, LEASE, 3, null, -1))
+				.withMessageContaining("maxInFlight");
+		}
+
+	}
+
 }

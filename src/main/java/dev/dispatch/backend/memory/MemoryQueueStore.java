@@ -184,7 +184,7 @@ final class MemoryQueueStore implements QueueStore {
 			}
 			reserved = attempt.bytes();
 		}
-		boolean handOff = !this.paused && (attempt.handOff() == PutAttempt.HandOff.PARKED
+		boolean handOff = !this.paused && leaseRoom() > 0 && (attempt.handOff() == PutAttempt.HandOff.PARKED
 				|| (attempt.handOff() == PutAttempt.HandOff.IF_NONE_READY && this.ready.isEmpty()));
 		if (waiting() >= this.config.capacity() && !handOff) {
 			return PutResult.full(1, reserved);
@@ -287,7 +287,7 @@ final class MemoryQueueStore implements QueueStore {
 			for (Settle settlement : attempt.settleFirst()) {
 				settled.add(settle(settlement, change));
 			}
-			if (!this.paused && !this.ready.isEmpty()) {
+			if (!this.paused && !this.ready.isEmpty() && leaseRoom() > 0) {
 				return new TakeResult(TakeResult.Status.DELIVERED, deliver(attempt.options(), change), settled);
 			}
 			TakeResult.Status status = isDrained() ? TakeResult.Status.DRAINED : TakeResult.Status.EMPTY;
@@ -303,8 +303,9 @@ final class MemoryQueueStore implements QueueStore {
 		assert this.lock.isHeldByCurrentThread();
 		Instant now = this.scheduler.now();
 		Duration length = (options.lease() != null) ? options.lease() : this.config.leaseTimeout();
-		List<Delivery> deliveries = new ArrayList<>(Math.min(options.max(), this.ready.size()));
-		while (deliveries.size() < options.max() && !this.ready.isEmpty()) {
+		int max = Math.min(options.max(), leaseRoom());
+		List<Delivery> deliveries = new ArrayList<>(Math.min(max, this.ready.size()));
+		while (deliveries.size() < max && !this.ready.isEmpty()) {
 			MemoryJob job = this.ready.pollFirst();
 			job.attempt++;
 			if (options.autoAck()) {
@@ -755,8 +756,14 @@ final class MemoryQueueStore implements QueueStore {
 		assert this.lock.isHeldByCurrentThread();
 		return new QueueState(this.ready.size(), this.delayed.size(), this.leases.size(), this.config.capacity(),
 				this.closed, this.purging, this.paused, -1, (change != null) ? change.expired : 0,
-				(change != null) ? change.deadLetteredMaxAttempts : 0,
-				(change != null) ? change.deadLetteredPurged : 0);
+				(change != null) ? change.deadLetteredMaxAttempts : 0, (change != null) ? change.deadLetteredPurged : 0,
+				this.config.maxInFlight());
+	}
+
+	/** How many more leases the queue's limit allows now. */
+	private int leaseRoom() {
+		int limit = this.config.maxInFlight();
+		return (limit == QueueConfig.UNLIMITED) ? Integer.MAX_VALUE : Math.max(0, limit - this.leases.size());
 	}
 
 	/**

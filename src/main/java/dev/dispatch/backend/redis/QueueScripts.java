@@ -164,7 +164,8 @@ final class QueueScripts {
 		return run(Script.DEFINE, queue, generation,
 				List.of(bytes(newGeneration), bytes(Integer.toString(config.capacity())), millis(config.leaseTimeout()),
 						bytes(Integer.toString(config.maxAttempts())), text(config.deadLetterQueue()),
-						bytes(config.deadLetterQueueFor(queue.name())), flag(createOnly)));
+						bytes(config.deadLetterQueueFor(queue.name())), flag(createOnly),
+						bytes(Integer.toString(config.maxInFlight()))));
 	}
 
 	/** Deletes a queue, whichever generation ({@code delete.lua}). */

@@ -19,9 +19,26 @@ package dev.dispatch.queue.spi;
  * @param deadLetteredMaxAttempts jobs the operation moved to the dead-letter queue after
  * their last attempt
  * @param deadLetteredPurged jobs the operation moved to the dead-letter queue by a purge
+ * @param maxInFlight the queue's limit on leases held at once; 0: none
  */
 public record QueueState(long ready, long delayed, long inFlight, long capacity, boolean closed, boolean purging,
-		boolean paused, long nextDue, long expired, long deadLetteredMaxAttempts, long deadLetteredPurged) {
+		boolean paused, long nextDue, long expired, long deadLetteredMaxAttempts, long deadLetteredPurged,
+		long maxInFlight) {
+
+	/** A state of a queue without a limit on leases in flight. */
+	public QueueState(long ready, long delayed, long inFlight, long capacity, boolean closed, boolean purging,
+			boolean paused, long nextDue, long expired, long deadLetteredMaxAttempts, long deadLetteredPurged) {
+		this(ready, delayed, inFlight, capacity, closed, purging, paused, nextDue, expired, deadLetteredMaxAttempts,
+				deadLetteredPurged, 0);
+	}
+
+	/**
+	 * Whether a take could get a job now: one is ready, delivery is not paused, and fewer
+	 * leases than the limit are held.
+	 */
+	public boolean servesTakes() {
+		return this.ready > 0 && !this.paused && (this.maxInFlight == 0 || this.inFlight < this.maxInFlight);
+	}
 
 	/** Whether a put could be accepted now: ready + delayed below the capacity. */
 	public boolean hasRoom() {

@@ -369,6 +369,10 @@ public final class ApiSchemas {
 		@Schema(description = "where failed jobs go", example = "emails.failed", requiredMode = RequiredMode.REQUIRED)
 		public String deadLetterQueue;
 
+		@Schema(description = "most leases held at once by every consumer together; only when the queue has"
+				+ " such a limit", minimum = "1", example = "20")
+		public Integer maxInFlight;
+
 		@Schema(description = "jobs ready to be taken", example = "12", requiredMode = RequiredMode.REQUIRED)
 		public int size;
 
@@ -431,6 +435,11 @@ public final class ApiSchemas {
 		@Schema(description = "where failed jobs go; default <queue>.dead", pattern = "^" + QueueNames.PATTERN + "$",
 				example = "emails.failed")
 		public String deadLetterQueue;
+
+		@Schema(description = "most leases held at once by every consumer together (on Redis, through every"
+				+ " replica): a take while that many are held waits for one to end; 0: no limit (the default)",
+				minimum = "0", example = "20")
+		public Integer maxInFlight;
 
 	}
 

@@ -8,6 +8,8 @@ package dev.dispatch.web.request;
  * @param leaseTimeout how long a consumer holds a job, as sent (a duration's text)
  * @param maxAttempts deliveries before a failing job goes to the dead-letter queue
  * @param deadLetterQueue where failing jobs go
+ * @param maxInFlight most leases held at once by every consumer together; 0: no limit
  */
-public record QueueSettings(Integer capacity, String leaseTimeout, Integer maxAttempts, String deadLetterQueue) {
+public record QueueSettings(Integer capacity, String leaseTimeout, Integer maxAttempts, String deadLetterQueue,
+		Integer maxInFlight) {
 }

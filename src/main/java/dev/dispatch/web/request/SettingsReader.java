@@ -24,7 +24,8 @@ public final class SettingsReader {
 	/** The most a settings body may hold, in bytes (a few dozen are typical). */
 	public static final int LIMIT = 16 * 1024;
 
-	private static final List<String> FIELDS = List.of("capacity", "leaseTimeout", "maxAttempts", "deadLetterQueue");
+	private static final List<String> FIELDS = List.of("capacity", "leaseTimeout", "maxAttempts", "deadLetterQueue",
+			"maxInFlight");
 
 	/** Refuses an object that names a field twice: which of the two was meant? */
 	private static final JsonMapper STRICT = JsonMapper.builder()
@@ -38,7 +39,7 @@ public final class SettingsReader {
 	public static QueueSettings read(HttpServletRequest request) {
 		byte[] body = RequestBodies.read(request, LIMIT, SettingsReader::tooLarge);
 		if (body.length == 0) {
-			return new QueueSettings(null, null, null, null);
+			return new QueueSettings(null, null, null, null, null);
 		}
 		JsonNode settings;
 		try {
@@ -63,7 +64,7 @@ public final class SettingsReader {
 			}
 		}
 		return new QueueSettings(whole(settings, "capacity"), duration(settings, "leaseTimeout"),
-				whole(settings, "maxAttempts"), text(settings, "deadLetterQueue"));
+				whole(settings, "maxAttempts"), text(settings, "deadLetterQueue"), whole(settings, "maxInFlight"));
 	}
 
 	/** A whole number from 1 to 2147483647, or null when absent or null. */

@@ -1,6 +1,7 @@
 -- define (create or reconfigure): ARGV 5 a fresh generation for a new queue,
 -- 6 capacity, 7 lease ms, 8 attempts, 9 dead-letter queue ('' = default), 10 its
--- effective name, 11 '1' to create only (leave an existing queue as it is).
+-- effective name, 11 '1' to create only (leave an existing queue as it is), 12 most
+-- leases in flight (0: no limit).
 -- With a generation in ARGV 2, only that queue is changed.
 -- Replies created|updated|exists {generation}, missing.
 local existing = redis.call('HGET', META, 'gen')
@@ -17,10 +18,11 @@ if existing then
   set(q, 'attempts', tonumber(ARGV[8]))
   set(q, 'dlq', ARGV[9])
   set(q, 'dlqto', ARGV[10])
+  set(q, 'mif', tonumber(ARGV[12]))
   return reply(q, 'updated', existing)
 end
 redis.call('HSET', META, 'gen', ARGV[5], 'capacity', ARGV[6], 'lease', ARGV[7], 'attempts', ARGV[8],
   'dlq', ARGV[9], 'dlqto', ARGV[10], 'closed', '0', 'purging', '0', 'paused', '0', 'due', -1, 'r', 0, 'd', 0, 'f', 0,
-  'o', 0)
+  'o', 0, 'mif', ARGV[12])
 gen = ARGV[5]
 return reply(load(), 'created', ARGV[5])

@@ -7,7 +7,8 @@
 -- KEYS:  1 meta (hash: gen capacity lease attempts dlq dlqto closed purging paused, and
 --          due: no lease runs out and no delayed job falls due before it (ms, -1: none),
 --          r d f o: how many jobs are ready, delayed, leased and in the outbox,
---          m: how many of the ready ones are not in the default lane)
+--          m: how many of the ready ones are not in the default lane,
+--          mif: most leases held at once, 0 for no limit)
 --        2 ready (list of the ready job ids of the default lane, head first; the other
 --          lanes' keys start with it, see "Lanes" below)   3 delayed (zset id -> due ms)
 --        4 leases (zset lease id -> expiry ms; a lease id is '<job id>.<token>')
@@ -47,7 +48,7 @@ local function begin(keys, args)
 end
 
 local FIELDS = { 'gen', 'capacity', 'lease', 'attempts', 'dlq', 'dlqto', 'closed', 'purging', 'paused', 'due', 'r',
-  'd', 'f', 'o', 'm' }
+  'd', 'f', 'o', 'm', 'mif' }
 
 -- The queue, or nil if it does not exist (deleted, or another generation). What the
 -- script changes is written back by reply() in one HSET.
@@ -59,9 +60,10 @@ local function load()
   local q = { gen = m[1], capacity = tonumber(m[2]), lease = tonumber(m[3]), attempts = tonumber(m[4]),
     dlq = m[5], dlqto = m[6], closed = m[7] == '1', purging = m[8] == '1', paused = m[9] == '1',
     due = tonumber(m[10] or '-1'), r = tonumber(m[11] or '0'), d = tonumber(m[12] or '0'),
-    f = tonumber(m[13] or '0'), o = tonumber(m[14] or '0'), m = tonumber(m[15] or '0'), dirty = {} }
+    f = tonumber(m[13] or '0'), o = tonumber(m[14] or '0'), m = tonumber(m[15] or '0'),
+    mif = tonumber(m[16] or '0'), dirty = {} }
   q.was = { r = q.r, d = q.d, f = q.f, capacity = q.capacity, closed = q.closed, purging = q.purging,
-    paused = q.paused }
+    paused = q.paused, mif = q.mif }
   return q
 end
 
@@ -471,6 +473,19 @@ local function each_leased_chunk(visit)
   end)
 end
 
+-- How many more leases the queue's limit allows now.
+local function lease_room(q)
+  if q.mif == 0 then
+    return math.huge
+  end
+  return math.max(0, q.mif - q.f)
+end
+
+-- Whether a take could get a job: one is ready, delivery is on, the limit allows a lease.
+local function serves_takes(r, paused, f, mif)
+  return r > 0 and not paused and (mif == 0 or f < mif)
+end
+
 local function drained(q)
   return q.closed and (q.purging or q.r + q.d + q.f == 0)
 end
@@ -481,7 +496,7 @@ local function woke(q)
   if q.closed ~= was.closed or q.purging ~= was.purging then
     return true
   end
-  if not q.paused and q.r > 0 and (was.r == 0 or was.paused) then
+  if serves_takes(q.r, q.paused, q.f, q.mif) and not serves_takes(was.r, was.paused, was.f, was.mif) then
     return true -- takes
   end
   if q.r + q.d < q.capacity and was.r + was.d >= was.capacity then
@@ -492,7 +507,7 @@ end
 
 local function state(q, woken)
   return { q.r, q.d, q.f, q.closed and 1 or 0, q.purging and 1 or 0, q.capacity, q.o, tally.expired, tally.max,
-    tally.purged, q.due, woken and 1 or 0, q.paused and 1 or 0 }
+    tally.purged, q.due, woken and 1 or 0, q.paused and 1 or 0, q.mif }
 end
 
 -- Writes back what changed, wakes the other replicas if that may serve them, and answers:
@@ -555,7 +570,8 @@ end
 -- ms, expiry ms or false, origin queue or false, reason or false, origin attempts or
 -- false, trace or false, lane or false}.
 local function deliver(q, max, length, auto, token)
-  if q.paused or q.r == 0 then
+  max = math.min(max, lease_room(q))
+  if q.paused or q.r == 0 or max == 0 then
     return {}
   end
   local ids = pop_ready(q, max)

@@ -105,6 +105,31 @@ class RedisWakeupTest {
 		assertThat(parked.get(5, TimeUnit.SECONDS)).isInstanceOf(PutOutcome.Accepted.class);
 	}
 
+	/**
+	 * The limit on leases in flight holds across replicas: a take parked on one replica
+	 * while the other holds the only lease the limit allows is woken by that lease's ack.
+	 */
+	@Test
+	void aTakeHeldBackByTheLimitOnOneReplicaIsWokenByAnAckThroughTheOther() throws Exception {
+		RedisQueueRegistry a = replica("limit", Duration.ofMinutes(5));
+		RedisQueueRegistry b = replica("limit", Duration.ofMinutes(5));
+		a.configure("q", QueueConfig.DEFAULTS.withCapacity(10).withMaxInFlight(1));
+		JobQueue onA = a.require("q");
+		onA.put(Payload.of("1"), PutOptions.noWait()).get(5, TimeUnit.SECONDS);
+		onA.put(Payload.of("2"), PutOptions.noWait()).get(5, TimeUnit.SECONDS);
+		TakeOutcome held = onA.take(TakeOptions.leased(Duration.ZERO)).get(5, TimeUnit.SECONDS);
+		CompletableFuture<TakeOutcome> parked = b.require("q").take(TakeOptions.leased(Duration.ofMinutes(1)));
+		awaitListeners("limit", "q", 1);
+		Thread.sleep(100);
+		assertThat(parked).as("held back: a job is ready, but the one lease allowed is held").isNotDone();
+
+		assertThat(onA.ack(((TakeOutcome.Delivered) held).deliveries().getFirst().leaseId()).get(5, TimeUnit.SECONDS))
+			.isTrue();
+
+		TakeOutcome taken = parked.get(5, TimeUnit.SECONDS);
+		assertThat(((TakeOutcome.Delivered) taken).deliveries().getFirst().payload().asString()).isEqualTo("2");
+	}
+
 	@Test
 	void aReplicaLeavesTheChannelOnceNothingHasBeenParkedThereForAWhile() throws Exception {
 		// 30 quiet rechecks of 20 ms: the channel is left after some 0.6 s

@@ -1,0 +1,79 @@
+package dev.dispatch.web;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Over a real socket: a queue's {@code maxInFlight} is set, shown, changed and removed
+ * with its settings; a take at the limit answers 204 after its wait, and gets a job once
+ * a lease ends.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class InFlightLimitHttpTest {
+
+	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	@LocalServerPort
+	int port;
+
+	private HttpResponse<String> send(String method, String path, String body)
+			throws IOException, InterruptedException {
+		return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+			.timeout(Duration.ofSeconds(30))
+			.header("Content-Type", "application/json")
+			.method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static JsonNode body(HttpResponse<String> response, int status) {
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+		return json.readTree(response.body());
+	}
+
+	@Test
+	void theLimitIsASettingOfTheQueue() throws Exception {
+		JsonNode created = body(send("PUT", "/v1/queues/limited", "{\"maxInFlight\": 1}"), 201);
+		assertThat(created.get("maxInFlight").asInt()).isEqualTo(1);
+		body(send("POST", "/v1/queues/limited/jobs", "1"), 201);
+		body(send("POST", "/v1/queues/limited/jobs", "2"), 201);
+		String lease = body(send("POST", "/v1/queues/limited/leases?wait=0", ""), 200).get(0).get("leaseId").asString();
+		assertThat(send("POST", "/v1/queues/limited/leases?wait=0", "").statusCode()).as("at the limit").isEqualTo(204);
+		assertThat(send("POST", "/v1/queues/limited/leases/" + lease + "/ack", "").statusCode()).isEqualTo(204);
+		assertThat(body(send("POST", "/v1/queues/limited/leases?wait=0", ""), 200).get(0).get("payload").asInt())
+			.isEqualTo(2);
+
+		assertThat(body(send("PUT", "/v1/queues/limited", "{\"maxInFlight\": 5}"), 200).get("maxInFlight").asInt())
+			.isEqualTo(5);
+		assertThat(body(send("PUT", "/v1/queues/limited", "{\"capacity\": 50}"), 200).get("maxInFlight").asInt())
+			.as("kept when not named")
+			.isEqualTo(5);
+		assertThat(body(send("PUT", "/v1/queues/limited", "{\"maxInFlight\": 0}"), 200).has("maxInFlight"))
+			.as("0: no limit, not shown")
+			.isFalse();
+	}
+
+	@Test
+	void aBadLimitIsRefusedNamed() throws Exception {
+		for (String bad : new String[] { "-1", "1.5", "\"5\"" }) {
+			assertThat(body(send("PUT", "/v1/queues/bad-limit", "{\"maxInFlight\": " + bad + "}"), 400).get("detail")
+				.asString()).as(bad).contains("maxInFlight");
+		}
+	}
+
+}
