@@ -197,6 +197,16 @@ public final class QueueMetrics implements QueueListener {
 	}
 
 	/** The meters of one queue. */
+
+	/**
+	 * Parked takes that jobs are ready for, held back because the queue's leases in
+	 * flight are at its limit.
+	 */
+	private static double heldByInFlightLimit(QueueSnapshot s) {
+		int limit = s.config().maxInFlight();
+		return (limit > 0 && s.size() > 0 && s.inFlight() >= limit && !s.paused()) ? s.waitingTakers() : 0;
+	}
+
 	private final class QueueMeters {
 
 		final Tags tags;
@@ -252,6 +262,10 @@ public final class QueueMetrics implements QueueListener {
 					this.tags.and("op", "take"));
 			gauge(queue, "dispatch.queue.closed", "1 once the queue is closed", (s) -> s.closed() ? 1 : 0, this.tags);
 			gauge(queue, "dispatch.queue.paused", "1 while delivery is paused", (s) -> s.paused() ? 1 : 0, this.tags);
+			gauge(queue, "dispatch.queue.inflight.limit", "Most leases held at once (0: no limit)",
+					(s) -> s.config().maxInFlight(), this.tags);
+			gauge(queue, "dispatch.queue.takers.held", "Parked takes held back by a limit though jobs are ready",
+					QueueMetrics::heldByInFlightLimit, this.tags.and("limit", "inflight"));
 			track(Gauge
 				.builder("dispatch.queue.oldest.age",
 						() -> snapshot(queue).map(QueueMetrics.this::oldestAge).orElse(Double.NaN))

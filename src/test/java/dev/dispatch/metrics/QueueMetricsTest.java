@@ -120,6 +120,20 @@ class QueueMetricsTest {
 	}
 
 	@Test
+	void takesHeldBackByTheInFlightLimitAreCounted() {
+		this.registry.configure("q", new QueueConfig(2, Duration.ofSeconds(30), 2, null, 1));
+		assertThat(gauge("dispatch.queue.inflight.limit")).isEqualTo(1);
+		put("a", Duration.ZERO);
+		put("b", Duration.ZERO);
+		Delivery a = take();
+		CompletableFuture<TakeOutcome> parked = this.queue.take(TakeOptions.leased(Duration.ofMinutes(1)));
+		assertThat(gauge("dispatch.queue.takers.held", "limit", "inflight")).isEqualTo(1);
+		this.queue.ack(a.leaseId()).join();
+		assertThat(parked.join()).isInstanceOf(TakeOutcome.Delivered.class);
+		assertThat(gauge("dispatch.queue.takers.held", "limit", "inflight")).isZero();
+	}
+
+	@Test
 	void countersAndTimersMoveAsJobsFlow() {
 		CompletableFuture<TakeOutcome> parkedTake = this.queue.take(TakeOptions.autoAcked(Duration.ofSeconds(10)));
 		this.time.advance(Duration.ofSeconds(2));
