@@ -262,6 +262,7 @@ public final class QueueMetrics implements QueueListener {
 					this.tags.and("op", "take"));
 			gauge(queue, "dispatch.queue.closed", "1 once the queue is closed", (s) -> s.closed() ? 1 : 0, this.tags);
 			gauge(queue, "dispatch.queue.paused", "1 while delivery is paused", (s) -> s.paused() ? 1 : 0, this.tags);
+			gauge(queue, "dispatch.queue.groups", "Fairness groups with ready jobs", QueueSnapshot::groups, this.tags);
 			gauge(queue, "dispatch.queue.inflight.limit", "Most leases held at once (0: no limit)",
 					(s) -> s.config().maxInFlight(), this.tags);
 			gauge(queue, "dispatch.queue.takers.held", "Parked takes held back by a limit though jobs are ready",

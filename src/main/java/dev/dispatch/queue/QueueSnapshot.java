@@ -1,6 +1,7 @@
 package dev.dispatch.queue;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The state of one queue at one instant; all numbers are read together.
@@ -17,9 +18,24 @@ import java.time.Instant;
  * @param oldestReadyAt when the oldest ready job entered the queue, or {@code null} if
  * none is ready
  * @param paused whether delivery is paused: takes get nothing until it resumes
+ * @param groups fairness groups with ready jobs (the default group among them); on Redis
+ * at most the first {@value #GROUPS_LOOKED_AT} in turn order are counted
+ * @param largestGroups the groups with the most ready jobs, most first, at most
+ * {@value #LARGEST_GROUPS}
  */
 public record QueueSnapshot(String name, QueueConfig config, int size, int delayed, int inFlight, int waitingPutters,
-		int waitingTakers, boolean closed, boolean drained, Instant oldestReadyAt, boolean paused) {
+		int waitingTakers, boolean closed, boolean drained, Instant oldestReadyAt, boolean paused, int groups,
+		List<GroupCount> largestGroups) {
+
+	/** Most groups a snapshot names in {@link #largestGroups}. */
+	public static final int LARGEST_GROUPS = 10;
+
+	/** Most groups a store looks at for a snapshot (a bound on its cost). */
+	public static final int GROUPS_LOOKED_AT = 1000;
+
+	public QueueSnapshot {
+		largestGroups = List.copyOf(largestGroups);
+	}
 
 	/** Jobs not yet settled: ready + delayed + in flight (Python's unfinished tasks). */
 	public int unfinished() {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.annotation.JsonRawValue;
 import dev.dispatch.queue.job.DeadLetter;
 import dev.dispatch.queue.job.Delivery;
 import dev.dispatch.queue.job.JobInfo;
+import dev.dispatch.queue.GroupCount;
 import dev.dispatch.queue.QueueConfig;
 import dev.dispatch.queue.QueueSnapshot;
 import dev.dispatch.queue.job.Settle;
@@ -45,7 +46,8 @@ final class Views {
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record QueueInfo(String name, int capacity, String leaseTimeout, int maxAttempts, String deadLetterQueue,
 			Integer maxInFlight, int size, int delayed, int inFlight, int unfinished, int waitingPutters,
-			int waitingTakers, boolean closed, boolean drained, boolean paused, Instant oldestReadyAt, Integer purged) {
+			int waitingTakers, boolean closed, boolean drained, boolean paused, Instant oldestReadyAt, int groups,
+			List<GroupReady> largestGroups, Integer purged) {
 
 		static QueueInfo of(QueueSnapshot s) {
 			return of(s, null);
@@ -56,7 +58,19 @@ final class Views {
 					s.config().deadLetterQueueFor(s.name()),
 					(s.config().maxInFlight() == QueueConfig.UNLIMITED) ? null : s.config().maxInFlight(), s.size(),
 					s.delayed(), s.inFlight(), s.unfinished(), s.waitingPutters(), s.waitingTakers(), s.closed(),
-					s.drained(), s.paused(), s.oldestReadyAt(), purged);
+					s.drained(), s.paused(), s.oldestReadyAt(), s.groups(),
+					s.largestGroups().isEmpty() ? null : s.largestGroups().stream().map(GroupReady::of).toList(),
+					purged);
+		}
+
+	}
+
+	/** One group's ready jobs; the default group names none. */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record GroupReady(String group, int ready) {
+
+		static GroupReady of(GroupCount count) {
+			return new GroupReady(count.group(), count.ready());
 		}
 
 	}

@@ -2203,6 +2203,27 @@ public abstract class JobQueueContractTest {
 		}
 
 		@Test
+		void aSnapshotCountsTheGroupsAndNamesTheLargest() {
+			JobQueue lanes = queue("lanes", 100);
+			assertThat(snapshot(lanes).groups()).isZero();
+			assertThat(snapshot(lanes).largestGroups()).isEmpty();
+			accept(lanes, "d1");
+			assertThat(snapshot(lanes).largestGroups()).containsExactly(new GroupCount(null, 1));
+			for (int i = 0; i < 3; i++) {
+				acceptIn(lanes, "a" + i, 5, "a");
+			}
+			acceptIn(lanes, "a9", 9, "a");
+			acceptIn(lanes, "b", 2, "b");
+			acceptIn(lanes, "d9", 9, null);
+			QueueSnapshot seen = snapshot(lanes);
+			assertThat(seen.groups()).isEqualTo(3);
+			assertThat(seen.largestGroups()).as("a group counted across priorities")
+				.containsExactly(new GroupCount("a", 4), new GroupCount(null, 2), new GroupCount("b", 1));
+			drainReady(lanes);
+			assertThat(snapshot(lanes).groups()).isZero();
+		}
+
+		@Test
 		void purgingEmptiesEveryLane() {
 			JobQueue lanes = queue("lanes", 10);
 			acceptIn(lanes, "a1", 5, "a");

@@ -64,6 +64,11 @@ class LanesHttpTest {
 		assertThat(looked.get("priority").asInt()).isEqualTo(9);
 		assertThat(looked.has("group")).as("no group named").isFalse();
 
+		JsonNode info = body(send("GET", "/v1/queues/lanes", ""), 200);
+		assertThat(info.get("groups").asInt()).as("a, b and the default group").isEqualTo(3);
+		assertThat(info.get("largestGroups").get(0).get("group").asString()).isEqualTo("a");
+		assertThat(info.get("largestGroups").get(0).get("ready").asInt()).isEqualTo(2);
+
 		List<JsonNode> jobs = takeAll("lanes");
 		assertThat(jobs).extracting((job) -> job.get("payload").asString()).containsExactly("urgent", "a1", "b1", "a2");
 		assertThat(jobs).extracting((job) -> job.get("priority").asInt()).containsExactly(9, 5, 5, 5);

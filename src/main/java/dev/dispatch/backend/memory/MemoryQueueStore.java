@@ -20,6 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 import dev.dispatch.queue.CloseMode;
+import dev.dispatch.queue.GroupCount;
 import dev.dispatch.queue.job.DeadLetter;
 import dev.dispatch.queue.job.Delivery;
 import dev.dispatch.queue.Ids;
@@ -28,6 +29,7 @@ import dev.dispatch.queue.job.NewJob;
 import dev.dispatch.queue.job.Payload;
 import dev.dispatch.queue.job.PutOutcome;
 import dev.dispatch.queue.QueueConfig;
+import dev.dispatch.queue.QueueSnapshot;
 import dev.dispatch.queue.Redrive;
 import dev.dispatch.queue.Scheduler;
 import dev.dispatch.queue.job.Settle;
@@ -387,7 +389,11 @@ final class MemoryQueueStore implements QueueStore {
 					oldest = job.enqueuedAt;
 				}
 			}
-			return new StoreLook(this.config, oldest);
+			List<GroupCount> largest = this.ready.largestGroups(QueueSnapshot.LARGEST_GROUPS)
+				.stream()
+				.map((entry) -> new GroupCount(entry.getKey().isEmpty() ? null : entry.getKey(), entry.getValue()))
+				.toList();
+			return new StoreLook(this.config, oldest, this.ready.groups(), largest);
 		});
 	}
 

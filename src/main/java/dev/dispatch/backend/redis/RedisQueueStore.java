@@ -15,6 +15,7 @@ import io.netty.util.concurrent.FastThreadLocalThread;
 
 import dev.dispatch.queue.BackendUnavailableException;
 import dev.dispatch.queue.CloseMode;
+import dev.dispatch.queue.GroupCount;
 import dev.dispatch.queue.job.DeadLetter;
 import dev.dispatch.queue.job.Delivery;
 import dev.dispatch.queue.job.JobInfo;
@@ -234,7 +235,14 @@ final class RedisQueueStore implements QueueStore {
 			QueueConfig config = new QueueConfig((int) reply.number(0), Duration.ofMillis(reply.number(1)),
 					(int) reply.number(2), deadLetterQueue.isEmpty() ? null : deadLetterQueue, (int) reply.number(6));
 			long oldest = reply.number(4);
-			return new StoreLook(config, (oldest >= 0) ? Instant.ofEpochMilli(oldest) : null);
+			List<GroupCount> largest = new ArrayList<>();
+			List<?> pairs = (List<?>) reply.values().get(8);
+			for (int i = 0; i + 1 < pairs.size(); i += 2) {
+				String group = ScriptReply.text(pairs.get(i));
+				largest.add(new GroupCount(group.isEmpty() ? null : group, (int) ScriptReply.number(pairs.get(i + 1))));
+			}
+			return new StoreLook(config, (oldest >= 0) ? Instant.ofEpochMilli(oldest) : null, (int) reply.number(7),
+					largest);
 		});
 	}
 

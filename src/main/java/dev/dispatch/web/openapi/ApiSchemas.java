@@ -373,6 +373,13 @@ public final class ApiSchemas {
 				+ " such a limit", minimum = "1", example = "20")
 		public Integer maxInFlight;
 
+		@Schema(description = "fairness groups with ready jobs, the default group among them (on Redis, of the"
+				+ " first 1000 in turn order)", example = "3", requiredMode = RequiredMode.REQUIRED)
+		public int groups;
+
+		@Schema(description = "the 10 groups with the most ready jobs, most first; only when jobs are ready")
+		public List<GroupReady> largestGroups;
+
 		@Schema(description = "jobs ready to be taken", example = "12", requiredMode = RequiredMode.REQUIRED)
 		public int size;
 
@@ -440,6 +447,19 @@ public final class ApiSchemas {
 				+ " replica): a take while that many are held waits for one to end; 0: no limit (the default)",
 				minimum = "0", example = "20")
 		public Integer maxInFlight;
+
+	}
+
+	/** One group's ready jobs, in a queue's state. */
+	@Schema(name = "GroupReady")
+	public static final class GroupReady {
+
+		@Schema(description = "the group; absent for the default group", example = "tenant-42")
+		public String group;
+
+		@Schema(description = "its ready jobs, at every priority", example = "120",
+				requiredMode = RequiredMode.REQUIRED)
+		public int ready;
 
 	}
 
