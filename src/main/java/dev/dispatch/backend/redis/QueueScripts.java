@@ -66,7 +66,8 @@ final class QueueScripts {
 		};
 		List<byte[]> args = new ArrayList<>(List.of(bytes(attempt.id()), job.payload().toByteArray(),
 				text(job.idempotencyKey()), millis(dedupWindow), flag(attempt.lookUpOnly()), bytes(handOff),
-				bytes(Long.toString(delayMillis(job.delay()))), trace(job.trace()), lane(job.lane())));
+				bytes(Long.toString(delayMillis(job.delay()))), trace(job.trace()), lane(job.lane()),
+				flag(attempt.repeatable())));
 		if (attempt.handTo() != null) {
 			args.addAll(takeArguments(attempt.handTo()));
 		}
@@ -76,8 +77,9 @@ final class QueueScripts {
 	/** A batch put's try ({@code put_all.lua}): its jobs, in order. */
 	CompletableFuture<ScriptReply> putAll(QueueKeys queue, byte[] generation, PutAttempt attempt,
 			Duration dedupWindow) {
-		List<byte[]> args = new ArrayList<>(1 + attempt.jobs().size() * 6);
+		List<byte[]> args = new ArrayList<>(2 + attempt.jobs().size() * 6);
 		args.add(millis(dedupWindow));
+		args.add(flag(attempt.repeatable()));
 		for (int i = 0; i < attempt.jobs().size(); i++) {
 			NewJob job = attempt.jobs().get(i);
 			args.add(bytes(attempt.ids().get(i)));

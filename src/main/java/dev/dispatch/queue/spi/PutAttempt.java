@@ -25,9 +25,20 @@ import dev.dispatch.queue.job.TakeOptions;
  * @param handTo the take to hand to, or {@code null} for {@link HandOff#NONE}
  * @param reserved payload bytes the put already holds reserved in the store, from an
  * earlier try that found the queue full (see {@link PutResult#reserved()})
+ * @param repeatable whether this is a try of a put that has parked, which may repeat a
+ * try whose answer was lost (the store did not answer): a store whose tries can fail so
+ * remembers such a put's acceptance for a while, and answers a repeat (or a look-up) that
+ * it was accepted, never accepting it twice. A store whose tries never fail, such as
+ * memory, need not.
  */
 public record PutAttempt(List<NewJob> jobs, List<String> ids, boolean batch, boolean lookUpOnly, HandOff handOff,
-		TakeOptions handTo, long reserved) {
+		TakeOptions handTo, long reserved, boolean repeatable) {
+
+	/** A try of a put that has not parked. */
+	public PutAttempt(List<NewJob> jobs, List<String> ids, boolean batch, boolean lookUpOnly, HandOff handOff,
+			TakeOptions handTo, long reserved) {
+		this(jobs, ids, batch, lookUpOnly, handOff, handTo, reserved, false);
+	}
 
 	/** Whether a put's job may go straight to a take. */
 	public enum HandOff {

@@ -37,6 +37,12 @@ final class PutWaiter extends Waiter<PutOutcome> {
 	/** Whether its wait elapsed while a try was in flight: the try's answer decides. */
 	boolean expired;
 
+	/**
+	 * Whether a try of it, once it had parked, went unanswered (the store failed): it may
+	 * have been accepted, so its wait may not end in "full" without asking the store.
+	 */
+	boolean uncertain;
+
 	/** How many new jobs a batch needs room for, as its last try counted. */
 	int needed;
 

@@ -56,7 +56,7 @@ final class Usher {
 				: RoomState.HandOffTarget.NONE;
 		TakeWaiter taker = target.taker();
 		PutAttempt attempt = new PutAttempt(putter.jobs, putter.ids, putter.batch, lookUpOnly, target.kind(),
-				(taker != null) ? taker.options : null, lookUpOnly ? 0 : putter.reserved);
+				(taker != null) ? taker.options : null, lookUpOnly ? 0 : putter.reserved, putter.parked);
 		return new PutTry(putter, attempt, taker, pumped, this.room.wakes);
 	}
 
@@ -100,7 +100,17 @@ final class Usher {
 				this.room.pumpingPuts = false;
 			}
 			if (failure != null) {
-				if (putter.isWaiting()) {
+				if (putter.isWaiting() && putter.parked && !putter.expired && !lookUpOnly) {
+					// as a take: a parked put rides out a store that does not answer,
+					// tried
+					// again by the recheck (a repeatable try: the store knows a repeat),
+					// and
+					// ended by acceptance or its wait (which then asks the store first)
+					putter.uncertain = true;
+				}
+				else if (putter.isWaiting()) {
+					// a put that has not parked, or whose last word is unanswered: its
+					// outcome is unknown, and the client is told so
 					this.room.forget(putter, fx);
 					this.room.fail(putter, failureOf(failure), fx);
 				}
@@ -144,7 +154,11 @@ final class Usher {
 						if (putter.isWaiting() && putter.refusedStorage) {
 							refuse(putter, new PutOutcome.StorageFull(), fx);
 						}
-						else if (putter.isWaiting() && putter.maxWait.isZero() && !putter.inFlight) {
+						else if (putter.isWaiting() && (putter.maxWait.isZero() || putter.expired)
+								&& !putter.inFlight) {
+							// an uncertain put's wait is over, and the store says it
+							// never
+							// accepted it: full, truly
 							refuse(putter, new PutOutcome.Full(), fx);
 						}
 					}
@@ -680,6 +694,21 @@ final class Usher {
 			if (waiter instanceof PutWaiter putter) {
 				if (putter.inFlight) {
 					putter.expired = true; // the try's answer decides
+				}
+				else if (putter.uncertain && !putter.batch) {
+					// a try went unanswered: ask the store whether it was accepted before
+					// saying it was not
+					putter.expired = true;
+					PutTry lookUp = preparePut(putter, true, false);
+					fx.add(() -> send(lookUp));
+				}
+				else if (putter.uncertain) {
+					this.room.forget(putter, fx);
+					this.room.fail(putter,
+							new BackendUnavailableException("queue " + this.room.name
+									+ ": the store did not answer a try of this batch; it may have been accepted",
+									null),
+							fx);
 				}
 				else {
 					this.room.forget(putter, fx);
