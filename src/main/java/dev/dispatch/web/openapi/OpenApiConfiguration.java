@@ -11,8 +11,6 @@ import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.parameters.Parameter;
-import io.swagger.v3.oas.models.security.SecurityRequirement;
-import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.tags.Tag;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 
@@ -52,16 +50,10 @@ class OpenApiConfiguration {
 		Tag jobs = new Tag().name("jobs").description("Producers: put jobs");
 		Tag leases = new Tag().name("leases")
 			.description("Consumers: take jobs, then ack, nack or extend their leases");
-		SecurityScheme bearer = new SecurityScheme().type(SecurityScheme.Type.HTTP)
-			.scheme("bearer")
-			.description("An API key or a JWT, as docs/security.md says; needed unless the service runs open"
-					+ " (no credentials configured)");
+		// the security scheme, when credentials are needed, comes from the security layer
 		return new OpenAPI().info(new Info().title("Dispatch").version(version).description(DESCRIPTION))
 			.tags(List.of(queues, jobs, leases))
-			.components(new Components().addSecuritySchemes("bearer", bearer))
-			.addSecurityItem(new SecurityRequirement().addList("bearer"))
-			// or none, when the service runs open
-			.addSecurityItem(new SecurityRequirement());
+			.components(new Components());
 	}
 
 	/**
