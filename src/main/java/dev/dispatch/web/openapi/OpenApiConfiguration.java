@@ -35,6 +35,8 @@ class OpenApiConfiguration {
 			- A put on a full queue, a take on an empty one and a join wait up to `wait` \
 			(default 20s, at most 60s) without holding a thread; `wait=0` never waits.
 			- Payloads are any JSON value, kept byte for byte.
+			- Times are ISO-8601 instants in UTC with three digits of milliseconds \
+			(`2026-11-30T12:00:00.120Z`).
 			- Durations in query parameters: `500ms`, `30s`, `2m`, `1h`, ISO-8601 (`PT30S`) or a number \
 			of seconds; an empty value counts as absent.
 			- A query parameter an endpoint does not take is refused (400), never ignored.
