@@ -1,7 +1,7 @@
 -- snapshot (and the look at the next due time): no own arguments.
 -- Replies state {capacity, lease ms, attempts, dead-letter queue or '', enqueued ms of
 -- the oldest of the first 10 ready jobs (by lane) or -1, drained 0|1, most leases in
--- flight or 0}, missing.
+-- flight or 0, the dead-letter queue's effective name or '' for none}, missing.
 local q = load()
 if not q then
   return missing()
@@ -23,4 +23,4 @@ if q.r > 0 then
     end
   end
 end
-return reply(q, 'state', q.capacity, q.lease, q.attempts, q.dlq, oldest, drained(q) and 1 or 0, q.mif)
+return reply(q, 'state', q.capacity, q.lease, q.attempts, q.dlq, oldest, drained(q) and 1 or 0, q.mif, q.dlqto)
