@@ -366,7 +366,8 @@ public final class ApiSchemas {
 				example = "5", requiredMode = RequiredMode.REQUIRED)
 		public int maxAttempts;
 
-		@Schema(description = "where failed jobs go", example = "emails.failed", requiredMode = RequiredMode.REQUIRED)
+		@Schema(description = "where failed jobs go; absent when they stay in the queue (a dead-letter queue made by"
+				+ " its first dead letter has none of its own)", example = "emails.failed")
 		public String deadLetterQueue;
 
 		@Schema(description = "most leases held at once by every consumer together; only when the queue has"
@@ -432,8 +433,8 @@ public final class ApiSchemas {
 				example = "5")
 		public Integer maxAttempts;
 
-		@Schema(description = "where failed jobs go; default <queue>.dead", pattern = "^" + QueueNames.PATTERN + "$",
-				example = "emails.failed")
+		@Schema(description = "where failed jobs go; default <queue>.dead; \"\" for nowhere (they stay in the queue)",
+				pattern = "^(" + QueueNames.PATTERN + ")?$", example = "emails.failed")
 		public String deadLetterQueue;
 
 		@Schema(description = "most leases held at once by every consumer together (on Redis, through every"
