@@ -5,14 +5,11 @@ import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 
-import org.springframework.stereotype.Component;
-
 /**
  * The API document's security scheme — the bearer credential every request needs — when
  * the service asks for credentials, and none when it runs open: Swagger UI then shows no
  * Authorize button and no padlocks that ask for a key nobody needs.
  */
-@Component
 class ApiDocsSecurity implements OpenApiCustomizer {
 
 	static final String SCHEME = "bearer";
