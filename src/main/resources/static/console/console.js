@@ -57,6 +57,12 @@
 		return parts.join(' ') || '0 s';
 	}
 
+	/** A duration as the API writes it (PT10S, PT1M) in seconds; NaN if it is not one. */
+	function secondsOf(iso) {
+		const match = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?$/.exec(iso ?? '');
+		return match ? Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0) : NaN;
+	}
+
 	/** A span of time for people, in its largest unit: "12 s", "3 min", "5 h", "2 d". */
 	function age(millis) {
 		const seconds = Math.max(0, Math.floor(millis / 1000));
@@ -75,6 +81,26 @@
 		const millis = Date.parse(iso) - at;
 		if (Math.abs(millis) < 1000) return 'now';
 		return millis > 0 ? `in ${age(millis)}` : `${age(-millis)} ago`;
+	}
+
+	/**
+	 * An instant the API wrote (UTC, milliseconds) in the browser's own time zone, as the
+	 * header's clock is: the time alone for today, the date too otherwise.
+	 */
+	function localTime(iso) {
+		const date = new Date(iso);
+		const today = new Date().toDateString() === date.toDateString();
+		return today ? date.toLocaleTimeString() : date.toLocaleString();
+	}
+
+	/**
+	 * An instant for people: local time and how far it is from the answer, "14:03:07 (12 s
+	 * ago)"; the instant as the API wrote it (UTC, to match logs) in its title.
+	 */
+	function showTime(time, iso, at) {
+		time.dateTime = iso;
+		time.title = iso;
+		setText(time, `${localTime(iso)} (${relative(iso, at)})`);
 	}
 
 	// ---- the API
@@ -163,15 +189,7 @@
 	 * the console shows what consumers are handed, byte for byte but for the spacing.
 	 */
 	function memberTokens(text, name) {
-		const tokens = text.match(TOKEN) ?? [];
-		let depth = 0;
-		for (let i = 0; i < tokens.length; i++) {
-			if (depth === 1 && tokens[i + 1] === ':' && tokens[i] === JSON.stringify(name)) {
-				return valueTokens(tokens, i + 2);
-			}
-			depth += nesting(tokens[i]);
-		}
-		return [];
+		return memberOf(text.match(TOKEN) ?? [], name);
 	}
 
 	/** The tokens of the value that starts at tokens[start]. */
@@ -188,6 +206,54 @@
 	function nesting(token) {
 		if (token === '{' || token === '[') return 1;
 		return token === '}' || token === ']' ? -1 : 0;
+	}
+
+	/** The elements of the JSON array whose tokens start at tokens[start], each as its tokens. */
+	function elementTokens(tokens, start) {
+		const elements = [];
+		let at = start + 1;
+		while (at < tokens.length && tokens[at] !== ']') {
+			const element = valueTokens(tokens, at);
+			elements.push(element);
+			at += element.length;
+			if (tokens[at] === ',') {
+				at += 1;
+			}
+		}
+		return elements;
+	}
+
+	/** A top-level member's tokens among an object's tokens, or none. */
+	function memberOf(tokens, name) {
+		let depth = 0;
+		for (let i = 0; i < tokens.length; i++) {
+			if (depth === 1 && tokens[i + 1] === ':' && tokens[i] === JSON.stringify(name)) {
+				return valueTokens(tokens, i + 2);
+			}
+			depth += nesting(tokens[i]);
+		}
+		return [];
+	}
+
+	/** How long a payload's preview in a list of jobs may be, in characters. */
+	const PREVIEW_LENGTH = 80;
+
+	/** Tokens as JSON text on one line, cut at PREVIEW_LENGTH with an ellipsis. */
+	function preview(tokens) {
+		const text = tokens.map((token) => (token === ':' || token === ',' ? `${token} ` : token)).join('');
+		return text.length > PREVIEW_LENGTH ? `${text.slice(0, PREVIEW_LENGTH - 1)}…` : text;
+	}
+
+	/** The payload of each job of a page of jobs, as the API wrote it: by job id. */
+	function payloadPreviews(text) {
+		const tokens = text.match(TOKEN) ?? [];
+		const jobs = memberOf(tokens, 'jobs');
+		const previews = new Map();
+		for (const job of jobs.length ? elementTokens(jobs, 0) : []) {
+			const id = JSON.parse(memberOf(job, 'id')[0] ?? 'null');
+			previews.set(id, preview(memberOf(job, 'payload')));
+		}
+		return previews;
 	}
 
 	/** Tokens as indented JSON text: two spaces a level, {} and [] on one line. */
@@ -368,13 +434,25 @@
 		{ field: 'waitingTakers', label: 'Parked takes' },
 	];
 
+	/** A link to the queue's dead-letter queue, or that it has none (a dead-letter queue made on demand). */
+	function showDeadLetterQueue(span, q) {
+		const [link, none] = span.children;
+		link.hidden = !q.deadLetterQueue;
+		none.hidden = Boolean(q.deadLetterQueue);
+		if (q.deadLetterQueue) {
+			link.href = queueLink(q.deadLetterQueue);
+			setText(link, q.deadLetterQueue);
+		}
+		setText(none, 'none: jobs that fail their last attempt stay here');
+	}
+
 	const SETTINGS = [
 		{ field: 'capacity', label: 'Capacity' },
 		{ field: 'leaseTimeout', label: 'Lease timeout', text: (q) => duration(q.leaseTimeout) },
 		{ field: 'maxAttempts', label: 'Max attempts' },
 		{
-			field: 'deadLetterQueue', label: 'Dead-letter queue', make: () => el('a'),
-			show: (a, q) => { a.href = queueLink(q.deadLetterQueue); setText(a, q.deadLetterQueue); },
+			field: 'deadLetterQueue', label: 'Dead-letter queue', make: () => el('span', {}, el('a'), el('span')),
+			show: showDeadLetterQueue,
 		},
 	];
 
@@ -469,15 +547,20 @@
 			offered: (q) => !q.drained,
 			confirm: (q) => ({
 				title: `Close queue ${q.name} immediately?`,
-				text: `Every ready and delayed job (${q.size + q.delayed} now) moves to the dead-letter queue `
-					+ `${q.deadLetterQueue} (reason "purged"), and consumers are answered 410 at once. Jobs in flight `
-					+ `stay with their consumers; those that fail go to the dead-letter queue too. This cannot be undone.`,
+				text: (q.deadLetterQueue
+					? `Every ready and delayed job (${q.size + q.delayed} now) moves to the dead-letter queue `
+						+ `${q.deadLetterQueue} (reason "purged"), and consumers are answered 410 at once. Jobs in flight `
+						+ 'stay with their consumers; those that fail go to the dead-letter queue too.'
+					: `Every ready and delayed job (${q.size + q.delayed} now) is thrown away (this queue has no `
+						+ 'dead-letter queue), and consumers are answered 410 at once. Jobs in flight stay with their '
+						+ 'consumers; those that fail are thrown away too.')
+					+ ' This cannot be undone.',
 				button: 'Close and purge',
 				danger: true,
 			}),
 			request: (q) => ['POST', `${queuePath(q.name)}/close?immediate=true`],
-			outcome: (q, answer) => `Closed ${q.name} immediately: `
-				+ `${plural(answer.purged ?? 0, 'job', 'jobs')} moved to the dead-letter queue ${answer.deadLetterQueue}.`,
+			outcome: (q, answer) => `Closed ${q.name} immediately: ${plural(answer.purged ?? 0, 'job', 'jobs')} `
+				+ (answer.deadLetterQueue ? `moved to the dead-letter queue ${answer.deadLetterQueue}.` : 'thrown away.'),
 		},
 	];
 
@@ -536,29 +619,44 @@
 			return tab;
 		});
 		const table = el('table', { className: 'jobs' },
-			el('thead', {}, el('tr', {}, ...['Job', 'Attempt', 'Put at', 'Ready at / lease ends']
+			el('thead', {}, el('tr', {}, ...['Job', 'Payload', 'Attempt', 'Put', 'Ready / lease ends']
 				.map((label) => el('th', { scope: 'col' }, label)))), body);
 		return {
 			element: el('section', { className: 'panel', id: 'jobs' }, el('h3', {}, 'Jobs'),
 				el('div', { className: 'buttons tabs' }, ...tabs), table, note),
 			path: () => `${queuePath(name)}/jobs?state=${state}&limit=${JOBS_SHOWN}`,
-			show(page) {
+			show({ body: page, text, at }) {
 				tabs.forEach((tab) => tab.classList.toggle('primary', tab.dataset.state === state));
 				// rows are made again only when the page changed: a refresh leaves them alone
+				// (but for the ages, which follow the answer's time)
 				const shown = JSON.stringify([state, page]);
-				if (shown === lastShown) {
-					return;
+				if (shown !== lastShown) {
+					lastShown = shown;
+					const previews = payloadPreviews(text);
+					body.replaceChildren(...page.jobs.map((job) => {
+						const payload = el('td', { className: 'preview' }, el('code', {}, previews.get(job.id) ?? ''));
+						payload.dataset.field = 'payload';
+						const row = el('tr', {},
+							el('td', {}, el('a', { href: jobLink(name, job.id) }, job.id)),
+							payload,
+							el('td', {}, String(job.attempt)),
+							el('td', {}, el('time')),
+							el('td', {}, el('time')));
+						row.dataset.job = job.id;
+						return row;
+					}));
 				}
-				lastShown = shown;
-				body.replaceChildren(...page.jobs.map((job) => {
-					const row = el('tr', {},
-						el('td', {}, el('a', { href: jobLink(name, job.id) }, job.id)),
-						el('td', {}, String(job.attempt)),
-						el('td', {}, job.enqueuedAt),
-						el('td', {}, job.readyAt ?? job.leaseExpiresAt ?? '—'));
-					row.dataset.job = job.id;
-					return row;
-				}));
+				page.jobs.forEach((job, i) => {
+					const [put, due] = [...body.children[i].querySelectorAll('time')];
+					showTime(put, job.enqueuedAt, at);
+					const until = job.readyAt ?? job.leaseExpiresAt;
+					if (until) {
+						showTime(due, until, at);
+					}
+					else {
+						setText(due, '—');
+					}
+				});
 				setText(note, page.jobs.length === 0 ? `No ${state} job.`
 					: `The oldest ${plural(page.jobs.length, `${state} job`, `${state} jobs`)}`
 						+ (page.next ? ` of more (GET ${decodeURIComponent(this.path())}&after=${page.next} for the next).`
@@ -567,9 +665,118 @@
 		};
 	}
 
+	// ---- a queue's last minutes, as charts
+
+	const SVG = 'http://www.w3.org/2000/svg';
+
+	/** An SVG element with attributes; drawn in the page, nothing loaded. */
+	function svg(tag, attributes = {}) {
+		const element = document.createElementNS(SVG, tag);
+		Object.entries(attributes).forEach(([attribute, value]) => element.setAttribute(attribute, String(value)));
+		return element;
+	}
+
+	/** The drawing's size in its own units; it is scaled to the panel's width. */
+	const CHART_WIDTH = 600;
+
+	const CHART_HEIGHT = 120;
+
+	/** Room above the scale's top, so that a line there is not cut by the edge. */
+	const CHART_HEADROOM = 4;
+
+	/** A round number at or above the largest value: the top of a chart's scale. */
+	function scaleTop(largest) {
+		if (largest <= 0) return 1;
+		const magnitude = 10 ** Math.floor(Math.log10(largest));
+		return [1, 2, 5, 10].map((step) => step * magnitude).find((top) => top >= largest);
+	}
+
+	/** A number for a legend: whole, or with one decimal below 10. */
+	function amount(value) {
+		return value >= 10 || Number.isInteger(value) ? String(Math.round(value)) : value.toFixed(1);
+	}
+
+	/**
+	 * One chart: a line per series over the samples' times, its scale's top and the span it
+	 * covers beside it, and a legend with each series' latest value.
+	 * @param lines each {key, label, unit, value(sample, seconds)}: what a series plots
+	 */
+	function chart(title, lines) {
+		const drawing = svg('svg', { viewBox: `0 0 ${CHART_WIDTH} ${CHART_HEIGHT}`, preserveAspectRatio: 'none',
+			role: 'img', 'aria-label': title });
+		drawing.append(svg('line', { x1: 0, y1: CHART_HEIGHT, x2: CHART_WIDTH, y2: CHART_HEIGHT, class: 'axis' }));
+		const polylines = lines.map((line) => {
+			const polyline = svg('polyline', { class: `series series-${line.key}`, fill: 'none' });
+			polyline.dataset.series = line.key;
+			drawing.append(polyline);
+			return polyline;
+		});
+		const legend = lines.map((line) => {
+			const value = el('span', { className: 'value' });
+			const item = el('li', {}, el('span', { className: `swatch series-${line.key}` }), `${line.label} `, value);
+			item.dataset.series = line.key;
+			return { item, value };
+		});
+		const top = el('span', { className: 'scale' });
+		const span = el('span', { className: 'span' });
+		const figure = el('figure', { className: 'chart' }, el('figcaption', {}, title),
+			el('ul', { className: 'legend' }, ...legend.map((entry) => entry.item)),
+			el('div', { className: 'plot' }, top, drawing), el('p', { className: 'hint' }, span));
+		return {
+			element: figure,
+			show(history) {
+				const samples = history.samples;
+				const seconds = secondsOf(history.interval);
+				const values = lines.map((line) => samples.map((sample) => line.value(sample, seconds)));
+				const highest = scaleTop(Math.max(0, ...values.flat()));
+				const first = samples.length ? Date.parse(samples[0].at) : 0;
+				const last = samples.length ? Date.parse(samples[samples.length - 1].at) : 0;
+				const x = (sample) => (last > first ? (Date.parse(sample.at) - first) / (last - first) : 1) * CHART_WIDTH;
+				values.forEach((series, i) => {
+					const points = series.map((value, j) => `${x(samples[j]).toFixed(1)},`
+						+ `${(CHART_HEIGHT - (value / highest) * (CHART_HEIGHT - CHART_HEADROOM)).toFixed(1)}`);
+					polylines[i].setAttribute('points', points.join(' '));
+					polylines[i].dataset.points = String(points.length);
+					setText(legend[i].value, series.length ? `${amount(series[series.length - 1])}${lines[i].unit}` : '—');
+				});
+				setText(top, amount(highest));
+				setText(span, samples.length < 2 ? 'Collecting: a point every '
+						+ `${duration(history.interval)}, the first ones soon.`
+					: `The last ${age(last - first)}, a point every ${duration(history.interval)}, `
+						+ `until ${localTime(samples[samples.length - 1].at)}.`);
+			},
+		};
+	}
+
+	/** The queue page's charts: rates (per second, as this instance saw them) and depth. */
+	function historyPanel() {
+		const perSecond = (field) => (sample, seconds) => sample[field] / seconds;
+		const rates = chart('Jobs per second', [
+			{ key: 'put', label: 'put', unit: '/s', value: perSecond('put') },
+			{ key: 'acked', label: 'acked', unit: '/s', value: perSecond('acked') },
+			{ key: 'deadLettered', label: 'dead-lettered', unit: '/s', value: perSecond('deadLettered') },
+		]);
+		const depth = chart('Jobs in the queue', [
+			{ key: 'ready', label: 'ready', unit: '', value: (sample) => sample.ready },
+			{ key: 'delayed', label: 'delayed', unit: '', value: (sample) => sample.delayed },
+			{ key: 'inFlight', label: 'in flight', unit: '', value: (sample) => sample.inFlight },
+		]);
+		return {
+			element: el('section', { className: 'panel', id: 'history' }, el('h3', {}, 'Last minutes'),
+				el('div', { className: 'charts' }, rates.element, depth.element),
+				el('p', { className: 'hint' }, 'Rates count what this instance handled; with several replicas, each '
+					+ 'shows its own. GET /v1/queues/NAME/history has the numbers.')),
+			show(history) {
+				rates.show(history);
+				depth.show(history);
+			},
+		};
+	}
+
 	function queuePage(name) {
 		const numbers = fields(NUMBERS);
 		const jobs = jobsPanel(name);
+		const charts = historyPanel();
 		const settings = fields(SETTINGS);
 		const outcome = el('p', { className: 'outcome', hidden: true });
 		outcome.setAttribute('role', 'status');
@@ -611,6 +818,7 @@
 				el('section', { className: 'panel' }, el('h3', {}, 'Settings'), settings.element)),
 			el('section', { className: 'panel actions' }, el('h3', {}, 'Actions'),
 				el('div', { className: 'buttons' }, ...buttons), drainedNote, outcome),
+			charts.element,
 			jobs.element,
 			el('section', { className: 'panel' }, el('h3', {}, 'Look up a job'), lookupForm(name),
 				el('p', { className: 'hint' }, 'By the id its put answered: its state, attempts and payload. An acked '
@@ -625,15 +833,16 @@
 			// the list too: whether this is another queue's dead-letter queue (Redrive)
 			// and a page of its jobs
 			load: async () => {
-				const [one, all, page] = await Promise.all([exchange('GET', queuePath(name)), exchange('GET', API),
-					exchange('GET', jobs.path())]);
+				const [one, all, page, history] = await Promise.all([exchange('GET', queuePath(name)),
+					exchange('GET', API), exchange('GET', jobs.path()), api('GET', `${queuePath(name)}/history`)]);
 				const deadLetterOf = all.body.filter((q) => q.deadLetterQueue === name && q.name !== name)
 					.map((q) => q.name);
-				return { ...one, body: { ...one.body, deadLetterOf }, page: page.body };
+				return { ...one, body: { ...one.body, deadLetterOf }, page, history };
 			},
-			render({ body: queue, at, page }) {
+			render({ body: queue, at, page, history }) {
 				latest = queue;
 				jobs.show(page);
+				charts.show(history);
 				content.hidden = false;
 				numbers.show(queue, at);
 				settings.show(queue, at);
@@ -673,12 +882,9 @@
 		badge.className = `badge job-${job.state}`;
 	}
 
-	/** An instant as the API wrote it (UTC, to match logs), and how far it is from the answer. */
+	/** A job's instant in local time, and how far it is from the answer (the API's UTC in its title). */
 	function showInstant(field) {
-		return (time, job, at) => {
-			time.dateTime = job[field];
-			setText(time, `${job[field]} (${relative(job[field], at)})`);
-		};
+		return (time, job, at) => showTime(time, job[field], at);
 	}
 
 	/** Where a dead letter failed, why, and after how many attempts. */
@@ -743,8 +949,11 @@
 				missing.hidden = !answer.problem;
 				if (answer.problem) {
 					setText(detail, answer.problem.detail);
-					deadLetterLink.href = jobLink(answer.deadLetterQueue, id);
-					setText(deadLetterLink, `Look it up in the dead-letter queue ${answer.deadLetterQueue}`);
+					deadLetterLink.hidden = !answer.deadLetterQueue;
+					if (answer.deadLetterQueue) {
+						deadLetterLink.href = jobLink(answer.deadLetterQueue, id);
+						setText(deadLetterLink, `Look it up in the dead-letter queue ${answer.deadLetterQueue}`);
+					}
 					return;
 				}
 				facts.show(answer.body, answer.at);

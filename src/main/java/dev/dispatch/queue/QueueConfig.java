@@ -12,7 +12,12 @@ import java.util.Objects;
  * positive
  * @param maxAttempts deliveries after which a failed job goes to the dead-letter queue;
  * at least 1
- * @param deadLetterQueue where such jobs go; {@code null} means {@code <queue>.dead}
+ * @param deadLetterQueue where such jobs go; {@code null} means {@code <queue>.dead};
+ * {@value #NO_DEAD_LETTER_QUEUE} means none: a job that fails its last attempt stays in
+ * the queue (back at the head, as after any failed attempt), and jobs that a purge would
+ * move to a dead-letter queue are thrown away. A dead-letter queue created by its first
+ * dead letter has none ({@link #forDeadLetters()}), so that a failing dead letter does
+ * not open a dead-letter queue of the dead-letter queue.
  * @param maxInFlight most leases held at once, by every consumer together (on Redis:
  * through every replica); {@link #UNLIMITED} (0) for no limit. A take while that many are
  * held waits for a lease to end, and none gets more jobs than the limit leaves
@@ -39,6 +44,9 @@ public record QueueConfig(int capacity, Duration leaseTimeout, int maxAttempts, 
 	public static final QueueConfig DEFAULTS = new QueueConfig(DEFAULT_CAPACITY, DEFAULT_LEASE_TIMEOUT,
 			DEFAULT_MAX_ATTEMPTS, null);
 
+	/** The dead-letter queue of a queue that has none. */
+	public static final String NO_DEAD_LETTER_QUEUE = "";
+
 	/** A queue without a limit on leases in flight. */
 	public QueueConfig(int capacity, Duration leaseTimeout, int maxAttempts, String deadLetterQueue) {
 		this(capacity, leaseTimeout, maxAttempts, deadLetterQueue, UNLIMITED);
@@ -58,7 +66,7 @@ public record QueueConfig(int capacity, Duration leaseTimeout, int maxAttempts, 
 		if (maxAttempts < 1) {
 			throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
 		}
-		if (deadLetterQueue != null) {
+		if (deadLetterQueue != null && !deadLetterQueue.equals(NO_DEAD_LETTER_QUEUE)) {
 			QueueNames.requireValid(deadLetterQueue);
 		}
 	}
@@ -74,6 +82,20 @@ public record QueueConfig(int capacity, Duration leaseTimeout, int maxAttempts, 
 	}
 
 	/**
+	 * This configuration for a dead-letter queue created by its first dead letter: no
+	 * dead-letter queue of its own.
+	 */
+	public QueueConfig forDeadLetters() {
+		return new QueueConfig(this.capacity, this.leaseTimeout, this.maxAttempts, NO_DEAD_LETTER_QUEUE,
+				this.maxInFlight);
+	}
+
+	/** Whether jobs that fail their last attempt, or are purged, go somewhere. */
+	public boolean hasDeadLetterQueue() {
+		return !NO_DEAD_LETTER_QUEUE.equals(this.deadLetterQueue);
+	}
+
+	/**
 	 * Checks that this configuration may be given to the queue named {@code queue}: a
 	 * queue cannot be its own dead-letter queue.
 	 * @throws IllegalArgumentException if it may not
@@ -85,9 +107,13 @@ public record QueueConfig(int capacity, Duration leaseTimeout, int maxAttempts, 
 	}
 
 	/**
-	 * The dead-letter queue of the queue named {@code queue} under this configuration.
+	 * The dead-letter queue of the queue named {@code queue} under this configuration, or
+	 * {@code null} if it has none.
 	 */
 	public String deadLetterQueueFor(String queue) {
+		if (!hasDeadLetterQueue()) {
+			return null;
+		}
 		return (this.deadLetterQueue != null) ? this.deadLetterQueue : QueueNames.deadLetterQueueOf(queue);
 	}
 

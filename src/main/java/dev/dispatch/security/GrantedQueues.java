@@ -30,7 +30,7 @@ final class GrantedQueues implements QueueVisibility {
 		for (JobQueue queue : queues) {
 			String conventional = QueueNames.deadLetterQueueOf(queue.name());
 			if (identity.may(Role.ADMIN, queue.name())
-					&& queue.snapshot().join().config().deadLetterQueueFor(queue.name()).equals(conventional)) {
+					&& conventional.equals(queue.snapshot().join().config().deadLetterQueueFor(queue.name()))) {
 				deadLetters.add(conventional);
 			}
 		}

@@ -42,6 +42,12 @@ import org.springframework.security.web.firewall.StrictHttpFirewall;
 @EnableConfigurationProperties(SecurityProperties.class)
 class SecurityConfiguration {
 
+	/** The API document's security scheme, only when credentials are needed. */
+	@Bean
+	ApiDocsSecurity apiDocsSecurity(ApiAccess access) {
+		return new ApiDocsSecurity(access);
+	}
+
 	/**
 	 * Who may call the API; the start-up report says it. A JWT decoder's source is named
 	 * by the issuer, else by its JWK set.

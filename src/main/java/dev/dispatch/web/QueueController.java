@@ -140,7 +140,8 @@ class QueueController {
 				(asked.maxAttempts() != null) ? asked.maxAttempts() : current.maxAttempts(),
 				(asked.deadLetterQueue() != null) ? asked.deadLetterQueue() : current.deadLetterQueue(),
 				(asked.maxInFlight() != null) ? asked.maxInFlight() : current.maxInFlight());
-		if (asked.deadLetterQueue() != null) {
+		// "" asks for no dead-letter queue: nowhere to check
+		if (asked.deadLetterQueue() != null && config.hasDeadLetterQueue()) {
 			String deadLetters = config.deadLetterQueueFor(queue);
 			this.grants.refusal(queue, deadLetters).ifPresent((why) -> {
 				throw new DispatchProblem(ProblemType.FORBIDDEN,

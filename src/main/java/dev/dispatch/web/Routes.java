@@ -57,6 +57,8 @@ public final class Routes {
 
 	public static final String JOIN = QUEUE + "/join";
 
+	public static final String HISTORY = QUEUE + "/history";
+
 	private static final List<Route> ALL = List.of(
 			// every caller; the list shows the queues it holds a role on
 			route(HttpMethod.GET, QUEUES), route(HttpMethod.GET, QUEUE, Role.CONSUMER, Role.ADMIN),
@@ -69,7 +71,8 @@ public final class Routes {
 			route(HttpMethod.POST, EXTEND, Role.CONSUMER), route(HttpMethod.POST, CLOSE, Role.ADMIN),
 			route(HttpMethod.POST, REDRIVE, Role.ADMIN), route(HttpMethod.POST, PURGE, Role.ADMIN),
 			route(HttpMethod.POST, PAUSE, Role.ADMIN), route(HttpMethod.POST, RESUME, Role.ADMIN),
-			route(HttpMethod.GET, JOIN, Role.PRODUCER, Role.CONSUMER, Role.ADMIN));
+			route(HttpMethod.GET, JOIN, Role.PRODUCER, Role.CONSUMER, Role.ADMIN),
+			route(HttpMethod.GET, HISTORY, Role.CONSUMER, Role.ADMIN));
 
 	/** The routes on a queue, tried in order for a request whose path names one. */
 	private static final List<Route> ON_A_QUEUE = ALL.stream().filter(Route::onAQueue).toList();

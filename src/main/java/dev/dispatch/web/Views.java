@@ -1,5 +1,6 @@
 package dev.dispatch.web;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.TreeMap;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import dev.dispatch.history.QueueHistory;
 import dev.dispatch.queue.job.DeadLetter;
 import dev.dispatch.queue.job.Delivery;
 import dev.dispatch.queue.job.JobInfo;
@@ -134,6 +136,27 @@ final class Views {
 					? new DeadLetterInfo(deadLetter.queue(), deadLetter.reason().label(), deadLetter.attempts()) : null;
 		}
 
+	}
+
+	/**
+	 * A queue's recent history, oldest sample first: per interval, the jobs put, acked
+	 * and dead-lettered during it (on this instance), and the jobs ready, delayed and in
+	 * flight at its end.
+	 */
+	record History(String queue, String interval, List<HistorySample> samples) {
+
+		static History of(String queue, Duration interval, List<QueueHistory.Sample> kept) {
+			return new History(queue, interval.toString(),
+					kept.stream()
+						.map((s) -> new HistorySample(s.at(), s.put(), s.acked(), s.deadLettered(), s.ready(),
+								s.delayed(), s.inFlight()))
+						.toList());
+		}
+
+	}
+
+	/** One interval of a queue's history, ending at {@code at}. */
+	record HistorySample(Instant at, long put, long acked, long deadLettered, int ready, int delayed, int inFlight) {
 	}
 
 	/** A lease's new deadline. */

@@ -1480,6 +1480,81 @@ public abstract class JobQueueContractTest {
 			assertThat(takeOne(registry.require("graveyard")).deadLetter().queue()).isEqualTo("once");
 		}
 
+		/**
+		 * Fails a job of {@code queue} on each of its three attempts: it is
+		 * dead-lettered.
+		 */
+		private String deadLetterOne(String payload) {
+			String id = accept(queue, payload).jobId();
+			for (int attempt = 1; attempt <= 3; attempt++) {
+				done(queue.nack(takeOne(queue).leaseId(), Duration.ZERO));
+			}
+			return id;
+		}
+
+		@Test
+		void aDeadLetterQueueMadeByItsFirstDeadLetterKeepsItsFailingJobs() {
+			String id = deadLetterOne("poison");
+			JobQueue dead = registry.require("q.dead");
+			assertThat(snapshot(dead).config().deadLetterQueueFor("q.dead")).as("none of its own").isNull();
+			int attempts = snapshot(dead).config().maxAttempts();
+			for (int attempt = 1; attempt <= attempts + 1; attempt++) {
+				Delivery delivery = takeOne(dead);
+				assertThat(delivery.jobId()).isEqualTo(id);
+				assertThat(delivery.attempt()).isEqualTo(attempt);
+				done(dead.nack(delivery.leaseId(), Duration.ZERO));
+			}
+			takeOne(dead);
+			time.advance(LEASE);
+			assertThat(snapshot(dead).size()).as("back at the head, lease run out too").isEqualTo(1);
+			assertThat(takeOne(dead).attempt()).isEqualTo(attempts + 3);
+			assertThat(registry.find("q.dead.dead")).isEmpty();
+			assertThat(events.count("q.dead", "deadlettered max-attempts")).isZero();
+		}
+
+		@Test
+		void deletingADeadLetterQueueWithoutOneMakesNoneAndThrowsItsJobsAway() {
+			deadLetterOne("leased");
+			deadLetterOne("ready");
+			JobQueue dead = registry.require("q.dead");
+			takeOne(dead);
+
+			assertThat(registry.delete("q.dead", false)).isTrue();
+
+			assertThat(registry.find("q.dead")).isEmpty();
+			assertThat(registry.find("q.dead.dead")).isEmpty();
+		}
+
+		@Test
+		void anImmediateCloseOfAQueueWithoutADeadLetterQueueThrowsItsWaitingJobsAway() {
+			JobQueue kept = queue("kept", new QueueConfig(10, LEASE, 1, QueueConfig.NO_DEAD_LETTER_QUEUE));
+			accept(kept, "a");
+			accept(kept, "b");
+			Delivery leased = takeOne(kept);
+
+			assertThat(done(kept.close(CloseMode.IMMEDIATE))).isEqualTo(1);
+			done(kept.nack(leased.leaseId(), Duration.ZERO));
+
+			assertThat(snapshot(kept).unfinished()).isZero();
+			assertThat(registry.find("kept.dead")).isEmpty();
+		}
+
+		@Test
+		void aDeadLetterQueueConfiguredWithOneSendsItsFailingJobsThere() {
+			String id = deadLetterOne("poison");
+			JobQueue dead = queue("q.dead", new QueueConfig(10, LEASE, 1, "q.graveyard"));
+			done(dead.nack(takeOne(dead).leaseId(), Duration.ZERO));
+			Delivery buried = takeOne(registry.require("q.graveyard"));
+			assertThat(buried.jobId()).isEqualTo(id);
+			assertThat(buried.deadLetter()).isEqualTo(new DeadLetter("q.dead", DeadLetter.Reason.MAX_ATTEMPTS, 1));
+		}
+
+		@Test
+		void aQueueMadeByHandItsDeadLetterQueueNameIncludedHasTheDefaultOne() {
+			JobQueue dead = queue("orders.dead", 10);
+			assertThat(snapshot(dead).config().deadLetterQueueFor("orders.dead")).isEqualTo("orders.dead.dead");
+		}
+
 		@Test
 		void deadLetteringIgnoresTheDeadLetterQueuesCapacityAndClosedState() {
 			JobQueue dead = queue("q.dead", 1);

@@ -259,7 +259,8 @@ public final class MemoryQueueRegistry implements QueueRegistry {
 	private void deadLetter(String target, List<MemoryJob> jobs) {
 		// a deleted queue leaves the map before it refuses, so the next round finds its
 		// successor
-		while (!arrive(getOrCreate(target, this.defaults), jobs)) {
+		// made by its first dead letter, it has no dead-letter queue of its own
+		while (!arrive(getOrCreate(target, this.defaults.forDeadLetters()), jobs)) {
 			Thread.onSpinWait();
 		}
 	}

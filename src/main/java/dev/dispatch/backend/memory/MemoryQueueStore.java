@@ -649,11 +649,11 @@ final class MemoryQueueStore implements QueueStore {
 
 	/**
 	 * A job whose lease failed (nack or expiry): back to the head, delayed, or
-	 * dead-lettered.
+	 * dead-lettered (if the queue has a dead-letter queue).
 	 */
 	private void requeueFailed(MemoryJob job, Duration delay, Change change) {
 		assert this.lock.isHeldByCurrentThread();
-		if (job.attempt >= this.config.maxAttempts()) {
+		if (job.attempt >= this.config.maxAttempts() && this.config.hasDeadLetterQueue()) {
 			deadLetter(job, DeadLetter.Reason.MAX_ATTEMPTS, change);
 		}
 		else if (this.purging) {
@@ -691,11 +691,14 @@ final class MemoryQueueStore implements QueueStore {
 
 	/**
 	 * Sends a job to the dead-letter queue (after the unlock); it restarts there at
-	 * attempt 0.
+	 * attempt 0. A queue without one throws it away (only a purge comes here then).
 	 */
 	private void deadLetter(MemoryJob job, DeadLetter.Reason reason, Change change) {
 		assert this.lock.isHeldByCurrentThread();
 		forget(job);
+		if (!this.config.hasDeadLetterQueue()) {
+			return;
+		}
 		DeadLetter origin = new DeadLetter(this.name, reason, job.attempt);
 		change.deadLetter(this.config.deadLetterQueueFor(this.name),
 				new MemoryJob(job.id, job.payload, this.scheduler.now(), origin, job.trace, job.lane), reason);

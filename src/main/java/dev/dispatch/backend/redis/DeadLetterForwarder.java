@@ -170,7 +170,11 @@ final class DeadLetterForwarder {
 		// redrive forwards from a dead-letter queue to its source while the source
 		// forwards to the dead-letter queue: each would wait for the other's round, for
 		// ever. The target's outbox is forwarded on the side instead.
-		return this.scripts.arrive(this.keys.apply(target), UUID.randomUUID().toString(), this.defaults, jobs)
+		// a dead-letter queue made by its first dead letter has none of its own; a home
+		// queue made again by a redrive has the defaults
+		boolean home = entries.stream().anyMatch((entry) -> REDRIVE.equals(ScriptReply.text(entry.get(2))));
+		QueueConfig created = home ? this.defaults : this.defaults.forDeadLetters();
+		return this.scripts.arrive(this.keys.apply(target), UUID.randomUUID().toString(), created, jobs)
 			.thenCompose((reply) -> {
 				if (reply.state() != null && reply.state().outbox() > 0) {
 					forward(target).exceptionally((failure) -> {

@@ -14,7 +14,6 @@ import dev.dispatch.queue.job.JobInfo;
 import dev.dispatch.queue.job.Lane;
 import dev.dispatch.queue.job.NewJob;
 import dev.dispatch.queue.QueueConfig;
-import dev.dispatch.queue.QueueNames;
 import dev.dispatch.queue.Redrive;
 import dev.dispatch.queue.Scheduler;
 import dev.dispatch.queue.job.Settle;
@@ -166,7 +165,7 @@ final class QueueScripts {
 		return run(Script.DEFINE, queue, generation,
 				List.of(bytes(newGeneration), bytes(Integer.toString(config.capacity())), millis(config.leaseTimeout()),
 						bytes(Integer.toString(config.maxAttempts())), text(config.deadLetterQueue()),
-						bytes(config.deadLetterQueueFor(queue.name())), flag(createOnly),
+						deadLetterTarget(config, queue.name()), flag(createOnly),
 						bytes(Integer.toString(config.maxInFlight()))));
 	}
 
@@ -254,7 +253,7 @@ final class QueueScripts {
 		args.add(bytes(Integer.toString(defaults.capacity())));
 		args.add(millis(defaults.leaseTimeout()));
 		args.add(bytes(Integer.toString(defaults.maxAttempts())));
-		args.add(bytes(QueueNames.deadLetterQueueOf(queue.name())));
+		args.add(deadLetterTarget(defaults, queue.name()));
 		for (byte[][] job : jobs) {
 			args.add(job[0]);
 			args.add(job[1]);
@@ -283,6 +282,11 @@ final class QueueScripts {
 			return Lane.DEFAULT;
 		}
 		return Lane.of(text.charAt(0) - '0', (text.length() > 1) ? text.substring(1) : null);
+	}
+
+	/** Where the queue's dead letters go, as the scripts keep it: empty for nowhere. */
+	private static byte[] deadLetterTarget(QueueConfig config, String queue) {
+		return config.hasDeadLetterQueue() ? bytes(config.deadLetterQueueFor(queue)) : NONE;
 	}
 
 	/** A trace context as the scripts keep it: traceparent, then tracestate, or empty. */

@@ -232,8 +232,14 @@ final class RedisQueueStore implements QueueStore {
 	public CompletableFuture<StoreAnswer<StoreLook>> look() {
 		return answer(this.settings.scripts().snapshot(this.keys, this.generation), (reply) -> {
 			String deadLetterQueue = reply.text(3);
+			if (reply.text(9).isEmpty()) {
+				deadLetterQueue = QueueConfig.NO_DEAD_LETTER_QUEUE;
+			}
+			else if (deadLetterQueue.isEmpty()) {
+				deadLetterQueue = null;
+			}
 			QueueConfig config = new QueueConfig((int) reply.number(0), Duration.ofMillis(reply.number(1)),
-					(int) reply.number(2), deadLetterQueue.isEmpty() ? null : deadLetterQueue, (int) reply.number(6));
+					(int) reply.number(2), deadLetterQueue, (int) reply.number(6));
 			long oldest = reply.number(4);
 			List<GroupCount> largest = new ArrayList<>();
 			List<?> pairs = (List<?>) reply.values().get(8);

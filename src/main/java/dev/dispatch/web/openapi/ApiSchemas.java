@@ -276,6 +276,56 @@ public final class ApiSchemas {
 
 	}
 
+	@Schema(name = "QueueHistory",
+			description = "A queue's last minutes, oldest sample first (the console charts them). Each sample spans"
+					+ " one interval: the jobs put, acked and dead-lettered during it, as this instance saw them (with"
+					+ " several replicas, each counts what it handled), and the jobs ready, delayed and in flight at its"
+					+ " end. Empty until the first interval has passed.",
+			additionalProperties = AdditionalPropertiesValue.FALSE)
+	public static final class QueueHistory {
+
+		@Schema(description = "the queue", example = "emails", requiredMode = RequiredMode.REQUIRED)
+		public String queue;
+
+		@Schema(description = "what one sample spans, ISO-8601 (dispatch.history.interval)", example = "PT10S",
+				requiredMode = RequiredMode.REQUIRED)
+		public String interval;
+
+		@Schema(description = "at most dispatch.history.window / interval of them",
+				requiredMode = RequiredMode.REQUIRED)
+		public List<HistorySample> samples;
+
+	}
+
+	@Schema(name = "HistorySample", description = "One interval of a queue's history.",
+			additionalProperties = AdditionalPropertiesValue.FALSE)
+	public static final class HistorySample {
+
+		@Schema(description = "when the interval ended", example = "2025-06-01T12:05:00.456Z",
+				requiredMode = RequiredMode.REQUIRED)
+		public Instant at;
+
+		@Schema(description = "jobs put during it", example = "42", requiredMode = RequiredMode.REQUIRED)
+		public long put;
+
+		@Schema(description = "jobs acked during it", example = "40", requiredMode = RequiredMode.REQUIRED)
+		public long acked;
+
+		@Schema(description = "jobs moved to the dead-letter queue during it", example = "1",
+				requiredMode = RequiredMode.REQUIRED)
+		public long deadLettered;
+
+		@Schema(description = "jobs ready at its end", example = "12", requiredMode = RequiredMode.REQUIRED)
+		public int ready;
+
+		@Schema(description = "jobs delayed at its end", example = "0", requiredMode = RequiredMode.REQUIRED)
+		public int delayed;
+
+		@Schema(description = "jobs in flight (leased) at its end", example = "4", requiredMode = RequiredMode.REQUIRED)
+		public int inFlight;
+
+	}
+
 	@Schema(name = "LeaseDeadline", description = "A lease's new deadline.",
 			additionalProperties = AdditionalPropertiesValue.FALSE)
 	public static final class LeaseDeadline {
@@ -366,7 +416,8 @@ public final class ApiSchemas {
 				example = "5", requiredMode = RequiredMode.REQUIRED)
 		public int maxAttempts;
 
-		@Schema(description = "where failed jobs go", example = "emails.failed", requiredMode = RequiredMode.REQUIRED)
+		@Schema(description = "where failed jobs go; absent when they stay in the queue (a dead-letter queue made by"
+				+ " its first dead letter has none of its own)", example = "emails.failed")
 		public String deadLetterQueue;
 
 		@Schema(description = "most leases held at once by every consumer together; only when the queue has"
@@ -439,8 +490,8 @@ public final class ApiSchemas {
 				example = "5")
 		public Integer maxAttempts;
 
-		@Schema(description = "where failed jobs go; default <queue>.dead", pattern = "^" + QueueNames.PATTERN + "$",
-				example = "emails.failed")
+		@Schema(description = "where failed jobs go; default <queue>.dead; \"\" for nowhere (they stay in the queue)",
+				pattern = "^(" + QueueNames.PATTERN + ")?$", example = "emails.failed")
 		public String deadLetterQueue;
 
 		@Schema(description = "most leases held at once by every consumer together (on Redis, through every"

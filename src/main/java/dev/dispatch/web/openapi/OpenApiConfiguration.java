@@ -11,8 +11,6 @@ import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.parameters.Parameter;
-import io.swagger.v3.oas.models.security.SecurityRequirement;
-import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.tags.Tag;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 
@@ -37,6 +35,8 @@ class OpenApiConfiguration {
 			- A put on a full queue, a take on an empty one and a join wait up to `wait` \
 			(default 20s, at most 60s) without holding a thread; `wait=0` never waits.
 			- Payloads are any JSON value, kept byte for byte.
+			- Times are ISO-8601 instants in UTC with three digits of milliseconds \
+			(`2026-11-30T12:00:00.120Z`).
 			- Durations in query parameters: `500ms`, `30s`, `2m`, `1h`, ISO-8601 (`PT30S`) or a number \
 			of seconds; an empty value counts as absent.
 			- A query parameter an endpoint does not take is refused (400), never ignored.
@@ -52,16 +52,10 @@ class OpenApiConfiguration {
 		Tag jobs = new Tag().name("jobs").description("Producers: put jobs");
 		Tag leases = new Tag().name("leases")
 			.description("Consumers: take jobs, then ack, nack or extend their leases");
-		SecurityScheme bearer = new SecurityScheme().type(SecurityScheme.Type.HTTP)
-			.scheme("bearer")
-			.description("An API key or a JWT, as docs/security.md says; needed unless the service runs open"
-					+ " (no credentials configured)");
+		// the security scheme, when credentials are needed, comes from the security layer
 		return new OpenAPI().info(new Info().title("Dispatch").version(version).description(DESCRIPTION))
 			.tags(List.of(queues, jobs, leases))
-			.components(new Components().addSecuritySchemes("bearer", bearer))
-			.addSecurityItem(new SecurityRequirement().addList("bearer"))
-			// or none, when the service runs open
-			.addSecurityItem(new SecurityRequirement());
+			.components(new Components());
 	}
 
 	/**

@@ -85,6 +85,12 @@ class ProblemDocs implements OperationCustomizer, OpenApiCustomizer {
 		schema.addProperty("status", new IntegerSchema());
 		schema.addProperty("detail", new StringSchema().description("for people; not to be parsed"));
 		schema.addProperty("instance", new StringSchema().description("the request's path"));
+		schema.addProperty("limit", new StringSchema()
+			.description("payload-too-large only: the limit that applied, a setting"
+					+ " (dispatch.http.max-payload-size, dispatch.http.max-batch-size) or a fixed limit (settle-body,"
+					+ " settings-body, take-body)"));
+		schema.addProperty("maxBytes",
+				new IntegerSchema().format("int64").description("payload-too-large only: the limit's value, in bytes"));
 		schema.required(List.of("type", "title", "status"));
 		return schema;
 	}

@@ -77,11 +77,6 @@ public class DispatchProblem extends ErrorResponseException {
 		return new DispatchProblem(ProblemType.QUEUE_NOT_FOUND, "no queue named '" + queue + "'");
 	}
 
-	public static DispatchProblem payloadTooLarge(long limit) {
-		return new DispatchProblem(ProblemType.PAYLOAD_TOO_LARGE,
-				"a job's payload may have at most " + limit + " bytes");
-	}
-
 	public static DispatchProblem serverDraining(Duration retryAfter) {
 		return new DispatchProblem(ProblemType.SERVER_DRAINING,
 				"this instance is shutting down; send the request again (another instance will answer)")

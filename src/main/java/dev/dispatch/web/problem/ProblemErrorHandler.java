@@ -2,8 +2,7 @@ package dev.dispatch.web.problem;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.net.URI;
 
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -12,10 +11,10 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.jetty.JettyServerCustomizer;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,8 +25,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class ProblemErrorHandler extends ErrorHandler implements JettyServerCustomizer {
-
-	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	/** A 400 of the web server's own, when it gives no reason. */
 	static final String UNREADABLE = "the web server could not read the request: its path holds an escape it does not"
@@ -65,7 +62,6 @@ class ProblemErrorHandler extends ErrorHandler implements JettyServerCustomizer 
 
 	/** The fields of every other problem, in the same order. */
 	private static byte[] problem(int code, String message, String path) {
-		Map<String, Object> problem = new LinkedHashMap<>();
 		// 505: the client's HTTP version, not a fault of the server
 		boolean serverFault = code >= 500 && code != HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505;
 		String detail;
@@ -79,15 +75,11 @@ class ProblemErrorHandler extends ErrorHandler implements JettyServerCustomizer 
 		else {
 			detail = message;
 		}
-		problem.put("detail", detail);
-		if (path != null) {
-			problem.put("instance", path);
-		}
-		problem.put("status", code);
-		problem.put("title", HttpStatus.getMessage(code));
-		problem.put("type", DispatchProblem.TYPE_PREFIX + (serverFault || code < 500
-				? ProblemType.slugOf(HttpStatusCode.valueOf(code)) : "http-version-not-supported"));
-		return JSON.writeValueAsBytes(problem);
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(code), detail);
+		problem.setTitle(HttpStatus.getMessage(code));
+		problem.setType(URI.create(DispatchProblem.TYPE_PREFIX + (serverFault || code < 500
+				? ProblemType.slugOf(HttpStatusCode.valueOf(code)) : "http-version-not-supported")));
+		return ProblemJson.of(problem, path);
 	}
 
 }

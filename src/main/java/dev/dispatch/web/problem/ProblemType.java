@@ -60,8 +60,9 @@ public enum ProblemType {
 
 	PAYLOAD_TOO_LARGE("payload-too-large", HttpStatus.PAYLOAD_TOO_LARGE, "Payload too large",
 			"the body is larger than its limit (a payload: dispatch.http.max-payload-size; a batch put:"
-					+ " max-batch-size, and each of its payloads max-payload-size; other bodies: a fixed limit);"
-					+ " the detail says which"),
+					+ " dispatch.http.max-batch-size, and each of its payloads max-payload-size; other bodies: a"
+					+ " fixed limit, settle-body, settings-body or take-body); the members limit and maxBytes say"
+					+ " which, and its value"),
 
 	BATCH_BEYOND_CAPACITY("batch-beyond-capacity", HttpStatus.PAYLOAD_TOO_LARGE, "Batch beyond capacity",
 			"the batch has more new jobs than the queue's capacity: it could never fit, however long it waited;"

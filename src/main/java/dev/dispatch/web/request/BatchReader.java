@@ -13,9 +13,7 @@ import dev.dispatch.queue.job.PutOptions;
 import dev.dispatch.queue.job.Settle;
 import dev.dispatch.queue.job.TraceContext;
 import dev.dispatch.web.poll.HttpProperties;
-import dev.dispatch.web.problem.DispatchProblem;
 import dev.dispatch.web.problem.InvalidRequestException;
-import dev.dispatch.web.problem.ProblemType;
 import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -40,9 +38,6 @@ public class BatchReader {
 	/** Most jobs in a batch put, and most leases in a batch settle. */
 	public static final int MAX_JOBS = 100;
 
-	/** The most a batch settle's body may hold, in bytes (a hundred settlements fit). */
-	static final int SETTLE_LIMIT = 64 * 1024;
-
 	private static final List<String> JOB_FIELDS = List.of("payload", "idempotencyKey", "delay", "priority", "group",
 			"traceparent", "tracestate");
 
@@ -53,13 +48,13 @@ public class BatchReader {
 		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
 		.build();
 
-	private final int payloadLimit;
+	private final BodyLimit payloadLimit;
 
-	private final int batchLimit;
+	private final BodyLimit batchLimit;
 
 	BatchReader(HttpProperties properties) {
-		this.payloadLimit = (int) properties.maxPayloadSize().toBytes();
-		this.batchLimit = (int) properties.maxBatchSize().toBytes();
+		this.payloadLimit = BodyLimit.payload(properties);
+		this.batchLimit = BodyLimit.batch(properties);
 	}
 
 	/**
@@ -67,9 +62,7 @@ public class BatchReader {
 	 * a trace context of its own takes {@code trace} (the request's headers').
 	 */
 	public List<NewJob> jobs(HttpServletRequest request, TraceContext trace) {
-		byte[] body = RequestBodies.read(request, this.batchLimit,
-				() -> new DispatchProblem(ProblemType.PAYLOAD_TOO_LARGE,
-						"a batch's body may have at most " + this.batchLimit + " bytes"));
+		byte[] body = RequestBodies.read(request, this.batchLimit);
 		return read(body, "jobs", "[{\"payload\": …}, …]", false, (parser, index) -> job(body, parser, index, trace));
 	}
 
@@ -78,8 +71,7 @@ public class BatchReader {
 	 * as well ({@code []}) when {@code mayBeEmpty}, for a settle that also takes.
 	 */
 	public List<Settle> settlements(HttpServletRequest request, boolean mayBeEmpty) {
-		byte[] body = RequestBodies.read(request, SETTLE_LIMIT, () -> new DispatchProblem(ProblemType.PAYLOAD_TOO_LARGE,
-				"a batch settle's body may have at most " + SETTLE_LIMIT + " bytes"));
+		byte[] body = RequestBodies.read(request, BodyLimit.SETTLE);
 		return read(body, "settlements", "[{\"lease\": \"…\", \"action\": \"ack\"}, …]", mayBeEmpty, this::settlement);
 	}
 
@@ -216,9 +208,8 @@ public class BatchReader {
 		if (start < 0 || end <= start || end > body.length) {
 			throw new IllegalStateException("no byte offsets for " + name + ".payload: " + start + " to " + end);
 		}
-		if (end - start > this.payloadLimit) {
-			throw new DispatchProblem(ProblemType.PAYLOAD_TOO_LARGE,
-					name + ".payload is larger than dispatch.http.max-payload-size (" + this.payloadLimit + " bytes)");
+		if (end - start > this.payloadLimit.bytes()) {
+			throw this.payloadLimit.tooLarge(name + ".payload");
 		}
 		return Payload.of(Arrays.copyOfRange(body, (int) start, (int) end));
 	}

@@ -14,7 +14,9 @@ import org.springframework.stereotype.Component;
  * refused by the service, which reads no further. Without this, clients that send a put's
  * headers and then trickle its body would each hold a worker blocked in a read, and a few
  * hundred of them starve every other client and the health checks. A client that stops
- * sending is dropped by the connection's idle timeout, having held no thread.
+ * sending is dropped by the connection's idle timeout, having held no thread. In front of
+ * it, {@link BodyLimits} refuses a body whose declared length is over its endpoint's
+ * limit before any of it is loaded.
  */
 @Component
 class EagerBodies implements JettyServerCustomizer {
@@ -28,6 +30,8 @@ class EagerBodies implements JettyServerCustomizer {
 	 */
 	static final long FRAMING_SLACK = 64 * 1024;
 
+	private final HttpProperties http;
+
 	/**
 	 * Enough for the largest body any endpoint accepts, the byte beyond it, and the
 	 * framing slack.
@@ -35,9 +39,8 @@ class EagerBodies implements JettyServerCustomizer {
 	private final long retained;
 
 	EagerBodies(HttpProperties http) {
-		long fixed = Math.max(Math.max(SettingsReader.LIMIT, PollParameters.TAKE_BODY_LIMIT), BatchReader.SETTLE_LIMIT);
-		this.retained = Math.max(Math.max(http.maxPayloadSize().toBytes(), http.maxBatchSize().toBytes()), fixed) + 1
-				+ FRAMING_SLACK;
+		this.http = http;
+		this.retained = BodyLimit.largest(http).bytes() + 1 + FRAMING_SLACK;
 	}
 
 	@Override
@@ -47,7 +50,7 @@ class EagerBodies implements JettyServerCustomizer {
 				new EagerContentHandler.RetainedContentLoaderFactory(this.retained, -1, false));
 		eager.includeMethod("POST", "PUT", "PATCH", "DELETE");
 		eager.setHandler(server.getHandler());
-		server.setHandler(eager);
+		server.setHandler(new BodyLimits(this.http, eager));
 	}
 
 }

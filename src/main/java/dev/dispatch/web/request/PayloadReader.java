@@ -3,7 +3,6 @@ package dev.dispatch.web.request;
 import dev.dispatch.json.JsonValues;
 import dev.dispatch.queue.job.Payload;
 import dev.dispatch.web.poll.HttpProperties;
-import dev.dispatch.web.problem.DispatchProblem;
 import dev.dispatch.web.problem.InvalidRequestException;
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -17,14 +16,14 @@ import org.springframework.stereotype.Component;
 @Component
 public class PayloadReader {
 
-	private final int limit;
+	private final BodyLimit limit;
 
 	PayloadReader(HttpProperties properties) {
-		this.limit = (int) properties.maxPayloadSize().toBytes();
+		this.limit = BodyLimit.payload(properties);
 	}
 
 	public Payload read(HttpServletRequest request) {
-		byte[] body = RequestBodies.read(request, this.limit, () -> DispatchProblem.payloadTooLarge(this.limit));
+		byte[] body = RequestBodies.read(request, this.limit);
 		check(body);
 		return Payload.of(body);
 	}

@@ -7,9 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 
 import dev.dispatch.queue.job.Lane;
 import dev.dispatch.queue.job.TakeOptions;
-import dev.dispatch.web.problem.DispatchProblem;
 import dev.dispatch.web.problem.InvalidRequestException;
-import dev.dispatch.web.problem.ProblemType;
 
 /**
  * The parameters of the requests that may wait — a put, a batch put, a take, a join — all
@@ -21,11 +19,6 @@ import dev.dispatch.web.problem.ProblemType;
  * ({@code LongPolls.grant}).
  */
 public final class PollParameters {
-
-	/**
-	 * A take's body, read to its end and empty (or {@code {}}), may be this long at most.
-	 */
-	public static final int TAKE_BODY_LIMIT = 16 * 1024;
 
 	private PollParameters() {
 	}
@@ -142,12 +135,10 @@ public final class PollParameters {
 	 * like the client speaking while the take is parked), and refuses one that says
 	 * anything: options sent there ({@code {"max": 3}}) would otherwise be silently
 	 * ignored. Empty, {@code {}} and {@code null} pass, as clients that always send a
-	 * body send them. At most {@link #TAKE_BODY_LIMIT} bytes, chunked or not.
+	 * body send them. At most {@link BodyLimit#TAKE}, chunked or not.
 	 */
 	public static void requireNoTakeOptionsInBody(HttpServletRequest request) {
-		byte[] body = RequestBodies.read(request, TAKE_BODY_LIMIT,
-				() -> new DispatchProblem(ProblemType.PAYLOAD_TOO_LARGE,
-						"a take's body must be empty, and may have at most " + TAKE_BODY_LIMIT + " bytes"));
+		byte[] body = RequestBodies.read(request, BodyLimit.TAKE);
 		String text = new String(body, StandardCharsets.UTF_8).strip();
 		if (!text.isEmpty() && !text.equals("null") && !text.replaceAll("\\s", "").equals("{}")) {
 			throw new InvalidRequestException(

@@ -2,9 +2,6 @@ package dev.dispatch.web.request;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.function.Supplier;
-
-import dev.dispatch.web.problem.DispatchProblem;
 import dev.dispatch.web.problem.InvalidRequestException;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.commons.logging.Log;
@@ -25,25 +22,26 @@ final class RequestBodies {
 	}
 
 	/**
-	 * The body, at most {@code limit} bytes.
-	 * @param tooLarge the problem for a larger body (made only then: a problem is an
-	 * exception, costly to make on every request)
+	 * The body, at most {@code limit}'s bytes; a larger one is refused with the limit's
+	 * name and value. ({@link BodyLimits} refuses a {@code Content-Length} over the limit
+	 * before the body is loaded; the check here is for requests that reach the servlet
+	 * some other way, such as a test's mock request.)
 	 */
-	static byte[] read(HttpServletRequest request, int limit, Supplier<DispatchProblem> tooLarge) {
-		if (request.getContentLengthLong() > limit) {
-			throw tooLarge.get();
+	static byte[] read(HttpServletRequest request, BodyLimit limit) {
+		if (request.getContentLengthLong() > limit.bytes()) {
+			throw limit.tooLarge();
 		}
 		byte[] body;
 		try {
 			InputStream in = request.getInputStream();
-			body = in.readNBytes(limit + 1);
+			body = in.readNBytes(Math.toIntExact(limit.bytes() + 1));
 		}
 		catch (IOException ex) {
 			log.debug("A request body could not be read", ex);
 			throw new InvalidRequestException("the request body could not be read to its end: " + ex.getMessage());
 		}
-		if (body.length > limit) {
-			throw tooLarge.get();
+		if (body.length > limit.bytes()) {
+			throw limit.tooLarge();
 		}
 		return body;
 	}

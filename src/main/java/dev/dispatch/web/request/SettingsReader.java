@@ -3,9 +3,7 @@ package dev.dispatch.web.request;
 import java.util.List;
 
 import dev.dispatch.json.JsonValues;
-import dev.dispatch.web.problem.DispatchProblem;
 import dev.dispatch.web.problem.InvalidRequestException;
-import dev.dispatch.web.problem.ProblemType;
 import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
@@ -14,15 +12,12 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads a queue's settings ({@code PUT /v1/queues/{queue}}) strictly: at most
- * {@value #LIMIT} bytes of one JSON object; a field that is not a setting, one given
+ * {@link BodyLimit#SETTINGS} of one JSON object; a field that is not a setting, one given
  * twice, or a value of the wrong type (a capacity of {@code 1.5} or {@code "5"}, a
  * dead-letter queue of {@code 5}) is refused with the field's name rather than ignored,
  * rounded or converted — a typo must not silently leave a setting as it was.
  */
 public final class SettingsReader {
-
-	/** The most a settings body may hold, in bytes (a few dozen are typical). */
-	public static final int LIMIT = 16 * 1024;
 
 	private static final List<String> FIELDS = List.of("capacity", "leaseTimeout", "maxAttempts", "deadLetterQueue",
 			"maxInFlight");
@@ -37,7 +32,7 @@ public final class SettingsReader {
 
 	/** The settings sent, or all absent for an empty body. */
 	public static QueueSettings read(HttpServletRequest request) {
-		byte[] body = RequestBodies.read(request, LIMIT, SettingsReader::tooLarge);
+		byte[] body = RequestBodies.read(request, BodyLimit.SETTINGS);
 		if (body.length == 0) {
 			return new QueueSettings(null, null, null, null, null);
 		}
@@ -117,11 +112,6 @@ public final class SettingsReader {
 
 	private static InvalidRequestException wrongType(String field, String expected) {
 		return new InvalidRequestException("'" + field + "' has a value of the wrong type: " + expected);
-	}
-
-	private static DispatchProblem tooLarge() {
-		return new DispatchProblem(ProblemType.PAYLOAD_TOO_LARGE,
-				"a queue's settings may have at most " + LIMIT + " bytes");
 	}
 
 }

@@ -1,6 +1,6 @@
 -- arrive (dead letters, or redriven jobs, reaching this queue): ARGV 5..9 settings of the
 -- queue if it must be created {generation, capacity, lease ms, attempts, dead-letter
--- queue}; then groups of {id, payload, origin "queue\nreason\nattempts" or '' (a redriven
+-- queue ('' = none)}; then groups of {id, payload, origin "queue\nreason\nattempts" or '' (a redriven
 -- job), trace or '', lane or ''} from 10. Jobs go to the tail whatever the capacity or closed state;
 -- an id already here is not added twice.
 -- Replies arrived {generation, jobs added, 1 if this created the queue}.

@@ -1,6 +1,6 @@
 -- define (create or reconfigure): ARGV 5 a fresh generation for a new queue,
 -- 6 capacity, 7 lease ms, 8 attempts, 9 dead-letter queue ('' = default), 10 its
--- effective name, 11 '1' to create only (leave an existing queue as it is), 12 most
+-- effective name ('' = none), 11 '1' to create only (leave an existing queue as it is), 12 most
 -- leases in flight (0: no limit).
 -- With a generation in ARGV 2, only that queue is changed.
 -- Replies created|updated|exists {generation}, missing.

@@ -307,9 +307,14 @@ end
 
 -- Hands the jobs ids[1..] (up to a few thousand) to the outbox, from which they are
 -- forwarded to the dead-letter queue (which may live on another shard); their data stays
--- here until they have arrived.
+-- here until they have arrived. A queue without a dead-letter queue (dlqto '') throws
+-- them away: only a purge sends jobs here then.
 local function dead_letter_all(q, ids, reason)
   if #ids == 0 then
+    return
+  end
+  if q.dlqto == '' then
+    forget_all(ids)
     return
   end
   local meta = {}
@@ -332,7 +337,7 @@ end
 local function requeue_failed(q, id, delay)
   local job = redis.call('HMGET', JOB .. id, 'a', 'y')
   local attempt = tonumber(job[1] or '0')
-  if attempt >= q.attempts then
+  if attempt >= q.attempts and q.dlqto ~= '' then
     dead_letter_all(q, { id }, 'max-attempts')
   elseif q.purging then
     dead_letter_all(q, { id }, 'purged')

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -20,6 +21,8 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -32,9 +35,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * API's numbers (paused, and the oldest ready job's age, among them), follows a put
  * without a reload, shows a queue's settings, pauses, resumes, purges and closes a queue
  * only once the operator confirms in its dialog, and looks a job up by its id on a page
- * of its own. Each page is written to {@code target/console-screenshots/}.
+ * of its own. A queue's page charts its last minutes, lists its jobs with a preview of
+ * each payload and their times in the browser's time zone, and says when a queue has no
+ * dead-letter queue. Each page is written to {@code target/console-screenshots/}.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "dispatch.history.interval=1s")
 class ConsoleBrowserTest {
 
 	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -44,6 +49,8 @@ class ConsoleBrowserTest {
 	private static final Pattern JOB_ID = Pattern.compile("\"id\":\"([^\"]+)\"");
 
 	private static final Pattern AGE_IN_SECONDS = Pattern.compile("\\d+ s");
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private static HeadlessChromium chromium;
 
@@ -288,6 +295,91 @@ class ConsoleBrowserTest {
 			}
 		});
 		chromium.await(ExpectedConditions.urlContains("/jobs/" + first));
+	}
+
+	@Test
+	void aQueuesPageChartsItsLastMinutes() throws Exception {
+		assertThat(send("PUT", "/v1/queues/console.charts", "{}").statusCode()).isEqualTo(201);
+		for (int i = 0; i < 3; i++) {
+			assertThat(send("POST", "/v1/queues/console.charts/jobs", "{\"n\": " + i + "}").statusCode())
+				.isEqualTo(201);
+		}
+		String lease = leaseId(send("POST", "/v1/queues/console.charts/leases?wait=0", null));
+		assertThat(send("POST", "/v1/queues/console.charts/leases/" + lease + "/ack", null).statusCode())
+			.isEqualTo(204);
+		openQueuePage("console.charts");
+
+		// a sample a second (dispatch.history.interval): two make a line
+		chromium.await((driver) -> Integer.parseInt(
+				Objects.requireNonNullElse(driver.findElement(By.cssSelector("#history polyline[data-series='ready']"))
+					.getDomAttribute("data-points"), "0")) >= 2);
+		chromium.await(ExpectedConditions.textToBe(By.cssSelector("#history li[data-series='ready'] .value"), "2"));
+		assertThat(chromium.driver().findElements(By.cssSelector("#history figcaption")))
+			.extracting(WebElement::getText)
+			.containsExactly("Jobs per second", "Jobs in the queue");
+		assertThat(chromium.driver().findElements(By.cssSelector("#history svg polyline"))).hasSize(6);
+		assertThat(chromium.driver().findElement(By.cssSelector("#history li[data-series='put']")).getText())
+			.matches("put \\d+(\\.\\d)?/s");
+		assertThat(chromium.driver().findElement(By.cssSelector("#history .chart .hint")).getText())
+			.startsWith("The last ");
+		chromium.script("document.getElementById('history').scrollIntoView()");
+		chromium.screenshot("charts");
+
+		JsonNode history = JSON.readTree(send("GET", "/v1/queues/console.charts/history", null).body());
+		assertThat(history.path("interval").asString()).isEqualTo("PT1S");
+		long put = 0;
+		long acked = 0;
+		for (JsonNode sample : history.path("samples")) {
+			put += sample.path("put").asLong();
+			acked += sample.path("acked").asLong();
+		}
+		assertThat(put).isEqualTo(3);
+		assertThat(acked).isEqualTo(1);
+	}
+
+	@Test
+	void aQueuesJobsShowAPreviewOfTheirPayloadAndLocalTimes() throws Exception {
+		assertThat(send("PUT", "/v1/queues/console.previews", "{}").statusCode()).isEqualTo(201);
+		HttpResponse<String> exact = send("POST", "/v1/queues/console.previews/jobs",
+				"{\"to\":\"ada@example.org\",\"n\":12345678901234567890,\"x\":1.0}");
+		String exactId = jobId(exact);
+		String longId = jobId(
+				send("POST", "/v1/queues/console.previews/jobs", "{\"text\": \"" + "lorem ipsum ".repeat(20) + "\"}"));
+		openQueuePage("console.previews");
+		chromium.await((driver) -> driver.findElements(By.cssSelector("#jobs tbody tr")).size() == 2);
+
+		assertThat(previewOf(exactId))
+			.isEqualTo("{\"to\": \"ada@example.org\", \"n\": 12345678901234567890, \"x\": 1.0}");
+		assertThat(previewOf(longId)).hasSize(80).startsWith("{\"text\": \"lorem ipsum lorem").endsWith("…");
+		WebElement put = chromium.driver()
+			.findElement(By.cssSelector("#jobs tr[data-job='" + exactId + "'] td:nth-child(4) time"));
+		String enqueuedAt = JSON.readTree(exact.body()).path("enqueuedAt").asString();
+		assertThat(put.getDomAttribute("title")).as("the API's instant, UTC").isEqualTo(enqueuedAt);
+		assertThat(put.getText()).as("local time, and its age")
+			.matches("\\d.* \\((now|\\d+ s ago)\\)")
+			.doesNotContain(enqueuedAt);
+		chromium.script("document.getElementById('jobs').scrollIntoView()");
+		chromium.screenshot("job-previews");
+	}
+
+	@Test
+	void aDeadLetterQueueMadeByItsFirstDeadLetterShowsNoneOfItsOwn() throws Exception {
+		assertThat(send("PUT", "/v1/queues/console.once", "{\"maxAttempts\": 1}").statusCode()).isEqualTo(201);
+		jobId(send("POST", "/v1/queues/console.once/jobs", "1"));
+		String lease = leaseId(send("POST", "/v1/queues/console.once/leases?wait=0", null));
+		assertThat(send("POST", "/v1/queues/console.once/leases/" + lease + "/nack", null).statusCode()).isEqualTo(204);
+
+		openQueuePage("console.once.dead");
+		awaitField("deadLetterQueue", "none: jobs that fail their last attempt stay here");
+		assertThat(chromium.driver().findElements(By.linkText("console.once.dead.dead"))).isEmpty();
+		assertThat(send("GET", "/v1/queues/console.once.dead", null).body()).doesNotContain("deadLetterQueue");
+	}
+
+	/** The payload preview in the queue page's row of job {@code id}. */
+	private String previewOf(String id) {
+		return chromium.driver()
+			.findElement(By.cssSelector("#jobs tr[data-job='" + id + "'] td[data-field='payload']"))
+			.getText();
 	}
 
 	@Test

@@ -78,7 +78,9 @@ class ConsoleServingTest {
 		for (String file : new String[] { "console.js", "console.css" }) {
 			HttpResponse<String> answer = get("/console/" + file, "*/*");
 			assertThat(answer.statusCode()).as(file).isEqualTo(200);
-			assertThat(answer.body()).as(file).doesNotContain("http://", "https://");
+			// the SVG namespace is a name, which loads nothing
+			assertThat(answer.body().replace("'http://www.w3.org/2000/svg'", "")).as(file)
+				.doesNotContain("http://", "https://");
 		}
 	}
 

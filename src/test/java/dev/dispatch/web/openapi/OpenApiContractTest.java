@@ -98,6 +98,8 @@ class OpenApiContractTest {
 		call("GET", "/v1/queues").answers(200);
 		call("GET", "/v1/queues/{queue}", "work").answers(200);
 		call("GET", "/v1/queues/{queue}", "nowhere").answers(404);
+		call("GET", "/v1/queues/{queue}/history", "work").answers(200);
+		call("GET", "/v1/queues/{queue}/history", "nowhere").answers(404);
 	}
 
 	private void jobsArePut() throws Exception {

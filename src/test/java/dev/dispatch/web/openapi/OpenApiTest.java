@@ -53,6 +53,14 @@ class OpenApiTest {
 	}
 
 	@Test
+	void anOpenServiceDocumentsNoCredentialSoSwaggerUiShowsNoPadlocks() throws Exception {
+		JsonNode document = JsonMapper.builder().build().readTree(get("/v3/api-docs").body());
+		assertThat(document.path("components").has("securitySchemes")).isFalse();
+		assertThat(document.has("security")).isFalse();
+		assertThat(document.findValues("security")).as("no operation asks for one either").isEmpty();
+	}
+
+	@Test
 	void everyEndpointDocumentsItsProblems() throws Exception {
 		JsonNode paths = JsonMapper.builder().build().readTree(get("/v3/api-docs").body()).path("paths");
 		JsonNode put = paths.path("/v1/queues/{queue}/jobs").path("post").path("responses");

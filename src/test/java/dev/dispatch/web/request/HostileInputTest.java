@@ -12,7 +12,6 @@ import java.util.HexFormat;
 import dev.dispatch.queue.JobQueue;
 import dev.dispatch.queue.QueueConfig;
 import dev.dispatch.queue.QueueRegistry;
-import dev.dispatch.web.request.SettingsReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -196,7 +195,8 @@ class HostileInputTest {
 				+ "Connection: close\r\nContent-Length: 30000000\r\n\r\n{\"capacity\": 5, \"x\": \"")
 			.getBytes(StandardCharsets.US_ASCII);
 
-		assertProblem(exchange(head), 413, "at most " + SettingsReader.LIMIT + " bytes");
+		assertProblem(exchange(head), 413,
+				"a queue's settings may have at most 16384 bytes (a fixed limit, settings-body)");
 		assertThat(this.registry.find("huge")).isEmpty();
 	}
 
@@ -207,7 +207,8 @@ class HostileInputTest {
 				+ chunks(4))
 			.getBytes(StandardCharsets.US_ASCII);
 
-		assertProblem(exchange(request), 413, "at most " + SettingsReader.LIMIT + " bytes");
+		assertProblem(exchange(request), 413,
+				"a queue's settings may have at most 16384 bytes (a fixed limit, settings-body)");
 	}
 
 	@Test
@@ -320,12 +321,12 @@ class HostileInputTest {
 				+ "Connection: close\r\nContent-Length: 50000000\r\n\r\nxxxx")
 			.getBytes(StandardCharsets.US_ASCII);
 
-		assertProblem(exchange(head), 413, "a take's body must be empty");
+		assertProblem(exchange(head), 413, "a take's body (which must be empty) may have at most 16384 bytes");
 
 		byte[] request = ("POST /v1/queues/take-body/leases?wait=0 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
 				+ "Connection: close\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks(40))
 			.getBytes(StandardCharsets.US_ASCII);
-		assertProblem(exchange(request), 413, "a take's body must be empty");
+		assertProblem(exchange(request), 413, "a take's body (which must be empty) may have at most 16384 bytes");
 	}
 
 }

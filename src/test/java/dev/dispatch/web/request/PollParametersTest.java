@@ -86,7 +86,7 @@ class PollParametersTest {
 			.withMessageContaining("query string");
 		assertThatExceptionOfType(DispatchProblem.class)
 			.isThrownBy(() -> PollParameters
-				.requireNoTakeOptionsInBody(request(null, " ".repeat(PollParameters.TAKE_BODY_LIMIT + 1))))
+				.requireNoTakeOptionsInBody(request(null, " ".repeat((int) BodyLimit.TAKE.bytes() + 1))))
 			.satisfies((problem) -> assertThat(problem.getBody().getType())
 				.hasToString(DispatchProblem.TYPE_PREFIX + ProblemType.PAYLOAD_TOO_LARGE.slug()));
 	}
