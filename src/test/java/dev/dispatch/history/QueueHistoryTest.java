@@ -33,7 +33,8 @@ class QueueHistoryTest {
 	private static final Instant T0 = Instant.parse("2026-11-30T12:00:00Z");
 
 	private static QueueSnapshot snapshot(String name, int ready, int delayed, int inFlight) {
-		return new QueueSnapshot(name, QueueConfig.DEFAULTS, ready, delayed, inFlight, 0, 0, false, false, null, false);
+		return new QueueSnapshot(name, QueueConfig.DEFAULTS, ready, delayed, inFlight, 0, 0, false, false, null, false,
+				0, List.of());
 	}
 
 	@Test

@@ -21,20 +21,7 @@ for i = 10, #ARGV, 5 do
   if not seen[id] and redis.call('EXISTS', JOB .. id) == 0 then
     seen[id] = true
     added = added + 1
-    local fields = { 'p', ARGV[i + 1], 'a', 0, 'e', now }
-    if ARGV[i + 2] ~= '' then
-      table.insert(fields, 'o')
-      table.insert(fields, ARGV[i + 2])
-    end
-    if ARGV[i + 3] ~= '' then
-      table.insert(fields, 't')
-      table.insert(fields, ARGV[i + 3])
-    end
-    if ARGV[i + 4] ~= '' then
-      table.insert(fields, 'y')
-      table.insert(fields, ARGV[i + 4])
-    end
-    redis.call('HSET', JOB .. id, unpack(fields))
+    store_job(id, ARGV[i + 1], 0, now, ARGV[i + 2], ARGV[i + 3], ARGV[i + 4])
     push_ready(q, id, ARGV[i + 4], false)
   end
 end

@@ -294,6 +294,22 @@ local function clear_ready(q)
   set(q, 'm', 0)
 end
 
+-- Writes a job's hash: its payload, attempt and enqueued ms, and its origin, trace and
+-- lane unless '' (none, or the default lane).
+local function store_job(id, payload, attempt, enqueued, origin, trace, lane)
+  local fields, n = { 'p', payload, 'a', attempt, 'e', enqueued }, 6
+  if origin ~= '' then
+    fields[n + 1], fields[n + 2], n = 'o', origin, n + 2
+  end
+  if trace ~= '' then
+    fields[n + 1], fields[n + 2], n = 't', trace, n + 2
+  end
+  if lane ~= '' then
+    fields[n + 1], fields[n + 2] = 'y', lane
+  end
+  redis.call('HSET', JOB .. id, unpack(fields))
+end
+
 -- Throws away the data of the jobs ids[1..] (up to a few thousand: unpack's limit).
 local function forget_all(ids)
   if #ids > 0 then
@@ -418,16 +434,7 @@ end
 -- delay > 0 (ms), with its idempotency key ('' none) known for window ms, its trace (''
 -- none).
 local function add_job(q, id, payload, key, delay, window, trace, lane)
-  local fields = { 'p', payload, 'a', 0, 'e', now }
-  if trace ~= '' then
-    table.insert(fields, 't')
-    table.insert(fields, trace)
-  end
-  if lane ~= '' then
-    table.insert(fields, 'y')
-    table.insert(fields, lane)
-  end
-  redis.call('HSET', JOB .. id, unpack(fields))
+  store_job(id, payload, 0, now, '', trace, lane)
   if delay > 0 then
     redis.call('ZADD', DELAYED, now + delay, id)
     count(q, 'd', 1)

@@ -7,20 +7,7 @@ if not q then
 end
 for i = #ARGV - 6, 5, -7 do
   local id = ARGV[i]
-  local fields = { 'p', ARGV[i + 1], 'a', tonumber(ARGV[i + 2]) - 1, 'e', ARGV[i + 3] }
-  if ARGV[i + 4] ~= '' then
-    table.insert(fields, 'o')
-    table.insert(fields, ARGV[i + 4])
-  end
-  if ARGV[i + 5] ~= '' then
-    table.insert(fields, 't')
-    table.insert(fields, ARGV[i + 5])
-  end
-  if ARGV[i + 6] ~= '' then
-    table.insert(fields, 'y')
-    table.insert(fields, ARGV[i + 6])
-  end
-  redis.call('HSET', JOB .. id, unpack(fields))
+  store_job(id, ARGV[i + 1], tonumber(ARGV[i + 2]) - 1, ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6])
   if q.purging then
     dead_letter_all(q, { id }, 'purged')
   else
