@@ -1,6 +1,8 @@
 package dev.dispatch.web.request;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.dispatch.web.poll.HttpProperties;
 import dev.dispatch.web.problem.DispatchProblem;
@@ -8,10 +10,12 @@ import dev.dispatch.web.problem.ProblemJson;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * Refuses a request whose {@code Content-Length} is over its endpoint's {@link BodyLimit}
@@ -25,8 +29,20 @@ import org.eclipse.jetty.util.Callback;
  * The endpoints that read a body are told apart by their method and the shape of their
  * path (a queue's settings, a put, a batch put, a take, a batch settle); a body sent to
  * any other endpoint, which reads none, is held to the largest limit of all.
+ *
+ * <p>
+ * The answer goes out at once; the connection then lingers a little (at most
+ * {@link #LINGER_BYTES} more of the body, for at most {@link #LINGER}) reading and
+ * dropping what the client still sends, so that a client that sends its whole body before
+ * it reads gets the 413 and not a connection reset by a close under its writes.
  */
 final class BodyLimits extends Handler.Wrapper {
+
+	/** Longest a refused request's connection reads on after the answer. */
+	static final Duration LINGER = Duration.ofSeconds(2);
+
+	/** Most bytes of a refused body read (and dropped) after the answer. */
+	static final long LINGER_BYTES = 4L * 1024 * 1024;
 
 	/** Where every path that names a queue continues after its context path. */
 	private static final String QUEUES = "/v1/queues/";
@@ -64,8 +80,45 @@ final class BodyLimits extends Handler.Wrapper {
 			// the unread body would be taken for the next request
 			response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
 		}
-		response.write(true, ByteBuffer.wrap(ProblemJson.of(problem.getBody(), path)), callback);
+		Callback lingering = Callback.from(() -> linger(request, callback), callback::failed);
+		response.write(true, ByteBuffer.wrap(ProblemJson.of(problem.getBody(), path)), lingering);
 		return true;
+	}
+
+	/**
+	 * Reads and drops what the client still sends of a refused body, up to
+	 * {@link #LINGER_BYTES} and for {@link #LINGER}, then ends the exchange (which closes
+	 * the connection).
+	 */
+	private static void linger(Request request, Callback callback) {
+		AtomicBoolean ended = new AtomicBoolean();
+		Runnable end = () -> {
+			if (ended.compareAndSet(false, true)) {
+				callback.succeeded();
+			}
+		};
+		Scheduler.Task timer = request.getComponents().getScheduler().schedule(end, LINGER);
+		drop(request, new long[] { LINGER_BYTES }, () -> {
+			timer.cancel();
+			end.run();
+		}, ended);
+	}
+
+	private static void drop(Request request, long[] left, Runnable done, AtomicBoolean ended) {
+		while (!ended.get()) {
+			Content.Chunk chunk = request.read();
+			if (chunk == null) {
+				request.demand(() -> drop(request, left, done, ended));
+				return;
+			}
+			boolean last = chunk.isLast() || Content.Chunk.isFailure(chunk);
+			left[0] -= chunk.remaining();
+			chunk.release();
+			if (last || left[0] <= 0) {
+				done.run();
+				return;
+			}
+		}
 	}
 
 	/** The limit the endpoint at {@code method} and {@code path} reads its body with. */
