@@ -209,7 +209,13 @@ public final class RedisCluster implements AutoCloseable {
 	 * 30 s.
 	 */
 	public void rejoin(RedisServer old) {
-		old.restart();
+		// without persistence it comes back empty, still sure it serves its slots:
+		// clients
+		// that have not yet learned of the failover would be answered from an empty
+		// database until the cluster demotes it, so it lets no client in until then
+		old.restartGuarded();
+		awaitSettled("node " + old + " to be demoted", () -> old.command("INFO", "replication").contains("role:slave"));
+		old.unguard();
 		awaitSettled("node " + old + " to rejoin as a replica", () -> {
 			String replication = old.command("INFO", "replication");
 			return replication.contains("role:slave") && replication.contains("master_link_status:up");

@@ -151,6 +151,12 @@ public final class RedisServer implements AutoCloseable {
 	/** The extra configuration, as command-line arguments. */
 	private final List<String> extraArguments;
 
+	/** Arguments of the next run only ({@link #restartGuarded}). */
+	private List<String> nextRunArguments = List.of();
+
+	/** The password the server asks for, while {@link #restartGuarded guarded}. */
+	private volatile String guard;
+
 	/** Whether this is a cluster node, which needs a bus port. */
 	private final boolean clusterNode;
 
@@ -333,7 +339,29 @@ public final class RedisServer implements AutoCloseable {
 	 * @throws UncheckedIOException if it cannot be reached or does not answer in 5 s
 	 */
 	public String command(String... arguments) {
-		return commandAt(this.port, arguments);
+		String password = this.guard;
+		return (password != null) ? authenticatedCommandAt(this.port, password, arguments)
+				: commandAt(this.port, arguments);
+	}
+
+	/**
+	 * Starts a killed server again, as {@link #restart}, but asking clients for a
+	 * password until {@link #unguard}: it answers them {@code NOAUTH} meanwhile
+	 * ({@link #command} authenticates). A cluster node that comes back empty, still sure
+	 * it serves its slots, is so kept from answering clients until the cluster has
+	 * demoted it.
+	 */
+	public void restartGuarded() {
+		String password = "guard-" + Long.toHexString(System.nanoTime());
+		this.nextRunArguments = List.of("--requirepass", password);
+		this.guard = password;
+		restart();
+	}
+
+	/** Lets clients in again after {@link #restartGuarded}. */
+	public void unguard() {
+		command("CONFIG", "SET", "requirepass", "");
+		this.guard = null;
 	}
 
 	/**
@@ -359,6 +387,24 @@ public final class RedisServer implements AutoCloseable {
 	}
 
 	/** Sends one command to the redis at {@code 127.0.0.1:port}; as {@link #command}. */
+	/** {@link #commandAt(int, String...)} on a connection authenticated first. */
+	static String authenticatedCommandAt(int port, String password, String... arguments) {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress(HOST, port), (int) COMMAND_TIMEOUT.toMillis());
+			socket.setSoTimeout((int) COMMAND_TIMEOUT.toMillis());
+			OutputStream out = socket.getOutputStream();
+			out.write(encode(new String[] { "AUTH", password }));
+			out.write(encode(arguments));
+			out.flush();
+			BufferedInputStream in = new BufferedInputStream(socket.getInputStream());
+			reply(in);
+			return reply(in);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("redis at " + HOST + ":" + port + " on " + arguments[0], ex);
+		}
+	}
+
 	static String commandAt(int port, String... arguments) {
 		try (Socket socket = new Socket()) {
 			socket.connect(new InetSocketAddress(HOST, port), (int) COMMAND_TIMEOUT.toMillis());
@@ -481,6 +527,8 @@ public final class RedisServer implements AutoCloseable {
 			command.addAll(List.of("--cluster-port", Integer.toString(this.busPort)));
 		}
 		command.addAll(this.extraArguments);
+		command.addAll(this.nextRunArguments);
+		this.nextRunArguments = List.of();
 		int from = logLength();
 		CompletableFuture<Boolean> ready = new CompletableFuture<>();
 		try {

@@ -10,8 +10,8 @@
 -- off) and joins the tail when due (housekeep), taking room all along. 12 the trace
 -- context ('' none). 13 the job's lane ('' the default). 14 '1' if this try may repeat
 -- one whose answer was lost (a parked put's): its acceptance is remembered for the dedup
--- window, a minute at least (JOB .. id .. '!' holds the enqueued ms), and a repeat or a
--- look-up is answered with it.
+-- window, a minute at least (IDEM .. '!' .. id holds the enqueued ms, beside the
+-- idempotency keys), and a repeat or a look-up is answered with it.
 -- Replies accepted {id, enqueued ms, job...} (the jobs handed to the take, oldest
 -- first), duplicate {id, enqueued ms}, closed, full, unknown-key, missing.
 local q = load()
@@ -23,7 +23,7 @@ local id, payload, key, window = ARGV[5], ARGV[6], ARGV[7], tonumber(ARGV[8])
 local delay = tonumber(ARGV[11])
 local hand_off = delay == 0 and not q.paused and lease_room(q) > 0
   and (ARGV[10] == '1' or (ARGV[10] == '2' and q.r == 0))
-local marker = (ARGV[14] == '1') and (JOB .. id .. '!') or nil
+local marker = (ARGV[14] == '1') and (IDEM .. '!' .. id) or nil
 if marker then
   local at = redis.call('GET', marker)
   if at then

@@ -1,6 +1,6 @@
 -- put_all (a batch put, all or nothing): ARGV 5 dedup window ms, 6 '1' if this try may
 -- repeat one whose answer was lost (a parked batch's: its answer is remembered for the
--- window, a minute at least, under its first job's id, JOB .. id .. '!', and a repeat is
+-- window, a minute at least, under its first job's id, IDEM .. '!' .. id, and a repeat is
 -- answered with it), then groups of {job id, payload, idempotency key ('' none), delay
 -- ms, trace context ('' none), lane ('' the default)} from 7, in the batch's order. A job
 -- whose key is known, or repeats the key of an earlier job of the batch, creates nothing
@@ -15,7 +15,7 @@ if not q then
 end
 housekeep(q)
 local window = tonumber(ARGV[5])
-local marker = (ARGV[6] == '1') and (JOB .. ARGV[7] .. '!') or nil
+local marker = (ARGV[6] == '1') and (IDEM .. '!' .. ARGV[7]) or nil
 if marker then
   local answered = redis.call('GET', marker)
   if answered then
