@@ -101,11 +101,10 @@ final class Usher {
 			}
 			if (failure != null) {
 				if (putter.isWaiting() && putter.parked && !putter.expired && !lookUpOnly) {
-					// as a take: a parked put rides out a store that does not answer,
-					// tried
-					// again by the recheck (a repeatable try: the store knows a repeat),
-					// and
-					// ended by acceptance or its wait (which then asks the store first)
+					// as a take: a parked put rides out a store that does not
+					// answer, tried again by the recheck (a repeatable try: the
+					// store knows a repeat), and ended by acceptance or by its wait
+					// (which then asks the store first)
 					putter.uncertain = true;
 				}
 				else if (putter.isWaiting()) {
@@ -156,9 +155,8 @@ final class Usher {
 						}
 						else if (putter.isWaiting() && (putter.maxWait.isZero() || putter.expired)
 								&& !putter.inFlight) {
-							// an uncertain put's wait is over, and the store says it
-							// never
-							// accepted it: full, truly
+							// an uncertain put's wait is over, and the store
+							// says it never accepted it: full, truly
 							refuse(putter, new PutOutcome.Full(), fx);
 						}
 					}
@@ -697,8 +695,11 @@ final class Usher {
 				}
 				else if (putter.uncertain && !putter.batch) {
 					// a try went unanswered: ask the store whether it was accepted before
-					// saying it was not
+					// saying it was not; out of the line first, so that no other try of
+					// it is sent meanwhile (an answer to it would find the put answered,
+					// take it for withdrawn, and retract the job)
 					putter.expired = true;
+					this.room.forget(putter, fx);
 					PutTry lookUp = preparePut(putter, true, false);
 					fx.add(() -> send(lookUp));
 				}
