@@ -8,6 +8,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 import dev.dispatch.queue.BackendUnavailableException;
+import dev.dispatch.queue.job.DeadLetter;
 import dev.dispatch.queue.job.Delivery;
 import dev.dispatch.queue.job.PutOutcome;
 import dev.dispatch.queue.QueueListener;
@@ -374,6 +375,25 @@ final class RoomState {
 	/** Whether a request whose first try found it must wait has any wait left. */
 	boolean hasTimeLeft(Waiter<?> waiter, Duration maxWait) {
 		return waiter.deadline() != null || waiter.waited(this.scheduler.now()).compareTo(maxWait) < 0;
+	}
+
+	/** Tells the listener what a store operation's housekeeping did. */
+	void tellHousekeeping(QueueState state, Effects fx) {
+		if (state.expired() == 0 && state.deadLetteredMaxAttempts() == 0 && state.deadLetteredPurged() == 0) {
+			return;
+		}
+		String name = this.name;
+		fx.add(() -> {
+			for (long i = 0; i < state.expired(); i++) {
+				this.listener.expired(name);
+			}
+			for (long i = 0; i < state.deadLetteredMaxAttempts(); i++) {
+				this.listener.deadLettered(name, DeadLetter.Reason.MAX_ATTEMPTS);
+			}
+			for (long i = 0; i < state.deadLetteredPurged(); i++) {
+				this.listener.deadLettered(name, DeadLetter.Reason.PURGED);
+			}
+		});
 	}
 
 }

@@ -11,7 +11,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import dev.dispatch.queue.BackendUnavailableException;
-import dev.dispatch.queue.job.DeadLetter;
 import dev.dispatch.queue.job.Delivery;
 import dev.dispatch.queue.job.PutOutcome;
 import dev.dispatch.queue.QueueDeletedException;
@@ -50,35 +49,23 @@ final class Usher {
 	 * wait) is handed jobs only if none are ready. Jobs for a take already answered are
 	 * handed back.
 	 */
-	PutTry preparePut(PutWaiter putter, boolean lookUpOnly, boolean pumped) {
+	Tries.PutTry preparePut(PutWaiter putter, boolean lookUpOnly, boolean pumped) {
 		assert this.room.lock.isHeldByCurrentThread();
 		RoomState.HandOffTarget target = (!lookUpOnly && putter.canHandOff()) ? this.room.handOffTarget()
 				: RoomState.HandOffTarget.NONE;
 		TakeWaiter taker = target.taker();
 		PutAttempt attempt = new PutAttempt(putter.jobs, putter.ids, putter.batch, lookUpOnly, target.kind(),
 				(taker != null) ? taker.options : null, lookUpOnly ? 0 : putter.reserved, putter.parked);
-		return new PutTry(putter, attempt, taker, pumped, this.room.wakes);
+		return new Tries.PutTry(putter, attempt, taker, pumped, this.room.wakes);
 	}
 
 	/** Sends a put's try, prepared under the lock; call after the unlock. */
-	void send(PutTry put) {
+	void send(Tries.PutTry put) {
 		send(() -> this.store.put(put.attempt())).whenComplete((answer, failure) -> {
 			onPut(put.putter(), put.handTo(), put.attempt().lookUpOnly(), put.pumped(), put.wakesAtSend(), answer,
 					failure);
 			put.putter().future().endFirstTry();
 		});
-	}
-
-	/**
-	 * A put's try, decided under the lock and sent after it.
-	 *
-	 * @param putter the put
-	 * @param attempt what the store is asked
-	 * @param handTo the take its job may go to, or {@code null}
-	 * @param pumped whether the put pump sent it
-	 * @param wakesAtSend the nudges counted when it was decided
-	 */
-	record PutTry(PutWaiter putter, PutAttempt attempt, TakeWaiter handTo, boolean pumped, long wakesAtSend) {
 	}
 
 	private void onPut(PutWaiter putter, TakeWaiter handTo, boolean lookUpOnly, boolean pumped, long wakesAtSend,
@@ -299,29 +286,19 @@ final class Usher {
 	 * Decides a take's try: the nudges counted now (call holding the lock, then send it
 	 * after the unlock).
 	 */
-	TakeTry prepareTake(TakeWaiter taker, boolean pumped) {
+	Tries.TakeTry prepareTake(TakeWaiter taker, boolean pumped) {
 		assert this.room.lock.isHeldByCurrentThread();
-		return new TakeTry(taker, pumped, this.room.wakes);
+		return new Tries.TakeTry(taker, pumped, this.room.wakes);
 	}
 
 	/** Sends a take's try, prepared under the lock; call after the unlock. */
-	void send(TakeTry take) {
+	void send(Tries.TakeTry take) {
 		TakeWaiter taker = take.taker();
 		TakeAttempt attempt = new TakeAttempt(taker.options, take.pumped() ? List.of() : taker.settleFirst);
 		send(() -> this.store.take(attempt)).whenComplete((answer, failure) -> {
 			onTake(taker, take.pumped(), take.wakesAtSend(), answer, failure);
 			taker.future().endFirstTry();
 		});
-	}
-
-	/**
-	 * A take's try, decided under the lock and sent after it.
-	 *
-	 * @param taker the take
-	 * @param pumped whether the take pump sent it
-	 * @param wakesAtSend the nudges counted when it was decided
-	 */
-	record TakeTry(TakeWaiter taker, boolean pumped, long wakesAtSend) {
 	}
 
 	private void onTake(TakeWaiter taker, boolean pumped, long wakesAtSend, StoreAnswer<TakeResult> answer,
@@ -470,8 +447,8 @@ final class Usher {
 		boolean done = false;
 		try {
 			while (!done) {
-				TakeTry take = null;
-				PutTry put = null;
+				Tries.TakeTry take = null;
+				Tries.PutTry put = null;
 				this.room.lock.lock();
 				try {
 					if (this.room.takesWanted) {
@@ -522,7 +499,7 @@ final class Usher {
 		if (state == null) {
 			return;
 		}
-		tell(state, fx);
+		this.room.tellHousekeeping(state, fx);
 		if (state.closed()) {
 			for (PutWaiter putter : List.copyOf(this.room.putters)) {
 				if (!putter.inFlight) {
@@ -560,25 +537,6 @@ final class Usher {
 		}
 		this.room.watch.lookAt(state.nextDue(), fx);
 		this.room.watch.keepRechecking();
-	}
-
-	/** Tells the listener what a store operation's housekeeping did. */
-	private void tell(QueueState state, Effects fx) {
-		if (state.expired() == 0 && state.deadLetteredMaxAttempts() == 0 && state.deadLetteredPurged() == 0) {
-			return;
-		}
-		String name = this.room.name;
-		fx.add(() -> {
-			for (long i = 0; i < state.expired(); i++) {
-				this.room.listener.expired(name);
-			}
-			for (long i = 0; i < state.deadLetteredMaxAttempts(); i++) {
-				this.room.listener.deadLettered(name, DeadLetter.Reason.MAX_ATTEMPTS);
-			}
-			for (long i = 0; i < state.deadLetteredPurged(); i++) {
-				this.room.listener.deadLettered(name, DeadLetter.Reason.PURGED);
-			}
-		});
 	}
 
 	/**
@@ -700,7 +658,7 @@ final class Usher {
 					// take it for withdrawn, and retract the job)
 					putter.expired = true;
 					this.room.forget(putter, fx);
-					PutTry lookUp = preparePut(putter, true, false);
+					Tries.PutTry lookUp = preparePut(putter, true, false);
 					fx.add(() -> send(lookUp));
 				}
 				else if (putter.uncertain) {

@@ -172,8 +172,8 @@ public final class WaitingRoom<S extends QueueStore> implements JobQueue, Waiter
 	/** Tries a put at once, or has it join the line of parked ones. */
 	private CompletableFuture<PutOutcome> offer(PutWaiter putter) {
 		Effects fx = this.room.effects();
-		Usher.PutTry attempt = null;
-		Usher.PutTry lookUp = null;
+		Tries.PutTry attempt = null;
+		Tries.PutTry lookUp = null;
 		this.room.lock.lock();
 		try {
 			if (this.room.deleted && this.room.deletedElsewhere) {
@@ -229,7 +229,7 @@ public final class WaitingRoom<S extends QueueStore> implements JobQueue, Waiter
 		Objects.requireNonNull(options, "options");
 		TakeWaiter taker = new TakeWaiter(this, this.room.scheduler.now(), options, List.of());
 		Effects fx = this.room.effects();
-		Usher.TakeTry attempt = null;
+		Tries.TakeTry attempt = null;
 		this.room.lock.lock();
 		try {
 			if (this.room.deleted && this.room.deletedElsewhere) {
@@ -273,7 +273,7 @@ public final class WaitingRoom<S extends QueueStore> implements JobQueue, Waiter
 			return take(options);
 		}
 		TakeWaiter taker = new TakeWaiter(this, this.room.scheduler.now(), options, all);
-		Usher.TakeTry attempt = null;
+		Tries.TakeTry attempt = null;
 		this.room.lock.lock();
 		try {
 			// tried at once unless it would pass parked takes (or the queue is gone)
