@@ -9,6 +9,7 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import static dev.dispatch.web.ApiCalls.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -25,10 +26,6 @@ class InFlightLimitHttpTest {
 	private HttpResponse<String> send(String method, String path, String body)
 			throws IOException, InterruptedException {
 		return new ApiCalls(this.port).send(method, path, body);
-	}
-
-	private static JsonNode body(HttpResponse<String> response, int status) {
-		return ApiCalls.body(response, status);
 	}
 
 	@Test

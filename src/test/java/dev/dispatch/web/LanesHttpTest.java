@@ -11,6 +11,7 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import static dev.dispatch.web.ApiCalls.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -27,10 +28,6 @@ class LanesHttpTest {
 	private HttpResponse<String> send(String method, String path, String body)
 			throws IOException, InterruptedException {
 		return new ApiCalls(this.port).send(method, path, body);
-	}
-
-	private static JsonNode body(HttpResponse<String> response, int status) {
-		return ApiCalls.body(response, status);
 	}
 
 	private List<JsonNode> takeAll(String queue) throws Exception {

@@ -37,7 +37,12 @@ public record QueueState(long ready, long delayed, long inFlight, long capacity,
 	 * leases than the limit are held.
 	 */
 	public boolean servesTakes() {
-		return this.ready > 0 && !this.paused && (this.maxInFlight == 0 || this.inFlight < this.maxInFlight);
+		return this.ready > 0 && !this.paused && allowsLease();
+	}
+
+	/** Whether the queue's limit on leases in flight allows one more now. */
+	public boolean allowsLease() {
+		return this.maxInFlight == 0 || this.inFlight < this.maxInFlight;
 	}
 
 	/** Whether a put could be accepted now: ready + delayed below the capacity. */

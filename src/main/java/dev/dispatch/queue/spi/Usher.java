@@ -522,8 +522,7 @@ final class Usher {
 		boolean takes = this.room.parkedTakers > 0 && state.servesTakes();
 		// a parked take makes room for a put's job by taking it at once, but not for a
 		// delayed one (it rests in the queue) or a batch's, nor while delivery is paused
-		boolean takerMakesRoom = this.room.parkedTakers > 0 && !state.paused()
-				&& (state.maxInFlight() == 0 || state.inFlight() < state.maxInFlight())
+		boolean takerMakesRoom = this.room.parkedTakers > 0 && !state.paused() && state.allowsLease()
 				&& this.room.oldestParkedPutCanHandOff();
 		// a parked batch is tried once there is room for all it needs, not before: else
 		// every answer would pump it again, and it would find the queue full
