@@ -266,13 +266,17 @@ public final class DispatchConsumer implements AutoCloseable {
 				this.changed.signalAll();
 			}
 			running = this.poller;
+			if (this.polling && running != Thread.currentThread()) {
+				// abandons a parked poll: the service withdraws it when the connection
+				// closes. Only while polling (cleared under this lock), so the interrupt
+				// never lands in the requests that settle and release on the way out.
+				running.interrupt();
+			}
 		}
 		finally {
 			this.lock.unlock();
 		}
 		if (running != Thread.currentThread()) {
-			// abandons a parked poll: the service withdraws it when the connection closes
-			running.interrupt();
 			this.done.handle((ignored, failed) -> null).join();
 		}
 	}
@@ -548,7 +552,9 @@ public final class DispatchConsumer implements AutoCloseable {
 	// ---- shutdown
 
 	private void finish() {
+		// a close() during the last poll may have left its interrupt
 		Thread.interrupted();
+		boolean interrupted = false;
 		List<Held> abandoned;
 		this.lock.lock();
 		try {
@@ -570,7 +576,8 @@ public final class DispatchConsumer implements AutoCloseable {
 		catch (InterruptedException ex) {
 			abandoned = List.copyOf(this.held.values());
 			abandoned.forEach((job) -> job.abandoned = true);
-			Thread.currentThread().interrupt();
+			// kept for the end: interrupted, the releases below would not be sent
+			interrupted = true;
 		}
 		finally {
 			this.lock.unlock();
@@ -597,6 +604,9 @@ public final class DispatchConsumer implements AutoCloseable {
 		}
 		else {
 			this.done.complete(null);
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
