@@ -53,10 +53,19 @@ final class QueueScripts {
 	}
 
 	/**
+	 * The sender of the calls of one queue (one generation of it), one out at a time: the
+	 * puts, takes and settles that come meanwhile go together.
+	 */
+	CallBatcher batcher(QueueKeys queue, byte[] generation) {
+		return new CallBatcher(
+				(script, args) -> this.scripts.run(script, queue.keys(), prelude(queue.channel(), generation, args)));
+	}
+
+	/**
 	 * A single put's try ({@code put.lua}): its job, whether it only looks its key up,
 	 * and the take its job is handed to, if any.
 	 */
-	CompletableFuture<ScriptReply> put(QueueKeys queue, byte[] generation, PutAttempt attempt, Duration dedupWindow) {
+	CompletableFuture<ScriptReply> put(CallBatcher calls, PutAttempt attempt, Duration dedupWindow) {
 		NewJob job = attempt.job();
 		String handOff = switch (attempt.handOff()) {
 			case NONE -> "0";
@@ -70,12 +79,11 @@ final class QueueScripts {
 		if (attempt.handTo() != null) {
 			args.addAll(takeArguments(attempt.handTo()));
 		}
-		return run(Script.PUT, queue, generation, args);
+		return run(calls, Script.PUT, args);
 	}
 
 	/** A batch put's try ({@code put_all.lua}): its jobs, in order. */
-	CompletableFuture<ScriptReply> putAll(QueueKeys queue, byte[] generation, PutAttempt attempt,
-			Duration dedupWindow) {
+	CompletableFuture<ScriptReply> putAll(CallBatcher calls, PutAttempt attempt, Duration dedupWindow) {
 		List<byte[]> args = new ArrayList<>(2 + attempt.jobs().size() * 6);
 		args.add(millis(dedupWindow));
 		args.add(flag(attempt.repeatable()));
@@ -88,28 +96,27 @@ final class QueueScripts {
 			args.add(trace(job.trace()));
 			args.add(lane(job.lane()));
 		}
-		return run(Script.PUT_ALL, queue, generation, args);
+		return run(calls, Script.PUT_ALL, args);
 	}
 
 	/**
 	 * A take's try ({@code take.lua}), settling leases first (as {@link #settle} takes
 	 * them).
 	 */
-	CompletableFuture<ScriptReply> take(QueueKeys queue, byte[] generation, TakeOptions options,
-			List<Settle> settleFirst) {
+	CompletableFuture<ScriptReply> take(CallBatcher calls, TakeOptions options, List<Settle> settleFirst) {
 		List<byte[]> args = takeArguments(options);
 		addSettlements(args, settleFirst);
-		return run(Script.TAKE, queue, generation, args);
+		return run(calls, Script.TAKE, args);
 	}
 
 	/**
 	 * Settles leases in order ({@code settle.lua}): per lease its id, the action, and the
 	 * nack's delay or the extension's length in ms.
 	 */
-	CompletableFuture<ScriptReply> settle(QueueKeys queue, byte[] generation, List<Settle> settlements) {
+	CompletableFuture<ScriptReply> settle(CallBatcher calls, List<Settle> settlements) {
 		List<byte[]> args = new ArrayList<>(settlements.size() * 3);
 		addSettlements(args, settlements);
-		return run(Script.SETTLE, queue, generation, args);
+		return run(calls, Script.SETTLE, args);
 	}
 
 	private static void addSettlements(List<byte[]> args, List<Settle> settlements) {
@@ -125,7 +132,7 @@ final class QueueScripts {
 	 * Puts back jobs settled at delivery that reached no consumer ({@code restore.lua}):
 	 * per job its id, payload, attempt, enqueued time, origin, trace and lane.
 	 */
-	CompletableFuture<ScriptReply> restore(QueueKeys queue, byte[] generation, List<Delivery> deliveries) {
+	CompletableFuture<ScriptReply> restore(CallBatcher calls, List<Delivery> deliveries) {
 		List<byte[]> args = new ArrayList<>(deliveries.size() * 7);
 		for (Delivery delivery : deliveries) {
 			args.add(bytes(delivery.jobId()));
@@ -136,22 +143,27 @@ final class QueueScripts {
 			args.add(trace(delivery.trace()));
 			args.add(lane(delivery.lane()));
 		}
-		return run(Script.RESTORE, queue, generation, args);
+		return run(calls, Script.RESTORE, args);
 	}
 
 	/**
 	 * Takes back a withdrawn put's job ({@code retract.lua}), by its hand-off's lease.
 	 */
-	CompletableFuture<ScriptReply> retract(QueueKeys queue, byte[] generation, String jobId, String leaseId) {
-		return run(Script.RETRACT, queue, generation, List.of(bytes(jobId), text(leaseId)));
+	CompletableFuture<ScriptReply> retract(CallBatcher calls, String jobId, String leaseId) {
+		return run(calls, Script.RETRACT, List.of(bytes(jobId), text(leaseId)));
 	}
 
 	/** Closes the queue ({@code close.lua}). */
-	CompletableFuture<ScriptReply> close(QueueKeys queue, byte[] generation, CloseMode mode) {
-		return run(Script.CLOSE, queue, generation, List.of(flag(mode == CloseMode.IMMEDIATE)));
+	CompletableFuture<ScriptReply> close(CallBatcher calls, CloseMode mode) {
+		return run(calls, Script.CLOSE, List.of(flag(mode == CloseMode.IMMEDIATE)));
 	}
 
 	/** Brings the queue up to now and reads it ({@code snapshot.lua}). */
+	CompletableFuture<ScriptReply> snapshot(CallBatcher calls) {
+		return run(calls, Script.SNAPSHOT, List.of());
+	}
+
+	/** {@link #snapshot(CallBatcher)} of a queue this replica may not serve. */
 	CompletableFuture<ScriptReply> snapshot(QueueKeys queue, byte[] generation) {
 		return run(Script.SNAPSHOT, queue, generation, List.of());
 	}
@@ -162,11 +174,20 @@ final class QueueScripts {
 	 */
 	CompletableFuture<ScriptReply> define(QueueKeys queue, byte[] generation, String newGeneration, QueueConfig config,
 			boolean createOnly) {
-		return run(Script.DEFINE, queue, generation,
-				List.of(bytes(newGeneration), bytes(Integer.toString(config.capacity())), millis(config.leaseTimeout()),
-						bytes(Integer.toString(config.maxAttempts())), text(config.deadLetterQueue()),
-						deadLetterTarget(config, queue.name()), flag(createOnly),
-						bytes(Integer.toString(config.maxInFlight()))));
+		return run(Script.DEFINE, queue, generation, defineArguments(queue, newGeneration, config, createOnly));
+	}
+
+	/** Changes the settings of the queue {@code calls} serves ({@code define.lua}). */
+	CompletableFuture<ScriptReply> configure(CallBatcher calls, QueueKeys queue, QueueConfig config) {
+		return run(calls, Script.DEFINE, defineArguments(queue, "", config, false));
+	}
+
+	private List<byte[]> defineArguments(QueueKeys queue, String newGeneration, QueueConfig config,
+			boolean createOnly) {
+		return List.of(bytes(newGeneration), bytes(Integer.toString(config.capacity())), millis(config.leaseTimeout()),
+				bytes(Integer.toString(config.maxAttempts())), text(config.deadLetterQueue()),
+				deadLetterTarget(config, queue.name()), flag(createOnly),
+				bytes(Integer.toString(config.maxInFlight())));
 	}
 
 	/** Deletes a queue, whichever generation ({@code delete.lua}). */
@@ -175,25 +196,23 @@ final class QueueScripts {
 	}
 
 	/** Pauses or resumes delivery ({@code pause.lua}). */
-	CompletableFuture<ScriptReply> pause(QueueKeys queue, byte[] generation, boolean paused) {
-		return run(Script.PAUSE, queue, generation, List.of(flag(paused)));
+	CompletableFuture<ScriptReply> pause(CallBatcher calls, boolean paused) {
+		return run(calls, Script.PAUSE, List.of(flag(paused)));
 	}
 
 	/** Throws every ready and delayed job away ({@code purge.lua}). */
-	CompletableFuture<ScriptReply> purge(QueueKeys queue, byte[] generation) {
-		return run(Script.PURGE, queue, generation, List.of());
+	CompletableFuture<ScriptReply> purge(CallBatcher calls) {
+		return run(calls, Script.PURGE, List.of());
 	}
 
 	/** Looks a job up ({@code job.lua}). */
-	CompletableFuture<ScriptReply> job(QueueKeys queue, byte[] generation, String id) {
-		return run(Script.JOB, queue, generation, List.of(bytes(id)));
+	CompletableFuture<ScriptReply> job(CallBatcher calls, String id) {
+		return run(calls, Script.JOB, List.of(bytes(id)));
 	}
 
 	/** Lists a page of jobs in one state ({@code jobs.lua}). */
-	CompletableFuture<ScriptReply> jobs(QueueKeys queue, byte[] generation, JobInfo.State state, String after,
-			int limit) {
-		return run(Script.JOBS, queue, generation,
-				List.of(bytes(state.label()), text(after), bytes(Integer.toString(limit))));
+	CompletableFuture<ScriptReply> jobs(CallBatcher calls, JobInfo.State state, String after, int limit) {
+		return run(calls, Script.JOBS, List.of(bytes(state.label()), text(after), bytes(Integer.toString(limit))));
 	}
 
 	/**
@@ -315,6 +334,10 @@ final class QueueScripts {
 	static byte[] origin(DeadLetter origin) {
 		return (origin != null) ? bytes(origin.queue() + "\n" + origin.reason().label() + "\n" + origin.attempts())
 				: NONE;
+	}
+
+	private static CompletableFuture<ScriptReply> run(CallBatcher calls, Script script, List<byte[]> args) {
+		return calls.run(script, args).thenApply(ScriptReply::of);
 	}
 
 	private CompletableFuture<ScriptReply> run(Script script, QueueKeys queue, byte[] generation, List<byte[]> args) {

@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
-import io.lettuce.core.RedisCommandExecutionException;
 import io.netty.util.concurrent.FastThreadLocalThread;
 
 import dev.dispatch.queue.BackendUnavailableException;
@@ -53,8 +52,9 @@ final class RedisQueueStore implements QueueStore {
 	 * request elsewhere could get publish on the queue's wake channel; the room watches
 	 * it (WakeChannel) while it has requests parked.
 	 *
-	 * Answers from Redis arrive in the order the scripts were sent on the one connection,
-	 * and are handled as they arrive.
+	 * Scripts go through the store's CallBatcher, one call out at a time: the puts, takes
+	 * and settles that came while one was out go together in one call (many.lua), run in
+	 * the order they came. Answers are handled as they arrive.
 	 *
 	 * A queue deleted and created again under the same name is a new generation: scripts
 	 * carry this store's generation and answer "missing" for any other, so a room never
@@ -68,6 +68,9 @@ final class RedisQueueStore implements QueueStore {
 	private final Settings settings;
 
 	private final StoreEvents room;
+
+	/** Sends puts, takes and settles, together while one is out. */
+	private final CallBatcher calls;
 
 	/**
 	 * What every store of one registry shares.
@@ -91,6 +94,7 @@ final class RedisQueueStore implements QueueStore {
 		this.generation = QueueKeys.bytes(generation);
 		this.settings = settings;
 		this.room = room;
+		this.calls = settings.scripts().batcher(keys, this.generation);
 	}
 
 	/** The generation of the queue this store serves. */
@@ -104,11 +108,11 @@ final class RedisQueueStore implements QueueStore {
 	public CompletableFuture<StoreAnswer<PutResult>> put(PutAttempt attempt) {
 		QueueScripts scripts = this.settings.scripts();
 		CompletableFuture<ScriptReply> sent = attempt.batch()
-				? scripts.putAll(this.keys, this.generation, attempt, this.settings.dedupWindow())
-				: scripts.put(this.keys, this.generation, attempt, this.settings.dedupWindow());
+				? scripts.putAll(this.calls, attempt, this.settings.dedupWindow())
+				: scripts.put(this.calls, attempt, this.settings.dedupWindow());
 		return forwarded(sent).thenCompose(this::confirm).handle((reply, failure) -> {
 			if (failure != null) {
-				if (isOutOfMemory(failure)) {
+				if (CallBatcher.isOutOfMemory(failure)) {
 					return StoreAnswer.of(PutResult.of(PutResult.Status.STORAGE_FULL), null);
 				}
 				throw unavailable(failure);
@@ -184,23 +188,21 @@ final class RedisQueueStore implements QueueStore {
 
 	@Override
 	public CompletableFuture<StoreAnswer<TakeResult>> take(TakeAttempt attempt) {
-		return answer(
-				this.settings.scripts().take(this.keys, this.generation, attempt.options(), attempt.settleFirst()),
-				(reply) -> {
-					TakeResult.Status status = switch (reply.status()) {
-						case "delivered" -> TakeResult.Status.DELIVERED;
-						case "empty" -> TakeResult.Status.EMPTY;
-						case "drained" -> TakeResult.Status.DRAINED;
-						default -> throw new IllegalStateException("take answered " + reply.status());
-					};
-					List<Settled> settled = settled(attempt.settleFirst(), (List<?>) reply.values().getFirst());
-					return new TakeResult(status, deliveries(reply, 1), settled);
-				});
+		return answer(this.settings.scripts().take(this.calls, attempt.options(), attempt.settleFirst()), (reply) -> {
+			TakeResult.Status status = switch (reply.status()) {
+				case "delivered" -> TakeResult.Status.DELIVERED;
+				case "empty" -> TakeResult.Status.EMPTY;
+				case "drained" -> TakeResult.Status.DRAINED;
+				default -> throw new IllegalStateException("take answered " + reply.status());
+			};
+			List<Settled> settled = settled(attempt.settleFirst(), (List<?>) reply.values().getFirst());
+			return new TakeResult(status, deliveries(reply, 1), settled);
+		});
 	}
 
 	@Override
 	public CompletableFuture<StoreAnswer<List<Settled>>> settle(List<Settle> settlements) {
-		return answer(this.settings.scripts().settle(this.keys, this.generation, settlements),
+		return answer(this.settings.scripts().settle(this.calls, settlements),
 				(reply) -> settled(settlements, reply.values()));
 	}
 
@@ -224,13 +226,12 @@ final class RedisQueueStore implements QueueStore {
 
 	@Override
 	public CompletableFuture<StoreAnswer<Integer>> close(CloseMode mode) {
-		return answer(this.settings.scripts().close(this.keys, this.generation, mode),
-				(reply) -> (int) reply.number(0));
+		return answer(this.settings.scripts().close(this.calls, mode), (reply) -> (int) reply.number(0));
 	}
 
 	@Override
 	public CompletableFuture<StoreAnswer<StoreLook>> look() {
-		return answer(this.settings.scripts().snapshot(this.keys, this.generation), (reply) -> {
+		return answer(this.settings.scripts().snapshot(this.calls), (reply) -> {
 			String deadLetterQueue = reply.text(3);
 			if (reply.text(9).isEmpty()) {
 				deadLetterQueue = QueueConfig.NO_DEAD_LETTER_QUEUE;
@@ -254,23 +255,22 @@ final class RedisQueueStore implements QueueStore {
 
 	@Override
 	public CompletableFuture<StoreAnswer<Boolean>> pause(boolean paused) {
-		return answer(this.settings.scripts().pause(this.keys, this.generation, paused),
-				(reply) -> reply.number(0) == 1);
+		return answer(this.settings.scripts().pause(this.calls, paused), (reply) -> reply.number(0) == 1);
 	}
 
 	@Override
 	public CompletableFuture<StoreAnswer<Integer>> purge() {
-		return answer(this.settings.scripts().purge(this.keys, this.generation), (reply) -> (int) reply.number(0));
+		return answer(this.settings.scripts().purge(this.calls), (reply) -> (int) reply.number(0));
 	}
 
 	@Override
 	public CompletableFuture<StoreAnswer<Void>> configure(QueueConfig config) {
-		return answer(this.settings.scripts().define(this.keys, this.generation, "", config, false), (reply) -> null);
+		return answer(this.settings.scripts().configure(this.calls, this.keys, config), (reply) -> null);
 	}
 
 	@Override
 	public CompletableFuture<StoreAnswer<Optional<JobInfo>>> job(String id) {
-		return answer(this.settings.scripts().job(this.keys, this.generation, id), (reply) -> {
+		return answer(this.settings.scripts().job(this.calls, id), (reply) -> {
 			if (!reply.is("job")) {
 				return Optional.empty();
 			}
@@ -287,7 +287,7 @@ final class RedisQueueStore implements QueueStore {
 
 	@Override
 	public CompletableFuture<StoreAnswer<List<JobInfo>>> jobs(JobInfo.State state, String after, int limit) {
-		return answer(this.settings.scripts().jobs(this.keys, this.generation, state, after, limit), (reply) -> {
+		return answer(this.settings.scripts().jobs(this.calls, state, after, limit), (reply) -> {
 			List<JobInfo> jobs = new ArrayList<>();
 			for (Object entry : reply.values()) {
 				@SuppressWarnings("unchecked")
@@ -305,13 +305,12 @@ final class RedisQueueStore implements QueueStore {
 
 	@Override
 	public CompletableFuture<StoreAnswer<Void>> restore(List<Delivery> deliveries) {
-		return answer(this.settings.scripts().restore(this.keys, this.generation, deliveries), (reply) -> null);
+		return answer(this.settings.scripts().restore(this.calls, deliveries), (reply) -> null);
 	}
 
 	@Override
 	public CompletableFuture<StoreAnswer<Boolean>> retract(String jobId, String leaseId) {
-		return answer(this.settings.scripts().retract(this.keys, this.generation, jobId, leaseId),
-				(reply) -> reply.is("retracted"));
+		return answer(this.settings.scripts().retract(this.calls, jobId, leaseId), (reply) -> reply.is("retracted"));
 	}
 
 	// ---- what the room asks of a shared store
@@ -417,12 +416,6 @@ final class RedisQueueStore implements QueueStore {
 		}
 		return new BackendUnavailableException("Redis failed for queue " + this.keys.name() + ": " + cause.getMessage(),
 				cause);
-	}
-
-	private static boolean isOutOfMemory(Throwable failure) {
-		Throwable cause = RedisScripts.unwrap(failure);
-		return cause instanceof RedisCommandExecutionException && cause.getMessage() != null
-				&& cause.getMessage().startsWith("OOM");
 	}
 
 }

@@ -23,10 +23,11 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 /**
  * The operations on queues, one Redis function each ({@code FCALL}), atomic in Redis: a
  * library of Lua made of {@code prelude.lua} (the helpers, defined once when the library
- * is loaded) and one function per other file of this package's resources. Functions
- * outlive a restart with persistence and a failover (Redis keeps and replicates them); a
- * node that does not have them (a fresh server, a new cluster node) gets the library when
- * a call finds it missing, and the call is made again.
+ * is loaded) and one function per other file of this package's resources (each file's
+ * body is also kept by name in the prelude's {@code OPS}, for {@code many.lua}).
+ * Functions outlive a restart with persistence and a failover (Redis keeps and replicates
+ * them); a node that does not have them (a fresh server, a new cluster node) gets the
+ * library when a call finds it missing, and the call is made again.
  *
  * <p>
  * The library's name, and its functions', carry a digest of its source: replicas of two
@@ -40,7 +41,13 @@ final class RedisScripts {
 		PUT("put", false), TAKE("take"), SETTLE("settle"), RESTORE("restore"), RETRACT("retract"), CLOSE("close"),
 		SNAPSHOT("snapshot"), DEFINE("define", false), DELETE("delete"), OUTBOX("outbox"), FORWARDED("forwarded"),
 		ARRIVE("arrive"), PAUSE("pause"), JOB("job"), PURGE("purge"), REDRIVE_PICK("redrive_pick"),
-		REDRIVE_OUT("redrive_out"), JOBS("jobs"), PUT_ALL("put_all", false);
+		REDRIVE_OUT("redrive_out"), JOBS("jobs"), PUT_ALL("put_all", false),
+
+		/**
+		 * Puts, takes and settles in one call: refused on a Redis out of memory, as puts
+		 * are; its operations are then sent on their own.
+		 */
+		MANY("many", false);
 
 		private final String file;
 
@@ -53,6 +60,11 @@ final class RedisScripts {
 
 		Script(String file) {
 			this(file, true);
+		}
+
+		/** Its name in the library's {@code OPS} (and its file's). */
+		String file() {
+			return this.file;
 		}
 
 		Script(String file, boolean whenFull) {
@@ -85,13 +97,17 @@ final class RedisScripts {
 		for (Script script : Script.values()) {
 			String function = name + "_" + script.file;
 			this.functions.put(script, function);
-			body.append("redis.register_function{function_name = '")
+			body.append("OPS['")
+				.append(script.file)
+				.append("'] = function()\n")
+				.append(read(script.file))
+				.append("\nend\nredis.register_function{function_name = '")
 				.append(function)
 				.append("', flags = { ")
 				.append(script.whenFull ? "'allow-oom'" : "")
-				.append(" }, callback = function(keys, args)\nbegin(keys, args)\n")
-				.append(read(script.file))
-				.append("\nend}\n");
+				.append(" }, callback = function(keys, args)\nbegin(keys, args)\nreturn OPS['")
+				.append(script.file)
+				.append("']()\nend}\n");
 		}
 		this.library = "#!lua name=" + name + "\n" + body;
 	}

@@ -33,6 +33,10 @@
 -- there was none, nothing is left unfinished, the queue was closed, resumed or purged.
 local META, READY, DELAYED, LEASES, OUTBOX, OUTMETA, JOB, IDEM
 local ARGV, now, gen, channel, caller, tally
+-- Each operation's body, by name ('put', 'take', ...; RedisScripts fills it when the
+-- library loads), and the queue while many.lua runs several of them in one call: then
+-- load() gives them that queue and reply() answers without writing it back.
+local OPS, BATCH = {}, nil
 
 -- Takes one call's keys and arguments (Redis runs one call at a time): every function of
 -- the library starts with it.
@@ -45,6 +49,7 @@ local function begin(keys, args)
   channel = args[3]
   caller = args[4]
   tally = { expired = 0, max = 0, purged = 0 }
+  BATCH = nil
 end
 
 local FIELDS = { 'gen', 'capacity', 'lease', 'attempts', 'dlq', 'dlqto', 'closed', 'purging', 'paused', 'due', 'r',
@@ -53,6 +58,9 @@ local FIELDS = { 'gen', 'capacity', 'lease', 'attempts', 'dlq', 'dlqto', 'closed
 -- The queue, or nil if it does not exist (deleted, or another generation). What the
 -- script changes is written back by reply() in one HSET.
 local function load()
+  if BATCH then
+    return BATCH
+  end
   local m = redis.call('HMGET', META, unpack(FIELDS))
   if not m[1] or (gen ~= '' and m[1] ~= gen) then
     return nil
@@ -523,8 +531,12 @@ local function state(q, woken)
 end
 
 -- Writes back what changed, wakes the other replicas if that may serve them, and answers:
--- status, the state, then the operation's own values.
+-- status, the state, then the operation's own values. One operation of many.lua's
+-- answers status, false, its values: many.lua writes back and answers the state once.
 local function reply(q, status, ...)
+  if BATCH then
+    return { status, false, ... }
+  end
   local fields = {}
   for field in pairs(q.dirty) do
     local value = q[field]
