@@ -112,16 +112,20 @@ public record DispatchProperties(@DefaultValue("memory") Backend backend, @Defau
 	 * @param deadLetterQueue where failing jobs go; unset: {@code <queue>.dead}
 	 * @param maxInFlight most leases held at once by every consumer together; unset or 0:
 	 * no limit
+	 * @param maxLeasesPerSecond most jobs delivered per second to every consumer
+	 * together; unset or 0: no limit
 	 */
 	public record QueueProperties(@Min(1) Integer capacity, Duration leaseTimeout, @Min(1) Integer maxAttempts,
-			@Pattern(regexp = QueueNames.PATTERN) String deadLetterQueue, @Min(0) Integer maxInFlight) {
+			@Pattern(regexp = QueueNames.PATTERN) String deadLetterQueue, @Min(0) Integer maxInFlight,
+			@Min(0) Integer maxLeasesPerSecond) {
 
 		/** This queue's configuration, with unset parts taken from {@code defaults}. */
 		public QueueConfig toQueueConfig(Defaults defaults) {
 			return new QueueConfig((this.capacity != null) ? this.capacity : defaults.capacity(),
 					(this.leaseTimeout != null) ? this.leaseTimeout : defaults.leaseTimeout(),
 					(this.maxAttempts != null) ? this.maxAttempts : defaults.maxAttempts(), this.deadLetterQueue,
-					(this.maxInFlight != null) ? this.maxInFlight : QueueConfig.UNLIMITED);
+					(this.maxInFlight != null) ? this.maxInFlight : QueueConfig.UNLIMITED,
+					(this.maxLeasesPerSecond != null) ? this.maxLeasesPerSecond : QueueConfig.UNLIMITED);
 		}
 
 	}

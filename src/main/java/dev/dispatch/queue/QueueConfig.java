@@ -21,9 +21,13 @@ import java.util.Objects;
  * @param maxInFlight most leases held at once, by every consumer together (on Redis:
  * through every replica); {@link #UNLIMITED} (0) for no limit. A take while that many are
  * held waits for a lease to end, and none gets more jobs than the limit leaves
+ * @param maxLeasesPerSecond most jobs delivered per second, by every consumer together
+ * (on Redis: through every replica); {@link #UNLIMITED} (0) for no limit. Deliveries are
+ * spread evenly, with bursts of at most a tenth of a second's worth (at least one): a
+ * take the rate does not allow yet waits, and none gets more jobs than it allows
  */
-public record QueueConfig(int capacity, Duration leaseTimeout, int maxAttempts, String deadLetterQueue,
-		int maxInFlight) {
+public record QueueConfig(int capacity, Duration leaseTimeout, int maxAttempts, String deadLetterQueue, int maxInFlight,
+		int maxLeasesPerSecond) {
 
 	/** A {@link #maxInFlight} that sets no limit. */
 	public static final int UNLIMITED = 0;
@@ -47,14 +51,23 @@ public record QueueConfig(int capacity, Duration leaseTimeout, int maxAttempts, 
 	/** The dead-letter queue of a queue that has none. */
 	public static final String NO_DEAD_LETTER_QUEUE = "";
 
-	/** A queue without a limit on leases in flight. */
+	/** A queue without a limit on leases in flight or per second. */
 	public QueueConfig(int capacity, Duration leaseTimeout, int maxAttempts, String deadLetterQueue) {
-		this(capacity, leaseTimeout, maxAttempts, deadLetterQueue, UNLIMITED);
+		this(capacity, leaseTimeout, maxAttempts, deadLetterQueue, UNLIMITED, UNLIMITED);
+	}
+
+	/** A queue without a limit on leases per second. */
+	public QueueConfig(int capacity, Duration leaseTimeout, int maxAttempts, String deadLetterQueue, int maxInFlight) {
+		this(capacity, leaseTimeout, maxAttempts, deadLetterQueue, maxInFlight, UNLIMITED);
 	}
 
 	public QueueConfig {
 		if (maxInFlight < 0) {
 			throw new IllegalArgumentException("maxInFlight must be at least 1, or 0 for no limit; got " + maxInFlight);
+		}
+		if (maxLeasesPerSecond < 0) {
+			throw new IllegalArgumentException(
+					"maxLeasesPerSecond must be at least 1, or 0 for no limit; got " + maxLeasesPerSecond);
 		}
 		if (capacity < 1) {
 			throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
@@ -73,12 +86,20 @@ public record QueueConfig(int capacity, Duration leaseTimeout, int maxAttempts, 
 
 	/** This configuration with another capacity. */
 	public QueueConfig withCapacity(int capacity) {
-		return new QueueConfig(capacity, this.leaseTimeout, this.maxAttempts, this.deadLetterQueue, this.maxInFlight);
+		return new QueueConfig(capacity, this.leaseTimeout, this.maxAttempts, this.deadLetterQueue, this.maxInFlight,
+				this.maxLeasesPerSecond);
 	}
 
 	/** This configuration with another limit on leases in flight (0: none). */
 	public QueueConfig withMaxInFlight(int maxInFlight) {
-		return new QueueConfig(this.capacity, this.leaseTimeout, this.maxAttempts, this.deadLetterQueue, maxInFlight);
+		return new QueueConfig(this.capacity, this.leaseTimeout, this.maxAttempts, this.deadLetterQueue, maxInFlight,
+				this.maxLeasesPerSecond);
+	}
+
+	/** This configuration with another limit on leases started per second (0: none). */
+	public QueueConfig withMaxLeasesPerSecond(int maxLeasesPerSecond) {
+		return new QueueConfig(this.capacity, this.leaseTimeout, this.maxAttempts, this.deadLetterQueue,
+				this.maxInFlight, maxLeasesPerSecond);
 	}
 
 	/**
@@ -87,7 +108,7 @@ public record QueueConfig(int capacity, Duration leaseTimeout, int maxAttempts, 
 	 */
 	public QueueConfig forDeadLetters() {
 		return new QueueConfig(this.capacity, this.leaseTimeout, this.maxAttempts, NO_DEAD_LETTER_QUEUE,
-				this.maxInFlight);
+				this.maxInFlight, this.maxLeasesPerSecond);
 	}
 
 	/** Whether jobs that fail their last attempt, or are purged, go somewhere. */

@@ -124,7 +124,8 @@ class QueueController {
 					schema = @Schema(implementation = ApiSchemas.QueueSettings.class),
 					examples = @ExampleObject(name = "all settings",
 							value = "{\"capacity\": 500, \"leaseTimeout\": \"2m\", \"maxAttempts\": 5,"
-									+ " \"deadLetterQueue\": \"emails.failed\", \"maxInFlight\": 20}")))
+									+ " \"deadLetterQueue\": \"emails.failed\", \"maxInFlight\": 20,"
+									+ " \"maxLeasesPerSecond\": 50}")))
 	@ApiResponse(responseCode = "201", description = "created; the queue's state",
 			headers = @Header(name = "Location", description = "the queue's path", required = true,
 					schema = @Schema(type = "string", format = "uri-reference", example = "/v1/queues/emails")),
@@ -139,7 +140,8 @@ class QueueController {
 				(leaseTimeout != null) ? leaseTimeout : current.leaseTimeout(),
 				(asked.maxAttempts() != null) ? asked.maxAttempts() : current.maxAttempts(),
 				(asked.deadLetterQueue() != null) ? asked.deadLetterQueue() : current.deadLetterQueue(),
-				(asked.maxInFlight() != null) ? asked.maxInFlight() : current.maxInFlight());
+				(asked.maxInFlight() != null) ? asked.maxInFlight() : current.maxInFlight(),
+				(asked.maxLeasesPerSecond() != null) ? asked.maxLeasesPerSecond() : current.maxLeasesPerSecond());
 		// "" asks for no dead-letter queue: nowhere to check
 		if (asked.deadLetterQueue() != null && config.hasDeadLetterQueue()) {
 			String deadLetters = config.deadLetterQueueFor(queue);

@@ -47,9 +47,9 @@ final class Views {
 	/** A queue's state. */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record QueueInfo(String name, int capacity, String leaseTimeout, int maxAttempts, String deadLetterQueue,
-			Integer maxInFlight, int size, int delayed, int inFlight, int unfinished, int waitingPutters,
-			int waitingTakers, boolean closed, boolean drained, boolean paused, Instant oldestReadyAt, int groups,
-			List<GroupReady> largestGroups, Integer purged) {
+			Integer maxInFlight, Integer maxLeasesPerSecond, int size, int delayed, int inFlight, int unfinished,
+			int waitingPutters, int waitingTakers, boolean closed, boolean drained, boolean paused,
+			Instant oldestReadyAt, int groups, List<GroupReady> largestGroups, Integer purged) {
 
 		static QueueInfo of(QueueSnapshot s) {
 			return of(s, null);
@@ -58,9 +58,10 @@ final class Views {
 		static QueueInfo of(QueueSnapshot s, Integer purged) {
 			return new QueueInfo(s.name(), s.capacity(), s.config().leaseTimeout().toString(), s.config().maxAttempts(),
 					s.config().deadLetterQueueFor(s.name()),
-					(s.config().maxInFlight() == QueueConfig.UNLIMITED) ? null : s.config().maxInFlight(), s.size(),
-					s.delayed(), s.inFlight(), s.unfinished(), s.waitingPutters(), s.waitingTakers(), s.closed(),
-					s.drained(), s.paused(), s.oldestReadyAt(), s.groups(),
+					(s.config().maxInFlight() == QueueConfig.UNLIMITED) ? null : s.config().maxInFlight(),
+					(s.config().maxLeasesPerSecond() == QueueConfig.UNLIMITED) ? null : s.config().maxLeasesPerSecond(),
+					s.size(), s.delayed(), s.inFlight(), s.unfinished(), s.waitingPutters(), s.waitingTakers(),
+					s.closed(), s.drained(), s.paused(), s.oldestReadyAt(), s.groups(),
 					s.largestGroups().isEmpty() ? null : s.largestGroups().stream().map(GroupReady::of).toList(),
 					purged);
 		}

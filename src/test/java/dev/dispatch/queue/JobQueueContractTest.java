@@ -2413,4 +2413,104 @@ public abstract class JobQueueContractTest {
 
 	}
 
+	@Nested
+	class RateLimits {
+
+		private JobQueue limited(int perSecond) {
+			return queue("paced", new QueueConfig(1000, LEASE, 3, null, QueueConfig.UNLIMITED, perSecond));
+		}
+
+		private void acceptMany(JobQueue queue, int count) {
+			for (int i = 1; i <= count; i++) {
+				accept(queue, Integer.toString(i));
+			}
+		}
+
+		@Test
+		void aTakeGetsNoMoreThanTheRateAllows() {
+			JobQueue limited = limited(20);
+			acceptMany(limited, 10);
+			assertThat(payloads(delivered(limited.take(TakeOptions.leased(Duration.ZERO).withMax(10)))))
+				.as("a burst: a tenth of a second's worth")
+				.containsExactly("1", "2");
+			assertThat(done(limited.take(TakeOptions.autoAcked(Duration.ZERO)))).as("an auto-acked take counts too")
+				.isInstanceOf(TakeOutcome.Empty.class);
+			time.advance(Duration.ofMillis(49));
+			assertThat(done(take(limited, Duration.ZERO))).isInstanceOf(TakeOutcome.Empty.class);
+			time.advance(Duration.ofMillis(1));
+			assertThat(payloads(delivered(limited.take(TakeOptions.leased(Duration.ZERO).withMax(10)))))
+				.containsExactly("3");
+			time.advance(Duration.ofSeconds(5));
+			assertThat(payloads(delivered(limited.take(TakeOptions.leased(Duration.ZERO).withMax(10)))))
+				.as("the bucket holds no more than a burst")
+				.containsExactly("4", "5");
+		}
+
+		@Test
+		void aParkedTakeGetsItsJobWhenTheRateAllows() {
+			JobQueue limited = limited(10);
+			acceptMany(limited, 3);
+			takeOne(limited);
+			CompletableFuture<TakeOutcome> parked = take(limited, WAIT);
+			assertParked(parked);
+			time.advance(Duration.ofMillis(99));
+			assertParked(parked);
+			time.advance(Duration.ofMillis(1));
+			assertThat(payloads(delivered(parked))).containsExactly("2");
+		}
+
+		@Test
+		void overTenSecondsDeliveriesKeepToTheRate() {
+			JobQueue limited = limited(50);
+			acceptMany(limited, 700);
+			int delivered = 0;
+			for (int tick = 0; tick < 1000; tick++) {
+				TakeOutcome outcome = done(limited.take(TakeOptions.autoAcked(Duration.ZERO).withMax(100)));
+				if (outcome instanceof TakeOutcome.Delivered jobs) {
+					delivered += jobs.deliveries().size();
+				}
+				time.advance(Duration.ofMillis(10));
+			}
+			// a burst of 5 at once, then 50 a second over the 9.99 s of the other takes
+			assertThat(delivered).isEqualTo(5 + 499);
+		}
+
+		@Test
+		void aRateChangedLiveTakesEffectAtOnce() {
+			JobQueue limited = limited(10);
+			acceptMany(limited, 3);
+			takeOne(limited);
+			CompletableFuture<TakeOutcome> parked = take(limited, WAIT);
+			assertParked(parked);
+			registry.configure("paced", new QueueConfig(1000, LEASE, 3, null, QueueConfig.UNLIMITED, 100));
+			assertParked(parked);
+			assertThat(snapshot(limited).config().maxLeasesPerSecond()).isEqualTo(100);
+			registry.configure("paced", new QueueConfig(1000, LEASE, 3, null));
+			assertThat(payloads(delivered(parked))).as("no limit").containsExactly("2");
+			assertThat(payloads(List.of(takeOne(limited)))).containsExactly("3");
+		}
+
+		@Test
+		void aPutHandsNothingToAParkedTakeBeyondTheRate() {
+			JobQueue limited = limited(10);
+			accept(limited, "a");
+			takeOne(limited);
+			CompletableFuture<TakeOutcome> parked = take(limited, WAIT);
+			assertParked(parked);
+			accept(limited, "b");
+			assertParked(parked);
+			assertThat(snapshot(limited).size()).isEqualTo(1);
+			time.advance(Duration.ofMillis(100));
+			assertThat(payloads(delivered(parked))).containsExactly("b");
+		}
+
+		@Test
+		void aNegativeRateIsRefused() {
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> new QueueConfig(10, LEASE, 3, null, QueueConfig.UNLIMITED, -1))
+				.withMessageContaining("maxLeasesPerSecond");
+		}
+
+	}
+
 }

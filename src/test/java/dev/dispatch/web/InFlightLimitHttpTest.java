@@ -13,9 +13,9 @@ import static dev.dispatch.web.ApiCalls.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Over a real socket: a queue's {@code maxInFlight} is set, shown, changed and removed
- * with its settings; a take at the limit answers 204 after its wait, and gets a job once
- * a lease ends.
+ * Over a real socket: a queue's {@code maxInFlight} and {@code maxLeasesPerSecond} are
+ * set, shown, changed and removed with its settings; a take at the limit answers 204
+ * after its wait, and gets a job once a lease ends.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class InFlightLimitHttpTest {
@@ -52,10 +52,34 @@ class InFlightLimitHttpTest {
 
 	@Test
 	void aBadLimitIsRefusedNamed() throws Exception {
-		for (String bad : new String[] { "-1", "1.5", "\"5\"" }) {
-			assertThat(body(send("PUT", "/v1/queues/bad-limit", "{\"maxInFlight\": " + bad + "}"), 400).get("detail")
-				.asString()).as(bad).contains("maxInFlight");
+		for (String field : new String[] { "maxInFlight", "maxLeasesPerSecond" }) {
+			for (String bad : new String[] { "-1", "1.5", "\"5\"" }) {
+				assertThat(
+						body(send("PUT", "/v1/queues/bad-limit", "{\"" + field + "\": " + bad + "}"), 400).get("detail")
+							.asString())
+					.as(field + " " + bad)
+					.contains(field);
+			}
 		}
+	}
+
+	@Test
+	void theRateIsASettingOfTheQueue() throws Exception {
+		JsonNode created = body(send("PUT", "/v1/queues/paced", "{\"maxLeasesPerSecond\": 1}"), 201);
+		assertThat(created.get("maxLeasesPerSecond").asInt()).isEqualTo(1);
+		body(send("POST", "/v1/queues/paced/jobs", "1"), 201);
+		body(send("POST", "/v1/queues/paced/jobs", "2"), 201);
+		body(send("POST", "/v1/queues/paced/jobs", "3"), 201);
+		assertThat(body(send("POST", "/v1/queues/paced/leases?wait=0&max=3", ""), 200).size())
+			.as("a burst of one at 1 a second")
+			.isEqualTo(1);
+		assertThat(body(send("PUT", "/v1/queues/paced", "{\"capacity\": 50}"), 200).get("maxLeasesPerSecond").asInt())
+			.as("kept when not named")
+			.isEqualTo(1);
+		assertThat(body(send("PUT", "/v1/queues/paced", "{\"maxLeasesPerSecond\": 0}"), 200).has("maxLeasesPerSecond"))
+			.as("0: no limit, not shown")
+			.isFalse();
+		assertThat(body(send("POST", "/v1/queues/paced/leases?wait=0&max=3", ""), 200).size()).isEqualTo(2);
 	}
 
 }

@@ -66,8 +66,9 @@ final class MemoryQueueStore implements QueueStore {
 	 *
 	 * Each leased job has a timer that expires its lease, each delayed job one that
 	 * readies it; they take the lock themselves and tell the room the new state
-	 * (StoreEvents.learn) after the unlock. So the state's nextDue is always -1: the room
-	 * never needs to look on its own.
+	 * (StoreEvents.learn) after the unlock. So the state's nextDue is -1, but when the
+	 * limit on leases per second holds jobs back: then it is when the limit allows the
+	 * next lease, and the room looks then.
 	 *
 	 * Requeued jobs (nack, expiry, release, a nacked job falling due) go to the head of
 	 * ready regardless of capacity; a delayed put falling due joins the tail (it held its
@@ -109,6 +110,9 @@ final class MemoryQueueStore implements QueueStore {
 
 	/** Guarded by lock. */
 	private QueueConfig config;
+
+	/** The limit on leases per second, or null for none. Guarded by lock. */
+	private LeaseRate rate;
 
 	/** Jobs ready for a consumer, next one first. Guarded by lock. */
 	private final ReadyJobs ready = new ReadyJobs();
@@ -154,6 +158,7 @@ final class MemoryQueueStore implements QueueStore {
 		this.name = name;
 		this.config = config;
 		this.scheduler = scheduler;
+		this.rate = rate(config, null);
 		this.events = events;
 		this.deadLetters = deadLetters;
 		this.knownKeys = new KnownKeys(dedupWindow);
@@ -324,6 +329,9 @@ final class MemoryQueueStore implements QueueStore {
 						job.deadLetter, job.trace, job.lane));
 			}
 		}
+		if (this.rate != null) {
+			this.rate.spend(deliveries.size(), now.toEpochMilli());
+		}
 		return deliveries;
 	}
 
@@ -415,6 +423,7 @@ final class MemoryQueueStore implements QueueStore {
 	public CompletableFuture<StoreAnswer<Void>> configure(QueueConfig config) {
 		return apply((change) -> {
 			this.config = config;
+			this.rate = rate(config, this.rate);
 			return null;
 		});
 	}
@@ -763,16 +772,36 @@ final class MemoryQueueStore implements QueueStore {
 	/** The state now, with what {@code change} tallied (none if {@code null}). */
 	private QueueState state(Change change) {
 		assert this.lock.isHeldByCurrentThread();
+		boolean rateLimited = this.rate != null && this.rate.allowed(millis()) == 0;
+		// the room looks again when the rate allows the next lease, if a job waits for it
+		long nextDue = (rateLimited && !this.ready.isEmpty()) ? this.rate.nextAt(millis()) : -1;
 		return new QueueState(this.ready.size(), this.delayed.size(), this.leases.size(), this.config.capacity(),
-				this.closed, this.purging, this.paused, -1, (change != null) ? change.expired : 0,
+				this.closed, this.purging, this.paused, nextDue, (change != null) ? change.expired : 0,
 				(change != null) ? change.deadLetteredMaxAttempts : 0, (change != null) ? change.deadLetteredPurged : 0,
-				this.config.maxInFlight());
+				this.config.maxInFlight(), rateLimited);
 	}
 
-	/** How many more leases the queue's limit allows now. */
+	/** How many more leases the queue's limits allow now. */
 	private int leaseRoom() {
 		int limit = this.config.maxInFlight();
-		return (limit == QueueConfig.UNLIMITED) ? Integer.MAX_VALUE : Math.max(0, limit - this.leases.size());
+		int room = (limit == QueueConfig.UNLIMITED) ? Integer.MAX_VALUE : Math.max(0, limit - this.leases.size());
+		return (this.rate != null) ? Math.min(room, this.rate.allowed(millis())) : room;
+	}
+
+	/**
+	 * The bucket of a configuration's rate limit, carrying over the tokens of
+	 * {@code was}.
+	 */
+	private LeaseRate rate(QueueConfig config, LeaseRate was) {
+		int perSecond = config.maxLeasesPerSecond();
+		if (perSecond == QueueConfig.UNLIMITED) {
+			return null;
+		}
+		return (was != null) ? was.withRate(perSecond, millis()) : new LeaseRate(perSecond, millis());
+	}
+
+	private long millis() {
+		return this.scheduler.now().toEpochMilli();
 	}
 
 	/**

@@ -186,8 +186,8 @@ final class QueueScripts {
 			boolean createOnly) {
 		return List.of(bytes(newGeneration), bytes(Integer.toString(config.capacity())), millis(config.leaseTimeout()),
 				bytes(Integer.toString(config.maxAttempts())), text(config.deadLetterQueue()),
-				deadLetterTarget(config, queue.name()), flag(createOnly),
-				bytes(Integer.toString(config.maxInFlight())));
+				deadLetterTarget(config, queue.name()), flag(createOnly), bytes(Integer.toString(config.maxInFlight())),
+				bytes(Integer.toString(config.maxLeasesPerSecond())));
 	}
 
 	/** Deletes a queue, whichever generation ({@code delete.lua}). */

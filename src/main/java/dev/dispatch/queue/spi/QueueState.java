@@ -20,10 +20,20 @@ package dev.dispatch.queue.spi;
  * their last attempt
  * @param deadLetteredPurged jobs the operation moved to the dead-letter queue by a purge
  * @param maxInFlight the queue's limit on leases held at once; 0: none
+ * @param rateLimited whether the queue's limit on leases per second allows none now (the
+ * store's nextDue is then no later than when it will)
  */
 public record QueueState(long ready, long delayed, long inFlight, long capacity, boolean closed, boolean purging,
 		boolean paused, long nextDue, long expired, long deadLetteredMaxAttempts, long deadLetteredPurged,
-		long maxInFlight) {
+		long maxInFlight, boolean rateLimited) {
+
+	/** A state of a queue the rate limit does not hold back now. */
+	public QueueState(long ready, long delayed, long inFlight, long capacity, boolean closed, boolean purging,
+			boolean paused, long nextDue, long expired, long deadLetteredMaxAttempts, long deadLetteredPurged,
+			long maxInFlight) {
+		this(ready, delayed, inFlight, capacity, closed, purging, paused, nextDue, expired, deadLetteredMaxAttempts,
+				deadLetteredPurged, maxInFlight, false);
+	}
 
 	/** A state of a queue without a limit on leases in flight. */
 	public QueueState(long ready, long delayed, long inFlight, long capacity, boolean closed, boolean purging,
@@ -33,16 +43,18 @@ public record QueueState(long ready, long delayed, long inFlight, long capacity,
 	}
 
 	/**
-	 * Whether a take could get a job now: one is ready, delivery is not paused, and fewer
-	 * leases than the limit are held.
+	 * Whether a take could get a job now: one is ready, delivery is not paused, and the
+	 * limits allow a lease.
 	 */
 	public boolean servesTakes() {
 		return this.ready > 0 && !this.paused && allowsLease();
 	}
 
-	/** Whether the queue's limit on leases in flight allows one more now. */
+	/**
+	 * Whether the queue's limits on leases in flight and per second allow one more now.
+	 */
 	public boolean allowsLease() {
-		return this.maxInFlight == 0 || this.inFlight < this.maxInFlight;
+		return (this.maxInFlight == 0 || this.inFlight < this.maxInFlight) && !this.rateLimited;
 	}
 
 	/** Whether a put could be accepted now: ready + delayed below the capacity. */

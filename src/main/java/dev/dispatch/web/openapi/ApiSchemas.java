@@ -424,6 +424,10 @@ public final class ApiSchemas {
 				+ " such a limit", minimum = "1", example = "20")
 		public Integer maxInFlight;
 
+		@Schema(description = "most jobs delivered per second to every consumer together; only when the queue has"
+				+ " such a limit", minimum = "1", example = "50")
+		public Integer maxLeasesPerSecond;
+
 		@Schema(description = "fairness groups with ready jobs, the default group among them (on Redis, of the"
 				+ " first 1000 in turn order)", example = "3", requiredMode = RequiredMode.REQUIRED)
 		public int groups;
@@ -498,6 +502,11 @@ public final class ApiSchemas {
 				+ " replica): a take while that many are held waits for one to end; 0: no limit (the default)",
 				minimum = "0", example = "20")
 		public Integer maxInFlight;
+
+		@Schema(description = "most jobs delivered per second to every consumer together (on Redis, through every"
+				+ " replica), spread evenly with bursts of at most a tenth of a second's worth: a take the rate does"
+				+ " not allow yet waits; 0: no limit (the default)", minimum = "0", example = "50")
+		public Integer maxLeasesPerSecond;
 
 	}
 

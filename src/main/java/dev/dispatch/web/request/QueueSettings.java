@@ -9,7 +9,9 @@ package dev.dispatch.web.request;
  * @param maxAttempts deliveries before a failing job goes to the dead-letter queue
  * @param deadLetterQueue where failing jobs go
  * @param maxInFlight most leases held at once by every consumer together; 0: no limit
+ * @param maxLeasesPerSecond most jobs delivered per second to every consumer together; 0:
+ * no limit
  */
 public record QueueSettings(Integer capacity, String leaseTimeout, Integer maxAttempts, String deadLetterQueue,
-		Integer maxInFlight) {
+		Integer maxInFlight, Integer maxLeasesPerSecond) {
 }

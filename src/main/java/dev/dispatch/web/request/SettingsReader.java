@@ -20,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class SettingsReader {
 
 	private static final List<String> FIELDS = List.of("capacity", "leaseTimeout", "maxAttempts", "deadLetterQueue",
-			"maxInFlight");
+			"maxInFlight", "maxLeasesPerSecond");
 
 	/** Refuses an object that names a field twice: which of the two was meant? */
 	private static final JsonMapper STRICT = JsonMapper.builder()
@@ -34,7 +34,7 @@ public final class SettingsReader {
 	public static QueueSettings read(HttpServletRequest request) {
 		byte[] body = RequestBodies.read(request, BodyLimit.SETTINGS);
 		if (body.length == 0) {
-			return new QueueSettings(null, null, null, null, null);
+			return new QueueSettings(null, null, null, null, null, null);
 		}
 		JsonNode settings;
 		try {
@@ -59,7 +59,8 @@ public final class SettingsReader {
 			}
 		}
 		return new QueueSettings(whole(settings, "capacity"), duration(settings, "leaseTimeout"),
-				whole(settings, "maxAttempts"), text(settings, "deadLetterQueue"), whole(settings, "maxInFlight"));
+				whole(settings, "maxAttempts"), text(settings, "deadLetterQueue"), whole(settings, "maxInFlight"),
+				whole(settings, "maxLeasesPerSecond"));
 	}
 
 	/** A whole number from 1 to 2147483647, or null when absent or null. */

@@ -1,7 +1,7 @@
 -- define (create or reconfigure): ARGV 5 a fresh generation for a new queue,
 -- 6 capacity, 7 lease ms, 8 attempts, 9 dead-letter queue ('' = default), 10 its
 -- effective name ('' = none), 11 '1' to create only (leave an existing queue as it is), 12 most
--- leases in flight (0: no limit).
+-- leases in flight (0: no limit), 13 most jobs delivered per second (0: no limit).
 -- With a generation in ARGV 2, only that queue is changed.
 -- Replies created|updated|exists {generation}, missing.
 local existing = redis.call('HGET', META, 'gen')
@@ -19,10 +19,20 @@ if existing then
   set(q, 'dlq', ARGV[9])
   set(q, 'dlqto', ARGV[10])
   set(q, 'mif', tonumber(ARGV[12]))
+  -- a changed rate keeps the tokens its bucket had (up to its new size)
+  local was, rps = q.rps, tonumber(ARGV[13])
+  if was > 0 then
+    fill(q)
+  end
+  set(q, 'rps', rps)
+  if rps > 0 then
+    set(q, 'tk', (was > 0) and math.min(bucket(rps), q.tk) or bucket(rps))
+    set(q, 'tt', now)
+  end
   return reply(q, 'updated', existing)
 end
 redis.call('HSET', META, 'gen', ARGV[5], 'capacity', ARGV[6], 'lease', ARGV[7], 'attempts', ARGV[8],
   'dlq', ARGV[9], 'dlqto', ARGV[10], 'closed', '0', 'purging', '0', 'paused', '0', 'due', -1, 'r', 0, 'd', 0, 'f', 0,
-  'o', 0, 'mif', ARGV[12])
+  'o', 0, 'mif', ARGV[12], 'rps', ARGV[13], 'tk', -1, 'tt', now)
 gen = ARGV[5]
 return reply(load(), 'created', ARGV[5])

@@ -8,7 +8,9 @@
 --          due: no lease runs out and no delayed job falls due before it (ms, -1: none),
 --          r d f o: how many jobs are ready, delayed, leased and in the outbox,
 --          m: how many of the ready ones are not in the default lane,
---          mif: most leases held at once, 0 for no limit)
+--          mif: most leases held at once, 0 for no limit,
+--          rps: most jobs delivered per second, 0 for no limit, and its bucket: tk
+--          thousandths of a lease at tt ms, see "The rate" below)
 --        2 ready (list of the ready job ids of the default lane, head first; the other
 --          lanes' keys start with it, see "Lanes" below)   3 delayed (zset id -> due ms)
 --        4 leases (zset lease id -> expiry ms; a lease id is '<job id>.<token>')
@@ -26,7 +28,8 @@
 --
 -- Every reply is {status, state, ...}; state = {ready, delayed, inflight, closed, purging,
 -- capacity, outbox, expired, dead-lettered max-attempts, dead-lettered purged, next due ms
--- or -1, woke, paused}: the counts come from meta, so the common case reads no list.
+-- or -1, woke, paused, most leases in flight or 0, held back by the rate}: the counts come
+-- from meta, so the common case reads no list.
 -- Housekeeping (due delayed jobs, run-out leases) runs only once meta's due has come.
 -- A script publishes the calling replica's id on the wake channel only when its change
 -- may serve a request parked elsewhere: jobs became ready where none were, room came where
@@ -53,7 +56,7 @@ local function begin(keys, args)
 end
 
 local FIELDS = { 'gen', 'capacity', 'lease', 'attempts', 'dlq', 'dlqto', 'closed', 'purging', 'paused', 'due', 'r',
-  'd', 'f', 'o', 'm', 'mif' }
+  'd', 'f', 'o', 'm', 'mif', 'rps', 'tk', 'tt' }
 
 -- The queue, or nil if it does not exist (deleted, or another generation). What the
 -- script changes is written back by reply() in one HSET.
@@ -69,7 +72,8 @@ local function load()
     dlq = m[5], dlqto = m[6], closed = m[7] == '1', purging = m[8] == '1', paused = m[9] == '1',
     due = tonumber(m[10] or '-1'), r = tonumber(m[11] or '0'), d = tonumber(m[12] or '0'),
     f = tonumber(m[13] or '0'), o = tonumber(m[14] or '0'), m = tonumber(m[15] or '0'),
-    mif = tonumber(m[16] or '0'), dirty = {} }
+    mif = tonumber(m[16] or '0'), rps = tonumber(m[17] or '0'), tk = tonumber(m[18] or '-1'),
+    tt = tonumber(m[19] or '0'), dirty = {} }
   q.was = { r = q.r, d = q.d, f = q.f, capacity = q.capacity, closed = q.closed, purging = q.purging,
     paused = q.paused, mif = q.mif }
   return q
@@ -493,12 +497,57 @@ local function each_leased_chunk(visit)
   end)
 end
 
--- How many more leases the queue's limit allows now.
-local function lease_room(q)
-  if q.mif == 0 then
+-- The rate. The limit on jobs delivered per second is a token bucket (as Java's
+-- LeaseRate, by the same arithmetic): in thousandths of a lease, it fills by rps each ms
+-- up to a tenth of a second's worth (at least one lease), and each job delivered takes a
+-- whole one. tk < 0: not filled yet, so full.
+local function bucket(rps)
+  return math.max(1, math.floor((rps + 9) / 10)) * 1000
+end
+
+local function fill(q)
+  if q.tk < 0 then
+    set(q, 'tk', bucket(q.rps))
+    set(q, 'tt', now)
+  elseif now > q.tt then
+    set(q, 'tk', math.min(bucket(q.rps), q.tk + (now - q.tt) * q.rps))
+    set(q, 'tt', now)
+  end
+end
+
+-- How many jobs the rate allows to deliver now.
+local function rate_room(q)
+  if q.rps == 0 then
     return math.huge
   end
-  return math.max(0, q.mif - q.f)
+  fill(q)
+  return math.floor(q.tk / 1000)
+end
+
+-- When the rate allows the next job (ms).
+local function rate_next(q)
+  fill(q)
+  if q.tk >= 1000 then
+    return now
+  end
+  return now + math.floor((1000 - q.tk + q.rps - 1) / q.rps)
+end
+
+-- Counts n jobs delivered now against the rate.
+local function spend(q, n)
+  if q.rps > 0 and n > 0 then
+    fill(q)
+    set(q, 'tk', math.max(0, q.tk - n * 1000))
+  end
+end
+
+-- How many more leases the queue's limits allow now.
+local function lease_room(q)
+  local room = math.huge
+  if q.mif > 0 then
+    room = math.max(0, q.mif - q.f)
+  end
+  return math.min(room, rate_room(q))
 end
 
 -- Whether a take could get a job: one is ready, delivery is on, the limit allows a lease.
@@ -525,9 +574,18 @@ local function woke(q)
   return q.r + q.d + q.f == 0 and was.r + was.d + was.f > 0 -- joins, drained takes
 end
 
+-- The state a reply carries. Held back by the rate, with jobs ready, the caller looks
+-- again when the rate allows the next one (next due).
 local function state(q, woken)
+  local limited, due = q.rps > 0 and rate_room(q) == 0, q.due
+  if limited and q.r > 0 then
+    local next = rate_next(q)
+    if due < 0 or next < due then
+      due = next
+    end
+  end
   return { q.r, q.d, q.f, q.closed and 1 or 0, q.purging and 1 or 0, q.capacity, q.o, tally.expired, tally.max,
-    tally.purged, q.due, woken and 1 or 0, q.paused and 1 or 0, q.mif }
+    tally.purged, due, woken and 1 or 0, q.paused and 1 or 0, q.mif, limited and 1 or 0 }
 end
 
 -- Writes back what changed, wakes the other replicas if that may serve them, and answers:
@@ -599,6 +657,7 @@ local function deliver(q, max, length, auto, token)
     return {}
   end
   local ids = pop_ready(q, max)
+  spend(q, #ids)
   length = length or q.lease
   local expiry = now + length
   local jobs, leases = {}, {}
