@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,8 +26,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <ul>
  * <li>It asks for jobs only when a slot is free, and for as many as are free (one long
- * poll at a time), settling what finished in the same request
- * ({@code settle?take=N}).</li>
+ * poll at a time), settling what finished in the same request ({@code settle?take=N}).
+ * While handlers run, a round first waits up to {@code takeLinger} for more of them to
+ * end, so that quick handlers are fed several jobs a request rather than one.</li>
  * <li>While a handler runs, its lease is extended every third of its length.</li>
  * <li>A handler that returns acks its job; one that throws nacks it, to be tried again
  * after an exponential backoff with jitter (by attempt), or dead-lettered after its last
@@ -88,6 +90,11 @@ public final class DispatchConsumer implements AutoCloseable {
 	 *
 	 *   NEW --start()--> RUNNING --close(), drained, refused--> STOPPING --finish()--> STOPPED
 	 *
+	 * Rounds: the poller waits for a free slot, then, while handlers still run, up to
+	 * takeLinger for all slots to free (quick handlers end within it, and the take asks
+	 * for all of them; slow ones cost a round at most takeLinger), then takes as many
+	 * jobs as slots are free.
+	 *
 	 * Settlements: a handler that ends adds its ack or nack to pending and frees its slot.
 	 * The poller, woken by the free slot, sends pending with its next take. If a poll is
 	 * already out (it may stay parked for pollWait), a flush is scheduled settleLinger later
@@ -122,6 +129,8 @@ public final class DispatchConsumer implements AutoCloseable {
 	private final Duration shutdownGrace;
 
 	private final Duration settleLinger;
+
+	private final Duration takeLinger;
 
 	private final Recovery recovery;
 
@@ -178,11 +187,16 @@ public final class DispatchConsumer implements AutoCloseable {
 		this.nackBackoff = builder.nackBackoff;
 		this.shutdownGrace = builder.shutdownGrace;
 		this.settleLinger = builder.settleLinger;
+		this.takeLinger = builder.takeLinger;
 		this.recovery = new Recovery(builder.queue, builder.errorBackoff);
 		this.listener = builder.listener;
 		this.workers = Executors.newThreadPerTaskExecutor(builder.threadFactory);
-		this.timer = Executors.newSingleThreadScheduledExecutor(
+		ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
 				Thread.ofPlatform().daemon().name("dispatch-consumer-" + builder.queue + "-timer").factory());
+		// a job's extension is cancelled when its handler ends, most often long before
+		// it is due: gone from the timer's queue at once, not kept until then
+		timer.setRemoveOnCancelPolicy(true);
+		this.timer = timer;
 		this.free = builder.concurrency;
 	}
 
@@ -292,6 +306,10 @@ public final class DispatchConsumer implements AutoCloseable {
 				try {
 					while (this.state == State.RUNNING && this.free == 0) {
 						this.changed.await();
+					}
+					long linger = this.takeLinger.toNanos();
+					while (this.state == State.RUNNING && this.free < this.concurrency && linger > 0) {
+						linger = this.changed.awaitNanos(linger);
 					}
 					if (this.state != State.RUNNING) {
 						break;
@@ -800,6 +818,8 @@ public final class DispatchConsumer implements AutoCloseable {
 
 		private Duration settleLinger = Duration.ofMillis(20);
 
+		private Duration takeLinger = Duration.ofMillis(1);
+
 		private ThreadFactory threadFactory;
 
 		private SettleListener listener = SettleListener.NONE;
@@ -865,6 +885,22 @@ public final class DispatchConsumer implements AutoCloseable {
 		 */
 		public Builder settleLinger(Duration settleLinger) {
 			this.settleLinger = Objects.requireNonNull(settleLinger, "settleLinger");
+			return this;
+		}
+
+		/**
+		 * How long a round waits, once a slot is free but handlers still run, for the
+		 * others to end too, so that one take asks for several jobs (default 1 ms). Quick
+		 * handlers then cost a request per several jobs instead of one each; a slow one
+		 * delays its free slot's next job by at most this. Zero: take as soon as a slot
+		 * is free.
+		 */
+		public Builder takeLinger(Duration takeLinger) {
+			Objects.requireNonNull(takeLinger, "takeLinger");
+			if (takeLinger.isNegative()) {
+				throw new IllegalArgumentException("takeLinger must not be negative: " + takeLinger);
+			}
+			this.takeLinger = takeLinger;
 			return this;
 		}
 

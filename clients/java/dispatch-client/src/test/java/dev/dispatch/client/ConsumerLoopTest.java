@@ -12,10 +12,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.dispatch.client.test.Backend;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The consumer loop against the real service, on both backends. */
 class ConsumerLoopTest {
@@ -60,6 +62,68 @@ class ConsumerLoopTest {
 		assertThat(mostAtOnce.get()).isBetween(1, 4);
 		assertThat(consumer.isRunning()).isFalse();
 		assertThat(client.queueInfo(queue).drained()).isTrue();
+	}
+
+	@ParameterizedTest
+	@EnumSource(Backend.class)
+	void quickHandlersAreFedAsManyJobsATakeAsTheLoopHasSlots(Backend backend) throws Exception {
+		DispatchClient client = Services.client(backend);
+		String queue = Services.queue("gather");
+		List<NewJob> jobs = new ArrayList<>();
+		for (int n = 0; n < 60; n++) {
+			jobs.add(NewJob.of(n));
+		}
+		client.putBatch(queue, jobs, Duration.ZERO);
+		client.closeQueue(queue, false);
+		Set<Integer> handled = ConcurrentHashMap.newKeySet();
+		// a linger far longer than the handlers: each round waits for all four slots
+		DispatchConsumer consumer = client.consumer(queue, (lease) -> handled.add(lease.job().payload(Integer.class)))
+			.concurrency(4)
+			.takeLinger(Duration.ofSeconds(10))
+			.build();
+
+		consumer.run();
+
+		assertThat(handled).hasSize(60);
+		// counted by the service: every take that delivered jobs
+		assertThat(Services.deliveringTakes(backend, queue)).isEqualTo(15);
+	}
+
+	@ParameterizedTest
+	@EnumSource(Backend.class)
+	void aHandlerThatRunsOnDelaysTheOtherSlotsNextJobsByAtMostTheTakeLinger(Backend backend) throws Exception {
+		DispatchClient client = Services.client(backend);
+		String queue = Services.queue("linger");
+		client.put(queue, "stuck");
+		CountDownLatch stuckStarted = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		CountDownLatch quickOnes = new CountDownLatch(5);
+		try (DispatchConsumer consumer = client.consumer(queue, (lease) -> {
+			if (lease.job().payload(String.class).equals("stuck")) {
+				stuckStarted.countDown();
+				release.await();
+			}
+			else {
+				quickOnes.countDown();
+			}
+		}).concurrency(2).takeLinger(Duration.ofMillis(100)).pollWait(Duration.ofSeconds(1)).start()) {
+			assertThat(stuckStarted.await(20, TimeUnit.SECONDS)).isTrue();
+			for (int n = 0; n < 5; n++) {
+				client.put(queue, "quick-" + n);
+			}
+			// one slot is held the whole time; the other goes on, a round after each job
+			assertThat(quickOnes.await(20, TimeUnit.SECONDS)).isTrue();
+			release.countDown();
+		}
+		assertThat(client.queueInfo(queue).unfinished()).isZero();
+	}
+
+	@Test
+	void aNegativeTakeLingerIsRefused() {
+		DispatchClient client = DispatchClient.create("http://127.0.0.1:1");
+		assertThatThrownBy(() -> client.consumer("q", (lease) -> {
+		}).takeLinger(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("takeLinger");
 	}
 
 	@ParameterizedTest
