@@ -62,8 +62,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <tr>
  * <td>{@link #close()}</td>
  * <td>no new take (a parked one is abandoned); running handlers get {@code shutdownGrace}
- * to finish and be settled; the leases still held then are released (back to the head of
- * the queue at once, their attempt not counted) and their handlers interrupted</td>
+ * to finish and be settled; the leases still held then, and the prefetched jobs no
+ * handler started, are released (back to the head of the queue at once, their attempt
+ * not counted) and the handlers interrupted</td>
  * <td>completes normally</td>
  * </tr>
  * <tr>
@@ -89,8 +90,9 @@ public final class DispatchConsumer implements AutoCloseable {
 	 *
 	 * lock guards: state, free, waiting, pending, polling, flushScheduled, flushing, held.
 	 * changed is signalled when a slot frees, a settlement is added, a handler finishes,
-	 * a prefetched job is released, or the state moves. Requests are never sent while holding lock: each step decides under the lock
-	 * (what to send, how many to take), then sends.
+	 * a waiting job is released, or the state moves. Requests are never sent while
+	 * holding lock: each step decides under the lock (what to send, how many to take),
+	 * then sends.
 	 *
 	 * Life cycle, moved under lock:
 	 *
@@ -107,19 +109,19 @@ public final class DispatchConsumer implements AutoCloseable {
 	 * when it is taken: when the first one comes due (a third of the lease) for a job
 	 * still waiting, the job leaves waiting and its release joins pending.
 	 *
-	 * Settlements: a handler that ends adds its ack or nack to pending and frees its slot.
-	 * The poller, woken by the free slot, sends pending with its next take. If a poll is
-	 * already out (it may stay parked for pollWait), a flush is scheduled settleLinger later
-	 * and sends whatever is pending then on its own. A failed settle request puts its
+	 * Settlements: a handler that ends adds its ack or nack to pending and frees its slot
+	 * (or runs the next waiting job). The poller, woken by the free slot, sends pending
+	 * with its next take. If a poll is already out (it may stay parked for pollWait), a
+	 * flush is scheduled settleLinger later and sends whatever is pending then on its own. A failed settle request puts its
 	 * settlements back at the head of pending: sent twice, an ack that had gone through
 	 * answers lease-expired, which changes nothing.
 	 *
-	 * Shutdown (finish(), on the poller thread once its loop has ended): wait up to
-	 * shutdownGrace for held leases to be settled by their handlers; mark the rest
-	 * abandoned (a handler ending later adds nothing), wait for flushes whose request is
-	 * out (their answers are reported before done completes), send pending, release the
-	 * abandoned in one settle request, interrupt their handlers, stop the timer, complete
-	 * done.
+	 * Shutdown (finish(), on the poller thread once its loop has ended): take the waiting
+	 * jobs out (no handler will start them), wait up to shutdownGrace for held leases to
+	 * be settled by their handlers; mark the rest abandoned (a handler ending later adds
+	 * nothing), wait for flushes whose request is out (their answers are reported before
+	 * done completes), send pending, release the abandoned and the waiting in one settle
+	 * request, interrupt the abandoned's handlers, stop the timer, complete done.
 	 */
 
 	private static final System.Logger LOG = System.getLogger(DispatchConsumer.class.getName());
