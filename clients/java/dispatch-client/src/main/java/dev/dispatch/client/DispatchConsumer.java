@@ -63,8 +63,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <td>{@link #close()}</td>
  * <td>no new take (a parked one is abandoned); running handlers get {@code shutdownGrace}
  * to finish and be settled; the leases still held then, and the prefetched jobs no
- * handler started, are released (back to the head of the queue at once, their attempt
- * not counted) and the handlers interrupted</td>
+ * handler started, are released (back to the head of the queue at once, their attempt not
+ * counted) and the handlers interrupted</td>
  * <td>completes normally</td>
  * </tr>
  * <tr>
@@ -763,9 +763,14 @@ public final class DispatchConsumer implements AutoCloseable {
 						+ " back when their leases end", batch.size(), ex.getMessage());
 			}
 		}
-		if (!abandoned.isEmpty()) {
+		long running = abandoned.stream().filter((job) -> job.runner != null).count();
+		if (running > 0) {
 			LOG.log(Level.INFO, "queue {0}: released {1} jobs still running after the shutdown grace", this.queue,
-					abandoned.size());
+					running);
+		}
+		if (abandoned.size() > running) {
+			LOG.log(Level.DEBUG, "queue {0}: released {1} jobs taken ahead that no handler had started", this.queue,
+					abandoned.size() - running);
 		}
 	}
 
