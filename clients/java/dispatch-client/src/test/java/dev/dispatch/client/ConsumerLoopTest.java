@@ -33,13 +33,7 @@ class ConsumerLoopTest {
 	@EnumSource(Backend.class)
 	void handlesEveryJobWithConcurrentSlotsAndStopsWhenTheQueueIsDrained(Backend backend) throws Exception {
 		DispatchClient client = Services.client(backend);
-		String queue = Services.queue("loop");
-		List<NewJob> jobs = new ArrayList<>();
-		for (int n = 0; n < 60; n++) {
-			jobs.add(NewJob.of(n));
-		}
-		client.putBatch(queue, jobs, Duration.ZERO);
-		client.closeQueue(queue, false);
+		String queue = closedQueueOfNumbers(client, "loop", 60);
 		Set<Integer> handled = ConcurrentHashMap.newKeySet();
 		AtomicInteger running = new AtomicInteger();
 		AtomicInteger mostAtOnce = new AtomicInteger();
@@ -68,13 +62,7 @@ class ConsumerLoopTest {
 	@EnumSource(Backend.class)
 	void quickHandlersAreFedAsManyJobsATakeAsTheLoopHasSlots(Backend backend) throws Exception {
 		DispatchClient client = Services.client(backend);
-		String queue = Services.queue("gather");
-		List<NewJob> jobs = new ArrayList<>();
-		for (int n = 0; n < 60; n++) {
-			jobs.add(NewJob.of(n));
-		}
-		client.putBatch(queue, jobs, Duration.ZERO);
-		client.closeQueue(queue, false);
+		String queue = closedQueueOfNumbers(client, "gather", 60);
 		Set<Integer> handled = ConcurrentHashMap.newKeySet();
 		// a linger far longer than the handlers: each round waits for all four slots
 		DispatchConsumer consumer = client.consumer(queue, (lease) -> handled.add(lease.job().payload(Integer.class)))
@@ -122,13 +110,7 @@ class ConsumerLoopTest {
 	@EnumSource(Backend.class)
 	void withPrefetchATakeAsksForJobsBeyondTheFreeSlotsAndTheyWaitForOne(Backend backend) throws Exception {
 		DispatchClient client = Services.client(backend);
-		String queue = Services.queue("prefetch");
-		List<NewJob> jobs = new ArrayList<>();
-		for (int n = 0; n < 60; n++) {
-			jobs.add(NewJob.of(n));
-		}
-		client.putBatch(queue, jobs, Duration.ZERO);
-		client.closeQueue(queue, false);
+		String queue = closedQueueOfNumbers(client, "prefetch", 60);
 		Set<Integer> handled = ConcurrentHashMap.newKeySet();
 		AtomicInteger running = new AtomicInteger();
 		AtomicInteger mostAtOnce = new AtomicInteger();
@@ -220,6 +202,20 @@ class ConsumerLoopTest {
 		assertThatThrownBy(() -> client.consumer("q", (lease) -> {
 		}).takeLinger(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class)
 			.hasMessageContaining("takeLinger");
+	}
+
+	/**
+	 * A new queue holding the jobs 0 to {@code count - 1}, closed: drained after them.
+	 */
+	private static String closedQueueOfNumbers(DispatchClient client, String what, int count) {
+		String queue = Services.queue(what);
+		List<NewJob> jobs = new ArrayList<>();
+		for (int n = 0; n < count; n++) {
+			jobs.add(NewJob.of(n));
+		}
+		client.putBatch(queue, jobs, Duration.ZERO);
+		client.closeQueue(queue, false);
+		return queue;
 	}
 
 	@ParameterizedTest
