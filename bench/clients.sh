@@ -6,7 +6,8 @@
 #      10 -> a take of 10 -> one settle), on 8 keep-alive connections: jobs/s;
 #   2. the SDK (clients/java, ClientBenchmark): 8 producer virtual threads putting one job (then
 #      10) a request, and one consumer loop with 8 slots taking and acking: jobs acked per
-#      second, and the SDK process's own CPU time per job;
+#      second, and the SDK process's own CPU time per job; once with the loop's defaults, once
+#      with prefetch PREFETCH (default 32: takes of up to 40 jobs);
 # each after a warm-up of its own, and the service's CPU time per job for both. Method and
 # numbers: docs/benchmarks.md. Needs wrk, python3 and curl.
 #
@@ -17,6 +18,7 @@ cd "$(dirname "$0")/.."
 duration=${1:-20}
 warmup=${WARMUP:-15}
 rounds=${ROUNDS:-2}
+prefetch=${PREFETCH:-32}
 jar=$(ls target/dispatch-*.jar | grep -v original | head -n 1)
 java_home=$(./mvnw --java-home)
 java="$java_home/bin/java"
@@ -48,21 +50,25 @@ wrk_round() {
   echo "wrk $(basename "$1"): $(echo "$out" | grep -E '^(cycles|jobs):') service cpu-us/job=$(service_cpu_per_job "$before" "$jobs")"
 }
 
-# sdk_round QUEUE BATCH: ClientBenchmark with 8 producers putting BATCH jobs a request and 8 slots
+# sdk_round QUEUE BATCH [PREFETCH]: ClientBenchmark with 8 producers putting BATCH jobs a request
+# and 8 slots (and PREFETCH jobs taken ahead of them, default none)
 sdk_round() {
   before=$(cpu_ticks "$service_pid")
-  sdk=$("$java" -cp "$classpath" dev.dispatch.client.bench.ClientBenchmark "$url" "$1" "$warmup" "$duration" 8 8 "$2")
+  sdk=$("$java" -cp "$classpath" dev.dispatch.client.bench.ClientBenchmark "$url" "$1" "$warmup" "$duration" 8 8 "$2" "${3:-0}")
   rate=$(echo "$sdk" | sed -n 's/.*jobs\/s=\([0-9]*\).*/\1/p')
   # warm-up and run both counted, at the measured rate: an estimate
   echo "$sdk; service cpu-us/job~$(service_cpu_per_job "$before" $(( rate * (duration + warmup) )))"
 }
 
 for round in $(seq 1 "$rounds"); do
+  echo "== load average $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "== round $round, one job a put"
   wrk_round bench/cycle.lua "cycle-$round"
   sdk_round "sdk-$round" 1
+  sdk_round "sdk-prefetch-$round" 1 "$prefetch"
   echo "== round $round, batches of 10"
   curl -fs -X PUT "$url/v1/queues/batch-$round" -H 'Content-Type: application/json' -d '{"capacity": 10000}' > /dev/null
   wrk_round bench/batch.lua "batch-$round"
   sdk_round "sdk-batch-$round" 10
+  sdk_round "sdk-batch-prefetch-$round" 10 "$prefetch"
 done

@@ -3,7 +3,9 @@ package dev.dispatch.client;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,8 +28,13 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <ul>
  * <li>It asks for jobs only when a slot is free, and for as many as are free (one long
- * poll at a time), settling what finished in the same request
- * ({@code settle?take=N}).</li>
+ * poll at a time), settling what finished in the same request ({@code settle?take=N}).
+ * While handlers run, a round first waits up to {@code takeLinger} for more of them to
+ * end, so that quick handlers are fed several jobs a request rather than one.</li>
+ * <li>With {@code prefetch} set, it takes up to that many jobs beyond its free slots;
+ * they wait in the loop, their leases counting, and each starts as soon as a slot frees.
+ * One that has waited a third of its lease without a slot is released (back to the head
+ * of the queue, its attempt not counted).</li>
  * <li>While a handler runs, its lease is extended every third of its length.</li>
  * <li>A handler that returns acks its job; one that throws nacks it, to be tried again
  * after an exponential backoff with jitter (by attempt), or dead-lettered after its last
@@ -54,8 +62,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <tr>
  * <td>{@link #close()}</td>
  * <td>no new take (a parked one is abandoned); running handlers get {@code shutdownGrace}
- * to finish and be settled; the leases still held then are released (back to the head of
- * the queue at once, their attempt not counted) and their handlers interrupted</td>
+ * to finish and be settled; the leases still held then, and the prefetched jobs no
+ * handler started, are released (back to the head of the queue at once, their attempt not
+ * counted) and the handlers interrupted</td>
  * <td>completes normally</td>
  * </tr>
  * <tr>
@@ -79,28 +88,40 @@ public final class DispatchConsumer implements AutoCloseable {
 	 * settle linger) and hands each piece of work to a virtual thread, so no request ever
 	 * runs on it.
 	 *
-	 * lock guards: state, free, pending, polling, flushScheduled, flushing, held. changed is
-	 * signalled when a slot frees, a settlement is added, a handler finishes, or the state
-	 * moves. Requests are never sent while holding lock: each step decides under the lock
-	 * (what to send, how many to take), then sends.
+	 * lock guards: state, free, waiting, pending, polling, flushScheduled, flushing, held.
+	 * changed is signalled when a slot frees, a settlement is added, a handler finishes,
+	 * a waiting job is released, or the state moves. Requests are never sent while
+	 * holding lock: each step decides under the lock (what to send, how many to take),
+	 * then sends.
 	 *
 	 * Life cycle, moved under lock:
 	 *
 	 *   NEW --start()--> RUNNING --close(), drained, refused--> STOPPING --finish()--> STOPPED
 	 *
-	 * Settlements: a handler that ends adds its ack or nack to pending and frees its slot.
-	 * The poller, woken by the free slot, sends pending with its next take. If a poll is
-	 * already out (it may stay parked for pollWait), a flush is scheduled settleLinger later
-	 * and sends whatever is pending then on its own. A failed settle request puts its
+	 * Rounds: the poller waits for room (free slots, plus prefetch less the jobs waiting),
+	 * then, while handlers still run or jobs wait, up to takeLinger for all of it (quick
+	 * handlers end within it, and the take asks for all of it; slow ones cost a round at
+	 * most takeLinger), then takes as many jobs as there is room. A taken job goes to a
+	 * free slot, or else to waiting.
+	 *
+	 * Prefetch: a handler that ends takes the oldest waiting job on its own thread (the
+	 * slot stays taken), or frees its slot. Every taken job's lease extension is scheduled
+	 * when it is taken: when the first one comes due (a third of the lease) for a job
+	 * still waiting, the job leaves waiting and its release joins pending.
+	 *
+	 * Settlements: a handler that ends adds its ack or nack to pending and frees its slot
+	 * (or runs the next waiting job). The poller, woken by the free slot, sends pending
+	 * with its next take. If a poll is already out (it may stay parked for pollWait), a
+	 * flush is scheduled settleLinger later and sends whatever is pending then on its own. A failed settle request puts its
 	 * settlements back at the head of pending: sent twice, an ack that had gone through
 	 * answers lease-expired, which changes nothing.
 	 *
-	 * Shutdown (finish(), on the poller thread once its loop has ended): wait up to
-	 * shutdownGrace for held leases to be settled by their handlers; mark the rest
-	 * abandoned (a handler ending later adds nothing), wait for flushes whose request is
-	 * out (their answers are reported before done completes), send pending, release the
-	 * abandoned in one settle request, interrupt their handlers, stop the timer, complete
-	 * done.
+	 * Shutdown (finish(), on the poller thread once its loop has ended): take the waiting
+	 * jobs out (no handler will start them), wait up to shutdownGrace for held leases to
+	 * be settled by their handlers; mark the rest abandoned (a handler ending later adds
+	 * nothing), wait for flushes whose request is out (their answers are reported before
+	 * done completes), send pending, release the abandoned and the waiting in one settle
+	 * request, interrupt the abandoned's handlers, stop the timer, complete done.
 	 */
 
 	private static final System.Logger LOG = System.getLogger(DispatchConsumer.class.getName());
@@ -113,6 +134,8 @@ public final class DispatchConsumer implements AutoCloseable {
 
 	private final int concurrency;
 
+	private final int prefetch;
+
 	private final Duration lease;
 
 	private final Duration pollWait;
@@ -122,6 +145,8 @@ public final class DispatchConsumer implements AutoCloseable {
 	private final Duration shutdownGrace;
 
 	private final Duration settleLinger;
+
+	private final Duration takeLinger;
 
 	private final Recovery recovery;
 
@@ -148,6 +173,9 @@ public final class DispatchConsumer implements AutoCloseable {
 	/** Slots without a job. Guarded by lock. */
 	private int free;
 
+	/** Jobs taken ahead of free slots, oldest first. Guarded by lock. */
+	private final Deque<Held> waiting = new ArrayDeque<>();
+
 	/** Settlements not yet sent, oldest first. Guarded by lock. */
 	private final List<Outgoing> pending = new ArrayList<>();
 
@@ -173,16 +201,22 @@ public final class DispatchConsumer implements AutoCloseable {
 		this.queue = builder.queue;
 		this.handler = builder.handler;
 		this.concurrency = builder.concurrency;
+		this.prefetch = builder.prefetch;
 		this.lease = builder.lease;
 		this.pollWait = builder.pollWait;
 		this.nackBackoff = builder.nackBackoff;
 		this.shutdownGrace = builder.shutdownGrace;
 		this.settleLinger = builder.settleLinger;
+		this.takeLinger = builder.takeLinger;
 		this.recovery = new Recovery(builder.queue, builder.errorBackoff);
 		this.listener = builder.listener;
 		this.workers = Executors.newThreadPerTaskExecutor(builder.threadFactory);
-		this.timer = Executors.newSingleThreadScheduledExecutor(
+		ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
 				Thread.ofPlatform().daemon().name("dispatch-consumer-" + builder.queue + "-timer").factory());
+		// a job's extension is cancelled when its handler ends, most often long before
+		// it is due: gone from the timer's queue at once, not kept until then
+		timer.setRemoveOnCancelPolicy(true);
+		this.timer = timer;
 		this.free = builder.concurrency;
 	}
 
@@ -290,14 +324,18 @@ public final class DispatchConsumer implements AutoCloseable {
 				int want;
 				this.lock.lock();
 				try {
-					while (this.state == State.RUNNING && this.free == 0) {
+					while (this.state == State.RUNNING && room() == 0) {
 						this.changed.await();
+					}
+					long linger = this.takeLinger.toNanos();
+					while (this.state == State.RUNNING && room() < this.concurrency + this.prefetch && linger > 0) {
+						linger = this.changed.awaitNanos(linger);
 					}
 					if (this.state != State.RUNNING) {
 						break;
 					}
 					batch = takePending();
-					want = this.free;
+					want = room();
 					this.polling = true;
 				}
 				finally {
@@ -362,16 +400,27 @@ public final class DispatchConsumer implements AutoCloseable {
 		this.recovery.reset();
 		report(batch, taken.settled());
 		Instant takenAt = Instant.now();
+		List<Held> jobs = new ArrayList<>();
+		for (Lease lease : taken.leases()) {
+			Held job = new Held(lease, takenAt);
+			// before any handler may run it (and cancel the extension when it ends)
+			job.scheduleExtension();
+			jobs.add(job);
+		}
 		List<Held> started = new ArrayList<>();
 		this.lock.lock();
 		try {
 			this.polling = false;
-			for (Lease lease : taken.leases()) {
-				Held job = new Held(lease, takenAt);
-				this.held.put(lease.leaseId(), job);
-				started.add(job);
+			for (Held job : jobs) {
+				if (this.free > 0) {
+					this.held.put(job.leaseId(), job);
+					this.free--;
+					started.add(job);
+				}
+				else {
+					this.waiting.add(job);
+				}
 			}
-			this.free -= started.size();
 		}
 		finally {
 			this.lock.unlock();
@@ -384,6 +433,15 @@ public final class DispatchConsumer implements AutoCloseable {
 			return false;
 		}
 		return true;
+	}
+
+	/**
+	 * Jobs the next take may ask for: free slots, and prefetch less the jobs waiting.
+	 * Call only when holding lock.
+	 */
+	private int room() {
+		assert this.lock.isHeldByCurrentThread();
+		return this.free + this.prefetch - this.waiting.size();
 	}
 
 	/** Waits before asking again; woken early by close(). */
@@ -402,9 +460,16 @@ public final class DispatchConsumer implements AutoCloseable {
 
 	// ---- handlers
 
-	private void work(Held job) {
+	/** Runs the job's handler, then the waiting jobs' the slot takes on. */
+	private void work(Held first) {
+		for (Held job = first; job != null;) {
+			job = finished(job, handle(job));
+		}
+	}
+
+	/** Runs the job's handler; the settlement to send, if any. */
+	private Outgoing handle(Held job) {
 		job.runner = Thread.currentThread();
-		job.scheduleExtension();
 		Throwable failed = null;
 		try {
 			this.handler.handle(job);
@@ -432,21 +497,29 @@ public final class DispatchConsumer implements AutoCloseable {
 					"job " + job.job().id() + " of queue " + this.queue + " failed after its handler settled it",
 					failed);
 		}
-		finished(job, settlement);
+		return settlement;
 	}
 
-	private void finished(Held job, Outgoing settlement) {
+	/**
+	 * Records the end of a job's handler and its settlement.
+	 * @return the waiting job its slot takes on (its thread runs it next), or null when
+	 * the slot is free
+	 */
+	private Held finished(Held job, Outgoing settlement) {
 		boolean schedule = false;
+		Held next;
 		this.lock.lock();
 		try {
 			this.held.remove(job.leaseId());
-			this.free++;
 			if (settlement != null && !job.abandoned) {
-				this.pending.add(settlement);
-				if ((this.polling || this.state != State.RUNNING) && !this.flushScheduled) {
-					this.flushScheduled = true;
-					schedule = true;
-				}
+				schedule = addPending(settlement);
+			}
+			next = (this.state == State.RUNNING) ? this.waiting.poll() : null;
+			if (next != null) {
+				this.held.put(next.leaseId(), next);
+			}
+			else {
+				this.free++;
 			}
 			this.changed.signalAll();
 		}
@@ -456,6 +529,48 @@ public final class DispatchConsumer implements AutoCloseable {
 		if (schedule) {
 			scheduleFlush(this.settleLinger);
 		}
+		return next;
+	}
+
+	/**
+	 * Releases a job that waited for a slot as long as a third of its lease: another
+	 * consumer may run it sooner.
+	 * @return false when it is not waiting (a handler runs it)
+	 */
+	private boolean releaseIfWaiting(Held job) {
+		boolean schedule;
+		this.lock.lock();
+		try {
+			if (!this.waiting.remove(job)) {
+				return false;
+			}
+			schedule = addPending(new Outgoing(Settlement.release(job.leaseId()), job.job(), false));
+			this.changed.signalAll();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		job.cancelExtension();
+		LOG.log(Level.DEBUG, "queue {0}: job {1} waited a third of its lease for a slot; released", this.queue,
+				job.job().id());
+		if (schedule) {
+			scheduleFlush(this.settleLinger);
+		}
+		return true;
+	}
+
+	/**
+	 * Adds a settlement to pending; whether the caller must schedule a flush (the poller
+	 * will not carry it soon). Call only when holding lock.
+	 */
+	private boolean addPending(Outgoing settlement) {
+		assert this.lock.isHeldByCurrentThread();
+		this.pending.add(settlement);
+		if ((this.polling || this.state != State.RUNNING) && !this.flushScheduled) {
+			this.flushScheduled = true;
+			return true;
+		}
+		return false;
 	}
 
 	private void scheduleFlush(Duration after) {
@@ -556,17 +671,20 @@ public final class DispatchConsumer implements AutoCloseable {
 		Thread.interrupted();
 		boolean interrupted = false;
 		List<Held> abandoned;
+		List<Held> unstarted = List.of();
 		this.lock.lock();
 		try {
 			if (this.state == State.RUNNING) {
 				this.state = State.STOPPING;
 			}
+			// jobs still waiting for a slot are released with the abandoned, at once
+			unstarted = List.copyOf(this.waiting);
+			this.waiting.clear();
 			long nanos = this.shutdownGrace.toNanos();
 			while (!this.held.isEmpty() && nanos > 0) {
 				nanos = this.changed.awaitNanos(nanos);
 			}
-			abandoned = List.copyOf(this.held.values());
-			abandoned.forEach((job) -> job.abandoned = true);
+			abandoned = abandon(unstarted);
 			// a flush's request may be out: its settlements are reported before done
 			// completes
 			while (this.flushing > 0) {
@@ -574,8 +692,7 @@ public final class DispatchConsumer implements AutoCloseable {
 			}
 		}
 		catch (InterruptedException ex) {
-			abandoned = List.copyOf(this.held.values());
-			abandoned.forEach((job) -> job.abandoned = true);
+			abandoned = abandon(unstarted);
 			// kept for the end: interrupted, the releases below would not be sent
 			interrupted = true;
 		}
@@ -610,6 +727,18 @@ public final class DispatchConsumer implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * The leases held now, marked abandoned (a handler ending later adds nothing),
+	 * followed by {@code unstarted}. Call only when holding lock.
+	 */
+	private List<Held> abandon(List<Held> unstarted) {
+		assert this.lock.isHeldByCurrentThread();
+		List<Held> abandoned = new ArrayList<>(this.held.values());
+		abandoned.forEach((job) -> job.abandoned = true);
+		abandoned.addAll(unstarted);
+		return abandoned;
+	}
+
 	/** Sends what is pending, then releases the abandoned leases, last first. */
 	private void sendRemaining(List<Held> abandoned) {
 		List<Outgoing> last = new ArrayList<>();
@@ -634,9 +763,14 @@ public final class DispatchConsumer implements AutoCloseable {
 						+ " back when their leases end", batch.size(), ex.getMessage());
 			}
 		}
-		if (!abandoned.isEmpty()) {
+		long running = abandoned.stream().filter((job) -> job.runner != null).count();
+		if (running > 0) {
 			LOG.log(Level.INFO, "queue {0}: released {1} jobs still running after the shutdown grace", this.queue,
-					abandoned.size());
+					running);
+		}
+		if (abandoned.size() > running) {
+			LOG.log(Level.DEBUG, "queue {0}: released {1} jobs taken ahead that no handler had started", this.queue,
+					abandoned.size() - running);
 		}
 	}
 
@@ -699,7 +833,7 @@ public final class DispatchConsumer implements AutoCloseable {
 		}
 
 		private void extendNow() {
-			if (this.settledByHandler) {
+			if (this.settledByHandler || releaseIfWaiting(this)) {
 				return;
 			}
 			try {
@@ -788,6 +922,8 @@ public final class DispatchConsumer implements AutoCloseable {
 
 		private int concurrency = 1;
 
+		private int prefetch;
+
 		private Duration lease;
 
 		private Duration pollWait = Duration.ofSeconds(20);
@@ -799,6 +935,8 @@ public final class DispatchConsumer implements AutoCloseable {
 		private Duration shutdownGrace = Duration.ofSeconds(30);
 
 		private Duration settleLinger = Duration.ofMillis(20);
+
+		private Duration takeLinger = Duration.ofMillis(1);
 
 		private ThreadFactory threadFactory;
 
@@ -818,6 +956,22 @@ public final class DispatchConsumer implements AutoCloseable {
 						"concurrency must be 1 to " + TakeOptions.MAX_JOBS + ": " + concurrency);
 			}
 			this.concurrency = concurrency;
+			return this;
+		}
+
+		/**
+		 * Jobs taken ahead of the free slots, 0 to 99, with {@code concurrency} at most
+		 * 100 (default 0). They wait in the loop for a slot, their leases counting; one
+		 * that waits a third of its lease is released (back to the head of the queue, its
+		 * attempt not counted). For quick handlers: fewer, larger takes. With slow ones,
+		 * prefetched jobs wait here while another consumer could run them.
+		 */
+		public Builder prefetch(int prefetch) {
+			if (prefetch < 0 || prefetch > TakeOptions.MAX_JOBS - 1) {
+				throw new IllegalArgumentException(
+						"prefetch must be 0 to " + (TakeOptions.MAX_JOBS - 1) + ": " + prefetch);
+			}
+			this.prefetch = prefetch;
 			return this;
 		}
 
@@ -868,6 +1022,22 @@ public final class DispatchConsumer implements AutoCloseable {
 			return this;
 		}
 
+		/**
+		 * How long a round waits, once a slot is free but handlers still run, for the
+		 * others to end too, so that one take asks for several jobs (default 1 ms). Quick
+		 * handlers then cost a request per several jobs instead of one each; a slow one
+		 * delays its free slot's next job by at most this. Zero: take as soon as a slot
+		 * is free.
+		 */
+		public Builder takeLinger(Duration takeLinger) {
+			Objects.requireNonNull(takeLinger, "takeLinger");
+			if (takeLinger.isNegative()) {
+				throw new IllegalArgumentException("takeLinger must not be negative: " + takeLinger);
+			}
+			this.takeLinger = takeLinger;
+			return this;
+		}
+
 		/** Where handlers run (default: a virtual thread per job). */
 		public Builder threadFactory(ThreadFactory threadFactory) {
 			this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
@@ -882,6 +1052,10 @@ public final class DispatchConsumer implements AutoCloseable {
 
 		/** The loop, not started. */
 		public DispatchConsumer build() {
+			if (this.concurrency + this.prefetch > TakeOptions.MAX_JOBS) {
+				throw new IllegalArgumentException("concurrency (" + this.concurrency + ") and prefetch ("
+						+ this.prefetch + ") take at most " + TakeOptions.MAX_JOBS + " jobs at once");
+			}
 			return new DispatchConsumer(this);
 		}
 

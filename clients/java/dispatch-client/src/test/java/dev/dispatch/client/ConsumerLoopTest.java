@@ -12,10 +12,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.dispatch.client.test.Backend;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The consumer loop against the real service, on both backends. */
 class ConsumerLoopTest {
@@ -31,13 +33,7 @@ class ConsumerLoopTest {
 	@EnumSource(Backend.class)
 	void handlesEveryJobWithConcurrentSlotsAndStopsWhenTheQueueIsDrained(Backend backend) throws Exception {
 		DispatchClient client = Services.client(backend);
-		String queue = Services.queue("loop");
-		List<NewJob> jobs = new ArrayList<>();
-		for (int n = 0; n < 60; n++) {
-			jobs.add(NewJob.of(n));
-		}
-		client.putBatch(queue, jobs, Duration.ZERO);
-		client.closeQueue(queue, false);
+		String queue = closedQueueOfNumbers(client, "loop", 60);
 		Set<Integer> handled = ConcurrentHashMap.newKeySet();
 		AtomicInteger running = new AtomicInteger();
 		AtomicInteger mostAtOnce = new AtomicInteger();
@@ -60,6 +56,166 @@ class ConsumerLoopTest {
 		assertThat(mostAtOnce.get()).isBetween(1, 4);
 		assertThat(consumer.isRunning()).isFalse();
 		assertThat(client.queueInfo(queue).drained()).isTrue();
+	}
+
+	@ParameterizedTest
+	@EnumSource(Backend.class)
+	void quickHandlersAreFedAsManyJobsATakeAsTheLoopHasSlots(Backend backend) throws Exception {
+		DispatchClient client = Services.client(backend);
+		String queue = closedQueueOfNumbers(client, "gather", 60);
+		Set<Integer> handled = ConcurrentHashMap.newKeySet();
+		// a linger far longer than the handlers: each round waits for all four slots
+		DispatchConsumer consumer = client.consumer(queue, (lease) -> handled.add(lease.job().payload(Integer.class)))
+			.concurrency(4)
+			.takeLinger(Duration.ofSeconds(10))
+			.build();
+
+		consumer.run();
+
+		assertThat(handled).hasSize(60);
+		// counted by the service: every take that delivered jobs
+		assertThat(Services.deliveringTakes(backend, queue)).isEqualTo(15);
+	}
+
+	@ParameterizedTest
+	@EnumSource(Backend.class)
+	void aHandlerThatRunsOnDelaysTheOtherSlotsNextJobsByAtMostTheTakeLinger(Backend backend) throws Exception {
+		DispatchClient client = Services.client(backend);
+		String queue = Services.queue("linger");
+		client.put(queue, "stuck");
+		CountDownLatch stuckStarted = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		CountDownLatch quickOnes = new CountDownLatch(5);
+		try (DispatchConsumer consumer = client.consumer(queue, (lease) -> {
+			if (lease.job().payload(String.class).equals("stuck")) {
+				stuckStarted.countDown();
+				release.await();
+			}
+			else {
+				quickOnes.countDown();
+			}
+		}).concurrency(2).takeLinger(Duration.ofMillis(100)).pollWait(Duration.ofSeconds(1)).start()) {
+			assertThat(stuckStarted.await(20, TimeUnit.SECONDS)).isTrue();
+			for (int n = 0; n < 5; n++) {
+				client.put(queue, "quick-" + n);
+			}
+			// one slot is held the whole time; the other goes on, a round after each job
+			assertThat(quickOnes.await(20, TimeUnit.SECONDS)).isTrue();
+			release.countDown();
+		}
+		assertThat(client.queueInfo(queue).unfinished()).isZero();
+	}
+
+	@ParameterizedTest
+	@EnumSource(Backend.class)
+	void withPrefetchATakeAsksForJobsBeyondTheFreeSlotsAndTheyWaitForOne(Backend backend) throws Exception {
+		DispatchClient client = Services.client(backend);
+		String queue = closedQueueOfNumbers(client, "prefetch", 60);
+		Set<Integer> handled = ConcurrentHashMap.newKeySet();
+		AtomicInteger running = new AtomicInteger();
+		AtomicInteger mostAtOnce = new AtomicInteger();
+		DispatchConsumer consumer = client.consumer(queue, (lease) -> {
+			mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+			handled.add(lease.job().payload(Integer.class));
+			running.decrementAndGet();
+		}).concurrency(2).prefetch(8).takeLinger(Duration.ofSeconds(10)).build();
+
+		consumer.run();
+
+		assertThat(handled).hasSize(60);
+		assertThat(mostAtOnce.get()).isBetween(1, 2);
+		assertThat(Services.deliveringTakes(backend, queue)).isEqualTo(6);
+	}
+
+	@ParameterizedTest
+	@EnumSource(Backend.class)
+	void aPrefetchedJobThatWaitsAThirdOfItsLeaseIsReleasedWithItsAttemptNotCounted(Backend backend) throws Exception {
+		DispatchClient client = Services.client(backend);
+		String queue = Services.queue("prefetch-wait");
+		client.put(queue, "stuck");
+		client.put(queue, "next");
+		CountDownLatch release = new CountDownLatch(1);
+		List<Integer> nextAttempts = new CopyOnWriteArrayList<>();
+		List<String> outcomes = new CopyOnWriteArrayList<>();
+		try (DispatchConsumer consumer = client.consumer(queue, (lease) -> {
+			if (lease.job().payload(String.class).equals("stuck")) {
+				release.await();
+			}
+			else {
+				nextAttempts.add(lease.job().attempt());
+			}
+		})
+			.prefetch(1)
+			.lease(Duration.ofMillis(900))
+			.pollWait(Duration.ofSeconds(1))
+			.settleListener((job, action, done) -> outcomes.add(job.payload(String.class) + ":" + action + ":" + done))
+			.start()) {
+			// "next" waits behind "stuck" in the one slot: after a third of its lease it
+			// goes back (and the loop, with room again, may take it again)
+			Eventually.within(Duration.ofSeconds(10), "the waiting job released",
+					() -> outcomes.contains("next:RELEASE:true"));
+			assertThat(nextAttempts).isEmpty();
+			release.countDown();
+			Eventually.within(Duration.ofSeconds(10), "the released job handled", () -> !nextAttempts.isEmpty());
+		}
+		assertThat(nextAttempts).containsExactly(1);
+		assertThat(client.queueInfo(queue).unfinished()).isZero();
+	}
+
+	@ParameterizedTest
+	@EnumSource(Backend.class)
+	void closingReleasesPrefetchedJobsAtOnceInTheirOrder(Backend backend) throws Exception {
+		DispatchClient client = Services.client(backend);
+		String queue = Services.queue("prefetch-close");
+		List<String> ids = new ArrayList<>();
+		for (String payload : List.of("stuck", "a", "b")) {
+			ids.add(client.put(queue, payload).id());
+		}
+		CountDownLatch started = new CountDownLatch(1);
+		DispatchConsumer consumer = client.consumer(queue, (lease) -> {
+			started.countDown();
+			new CountDownLatch(1).await();
+		}).prefetch(2).shutdownGrace(Duration.ofMillis(200)).start();
+		assertThat(started.await(20, TimeUnit.SECONDS)).isTrue();
+		Eventually.within(Duration.ofSeconds(10), "all three taken", () -> client.queueInfo(queue).inFlight() == 3);
+
+		consumer.close();
+
+		Taken back = client.take(queue, new TakeOptions(3, Duration.ZERO, null));
+		assertThat(back.leases()).extracting((lease) -> lease.job().id()).containsExactlyElementsOf(ids);
+		assertThat(back.leases()).allSatisfy((lease) -> assertThat(lease.job().attempt()).isEqualTo(1));
+	}
+
+	@Test
+	void prefetchAndConcurrencyTakeAtMostAHundredJobs() {
+		DispatchClient client = DispatchClient.create("http://127.0.0.1:1");
+		assertThatThrownBy(() -> client.consumer("q", (lease) -> {
+		}).concurrency(50).prefetch(51).build()).isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("prefetch");
+		assertThatThrownBy(() -> client.consumer("q", (lease) -> {
+		}).prefetch(-1)).isInstanceOf(IllegalArgumentException.class);
+	}
+
+	@Test
+	void aNegativeTakeLingerIsRefused() {
+		DispatchClient client = DispatchClient.create("http://127.0.0.1:1");
+		assertThatThrownBy(() -> client.consumer("q", (lease) -> {
+		}).takeLinger(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("takeLinger");
+	}
+
+	/**
+	 * A new queue holding the jobs 0 to {@code count - 1}, closed: drained after them.
+	 */
+	private static String closedQueueOfNumbers(DispatchClient client, String what, int count) {
+		String queue = Services.queue(what);
+		List<NewJob> jobs = new ArrayList<>();
+		for (int n = 0; n < count; n++) {
+			jobs.add(NewJob.of(n));
+		}
+		client.putBatch(queue, jobs, Duration.ZERO);
+		client.closeQueue(queue, false);
+		return queue;
 	}
 
 	@ParameterizedTest

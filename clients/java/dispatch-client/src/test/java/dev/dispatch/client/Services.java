@@ -1,11 +1,17 @@
 package dev.dispatch.client;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.UUID;
 
 import dev.dispatch.client.test.Backend;
 import dev.dispatch.client.test.DispatchServer;
 import dev.dispatch.client.test.RedisProcess;
 import dev.dispatch.client.test.SharedServers;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The services the tests talk to: the fixture's shared service per backend for the test
@@ -52,6 +58,27 @@ final class Services {
 	static RedisProcess redis(boolean appendOnly) {
 		RedisProcess.assumeInstalled();
 		return RedisProcess.start(appendOnly);
+	}
+
+	/**
+	 * How many takes of {@code queue} delivered jobs, as the shared service on
+	 * {@code backend} counts them (its {@code dispatch.take.wait} timer, outcome
+	 * {@code delivered}, on {@code /actuator/prometheus}).
+	 */
+	static long deliveringTakes(Backend backend, String queue) throws Exception {
+		HttpRequest scrape = HttpRequest.newBuilder(URI.create(shared(backend).baseUrl() + "/actuator/prometheus"))
+			.build();
+		String metrics;
+		try (HttpClient http = HttpClient.newHttpClient()) {
+			HttpResponse<String> answer = http.send(scrape, HttpResponse.BodyHandlers.ofString());
+			assertThat(answer.statusCode()).as("/actuator/prometheus").isEqualTo(200);
+			metrics = answer.body();
+		}
+		return metrics.lines()
+			.filter((line) -> line.startsWith("dispatch_take_wait_seconds_count{")
+					&& line.contains("queue=\"" + queue + "\"") && line.contains("outcome=\"delivered\""))
+			.mapToLong((line) -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+			.sum();
 	}
 
 	/** A queue name no other test uses. */

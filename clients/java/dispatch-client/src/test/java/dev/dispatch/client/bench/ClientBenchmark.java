@@ -24,7 +24,7 @@ import dev.dispatch.client.Settlement;
  * Prints one line: {@code sdk jobs/s=… cpu-us/job=… jobs-put/s=… (…)}.
  *
  * <pre>
- * java -cp … dev.dispatch.client.bench.ClientBenchmark URL QUEUE WARMUP_S MEASURE_S PRODUCERS CONCURRENCY [BATCH]
+ * java -cp … dev.dispatch.client.bench.ClientBenchmark URL QUEUE WARMUP_S MEASURE_S PRODUCERS CONCURRENCY [BATCH [PREFETCH]]
  * </pre>
  */
 public final class ClientBenchmark {
@@ -40,6 +40,7 @@ public final class ClientBenchmark {
 		int producers = Integer.parseInt(args[4]);
 		int concurrency = Integer.parseInt(args[5]);
 		int batch = (args.length > 6) ? Integer.parseInt(args[6]) : 1;
+		int prefetch = (args.length > 7) ? Integer.parseInt(args[7]) : 0;
 
 		DispatchClient client = DispatchClient.create(url);
 		client.configureQueue(queue, QueueSettings.UNCHANGED.withCapacity(10_000));
@@ -66,7 +67,7 @@ public final class ClientBenchmark {
 			}));
 		}
 		DispatchConsumer consumer = client.consumer(queue, (lease) -> {
-		}).concurrency(concurrency).settleListener((job, action, done) -> {
+		}).concurrency(concurrency).prefetch(prefetch).settleListener((job, action, done) -> {
 			if (action == Settlement.Action.ACK && done) {
 				acked.increment();
 			}
@@ -90,8 +91,8 @@ public final class ClientBenchmark {
 		client.close();
 		long perJob = (jobs > 0) ? cpu / 1000 / jobs : -1;
 		System.out.printf(
-				"sdk jobs/s=%.0f cpu-us/job=%d jobs-put/s=%.0f (%d producers, batches of %d, concurrency %d)%n",
-				jobs / seconds, perJob, puts / seconds, producers, batch, concurrency);
+				"sdk jobs/s=%.0f cpu-us/job=%d jobs-put/s=%.0f (%d producers, batches of %d, concurrency %d, prefetch %d)%n",
+				jobs / seconds, perJob, puts / seconds, producers, batch, concurrency, prefetch);
 	}
 
 }
