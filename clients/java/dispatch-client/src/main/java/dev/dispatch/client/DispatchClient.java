@@ -256,7 +256,7 @@ public final class DispatchClient implements AutoCloseable {
 	public Instant extend(String queue, String leaseId, Duration by) {
 		JsonNode answer = this.http.mapper()
 			.readTree(this.http.send(leaseCall(queue, leaseId, "extend").query("by", by)).body());
-		return Json.instant(answer.path("leaseExpiresAt").asString());
+		return Instant.parse(answer.path("leaseExpiresAt").asString());
 	}
 
 	/**
@@ -411,16 +411,7 @@ public final class DispatchClient implements AutoCloseable {
 		if (!object.isEmpty() && object.charAt(object.length() - 1) != '{') {
 			object.append(',');
 		}
-		object.append('"').append(name).append("\":");
-		if (value instanceof String text) {
-			Json.appendString(object, text);
-		}
-		else if (value instanceof Integer || value instanceof Long || value instanceof Boolean) {
-			object.append(value);
-		}
-		else {
-			object.append(this.http.mapper().writeValueAsString(value));
-		}
+		object.append('"').append(name).append("\":").append(this.http.mapper().writeValueAsString(value));
 	}
 
 	private Accepted accepted(String queue, byte[] answer) {
@@ -429,8 +420,8 @@ public final class DispatchClient implements AutoCloseable {
 
 	private static Accepted accepted(String queue, JsonNode job) {
 		String readyAt = Json.text(job, "readyAt");
-		return new Accepted(job.path("id").asString(), queue, Json.instant(job.path("enqueuedAt").asString()),
-				(readyAt != null) ? Json.instant(readyAt) : null, job.path("duplicate").asBoolean(false));
+		return new Accepted(job.path("id").asString(), queue, Instant.parse(job.path("enqueuedAt").asString()),
+				(readyAt != null) ? Instant.parse(readyAt) : null, job.path("duplicate").asBoolean(false));
 	}
 
 	private Http.Call takeCall(String queue, TakeOptions options) {
@@ -503,7 +494,7 @@ public final class DispatchClient implements AutoCloseable {
 			Job job = Job.of(queue, envelope, this.http.mapper());
 			String expires = Json.text(envelope, "leaseExpiresAt");
 			leases.add(new ClientLease(this, job, Json.text(envelope, "leaseId"),
-					(expires != null) ? Json.instant(expires) : null));
+					(expires != null) ? Instant.parse(expires) : null));
 		}
 		return leases;
 	}
@@ -514,7 +505,7 @@ public final class DispatchClient implements AutoCloseable {
 			JsonNode result = results.path(i);
 			String expires = Json.text(result, "leaseExpiresAt");
 			outcomes.add(new SettleResult(settlements.get(i), "done".equals(Json.text(result, "outcome")),
-					(expires != null) ? Json.instant(expires) : null));
+					(expires != null) ? Instant.parse(expires) : null));
 		}
 		return outcomes;
 	}

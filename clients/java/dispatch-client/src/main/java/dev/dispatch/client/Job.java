@@ -64,7 +64,7 @@ public final class Job {
 				? new DeadLetter(Json.text(dead, "queue"), Json.text(dead, "reason"), dead.path("attempts").asInt())
 				: null;
 		return new Job(queue, envelope.path("jobId").asString(), envelope.get("payload"),
-				envelope.path("attempt").asInt(), Json.instant(envelope.path("enqueuedAt").asString()), trace,
+				envelope.path("attempt").asInt(), Instant.parse(envelope.path("enqueuedAt").asString()), trace,
 				deadLetter, envelope.path("priority").asInt(5), Json.text(envelope, "group"), mapper);
 	}
 
