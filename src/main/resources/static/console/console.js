@@ -846,7 +846,7 @@
 		const table = el('table', { className: 'groups', hidden: true },
 			el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Group'), el('th', { scope: 'col' }, 'Ready jobs'))),
 			body);
-		const more = el('p', { className: 'hint', hidden: true });
+		const more = el('p', { className: 'hint', id: 'groups-more', hidden: true });
 		return {
 			element: el('section', { className: 'panel', id: 'groups' }, el('h3', {}, 'Fairness groups'), count, table,
 				more, el('p', { className: 'hint' }, 'Within a priority, the groups with ready jobs take turns: one job '

@@ -215,7 +215,7 @@ class ConsoleBrowserTest {
 		assertThat(send("POST", "/v1/queues/console.purge/jobs?delay=1h", "{\"n\": 3}").statusCode()).isEqualTo(201);
 		leaseId(send("POST", "/v1/queues/console.purge/leases?wait=0&lease=5m", null));
 		openQueuePage("console.purge");
-		awaitField("inFlight", "1");
+		awaitField("inFlight", "1 (no limit)");
 
 		action("purge").click();
 		chromium.await(ExpectedConditions.textToBe(By.id("confirm-title"), "Purge queue console.purge?"));
@@ -352,7 +352,7 @@ class ConsoleBrowserTest {
 			.isEqualTo("{\"to\": \"ada@example.org\", \"n\": 12345678901234567890, \"x\": 1.0}");
 		assertThat(previewOf(longId)).hasSize(80).startsWith("{\"text\": \"lorem ipsum lorem").endsWith("…");
 		WebElement put = chromium.driver()
-			.findElement(By.cssSelector("#jobs tr[data-job='" + exactId + "'] td:nth-child(4) time"));
+			.findElement(By.cssSelector("#jobs tr[data-job='" + exactId + "'] td[data-field='enqueuedAt'] time"));
 		String enqueuedAt = JSON.readTree(exact.body()).path("enqueuedAt").asString();
 		assertThat(put.getDomAttribute("title")).as("the API's instant, UTC").isEqualTo(enqueuedAt);
 		assertThat(put.getText()).as("local time, and its age")
