@@ -893,7 +893,7 @@
 			spellcheck: false, placeholder: '0: no limit' });
 		const outcome = el('p', { className: 'outcome', id: 'limit-outcome', hidden: true });
 		outcome.setAttribute('role', 'status');
-		const form = el('form', { className: 'lookup limit', autocomplete: 'off' },
+		const form = el('form', { className: 'limit', autocomplete: 'off' },
 			el('label', { htmlFor: 'limit-input' }, 'New limit'), input,
 			el('button', { type: 'submit' }, 'Set limit'));
 		form.addEventListener('submit', async (event) => {
