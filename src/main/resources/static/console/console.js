@@ -833,6 +833,30 @@
 		};
 	}
 
+	// ---- operating a queue
+
+	/**
+	 * Makes an operator's call and says in `outcome` what came of it: what `said` makes of the
+	 * API's answer (then the page is read again), or why it failed — there, not in the banner,
+	 * which the next refresh clears. Resolves whether the call succeeded.
+	 */
+	async function operate(outcome, call, said) {
+		let succeeded = false;
+		try {
+			const answer = await call();
+			setText(outcome, said(answer));
+			outcome.className = 'outcome done';
+			succeeded = true;
+			refreshNow();
+		}
+		catch (failure) {
+			setText(outcome, describe(failure));
+			outcome.className = 'outcome failed';
+		}
+		outcome.hidden = false;
+		return succeeded;
+	}
+
 	// ---- fairness groups and the in-flight limit
 
 	/**
@@ -850,7 +874,7 @@
 		return {
 			element: el('section', { className: 'panel', id: 'groups' }, el('h3', {}, 'Fairness groups'), count, table,
 				more, el('p', { className: 'hint' }, 'Within a priority, the groups with ready jobs take turns: one job '
-					+ 'each per round, oldest first within a group. Jobs put without a group are in the default one.')),
+					+ 'each per round, first in first out within a group. Jobs put without a group are in the default one.')),
 			show(queue) {
 				const largest = queue.largestGroups ?? [];
 				setText(count, queue.groups === 0 ? 'No job is ready, so no group is waiting.'
@@ -902,21 +926,15 @@
 			if (!typed) {
 				return;
 			}
-			try {
-				const queue = await api('PUT', queuePath(name), `{"maxInFlight": ${limitValue(typed)}}`);
-				setText(outcome, queue.maxInFlight
+			const changed = await operate(outcome,
+				() => api('PUT', queuePath(name), `{"maxInFlight": ${limitValue(typed)}}`),
+				(queue) => (queue.maxInFlight
 					? `${name} now holds at most ${plural(queue.maxInFlight, 'lease', 'leases')} at once`
 						+ ` (${queue.inFlight} in flight now).`
-					: `${name} has no in-flight limit now.`);
-				outcome.className = 'outcome done';
+					: `${name} has no in-flight limit now.`));
+			if (changed) {
 				input.value = '';
-				refreshNow();
 			}
-			catch (failure) {
-				setText(outcome, describe(failure));
-				outcome.className = 'outcome failed';
-			}
-			outcome.hidden = false;
 		});
 		return el('div', { className: 'limit-change' }, form, outcome,
 			el('p', { className: 'hint' }, 'The most leases all consumers together may hold at once; 0 for no limit. '
@@ -948,18 +966,7 @@
 				return;
 			}
 			const [method, path] = action.request(latest);
-			try {
-				const answer = await api(method, path);
-				setText(outcome, action.outcome(latest, answer));
-				outcome.className = 'outcome done';
-				refreshNow();
-			}
-			catch (failure) {
-				// here, not in the banner: the next refresh clears the banner
-				setText(outcome, describe(failure));
-				outcome.className = 'outcome failed';
-			}
-			outcome.hidden = false;
+			await operate(outcome, () => api(method, path), (answer) => action.outcome(latest, answer));
 		}
 
 		/** Shown once the queue has been read: no empty panels behind a refusal. */
