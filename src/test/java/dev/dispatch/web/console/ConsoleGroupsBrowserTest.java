@@ -1,31 +1,20 @@
 package dev.dispatch.web.console;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-import dev.dispatch.support.HeadlessChromium;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,33 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * API's own words when it refuses a value.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class ConsoleGroupsBrowserTest {
-
-	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-	private static final Pattern JOB_ID = Pattern.compile("\"id\":\"([^\"]+)\"");
-
-	private static final JsonMapper JSON = JsonMapper.builder().build();
+class ConsoleGroupsBrowserTest extends ConsoleBrowserTesting {
 
 	/** A group name a page that wrote markup would run or render. */
 	private static final String MARKUP = "<b>bold</b> & <script>window.injected = 1</script>";
-
-	private static HeadlessChromium chromium;
-
-	@LocalServerPort
-	int port;
-
-	@BeforeAll
-	static void startChromium() throws IOException {
-		chromium = HeadlessChromium.start();
-	}
-
-	@AfterAll
-	static void stopChromium() {
-		if (chromium != null) {
-			chromium.close();
-		}
-	}
 
 	@Test
 	void aQueuesPageShowsItsGroupsWithReadyJobsAndTheirCounts() throws Exception {
@@ -250,47 +216,7 @@ class ConsoleGroupsBrowserTest {
 
 	/** Puts a job with the query given ({@code group=a&priority=9}); its id. */
 	private String put(String queue, String query, String payload) throws IOException, InterruptedException {
-		HttpResponse<String> put = send("POST", "/v1/queues/" + queue + "/jobs?" + query, payload);
-		assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
-		Matcher matcher = JOB_ID.matcher(put.body());
-		assertThat(matcher.find()).as(put.body()).isTrue();
-		return matcher.group(1);
-	}
-
-	private void openQueuePage(String queue) {
-		chromium.driver().get(url("/console/#/queues/" + queue));
-		chromium.await(ExpectedConditions.textToBe(By.cssSelector("main h2"), queue));
-		awaitField("state", "open");
-	}
-
-	private WebElement field(String field) {
-		return chromium.driver().findElement(By.cssSelector("main dd[data-field='" + field + "']"));
-	}
-
-	private void awaitField(String field, String text) {
-		chromium.await(ExpectedConditions.textToBe(By.cssSelector("main dd[data-field='" + field + "']"), text));
-	}
-
-	private String url(String path) {
-		return "http://127.0.0.1:" + this.port + path;
-	}
-
-	private HttpRequest request(String method, String path, String body) {
-		return HttpRequest.newBuilder(URI.create(url(path)))
-			.timeout(Duration.ofSeconds(40))
-			.header("Content-Type", "application/json")
-			.method(method,
-					(body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody())
-			.build();
-	}
-
-	private HttpResponse<String> send(String method, String path, String body)
-			throws IOException, InterruptedException {
-		return http.send(request(method, path, body), HttpResponse.BodyHandlers.ofString());
-	}
-
-	private CompletableFuture<HttpResponse<String>> sendAsync(String method, String path, String body) {
-		return http.sendAsync(request(method, path, body), HttpResponse.BodyHandlers.ofString());
+		return jobId(send("POST", "/v1/queues/" + queue + "/jobs?" + query, payload));
 	}
 
 }
