@@ -249,6 +249,7 @@ class ConsoleBrowserTest extends ConsoleBrowserTesting {
 		awaitOnlyJobListed(later);
 		chromium.driver().findElement(By.cssSelector("#jobs button[data-state='leased']")).click();
 		awaitOnlyJobListed(first);
+		chromium.script("document.getElementById('jobs').scrollIntoView()");
 		chromium.screenshot("jobs");
 		// a refresh may make the row again between finding and clicking it: try again
 		// then
