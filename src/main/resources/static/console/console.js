@@ -131,16 +131,22 @@
 		return Number.isNaN(date) ? Date.now() : date;
 	}
 
-	/** Calls the API: the answer's body, its text as sent, and when it was given (ms since the epoch). */
-	async function exchange(method, path) {
+	/**
+	 * Calls the API, with a JSON body when one is given (text): the answer's body, its text as
+	 * sent, and when it was given (ms since the epoch).
+	 */
+	async function exchange(method, path, json = undefined) {
 		const headers = { Accept: 'application/json' };
+		if (json !== undefined) {
+			headers['Content-Type'] = 'application/json';
+		}
 		const key = credential();
 		if (key) {
 			headers.Authorization = `Bearer ${key}`;
 		}
 		let response;
 		try {
-			response = await fetch(path, { method, headers, cache: 'no-store', credentials: 'omit' });
+			response = await fetch(path, { method, headers, body: json, cache: 'no-store', credentials: 'omit' });
 		}
 		catch (failure) {
 			throw new ApiError(0, { title: 'No answer', detail: `the service did not answer (${failure.message})` },
@@ -160,8 +166,8 @@
 		return { body, text, at: answeredAt(response) };
 	}
 
-	async function api(method, path) {
-		return (await exchange(method, path)).body;
+	async function api(method, path, json = undefined) {
+		return (await exchange(method, path, json)).body;
 	}
 
 	const queuePath = (name) => `${API}/${encodeURIComponent(name)}`;
@@ -331,6 +337,40 @@
 		setText(meter, `${held} / ${queue.capacity}`);
 	}
 
+	/** Whether the queue's leases in flight have reached its limit (maxInFlight, absent: none). */
+	const atLimit = (queue) => Boolean(queue.maxInFlight) && queue.inFlight >= queue.maxInFlight;
+
+	/**
+	 * Leases in flight against the queue's limit, "12 / 20", marked once they reach it; without
+	 * a limit, what `unlimited` says.
+	 */
+	function showInFlight(unlimited) {
+		return (span, queue) => {
+			const limit = queue.maxInFlight;
+			setText(span, limit ? `${queue.inFlight} / ${limit}` : unlimited(queue));
+			span.className = atLimit(queue) ? 'at-limit' : '';
+			span.title = !limit ? 'no in-flight limit'
+				: `${plural(queue.inFlight, 'lease', 'leases')} held of at most ${limit}`
+					+ (atLimit(queue) ? ': takes wait until one ends' : '');
+		};
+	}
+
+	/**
+	 * Parked takes that ready jobs wait for, held back because the leases in flight are at the
+	 * limit: what the gauge dispatch_queue_takers_held{limit="inflight"} counts, from the same
+	 * numbers.
+	 */
+	function heldByLimit(queue) {
+		return atLimit(queue) && queue.size > 0 && !queue.paused ? queue.waitingTakers : 0;
+	}
+
+	/** A job's fairness group by name; the default group (jobs put without one) as "(default)". */
+	function showGroup(span, group) {
+		setText(span, group ?? '(default)');
+		span.className = group === undefined ? 'default-group' : '';
+		span.title = group === undefined ? 'the default group: jobs put without a group' : '';
+	}
+
 	// ---- the list of queues
 
 	/**
@@ -343,7 +383,7 @@
 		{ field: 'size', label: 'Ready' },
 		{ field: 'oldestReadyAt', label: 'Oldest ready', make: () => el('time'), show: showOldest },
 		{ field: 'delayed', label: 'Delayed' },
-		{ field: 'inFlight', label: 'In flight' },
+		{ field: 'inFlight', label: 'In flight', make: () => el('span'), show: showInFlight((q) => String(q.inFlight)) },
 		{ field: 'unfinished', label: 'Unfinished' },
 		{ field: 'capacity', label: 'Capacity' },
 		{ field: 'fill', label: 'Fill', make: fillMeter, show: showFill },
@@ -427,7 +467,14 @@
 		{ field: 'size', label: 'Ready' },
 		{ field: 'oldestReadyAt', label: 'Oldest ready job', make: () => el('time'), show: showOldest },
 		{ field: 'delayed', label: 'Delayed' },
-		{ field: 'inFlight', label: 'In flight' },
+		{
+			field: 'inFlight', label: 'In flight', make: () => el('span'),
+			show: showInFlight((q) => `${q.inFlight} (no limit)`),
+		},
+		{
+			field: 'heldByLimit', label: 'Takes held by the limit', when: (q) => q.maxInFlight,
+			text: (q) => String(heldByLimit(q)),
+		},
 		{ field: 'unfinished', label: 'Unfinished' },
 		{ field: 'fill', label: 'Fill', make: fillMeter, show: showFill },
 		{ field: 'waitingPutters', label: 'Parked puts' },
@@ -450,6 +497,7 @@
 		{ field: 'capacity', label: 'Capacity' },
 		{ field: 'leaseTimeout', label: 'Lease timeout', text: (q) => duration(q.leaseTimeout) },
 		{ field: 'maxAttempts', label: 'Max attempts' },
+		{ field: 'maxInFlight', label: 'Max in flight', text: (q) => (q.maxInFlight ? String(q.maxInFlight) : 'no limit') },
 		{
 			field: 'deadLetterQueue', label: 'Dead-letter queue', make: () => el('span', {}, el('a'), el('span')),
 			show: showDeadLetterQueue,
@@ -600,9 +648,17 @@
 	/** How many jobs the queue page lists of the chosen state. */
 	const JOBS_SHOWN = 20;
 
+	/** A table cell marked with the field it shows (data-field), holding the children given. */
+	function fieldCell(field, ...children) {
+		const cell = el('td', {}, ...children);
+		cell.dataset.field = field;
+		return cell;
+	}
+
 	/**
 	 * The queue page's list of jobs in one state (ready, delayed or leased), oldest first,
-	 * each a link to its page; chosen with a row of buttons.
+	 * each a link to its page with its priority and fairness group; chosen with a row of
+	 * buttons.
 	 */
 	function jobsPanel(name) {
 		let state = 'ready';
@@ -619,7 +675,7 @@
 			return tab;
 		});
 		const table = el('table', { className: 'jobs' },
-			el('thead', {}, el('tr', {}, ...['Job', 'Payload', 'Attempt', 'Put', 'Ready / lease ends']
+			el('thead', {}, el('tr', {}, ...['Job', 'Payload', 'Priority', 'Group', 'Attempt', 'Put', 'Ready / lease ends']
 				.map((label) => el('th', { scope: 'col' }, label)))), body);
 		return {
 			element: el('section', { className: 'panel', id: 'jobs' }, el('h3', {}, 'Jobs'),
@@ -634,14 +690,18 @@
 					lastShown = shown;
 					const previews = payloadPreviews(text);
 					body.replaceChildren(...page.jobs.map((job) => {
-						const payload = el('td', { className: 'preview' }, el('code', {}, previews.get(job.id) ?? ''));
-						payload.dataset.field = 'payload';
+						const payload = fieldCell('payload', el('code', {}, previews.get(job.id) ?? ''));
+						payload.className = 'preview';
+						const group = el('span');
+						showGroup(group, job.group);
 						const row = el('tr', {},
-							el('td', {}, el('a', { href: jobLink(name, job.id) }, job.id)),
+							fieldCell('id', el('a', { href: jobLink(name, job.id) }, job.id)),
 							payload,
-							el('td', {}, String(job.attempt)),
-							el('td', {}, el('time')),
-							el('td', {}, el('time')));
+							fieldCell('priority', String(job.priority)),
+							fieldCell('group', group),
+							fieldCell('attempt', String(job.attempt)),
+							fieldCell('enqueuedAt', el('time')),
+							fieldCell('due', el('time')));
 						row.dataset.job = job.id;
 						return row;
 					}));
@@ -773,8 +833,117 @@
 		};
 	}
 
+	// ---- operating a queue
+
+	/**
+	 * Makes an operator's call and says in `outcome` what came of it: what `said` makes of the
+	 * API's answer (then the page is read again), or why it failed — there, not in the banner,
+	 * which the next refresh clears. Resolves whether the call succeeded.
+	 */
+	async function operate(outcome, call, said) {
+		let succeeded = false;
+		try {
+			const answer = await call();
+			setText(outcome, said(answer));
+			outcome.className = 'outcome done';
+			succeeded = true;
+			refreshNow();
+		}
+		catch (failure) {
+			setText(outcome, describe(failure));
+			outcome.className = 'outcome failed';
+		}
+		outcome.hidden = false;
+		return succeeded;
+	}
+
+	// ---- fairness groups and the in-flight limit
+
+	/**
+	 * The queue page's fairness groups: how many have ready jobs, and the largest of them
+	 * (largestGroups: the API names up to ten) with their ready jobs.
+	 */
+	function groupsPanel() {
+		let lastShown = null;
+		const count = el('p', { id: 'groups-count' });
+		const body = el('tbody');
+		const table = el('table', { className: 'groups', hidden: true },
+			el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Group'), el('th', { scope: 'col' }, 'Ready jobs'))),
+			body);
+		const more = el('p', { className: 'hint', id: 'groups-more', hidden: true });
+		return {
+			element: el('section', { className: 'panel', id: 'groups' }, el('h3', {}, 'Fairness groups'), count, table,
+				more, el('p', { className: 'hint' }, 'Within a priority, the groups with ready jobs take turns: one job '
+					+ 'each per round, first in first out within a group. Jobs put without a group are in the default one.')),
+			show(queue) {
+				const largest = queue.largestGroups ?? [];
+				setText(count, queue.groups === 0 ? 'No job is ready, so no group is waiting.'
+					: `${plural(queue.groups, 'group has', 'groups have')} ready jobs.`);
+				// rows are made again only when the groups changed: a refresh leaves them alone
+				const shown = JSON.stringify(largest);
+				if (shown !== lastShown) {
+					lastShown = shown;
+					body.replaceChildren(...largest.map((entry) => {
+						const group = el('span');
+						showGroup(group, entry.group);
+						const row = el('tr', {}, fieldCell('group', group), fieldCell('ready', String(entry.ready)));
+						// a group's name is never empty: "" is the default group
+						row.dataset.group = entry.group ?? '';
+						return row;
+					}));
+				}
+				table.hidden = largest.length === 0;
+				more.hidden = queue.groups <= largest.length;
+				setText(more, `The ${largest.length} with the most ready jobs, of ${queue.groups}.`);
+			},
+		};
+	}
+
+	/**
+	 * A JSON value for what was typed as the in-flight limit: a number as written, so that the
+	 * API judges it (1.5, -1, 99999999999) in its own words; anything else as a string, which
+	 * the API refuses as the wrong type. The console adds no rule of its own.
+	 */
+	function limitValue(typed) {
+		return /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/.test(typed) ? typed : JSON.stringify(typed);
+	}
+
+	/**
+	 * Changes the queue's in-flight limit live (PUT /v1/queues/NAME {"maxInFlight": N}; 0: no
+	 * limit), and says what the API answered: the new limit, or its refusal.
+	 */
+	function limitForm(name) {
+		const input = el('input', { type: 'text', id: 'limit-input', inputMode: 'numeric', required: true,
+			spellcheck: false, placeholder: '0: no limit' });
+		const outcome = el('p', { className: 'outcome', id: 'limit-outcome', hidden: true });
+		outcome.setAttribute('role', 'status');
+		const form = el('form', { className: 'limit', autocomplete: 'off' },
+			el('label', { htmlFor: 'limit-input' }, 'New limit'), input,
+			el('button', { type: 'submit' }, 'Set limit'));
+		form.addEventListener('submit', async (event) => {
+			event.preventDefault();
+			const typed = input.value.trim();
+			if (!typed) {
+				return;
+			}
+			const changed = await operate(outcome,
+				() => api('PUT', queuePath(name), `{"maxInFlight": ${limitValue(typed)}}`),
+				(queue) => (queue.maxInFlight
+					? `${name} now holds at most ${plural(queue.maxInFlight, 'lease', 'leases')} at once`
+						+ ` (${queue.inFlight} in flight now).`
+					: `${name} has no in-flight limit now.`));
+			if (changed) {
+				input.value = '';
+			}
+		});
+		return el('div', { className: 'limit-change' }, form, outcome,
+			el('p', { className: 'hint' }, 'The most leases all consumers together may hold at once; 0 for no limit. '
+				+ 'It counts at once: takes beyond it wait until a lease ends. Needs an admin key.'));
+	}
+
 	function queuePage(name) {
 		const numbers = fields(NUMBERS);
+		const groups = groupsPanel();
 		const jobs = jobsPanel(name);
 		const charts = historyPanel();
 		const settings = fields(SETTINGS);
@@ -797,25 +966,15 @@
 				return;
 			}
 			const [method, path] = action.request(latest);
-			try {
-				const answer = await api(method, path);
-				setText(outcome, action.outcome(latest, answer));
-				outcome.className = 'outcome done';
-				refreshNow();
-			}
-			catch (failure) {
-				// here, not in the banner: the next refresh clears the banner
-				setText(outcome, describe(failure));
-				outcome.className = 'outcome failed';
-			}
-			outcome.hidden = false;
+			await operate(outcome, () => api(method, path), (answer) => action.outcome(latest, answer));
 		}
 
 		/** Shown once the queue has been read: no empty panels behind a refusal. */
 		const content = el('div', { hidden: true },
 			el('div', { className: 'panels' },
 				el('section', { className: 'panel' }, el('h3', {}, 'Numbers'), numbers.element),
-				el('section', { className: 'panel' }, el('h3', {}, 'Settings'), settings.element)),
+				el('section', { className: 'panel' }, el('h3', {}, 'Settings'), settings.element, limitForm(name)),
+				groups.element),
 			el('section', { className: 'panel actions' }, el('h3', {}, 'Actions'),
 				el('div', { className: 'buttons' }, ...buttons), drainedNote, outcome),
 			charts.element,
@@ -846,6 +1005,7 @@
 				content.hidden = false;
 				numbers.show(queue, at);
 				settings.show(queue, at);
+				groups.show(queue);
 				ACTIONS.forEach((action, i) => { buttons[i].hidden = !action.offered(queue); });
 				drainedNote.hidden = !queue.drained;
 			},
@@ -898,6 +1058,8 @@
 	const JOB = [
 		{ field: 'state', label: 'State', make: () => el('span', { className: 'badge' }), show: showJobState },
 		{ field: 'attempt', label: 'Attempts so far' },
+		{ field: 'priority', label: 'Priority' },
+		{ field: 'group', label: 'Fairness group', make: () => el('span'), show: (span, job) => showGroup(span, job.group) },
 		{ field: 'enqueuedAt', label: 'In the queue since', make: () => el('time'), show: showInstant('enqueuedAt') },
 		{
 			field: 'readyAt', label: 'Ready at', when: (job) => job.readyAt,

@@ -1,24 +1,14 @@
 package dev.dispatch.web.console;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import dev.dispatch.support.ApiKeyGrants;
-import dev.dispatch.support.HeadlessChromium;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -32,22 +22,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * queue and its jobs but not close or pause it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.jmx.enabled=false")
-class ConsoleKeysBrowserTest {
+class ConsoleKeysBrowserTest extends ConsoleBrowserTesting {
 
 	private static final String ADMIN = "console-admin-key-0123456789";
 
 	private static final String PRODUCER = "console-producer-key-0123456789";
 
 	private static final String CONSUMER = "console-consumer-key-0123456789";
-
-	private static final Pattern JOB_ID = Pattern.compile("\"id\":\"([^\"]+)\"");
-
-	private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-	private static HeadlessChromium chromium;
-
-	@LocalServerPort
-	int port;
 
 	@DynamicPropertySource
 	static void keys(DynamicPropertyRegistry registry) {
@@ -58,18 +39,6 @@ class ConsoleKeysBrowserTest {
 
 	private static void key(DynamicPropertyRegistry registry, int n, String name, String key, String role) {
 		ApiKeyGrants.grant(registry, n, name, key, role, null);
-	}
-
-	@BeforeAll
-	static void startChromium() throws IOException {
-		chromium = HeadlessChromium.start();
-	}
-
-	@AfterAll
-	static void stopChromium() {
-		if (chromium != null) {
-			chromium.close();
-		}
 	}
 
 	@Test
@@ -119,10 +88,7 @@ class ConsoleKeysBrowserTest {
 	@Test
 	void aConsumersKeyMayLookAtAQueueAndItsJobsButNotOperateIt() throws Exception {
 		assertThat(send("PUT", "/v1/queues/secure.work", "{\"capacity\": 9}", ADMIN).statusCode()).isIn(200, 201);
-		HttpResponse<String> put = send("POST", "/v1/queues/secure.work/jobs", "{\"n\": 1}", PRODUCER);
-		assertThat(put.statusCode()).isEqualTo(201);
-		Matcher job = JOB_ID.matcher(put.body());
-		assertThat(job.find()).as(put.body()).isTrue();
+		String job = jobId(send("POST", "/v1/queues/secure.work/jobs", "{\"n\": 1}", PRODUCER));
 		freshConsole("/console/#/queues/secure.work");
 		awaitRefusal("Needs a key: this service asks for credentials");
 		enterKey(CONSUMER);
@@ -144,7 +110,7 @@ class ConsoleKeysBrowserTest {
 		assertThat(send("GET", "/v1/queues/secure.work", null, ADMIN).body()).contains("\"closed\":false")
 			.contains("\"paused\":false");
 
-		chromium.driver().get(url("/console/#/queues/secure.work/jobs/" + job.group(1)));
+		chromium.driver().get(url("/console/#/queues/secure.work/jobs/" + job));
 		chromium.await(ExpectedConditions.textToBe(By.cssSelector("main dd[data-field='state']"), "ready"));
 		assertThat(chromium.driver().findElement(By.id("payload")).getDomProperty("textContent"))
 			.isEqualTo("{\n  \"n\": 1\n}");
@@ -169,20 +135,10 @@ class ConsoleKeysBrowserTest {
 		chromium.driver().findElement(By.cssSelector("#key-form button[type='submit']")).click();
 	}
 
-	private String url(String path) {
-		return "http://127.0.0.1:" + this.port + path;
-	}
-
 	private HttpResponse<String> send(String method, String path, String body, String key)
 			throws IOException, InterruptedException {
-		HttpRequest request = HttpRequest.newBuilder(URI.create(url(path)))
-			.timeout(Duration.ofSeconds(10))
-			.header("Content-Type", "application/json")
-			.header("Authorization", "Bearer " + key)
-			.method(method,
-					(body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody())
-			.build();
-		return http.send(request, HttpResponse.BodyHandlers.ofString());
+		return http.send(request(method, path, body).header("Authorization", "Bearer " + key).build(),
+				HttpResponse.BodyHandlers.ofString());
 	}
 
 }
