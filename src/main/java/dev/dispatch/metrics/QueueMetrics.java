@@ -207,6 +207,16 @@ public final class QueueMetrics implements QueueListener {
 		return (limit > 0 && s.size() > 0 && s.inFlight() >= limit && !s.paused()) ? s.waitingTakers() : 0;
 	}
 
+	/**
+	 * Parked takes that jobs are ready for, held back by the queue's limit on leases per
+	 * second: with jobs ready, delivery on and the in-flight limit not reached, a take
+	 * waits only for the rate (or, for a moment, for its own try's answer).
+	 */
+	private static double heldByRate(QueueSnapshot s) {
+		return (s.config().maxLeasesPerSecond() > 0 && s.size() > 0 && !s.paused() && heldByInFlightLimit(s) == 0)
+				? s.waitingTakers() : 0;
+	}
+
 	private final class QueueMeters {
 
 		final Tags tags;
@@ -267,6 +277,10 @@ public final class QueueMetrics implements QueueListener {
 					(s) -> s.config().maxInFlight(), this.tags);
 			gauge(queue, "dispatch.queue.takers.held", "Parked takes held back by a limit though jobs are ready",
 					QueueMetrics::heldByInFlightLimit, this.tags.and("limit", "inflight"));
+			gauge(queue, "dispatch.queue.lease.rate.limit", "Most jobs delivered per second (0: no limit)",
+					(s) -> s.config().maxLeasesPerSecond(), this.tags);
+			gauge(queue, "dispatch.queue.takers.held", "Parked takes held back by a limit though jobs are ready",
+					QueueMetrics::heldByRate, this.tags.and("limit", "rate"));
 			track(Gauge
 				.builder("dispatch.queue.oldest.age",
 						() -> snapshot(queue).map(QueueMetrics.this::oldestAge).orElse(Double.NaN))

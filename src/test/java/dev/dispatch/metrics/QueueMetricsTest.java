@@ -134,6 +134,21 @@ class QueueMetricsTest {
 	}
 
 	@Test
+	void takesHeldBackByTheRateAreCounted() {
+		this.registry.configure("q", new QueueConfig(2, Duration.ofSeconds(30), 2, null, QueueConfig.UNLIMITED, 10));
+		assertThat(gauge("dispatch.queue.lease.rate.limit")).isEqualTo(10);
+		put("a", Duration.ZERO);
+		put("b", Duration.ZERO);
+		take();
+		CompletableFuture<TakeOutcome> parked = this.queue.take(TakeOptions.leased(Duration.ofMinutes(1)));
+		assertThat(gauge("dispatch.queue.takers.held", "limit", "rate")).isEqualTo(1);
+		assertThat(gauge("dispatch.queue.takers.held", "limit", "inflight")).isZero();
+		this.time.advance(Duration.ofMillis(100));
+		assertThat(parked.join()).isInstanceOf(TakeOutcome.Delivered.class);
+		assertThat(gauge("dispatch.queue.takers.held", "limit", "rate")).isZero();
+	}
+
+	@Test
 	void countersAndTimersMoveAsJobsFlow() {
 		CompletableFuture<TakeOutcome> parkedTake = this.queue.take(TakeOptions.autoAcked(Duration.ofSeconds(10)));
 		this.time.advance(Duration.ofSeconds(2));

@@ -132,9 +132,19 @@ class RedisJobQueueStressTest {
 		for (int r = 0; r < REPLICAS; r++) {
 			replicas.add(replica(keyPrefix));
 		}
-		replicas.get(0).configure(QUEUE, new QueueConfig(CAPACITY, LEASE, MAX_ATTEMPTS, null));
+		replicas.get(0).configure(QUEUE, config(CAPACITY, seed));
 		List<JobQueue> queues = replicas.stream().map((registry) -> registry.require(QUEUE)).toList();
 		new Run(replicas.get(0), queues, keyPrefix, seed).execute();
+	}
+
+	/**
+	 * The queue of a run: even seeds run with limits on leases in flight and per second
+	 * (kept in Redis, shared by the replicas), which the workers then meet now and then.
+	 */
+	private static QueueConfig config(int capacity, long seed) {
+		boolean limits = seed % 2 == 0;
+		return new QueueConfig(capacity, LEASE, MAX_ATTEMPTS, null, limits ? 6 : QueueConfig.UNLIMITED,
+				limits ? 3000 : QueueConfig.UNLIMITED);
 	}
 
 	/** A registry as one replica has it: a client, connections, timers of its own. */
@@ -340,9 +350,9 @@ class RedisJobQueueStressTest {
 			if (this.registry.find(QUEUE + ".dead").isEmpty()) {
 				return;
 			}
-			this.registry.configure(QUEUE, new QueueConfig(CAPACITY * 4, LEASE, MAX_ATTEMPTS, null));
+			this.registry.configure(QUEUE, config(CAPACITY * 4, this.seed));
 			this.redriven.addAll(await(this.registry.redrive(QUEUE + ".dead", Redrive.all()), "redrive").jobIds());
-			this.registry.configure(QUEUE, new QueueConfig(CAPACITY, LEASE, MAX_ATTEMPTS, null));
+			this.registry.configure(QUEUE, config(CAPACITY, this.seed));
 		}
 
 		private void produce(int producer, int replica, SplittableRandom random) {

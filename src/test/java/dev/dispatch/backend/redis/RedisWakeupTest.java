@@ -130,6 +130,31 @@ class RedisWakeupTest {
 		assertThat(((TakeOutcome.Delivered) taken).deliveries().getFirst().payload().asString()).isEqualTo("2");
 	}
 
+	/**
+	 * The limit on leases per second holds across replicas (its bucket is the queue's, in
+	 * Redis): at one a second, the lease taken through one replica leaves none for a take
+	 * through the other, whose parked take is served when the rate allows the next (its
+	 * replica looks again then; nothing publishes a wake-up for it).
+	 */
+	@Test
+	void theRateHoldsAcrossReplicas() throws Exception {
+		RedisQueueRegistry a = replica("rate", Duration.ofMinutes(5));
+		RedisQueueRegistry b = replica("rate", Duration.ofMinutes(5));
+		a.configure("q", QueueConfig.DEFAULTS.withCapacity(10).withMaxLeasesPerSecond(1));
+		JobQueue onA = a.require("q");
+		JobQueue onB = b.require("q");
+		onA.put(Payload.of("1"), PutOptions.noWait()).get(5, TimeUnit.SECONDS);
+		onA.put(Payload.of("2"), PutOptions.noWait()).get(5, TimeUnit.SECONDS);
+		assertThat(onA.take(TakeOptions.leased(Duration.ZERO)).get(5, TimeUnit.SECONDS))
+			.isInstanceOf(TakeOutcome.Delivered.class);
+		assertThat(onB.take(TakeOptions.leased(Duration.ZERO)).get(5, TimeUnit.SECONDS))
+			.as("the one lease of this second went through the other replica")
+			.isInstanceOf(TakeOutcome.Empty.class);
+
+		TakeOutcome taken = onB.take(TakeOptions.leased(Duration.ofMinutes(1))).get(5, TimeUnit.SECONDS);
+		assertThat(((TakeOutcome.Delivered) taken).deliveries().getFirst().payload().asString()).isEqualTo("2");
+	}
+
 	@Test
 	void aReplicaLeavesTheChannelOnceNothingHasBeenParkedThereForAWhile() throws Exception {
 		// 30 quiet rechecks of 20 ms: the channel is left after some 0.6 s
