@@ -39,6 +39,7 @@ import static org.jetbrains.lincheck.datastructures.ManagedStrategyGuaranteeKt.f
 @Param(name = "key", gen = IntGen.class, conf = "1:2")
 @Param(name = "capacity", gen = IntGen.class, conf = "1:3")
 @Param(name = "lane", gen = IntGen.class, conf = "0:3")
+@Param(name = "limit", gen = IntGen.class, conf = "0:2")
 public class MemoryJobQueueLincheckTest {
 
 	/**
@@ -156,6 +157,18 @@ public class MemoryJobQueueLincheckTest {
 	@Operation
 	public void resize(@Param(name = "capacity") int capacity) {
 		this.queue.configure(new QueueConfig(capacity, Duration.ofSeconds(30), 2, null)).join();
+	}
+
+	/**
+	 * Sets limits live: 0 none, 1 one lease in flight, 2 one lease per second (whose
+	 * bucket, with the test's clock standing still, never fills again).
+	 */
+	@Operation
+	public void limit(@Param(name = "limit") int limit) {
+		this.queue
+			.configure(new QueueConfig(2, Duration.ofSeconds(30), 2, null, (limit == 1) ? 1 : QueueConfig.UNLIMITED,
+					(limit == 2) ? 1 : QueueConfig.UNLIMITED))
+			.join();
 	}
 
 	@Operation
