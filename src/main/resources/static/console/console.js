@@ -499,6 +499,10 @@
 		{ field: 'maxAttempts', label: 'Max attempts' },
 		{ field: 'maxInFlight', label: 'Max in flight', text: (q) => (q.maxInFlight ? String(q.maxInFlight) : 'no limit') },
 		{
+			field: 'maxLeasesPerSecond', label: 'Max leases per second',
+			text: (q) => (q.maxLeasesPerSecond ? String(q.maxLeasesPerSecond) : 'no limit'),
+		},
+		{
 			field: 'deadLetterQueue', label: 'Dead-letter queue', make: () => el('span', {}, el('a'), el('span')),
 			show: showDeadLetterQueue,
 		},

@@ -90,6 +90,7 @@ class ConsoleGroupsBrowserTest extends ConsoleBrowserTesting {
 		assertThat(chromium.driver().findElement(By.cssSelector("#groups table")).isDisplayed()).isFalse();
 		assertThat(field("inFlight").getText()).isEqualTo("0 (no limit)");
 		assertThat(field("maxInFlight").getText()).isEqualTo("no limit");
+		assertThat(field("maxLeasesPerSecond").getText()).isEqualTo("no limit");
 		assertThat(field("heldByLimit").isDisplayed()).as("no limit, nothing held").isFalse();
 	}
 
@@ -161,9 +162,11 @@ class ConsoleGroupsBrowserTest extends ConsoleBrowserTesting {
 
 	@Test
 	void aBadLimitShowsTheApisMessageAndChangesNothing() throws Exception {
-		assertThat(send("PUT", "/v1/queues/console.badlimit", "{\"maxInFlight\": 5}").statusCode()).isEqualTo(201);
+		assertThat(send("PUT", "/v1/queues/console.badlimit", "{\"maxInFlight\": 5, \"maxLeasesPerSecond\": 50}")
+			.statusCode()).isEqualTo(201);
 		openQueuePage("console.badlimit");
 		awaitField("maxInFlight", "5");
+		assertThat(field("maxLeasesPerSecond").getText()).isEqualTo("50");
 
 		for (String typed : new String[] { "1.5", "many", "99999999999", "-1" }) {
 			HttpResponse<String> refusal = send("PUT", "/v1/queues/console.badlimit",
