@@ -2446,13 +2446,21 @@ public abstract class JobQueueContractTest {
 				.containsExactly("4", "5");
 		}
 
-		@Test
-		void aParkedTakeGetsItsJobWhenTheRateAllows() {
-			JobQueue limited = limited(10);
+		/**
+		 * At 10 a second, three jobs put and one taken: a take parks until the next tenth
+		 * of a second.
+		 */
+		private CompletableFuture<TakeOutcome> parkedBehindTheRate(JobQueue limited) {
 			acceptMany(limited, 3);
 			takeOne(limited);
 			CompletableFuture<TakeOutcome> parked = take(limited, WAIT);
 			assertParked(parked);
+			return parked;
+		}
+
+		@Test
+		void aParkedTakeGetsItsJobWhenTheRateAllows() {
+			CompletableFuture<TakeOutcome> parked = parkedBehindTheRate(limited(10));
 			time.advance(Duration.ofMillis(99));
 			assertParked(parked);
 			time.advance(Duration.ofMillis(1));
@@ -2478,10 +2486,7 @@ public abstract class JobQueueContractTest {
 		@Test
 		void aRateChangedLiveTakesEffectAtOnce() {
 			JobQueue limited = limited(10);
-			acceptMany(limited, 3);
-			takeOne(limited);
-			CompletableFuture<TakeOutcome> parked = take(limited, WAIT);
-			assertParked(parked);
+			CompletableFuture<TakeOutcome> parked = parkedBehindTheRate(limited);
 			registry.configure("paced", new QueueConfig(1000, LEASE, 3, null, QueueConfig.UNLIMITED, 100));
 			assertParked(parked);
 			assertThat(snapshot(limited).config().maxLeasesPerSecond()).isEqualTo(100);
