@@ -34,10 +34,12 @@ public record DispatchClientProperties(@DefaultValue("http://localhost:8080") St
 	 * @param nackDelay The delay of a failed job's first retry; it doubles with each
 	 * attempt (with jitter).
 	 * @param maxNackDelay The longest delay of a failed job's retry.
+	 * @param takeLinger How long a round waits, once a slot is free but handlers still
+	 * run, for the others to end too, so that one take asks for several jobs.
 	 */
 	public record Listener(@DefaultValue("true") boolean autoStartup, @DefaultValue("20s") Duration pollWait,
 			@DefaultValue("30s") Duration shutdownGrace, @DefaultValue("1s") Duration nackDelay,
-			@DefaultValue("5m") Duration maxNackDelay) {
+			@DefaultValue("5m") Duration maxNackDelay, @DefaultValue("1ms") Duration takeLinger) {
 	}
 
 }

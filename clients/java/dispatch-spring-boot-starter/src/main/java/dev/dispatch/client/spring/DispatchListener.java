@@ -38,6 +38,13 @@ public @interface DispatchListener {
 	String concurrency() default "1";
 
 	/**
+	 * Jobs taken ahead of the free slots, waiting for one (their leases counting; one
+	 * that waits a third of its lease goes back to the queue), 0 to 99 with
+	 * {@code concurrency} at most 100; for quick methods. Default 0.
+	 */
+	String prefetch() default "0";
+
+	/**
 	 * How long each job is held before it must be settled or extended (the loop extends
 	 * it while the method runs), as {@code 30s}, {@code 2m}, {@code PT30S}; empty: the
 	 * queue's lease timeout.

@@ -81,23 +81,29 @@ public class DispatchListenerContainer implements SmartLifecycle, SmartInitializ
 		if (queue.isBlank()) {
 			throw new IllegalStateException("@DispatchListener " + name + " names no queue");
 		}
-		int concurrency;
-		try {
-			concurrency = Integer.parseInt(resolve(annotation.concurrency()).strip());
-		}
-		catch (NumberFormatException ex) {
-			throw new IllegalStateException("@DispatchListener " + name + ": concurrency '" + annotation.concurrency()
-					+ "' is not a whole number", ex);
-		}
+		int concurrency = whole(name, "concurrency", annotation.concurrency());
+		int prefetch = whole(name, "prefetch", annotation.prefetch());
 		String leaseText = resolve(annotation.lease()).strip();
 		Duration lease = leaseText.isEmpty() ? null : DurationStyle.detectAndParse(leaseText);
 		ListenerMethod handler = new ListenerMethod(bean, method, queue, name, this.observations);
 		this.listeners.add(this.client.consumer(queue, handler)
 			.concurrency(concurrency)
+			.prefetch(prefetch)
 			.lease(lease)
 			.pollWait(this.settings.pollWait())
+			.takeLinger(this.settings.takeLinger())
 			.shutdownGrace(this.settings.shutdownGrace())
 			.nackBackoff(Backoff.exponential(this.settings.nackDelay(), this.settings.maxNackDelay())));
+	}
+
+	private int whole(String listener, String attribute, String value) {
+		try {
+			return Integer.parseInt(resolve(value).strip());
+		}
+		catch (NumberFormatException ex) {
+			throw new IllegalStateException(
+					"@DispatchListener " + listener + ": " + attribute + " '" + value + "' is not a whole number", ex);
+		}
 	}
 
 	private String resolve(String value) {

@@ -54,7 +54,7 @@ class ListenerApplication {
 			this.tracer = tracer;
 		}
 
-		@DispatchListener(queue = "${test.queue-prefix:}" + EMAILS, concurrency = "2", lease = "5s")
+		@DispatchListener(queue = "${test.queue-prefix:}" + EMAILS, concurrency = "2", prefetch = "2", lease = "5s")
 		void send(Email email, Job job) {
 			this.seen.add(new Seen(EMAILS, email, job.attempt(), traceId(), null));
 		}
