@@ -35,7 +35,6 @@ import dev.dispatch.queue.Scheduler;
 import dev.dispatch.queue.job.Settle;
 import dev.dispatch.queue.job.Settled;
 import dev.dispatch.queue.job.TakeOptions;
-import dev.dispatch.queue.spi.Effects;
 import dev.dispatch.queue.spi.PutAttempt;
 import dev.dispatch.queue.spi.PutResult;
 import dev.dispatch.queue.spi.QueueState;
@@ -111,8 +110,8 @@ final class MemoryQueueStore implements QueueStore {
 	/** Guarded by lock. */
 	private QueueConfig config;
 
-	/** The limit on leases per second, or null for none. Guarded by lock. */
-	private LeaseRate rate;
+	/** The limit on leases per second. Guarded by lock. */
+	private final LeaseRate rate;
 
 	/** Jobs ready for a consumer, next one first. Guarded by lock. */
 	private final ReadyJobs ready = new ReadyJobs();
@@ -158,7 +157,7 @@ final class MemoryQueueStore implements QueueStore {
 		this.name = name;
 		this.config = config;
 		this.scheduler = scheduler;
-		this.rate = rate(config, null);
+		this.rate = new LeaseRate(config.maxLeasesPerSecond(), scheduler.now().toEpochMilli());
 		this.events = events;
 		this.deadLetters = deadLetters;
 		this.knownKeys = new KnownKeys(dedupWindow);
@@ -329,9 +328,7 @@ final class MemoryQueueStore implements QueueStore {
 						job.deadLetter, job.trace, job.lane));
 			}
 		}
-		if (this.rate != null) {
-			this.rate.spend(deliveries.size(), now.toEpochMilli());
-		}
+		this.rate.spend(deliveries.size(), now.toEpochMilli());
 		return deliveries;
 	}
 
@@ -423,7 +420,7 @@ final class MemoryQueueStore implements QueueStore {
 	public CompletableFuture<StoreAnswer<Void>> configure(QueueConfig config) {
 		return apply((change) -> {
 			this.config = config;
-			this.rate = rate(config, this.rate);
+			this.rate.setRate(config.maxLeasesPerSecond(), millis());
 			return null;
 		});
 	}
@@ -622,7 +619,7 @@ final class MemoryQueueStore implements QueueStore {
 	 * room answers the parked requests.
 	 */
 	void delete(boolean discard) {
-		Change change = new Change();
+		Change change = new Change(this.lock, this.name, this.deadLetters::accept);
 		this.lock.lock();
 		try {
 			if (this.deleted) {
@@ -772,9 +769,10 @@ final class MemoryQueueStore implements QueueStore {
 	/** The state now, with what {@code change} tallied (none if {@code null}). */
 	private QueueState state(Change change) {
 		assert this.lock.isHeldByCurrentThread();
-		boolean rateLimited = this.rate != null && this.rate.allowed(millis()) == 0;
+		long now = millis();
+		boolean rateLimited = this.rate.holdsBack(now);
 		// the room looks again when the rate allows the next lease, if a job waits for it
-		long nextDue = (rateLimited && !this.ready.isEmpty()) ? this.rate.nextAt(millis()) : -1;
+		long nextDue = (rateLimited && !this.ready.isEmpty()) ? this.rate.nextAt(now) : -1;
 		return new QueueState(this.ready.size(), this.delayed.size(), this.leases.size(), this.config.capacity(),
 				this.closed, this.purging, this.paused, nextDue, (change != null) ? change.expired : 0,
 				(change != null) ? change.deadLetteredMaxAttempts : 0, (change != null) ? change.deadLetteredPurged : 0,
@@ -785,19 +783,7 @@ final class MemoryQueueStore implements QueueStore {
 	private int leaseRoom() {
 		int limit = this.config.maxInFlight();
 		int room = (limit == QueueConfig.UNLIMITED) ? Integer.MAX_VALUE : Math.max(0, limit - this.leases.size());
-		return (this.rate != null) ? Math.min(room, this.rate.allowed(millis())) : room;
-	}
-
-	/**
-	 * The bucket of a configuration's rate limit, carrying over the tokens of
-	 * {@code was}.
-	 */
-	private LeaseRate rate(QueueConfig config, LeaseRate was) {
-		int perSecond = config.maxLeasesPerSecond();
-		if (perSecond == QueueConfig.UNLIMITED) {
-			return null;
-		}
-		return (was != null) ? was.withRate(perSecond, millis()) : new LeaseRate(perSecond, millis());
+		return Math.min(room, this.rate.allowed(millis()));
 	}
 
 	private long millis() {
@@ -809,7 +795,7 @@ final class MemoryQueueStore implements QueueStore {
 	 * after the unlock.
 	 */
 	private <T> CompletableFuture<StoreAnswer<T>> apply(Function<Change, T> operation) {
-		Change change = new Change();
+		Change change = new Change(this.lock, this.name, this.deadLetters::accept);
 		StoreAnswer<T> answer;
 		this.lock.lock();
 		try {
@@ -862,7 +848,7 @@ final class MemoryQueueStore implements QueueStore {
 	 * A timer's change: under the lock; if it changed anything, the room learns of it.
 	 */
 	private void timed(Function<Change, Boolean> step) {
-		Change change = new Change();
+		Change change = new Change(this.lock, this.name, this.deadLetters::accept);
 		QueueState state = null;
 		this.lock.lock();
 		try {
@@ -877,45 +863,6 @@ final class MemoryQueueStore implements QueueStore {
 		if (state != null) {
 			this.events.learn(state);
 		}
-	}
-
-	// ---- parts
-
-	/**
-	 * What one operation does after the unlock (timers called off, dead letters
-	 * forwarded), and what its housekeeping tallied.
-	 */
-	private final class Change extends Effects {
-
-		long expired;
-
-		long deadLetteredMaxAttempts;
-
-		long deadLetteredPurged;
-
-		private String deadLetterQueue;
-
-		private List<MemoryJob> deadJobs;
-
-		Change() {
-			super(MemoryQueueStore.this.lock, MemoryQueueStore.this.name);
-		}
-
-		void deadLetter(String queue, MemoryJob job, DeadLetter.Reason reason) {
-			if (this.deadJobs == null) {
-				this.deadJobs = new ArrayList<>();
-				add(() -> MemoryQueueStore.this.deadLetters.accept(this.deadLetterQueue, this.deadJobs));
-			}
-			this.deadLetterQueue = queue;
-			this.deadJobs.add(job);
-			if (reason == DeadLetter.Reason.MAX_ATTEMPTS) {
-				this.deadLetteredMaxAttempts++;
-			}
-			else {
-				this.deadLetteredPurged++;
-			}
-		}
-
 	}
 
 }
