@@ -276,8 +276,8 @@ public final class DispatchClient implements AutoCloseable {
 	}
 
 	/** A consumer loop on {@code queue}, to configure and start. */
-	public DispatchConsumer.Builder consumer(String queue, JobHandler handler) {
-		return new DispatchConsumer.Builder(this, queue, handler);
+	public DispatchConsumerBuilder consumer(String queue, JobHandler handler) {
+		return new DispatchConsumerBuilder(this, queue, handler);
 	}
 
 	// ---- queues

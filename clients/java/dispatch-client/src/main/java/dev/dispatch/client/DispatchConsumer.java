@@ -9,14 +9,11 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
@@ -174,7 +171,7 @@ public final class DispatchConsumer implements AutoCloseable {
 	private int free;
 
 	/** Jobs taken ahead of free slots, oldest first. Guarded by lock. */
-	private final Deque<Held> waiting = new ArrayDeque<>();
+	private final Deque<HeldLease> waiting = new ArrayDeque<>();
 
 	/** Settlements not yet sent, oldest first. Guarded by lock. */
 	private final List<Outgoing> pending = new ArrayList<>();
@@ -191,12 +188,12 @@ public final class DispatchConsumer implements AutoCloseable {
 	private int flushing;
 
 	/** Leases whose handlers run, by lease id. Guarded by lock. */
-	private final Map<String, Held> held = new LinkedHashMap<>();
+	private final Map<String, HeldLease> held = new LinkedHashMap<>();
 
 	/** Set by start(). */
 	private Thread poller;
 
-	private DispatchConsumer(Builder builder) {
+	DispatchConsumer(DispatchConsumerBuilder builder) {
 		this.client = builder.client;
 		this.queue = builder.queue;
 		this.handler = builder.handler;
@@ -400,18 +397,19 @@ public final class DispatchConsumer implements AutoCloseable {
 		this.recovery.reset();
 		report(batch, taken.settled());
 		Instant takenAt = Instant.now();
-		List<Held> jobs = new ArrayList<>();
+		List<HeldLease> jobs = new ArrayList<>();
 		for (Lease lease : taken.leases()) {
-			Held job = new Held(lease, takenAt);
+			HeldLease job = new HeldLease(lease, takenAt, this.lease, this.timer, this.workers, this.client, this.queue,
+					this::releaseIfWaiting);
 			// before any handler may run it (and cancel the extension when it ends)
 			job.scheduleExtension();
 			jobs.add(job);
 		}
-		List<Held> started = new ArrayList<>();
+		List<HeldLease> started = new ArrayList<>();
 		this.lock.lock();
 		try {
 			this.polling = false;
-			for (Held job : jobs) {
+			for (HeldLease job : jobs) {
 				if (this.free > 0) {
 					this.held.put(job.leaseId(), job);
 					this.free--;
@@ -425,7 +423,7 @@ public final class DispatchConsumer implements AutoCloseable {
 		finally {
 			this.lock.unlock();
 		}
-		for (Held job : started) {
+		for (HeldLease job : started) {
 			this.workers.execute(() -> work(job));
 		}
 		if (taken.drained()) {
@@ -461,14 +459,14 @@ public final class DispatchConsumer implements AutoCloseable {
 	// ---- handlers
 
 	/** Runs the job's handler, then the waiting jobs' the slot takes on. */
-	private void work(Held first) {
-		for (Held job = first; job != null;) {
+	private void work(HeldLease first) {
+		for (HeldLease job = first; job != null;) {
 			job = finished(job, handle(job));
 		}
 	}
 
 	/** Runs the job's handler; the settlement to send, if any. */
-	private Outgoing handle(Held job) {
+	private Outgoing handle(HeldLease job) {
 		job.runner = Thread.currentThread();
 		Throwable failed = null;
 		try {
@@ -505,9 +503,9 @@ public final class DispatchConsumer implements AutoCloseable {
 	 * @return the waiting job its slot takes on (its thread runs it next), or null when
 	 * the slot is free
 	 */
-	private Held finished(Held job, Outgoing settlement) {
+	private HeldLease finished(HeldLease job, Outgoing settlement) {
 		boolean schedule = false;
-		Held next;
+		HeldLease next;
 		this.lock.lock();
 		try {
 			this.held.remove(job.leaseId());
@@ -537,7 +535,7 @@ public final class DispatchConsumer implements AutoCloseable {
 	 * consumer may run it sooner.
 	 * @return false when it is not waiting (a handler runs it)
 	 */
-	private boolean releaseIfWaiting(Held job) {
+	private boolean releaseIfWaiting(HeldLease job) {
 		boolean schedule;
 		this.lock.lock();
 		try {
@@ -670,8 +668,8 @@ public final class DispatchConsumer implements AutoCloseable {
 		// a close() during the last poll may have left its interrupt
 		Thread.interrupted();
 		boolean interrupted = false;
-		List<Held> abandoned;
-		List<Held> unstarted = List.of();
+		List<HeldLease> abandoned;
+		List<HeldLease> unstarted = List.of();
 		this.lock.lock();
 		try {
 			if (this.state == State.RUNNING) {
@@ -699,7 +697,7 @@ public final class DispatchConsumer implements AutoCloseable {
 		finally {
 			this.lock.unlock();
 		}
-		abandoned.forEach(Held::cancelExtension);
+		abandoned.forEach(HeldLease::cancelExtension);
 		this.timer.shutdownNow();
 		sendRemaining(abandoned);
 		abandoned.forEach((job) -> {
@@ -731,16 +729,16 @@ public final class DispatchConsumer implements AutoCloseable {
 	 * The leases held now, marked abandoned (a handler ending later adds nothing),
 	 * followed by {@code unstarted}. Call only when holding lock.
 	 */
-	private List<Held> abandon(List<Held> unstarted) {
+	private List<HeldLease> abandon(List<HeldLease> unstarted) {
 		assert this.lock.isHeldByCurrentThread();
-		List<Held> abandoned = new ArrayList<>(this.held.values());
+		List<HeldLease> abandoned = new ArrayList<>(this.held.values());
 		abandoned.forEach((job) -> job.abandoned = true);
 		abandoned.addAll(unstarted);
 		return abandoned;
 	}
 
 	/** Sends what is pending, then releases the abandoned leases, last first. */
-	private void sendRemaining(List<Held> abandoned) {
+	private void sendRemaining(List<HeldLease> abandoned) {
 		List<Outgoing> last = new ArrayList<>();
 		this.lock.lock();
 		try {
@@ -783,120 +781,6 @@ public final class DispatchConsumer implements AutoCloseable {
 		this.state = to;
 	}
 
-	/** A lease whose handler runs: the handler's {@link Lease}. */
-	private final class Held implements Lease {
-
-		private final Lease taken;
-
-		/**
-		 * The lease's length, as granted: the extension's length and a third its period.
-		 */
-		private final Duration length;
-
-		private volatile Instant expiresAt;
-
-		/** Whether the handler settled the lease itself. */
-		private volatile boolean settledByHandler;
-
-		/** Released at shutdown: its handler's ending adds nothing. Guarded by lock. */
-		private boolean abandoned;
-
-		private volatile Thread runner;
-
-		private volatile ScheduledFuture<?> extension;
-
-		Held(Lease taken, Instant takenAt) {
-			this.taken = taken;
-			this.expiresAt = taken.expiresAt();
-			Duration granted = (DispatchConsumer.this.lease != null) ? DispatchConsumer.this.lease
-					: Duration.between(takenAt, taken.expiresAt());
-			this.length = granted.isNegative() || granted.isZero() ? Duration.ofSeconds(1) : granted;
-		}
-
-		void scheduleExtension() {
-			long period = Math.max(1, this.length.toMillis() / 3);
-			try {
-				this.extension = DispatchConsumer.this.timer.scheduleAtFixedRate(
-						() -> DispatchConsumer.this.workers.execute(this::extendNow), period, period,
-						TimeUnit.MILLISECONDS);
-			}
-			catch (java.util.concurrent.RejectedExecutionException ex) {
-				// stopping: the lease is released or settled shortly
-			}
-		}
-
-		void cancelExtension() {
-			ScheduledFuture<?> scheduled = this.extension;
-			if (scheduled != null) {
-				scheduled.cancel(false);
-			}
-		}
-
-		private void extendNow() {
-			if (this.settledByHandler || releaseIfWaiting(this)) {
-				return;
-			}
-			try {
-				this.expiresAt = DispatchConsumer.this.client.extend(DispatchConsumer.this.queue, leaseId(),
-						this.length);
-			}
-			catch (LeaseExpiredException ex) {
-				cancelExtension();
-				LOG.log(Level.WARNING, "queue {0}: the lease of job {1} was lost before its handler ended; the job"
-						+ " will be delivered again", DispatchConsumer.this.queue, job().id());
-			}
-			catch (DispatchException ex) {
-				LOG.log(Level.DEBUG, "could not extend a lease (trying again at the next third): {0}", ex.getMessage());
-			}
-		}
-
-		@Override
-		public Job job() {
-			return this.taken.job();
-		}
-
-		@Override
-		public String leaseId() {
-			return this.taken.leaseId();
-		}
-
-		@Override
-		public Instant expiresAt() {
-			return this.expiresAt;
-		}
-
-		@Override
-		public void ack() {
-			settle().ack();
-		}
-
-		@Override
-		public void nack(Duration delay) {
-			settle().nack(delay);
-		}
-
-		@Override
-		public Instant extend(Duration by) {
-			this.expiresAt = this.taken.extend(by);
-			return this.expiresAt;
-		}
-
-		@Override
-		public void release() {
-			settle().release();
-		}
-
-		private Lease settle() {
-			if (this.settledByHandler) {
-				throw new IllegalStateException("the lease of " + job() + " is settled already");
-			}
-			this.settledByHandler = true;
-			cancelExtension();
-			return this.taken;
-		}
-
-	}
-
 	/**
 	 * A settlement to send, the job it settles, and whether it is sent again after a
 	 * request that got no answer (the first may have been carried out: then this one
@@ -908,161 +792,6 @@ public final class DispatchConsumer implements AutoCloseable {
 	private enum State {
 
 		NEW, RUNNING, STOPPING, STOPPED
-
-	}
-
-	/** Settings of a consumer loop. */
-	public static final class Builder {
-
-		private final DispatchClient client;
-
-		private final String queue;
-
-		private final JobHandler handler;
-
-		private int concurrency = 1;
-
-		private int prefetch;
-
-		private Duration lease;
-
-		private Duration pollWait = Duration.ofSeconds(20);
-
-		private Backoff nackBackoff = Backoff.exponential(Duration.ofSeconds(1), Duration.ofMinutes(5));
-
-		private Backoff errorBackoff = Backoff.exponential(Duration.ofMillis(500), Duration.ofSeconds(30));
-
-		private Duration shutdownGrace = Duration.ofSeconds(30);
-
-		private Duration settleLinger = Duration.ofMillis(20);
-
-		private Duration takeLinger = Duration.ofMillis(1);
-
-		private ThreadFactory threadFactory;
-
-		private SettleListener listener = SettleListener.NONE;
-
-		Builder(DispatchClient client, String queue, JobHandler handler) {
-			this.client = client;
-			this.queue = Objects.requireNonNull(queue, "queue");
-			this.handler = Objects.requireNonNull(handler, "handler");
-			this.threadFactory = Thread.ofVirtual().name("dispatch-" + queue + "-", 1).factory();
-		}
-
-		/** Jobs handled at once, 1 to 100 (default 1). */
-		public Builder concurrency(int concurrency) {
-			if (concurrency < 1 || concurrency > TakeOptions.MAX_JOBS) {
-				throw new IllegalArgumentException(
-						"concurrency must be 1 to " + TakeOptions.MAX_JOBS + ": " + concurrency);
-			}
-			this.concurrency = concurrency;
-			return this;
-		}
-
-		/**
-		 * Jobs taken ahead of the free slots, 0 to 99, with {@code concurrency} at most
-		 * 100 (default 0). They wait in the loop for a slot, their leases counting; one
-		 * that waits a third of its lease is released (back to the head of the queue, its
-		 * attempt not counted). For quick handlers: fewer, larger takes. With slow ones,
-		 * prefetched jobs wait here while another consumer could run them.
-		 */
-		public Builder prefetch(int prefetch) {
-			if (prefetch < 0 || prefetch > TakeOptions.MAX_JOBS - 1) {
-				throw new IllegalArgumentException(
-						"prefetch must be 0 to " + (TakeOptions.MAX_JOBS - 1) + ": " + prefetch);
-			}
-			this.prefetch = prefetch;
-			return this;
-		}
-
-		/** How long each take holds its jobs (default: the queue's lease timeout). */
-		public Builder lease(Duration lease) {
-			if (lease != null && (lease.isNegative() || lease.isZero())) {
-				throw new IllegalArgumentException("lease must be longer than zero: " + lease);
-			}
-			this.lease = lease;
-			return this;
-		}
-
-		/** How long one long poll waits for jobs (default 20 s). */
-		public Builder pollWait(Duration pollWait) {
-			this.pollWait = Objects.requireNonNull(pollWait, "pollWait");
-			return this;
-		}
-
-		/**
-		 * The delay of a failed job's nack, by attempt (default 1 s doubling to 5 min).
-		 */
-		public Builder nackBackoff(Backoff nackBackoff) {
-			this.nackBackoff = Objects.requireNonNull(nackBackoff, "nackBackoff");
-			return this;
-		}
-
-		/**
-		 * The wait after failed requests when the service sent no {@code Retry-After}
-		 * (default 0.5 s doubling to 30 s).
-		 */
-		public Builder errorBackoff(Backoff errorBackoff) {
-			this.errorBackoff = Objects.requireNonNull(errorBackoff, "errorBackoff");
-			return this;
-		}
-
-		/** How long {@code close()} waits for running handlers (default 30 s). */
-		public Builder shutdownGrace(Duration shutdownGrace) {
-			this.shutdownGrace = Objects.requireNonNull(shutdownGrace, "shutdownGrace");
-			return this;
-		}
-
-		/**
-		 * How long a finished job's settlement waits for the next take to carry it, while
-		 * a long poll is out, before it is sent on its own (default 20 ms).
-		 */
-		public Builder settleLinger(Duration settleLinger) {
-			this.settleLinger = Objects.requireNonNull(settleLinger, "settleLinger");
-			return this;
-		}
-
-		/**
-		 * How long a round waits, once a slot is free but handlers still run, for the
-		 * others to end too, so that one take asks for several jobs (default 1 ms). Quick
-		 * handlers then cost a request per several jobs instead of one each; a slow one
-		 * delays its free slot's next job by at most this. Zero: take as soon as a slot
-		 * is free.
-		 */
-		public Builder takeLinger(Duration takeLinger) {
-			Objects.requireNonNull(takeLinger, "takeLinger");
-			if (takeLinger.isNegative()) {
-				throw new IllegalArgumentException("takeLinger must not be negative: " + takeLinger);
-			}
-			this.takeLinger = takeLinger;
-			return this;
-		}
-
-		/** Where handlers run (default: a virtual thread per job). */
-		public Builder threadFactory(ThreadFactory threadFactory) {
-			this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
-			return this;
-		}
-
-		/** Told what became of each settlement the loop sent (default: nothing). */
-		public Builder settleListener(SettleListener listener) {
-			this.listener = Objects.requireNonNull(listener, "listener");
-			return this;
-		}
-
-		/** The loop, not started. */
-		public DispatchConsumer build() {
-			if (this.concurrency + this.prefetch > TakeOptions.MAX_JOBS) {
-				throw new IllegalArgumentException("concurrency (" + this.concurrency + ") and prefetch ("
-						+ this.prefetch + ") take at most " + TakeOptions.MAX_JOBS + " jobs at once");
-			}
-			return new DispatchConsumer(this);
-		}
-
-		/** The loop, started. */
-		public DispatchConsumer start() {
-			return build().start();
-		}
 
 	}
 

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import dev.dispatch.client.Backoff;
 import dev.dispatch.client.DispatchClient;
 import dev.dispatch.client.DispatchConsumer;
+import dev.dispatch.client.DispatchConsumerBuilder;
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.aop.support.AopUtils;
@@ -37,7 +38,7 @@ public class DispatchListenerContainer implements SmartLifecycle, SmartInitializ
 
 	private final ObservationRegistry observations;
 
-	private final List<DispatchConsumer.Builder> listeners = new ArrayList<>();
+	private final List<DispatchConsumerBuilder> listeners = new ArrayList<>();
 
 	/** Guarded by this. */
 	private final List<DispatchConsumer> running = new ArrayList<>();
@@ -121,7 +122,7 @@ public class DispatchListenerContainer implements SmartLifecycle, SmartInitializ
 		if (!this.running.isEmpty()) {
 			return;
 		}
-		for (DispatchConsumer.Builder listener : this.listeners) {
+		for (DispatchConsumerBuilder listener : this.listeners) {
 			this.running.add(listener.start());
 		}
 	}
