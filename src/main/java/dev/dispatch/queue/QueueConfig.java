@@ -25,9 +25,13 @@ import java.util.Objects;
  * (on Redis: through every replica); {@link #UNLIMITED} (0) for no limit. Deliveries are
  * spread evenly, with bursts of at most a tenth of a second's worth (at least one): a
  * take the rate does not allow yet waits, and none gets more jobs than it allows
+ * @param maxInFlightPerGroup most leases held at once of one fairness group's jobs (the
+ * default group's too), by every consumer together; {@link #UNLIMITED} (0) for no limit.
+ * Takes pass over a group that holds that many, which keeps its turn for when one of its
+ * leases ends
  */
 public record QueueConfig(int capacity, Duration leaseTimeout, int maxAttempts, String deadLetterQueue, int maxInFlight,
-		int maxLeasesPerSecond) {
+		int maxLeasesPerSecond, int maxInFlightPerGroup) {
 
 	/** A {@link #maxInFlight} that sets no limit. */
 	public static final int UNLIMITED = 0;
@@ -53,12 +57,18 @@ public record QueueConfig(int capacity, Duration leaseTimeout, int maxAttempts, 
 
 	/** A queue without a limit on leases in flight or per second. */
 	public QueueConfig(int capacity, Duration leaseTimeout, int maxAttempts, String deadLetterQueue) {
-		this(capacity, leaseTimeout, maxAttempts, deadLetterQueue, UNLIMITED, UNLIMITED);
+		this(capacity, leaseTimeout, maxAttempts, deadLetterQueue, UNLIMITED, UNLIMITED, UNLIMITED);
 	}
 
-	/** A queue without a limit on leases per second. */
+	/** A queue without a limit on leases per second or per group. */
 	public QueueConfig(int capacity, Duration leaseTimeout, int maxAttempts, String deadLetterQueue, int maxInFlight) {
-		this(capacity, leaseTimeout, maxAttempts, deadLetterQueue, maxInFlight, UNLIMITED);
+		this(capacity, leaseTimeout, maxAttempts, deadLetterQueue, maxInFlight, UNLIMITED, UNLIMITED);
+	}
+
+	/** A queue without a limit on leases in flight per group. */
+	public QueueConfig(int capacity, Duration leaseTimeout, int maxAttempts, String deadLetterQueue, int maxInFlight,
+			int maxLeasesPerSecond) {
+		this(capacity, leaseTimeout, maxAttempts, deadLetterQueue, maxInFlight, maxLeasesPerSecond, UNLIMITED);
 	}
 
 	public QueueConfig {
@@ -68,6 +78,10 @@ public record QueueConfig(int capacity, Duration leaseTimeout, int maxAttempts, 
 		if (maxLeasesPerSecond < 0) {
 			throw new IllegalArgumentException(
 					"maxLeasesPerSecond must be at least 1, or 0 for no limit; got " + maxLeasesPerSecond);
+		}
+		if (maxInFlightPerGroup < 0) {
+			throw new IllegalArgumentException(
+					"maxInFlightPerGroup must be at least 1, or 0 for no limit; got " + maxInFlightPerGroup);
 		}
 		if (capacity < 1) {
 			throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
@@ -87,19 +101,25 @@ public record QueueConfig(int capacity, Duration leaseTimeout, int maxAttempts, 
 	/** This configuration with another capacity. */
 	public QueueConfig withCapacity(int capacity) {
 		return new QueueConfig(capacity, this.leaseTimeout, this.maxAttempts, this.deadLetterQueue, this.maxInFlight,
-				this.maxLeasesPerSecond);
+				this.maxLeasesPerSecond, this.maxInFlightPerGroup);
 	}
 
 	/** This configuration with another limit on leases in flight (0: none). */
 	public QueueConfig withMaxInFlight(int maxInFlight) {
 		return new QueueConfig(this.capacity, this.leaseTimeout, this.maxAttempts, this.deadLetterQueue, maxInFlight,
-				this.maxLeasesPerSecond);
+				this.maxLeasesPerSecond, this.maxInFlightPerGroup);
 	}
 
 	/** This configuration with another limit on leases started per second (0: none). */
 	public QueueConfig withMaxLeasesPerSecond(int maxLeasesPerSecond) {
 		return new QueueConfig(this.capacity, this.leaseTimeout, this.maxAttempts, this.deadLetterQueue,
-				this.maxInFlight, maxLeasesPerSecond);
+				this.maxInFlight, maxLeasesPerSecond, this.maxInFlightPerGroup);
+	}
+
+	/** This configuration with another limit on leases in flight per group (0: none). */
+	public QueueConfig withMaxInFlightPerGroup(int maxInFlightPerGroup) {
+		return new QueueConfig(this.capacity, this.leaseTimeout, this.maxAttempts, this.deadLetterQueue,
+				this.maxInFlight, this.maxLeasesPerSecond, maxInFlightPerGroup);
 	}
 
 	/**
@@ -108,7 +128,7 @@ public record QueueConfig(int capacity, Duration leaseTimeout, int maxAttempts, 
 	 */
 	public QueueConfig forDeadLetters() {
 		return new QueueConfig(this.capacity, this.leaseTimeout, this.maxAttempts, NO_DEAD_LETTER_QUEUE,
-				this.maxInFlight, this.maxLeasesPerSecond);
+				this.maxInFlight, this.maxLeasesPerSecond, this.maxInFlightPerGroup);
 	}
 
 	/** Whether jobs that fail their last attempt, or are purged, go somewhere. */

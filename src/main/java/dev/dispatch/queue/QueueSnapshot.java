@@ -22,10 +22,21 @@ import java.util.List;
  * at most the first {@value #GROUPS_LOOKED_AT} in turn order are counted
  * @param largestGroups the groups with the most ready jobs, most first, at most
  * {@value #LARGEST_GROUPS}
+ * @param rateLimited whether the limit on leases per second allows none now
+ * @param groupLimited whether every ready job is in a group that holds as many leases as
+ * {@link QueueConfig#maxInFlightPerGroup} allows
  */
 public record QueueSnapshot(String name, QueueConfig config, int size, int delayed, int inFlight, int waitingPutters,
 		int waitingTakers, boolean closed, boolean drained, Instant oldestReadyAt, boolean paused, int groups,
-		List<GroupCount> largestGroups) {
+		List<GroupCount> largestGroups, boolean rateLimited, boolean groupLimited) {
+
+	/** A snapshot of a queue no limit holds back now. */
+	public QueueSnapshot(String name, QueueConfig config, int size, int delayed, int inFlight, int waitingPutters,
+			int waitingTakers, boolean closed, boolean drained, Instant oldestReadyAt, boolean paused, int groups,
+			List<GroupCount> largestGroups) {
+		this(name, config, size, delayed, inFlight, waitingPutters, waitingTakers, closed, drained, oldestReadyAt,
+				paused, groups, largestGroups, false, false);
+	}
 
 	/** Most groups a snapshot names in {@link #largestGroups}. */
 	public static final int LARGEST_GROUPS = 10;

@@ -22,10 +22,22 @@ package dev.dispatch.queue.spi;
  * @param maxInFlight the queue's limit on leases held at once; 0: none
  * @param rateLimited whether the queue's limit on leases per second allows none now (the
  * store's nextDue is then no later than when it will)
+ * @param maxInFlightPerGroup the queue's limit on leases held at once per fairness group;
+ * 0: none
+ * @param groupLimited whether every ready job is in a group that holds as many leases as
+ * that limit allows (a lease's end may change it)
  */
 public record QueueState(long ready, long delayed, long inFlight, long capacity, boolean closed, boolean purging,
 		boolean paused, long nextDue, long expired, long deadLetteredMaxAttempts, long deadLetteredPurged,
-		long maxInFlight, boolean rateLimited) {
+		long maxInFlight, boolean rateLimited, long maxInFlightPerGroup, boolean groupLimited) {
+
+	/** A state of a queue without a limit on leases in flight per group. */
+	public QueueState(long ready, long delayed, long inFlight, long capacity, boolean closed, boolean purging,
+			boolean paused, long nextDue, long expired, long deadLetteredMaxAttempts, long deadLetteredPurged,
+			long maxInFlight, boolean rateLimited) {
+		this(ready, delayed, inFlight, capacity, closed, purging, paused, nextDue, expired, deadLetteredMaxAttempts,
+				deadLetteredPurged, maxInFlight, rateLimited, 0, false);
+	}
 
 	/** A state of a queue the rate limit does not hold back now. */
 	public QueueState(long ready, long delayed, long inFlight, long capacity, boolean closed, boolean purging,
@@ -44,10 +56,10 @@ public record QueueState(long ready, long delayed, long inFlight, long capacity,
 
 	/**
 	 * Whether a take could get a job now: one is ready, delivery is not paused, and the
-	 * limits allow a lease.
+	 * limits allow a lease of it.
 	 */
 	public boolean servesTakes() {
-		return this.ready > 0 && !this.paused && allowsLease();
+		return this.ready > 0 && !this.paused && allowsLease() && !this.groupLimited;
 	}
 
 	/**

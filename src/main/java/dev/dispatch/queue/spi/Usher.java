@@ -521,9 +521,11 @@ final class Usher {
 		}
 		boolean takes = this.room.parkedTakers > 0 && state.servesTakes();
 		// a parked take makes room for a put's job by taking it at once, but not for a
-		// delayed one (it rests in the queue) or a batch's, nor while delivery is paused
+		// delayed one (it rests in the queue) or a batch's, nor while delivery is paused;
+		// nor under a limit per group, which the put's job may be held back by (the put
+		// waits for room then, as a lease's end makes some)
 		boolean takerMakesRoom = this.room.parkedTakers > 0 && !state.paused() && state.allowsLease()
-				&& this.room.oldestParkedPutCanHandOff();
+				&& state.maxInFlightPerGroup() == 0 && this.room.oldestParkedPutCanHandOff();
 		// a parked batch is tried once there is room for all it needs, not before: else
 		// every answer would pump it again, and it would find the queue full
 		PutWaiter oldest = this.room.oldestParkedPut();

@@ -444,7 +444,8 @@ public final class WaitingRoom<S extends QueueStore> implements JobQueue, Waiter
 			try {
 				return new QueueSnapshot(this.room.name, look.config(), (int) state.ready(), (int) state.delayed(),
 						(int) state.inFlight(), this.room.parkedPutters, this.room.parkedTakers, state.closed(),
-						state.drained(), look.oldestReadyAt(), state.paused(), look.groups(), look.largestGroups());
+						state.drained(), look.oldestReadyAt(), state.paused(), look.groups(), look.largestGroups(),
+						state.rateLimited(), state.groupLimited());
 			}
 			finally {
 				this.room.lock.unlock();
