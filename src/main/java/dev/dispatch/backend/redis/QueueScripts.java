@@ -187,7 +187,8 @@ final class QueueScripts {
 		return List.of(bytes(newGeneration), bytes(Integer.toString(config.capacity())), millis(config.leaseTimeout()),
 				bytes(Integer.toString(config.maxAttempts())), text(config.deadLetterQueue()),
 				deadLetterTarget(config, queue.name()), flag(createOnly), bytes(Integer.toString(config.maxInFlight())),
-				bytes(Integer.toString(config.maxLeasesPerSecond())));
+				bytes(Integer.toString(config.maxLeasesPerSecond())),
+				bytes(Integer.toString(config.maxInFlightPerGroup())));
 	}
 
 	/** Deletes a queue, whichever generation ({@code delete.lua}). */

@@ -240,7 +240,8 @@ final class RedisQueueStore implements QueueStore {
 				deadLetterQueue = null;
 			}
 			QueueConfig config = new QueueConfig((int) reply.number(0), Duration.ofMillis(reply.number(1)),
-					(int) reply.number(2), deadLetterQueue, (int) reply.number(6), (int) reply.number(10));
+					(int) reply.number(2), deadLetterQueue, (int) reply.number(6), (int) reply.number(10),
+					(int) reply.number(11));
 			long oldest = reply.number(4);
 			List<GroupCount> largest = new ArrayList<>();
 			List<?> pairs = (List<?>) reply.values().get(8);

@@ -62,23 +62,25 @@ record ScriptReply(String status, State state, List<Object> values) {
 	 * @param paused whether delivery is paused
 	 * @param maxInFlight its limit on leases held at once, 0 for none
 	 * @param rateLimited whether its limit on leases per second allows none now
+	 * @param maxInFlightPerGroup its limit on leases held at once per group, 0 for none
+	 * @param groupLimited whether every ready job is in a group at that limit
 	 */
 	record State(long ready, long delayed, long inFlight, boolean closed, boolean purging, long capacity, long outbox,
 			long expired, long deadLetteredMaxAttempts, long deadLetteredPurged, long nextDue, boolean changed,
-			boolean paused, long maxInFlight, boolean rateLimited) {
+			boolean paused, long maxInFlight, boolean rateLimited, long maxInFlightPerGroup, boolean groupLimited) {
 
 		static State of(List<Object> v) {
 			return new State(number(v.get(0)), number(v.get(1)), number(v.get(2)), number(v.get(3)) == 1,
 					number(v.get(4)) == 1, number(v.get(5)), number(v.get(6)), number(v.get(7)), number(v.get(8)),
 					number(v.get(9)), number(v.get(10)), number(v.get(11)) == 1, number(v.get(12)) == 1,
-					number(v.get(13)), number(v.get(14)) == 1);
+					number(v.get(13)), number(v.get(14)) == 1, number(v.get(15)), number(v.get(16)) == 1);
 		}
 
 		/** What a waiting room needs of it. */
 		QueueState toQueueState() {
 			return new QueueState(this.ready, this.delayed, this.inFlight, this.capacity, this.closed, this.purging,
 					this.paused, this.nextDue, this.expired, this.deadLetteredMaxAttempts, this.deadLetteredPurged,
-					this.maxInFlight, this.rateLimited);
+					this.maxInFlight, this.rateLimited, this.maxInFlightPerGroup, this.groupLimited);
 		}
 
 	}

@@ -38,6 +38,13 @@ final class PutWaiter extends Waiter<PutOutcome> {
 	boolean expired;
 
 	/**
+	 * The leases in flight when a parked take could not be handed its job because its
+	 * group was at the queue's limit per group, or -1: until fewer are in flight, no take
+	 * makes room for it.
+	 */
+	long heldByGroupAt = -1;
+
+	/**
 	 * Whether a try of it, once it had parked, went unanswered (the store failed): it may
 	 * have been accepted, so its wait may not end in "full" without asking the store.
 	 */
@@ -72,6 +79,14 @@ final class PutWaiter extends Waiter<PutOutcome> {
 	/** Whether it is a single put of a job that waits before it is ready. */
 	boolean delayed() {
 		return !this.batch && this.jobs.getFirst().delay().isPositive();
+	}
+
+	/**
+	 * Whether its group was at its limit when last tried, and no lease ended since as far
+	 * as {@code state} tells.
+	 */
+	boolean heldByGroup(QueueState state) {
+		return this.heldByGroupAt >= 0 && state.maxInFlightPerGroup() > 0 && state.inFlight() >= this.heldByGroupAt;
 	}
 
 	/** Whether its job could go straight to a take: a single put, ready at once. */

@@ -62,14 +62,17 @@ final class Usher {
 	/** Sends a put's try, prepared under the lock; call after the unlock. */
 	void send(Tries.PutTry put) {
 		send(() -> this.store.put(put.attempt())).whenComplete((answer, failure) -> {
-			onPut(put.putter(), put.handTo(), put.attempt().lookUpOnly(), put.pumped(), put.wakesAtSend(), answer,
-					failure);
+			onPut(put, answer, failure);
 			put.putter().future().endFirstTry();
 		});
 	}
 
-	private void onPut(PutWaiter putter, TakeWaiter handTo, boolean lookUpOnly, boolean pumped, long wakesAtSend,
-			StoreAnswer<PutResult> answer, Throwable failure) {
+	private void onPut(Tries.PutTry put, StoreAnswer<PutResult> answer, Throwable failure) {
+		PutWaiter putter = put.putter();
+		TakeWaiter handTo = put.handTo();
+		boolean lookUpOnly = put.attempt().lookUpOnly();
+		boolean pumped = put.pumped();
+		long wakesAtSend = put.wakesAtSend();
 		Effects fx = this.room.effects();
 		boolean tryAgain = false;
 		boolean retract = false;
@@ -159,6 +162,12 @@ final class Usher {
 							}
 							else {
 								putter.needed = result.needed();
+								// refused by a parked take that the limits let have a
+								// job: its own group is at its limit
+								QueueState state = answer.state();
+								putter.heldByGroupAt = (put.attempt().handOff() == PutAttempt.HandOff.PARKED
+										&& state != null && state.maxInFlightPerGroup() > 0 && !state.paused()
+										&& state.allowsLease()) ? state.inFlight() : -1;
 								this.room.markParked(putter);
 								// a wake-up came while the try was in flight
 								tryAgain = this.room.wakes != wakesAtSend;
@@ -521,14 +530,13 @@ final class Usher {
 		}
 		boolean takes = this.room.parkedTakers > 0 && state.servesTakes();
 		// a parked take makes room for a put's job by taking it at once, but not for a
-		// delayed one (it rests in the queue) or a batch's, nor while delivery is paused;
-		// nor under a limit per group, which the put's job may be held back by (the put
-		// waits for room then, as a lease's end makes some)
+		// delayed one (it rests in the queue) or a batch's, nor while delivery is paused,
+		// nor while the put's group is at its limit (until a lease ends)
+		PutWaiter oldest = this.room.oldestParkedPut();
 		boolean takerMakesRoom = this.room.parkedTakers > 0 && !state.paused() && state.allowsLease()
-				&& state.maxInFlightPerGroup() == 0 && this.room.oldestParkedPutCanHandOff();
+				&& this.room.oldestParkedPutCanHandOff() && !oldest.heldByGroup(state);
 		// a parked batch is tried once there is room for all it needs, not before: else
 		// every answer would pump it again, and it would find the queue full
-		PutWaiter oldest = this.room.oldestParkedPut();
 		boolean room = (oldest != null && oldest.batch) ? state.room() >= oldest.needed : state.hasRoom();
 		boolean puts = this.room.parkedPutters > 0 && (room || takerMakesRoom) && !state.closed();
 		if (takes || puts) {

@@ -23,7 +23,7 @@ else
   end)
 end
 clear_ready(q)
-redis.call('DEL', META, DELAYED, LEASES)
-local tail = { 0, 0, 0, 1, 1, q.capacity, q.o, tally.expired, tally.max, tally.purged, -1, 1, 0, 0, 0 }
+redis.call('DEL', META, DELAYED, LEASES, busy_key())
+local tail = { 0, 0, 0, 1, 1, q.capacity, q.o, tally.expired, tally.max, tally.purged, -1, 1, 0, 0, 0, 0, 0 }
 redis.call('SPUBLISH', channel, caller)
 return { 'deleted', tail, purged }

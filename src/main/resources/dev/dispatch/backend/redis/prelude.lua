@@ -9,6 +9,7 @@
 --          r d f o: how many jobs are ready, delayed, leased and in the outbox,
 --          m: how many of the ready ones are not in the default lane,
 --          mif: most leases held at once, 0 for no limit,
+--          mifg: most leases held at once per group, 0 for no limit (see "Lanes"),
 --          rps: most jobs delivered per second, 0 for no limit, and its bucket: tk
 --          thousandths of a lease at tt ms, see "The rate" below)
 --        2 ready (list of the ready job ids of the default lane, head first; the other
@@ -28,8 +29,9 @@
 --
 -- Every reply is {status, state, ...}; state = {ready, delayed, inflight, closed, purging,
 -- capacity, outbox, expired, dead-lettered max-attempts, dead-lettered purged, next due ms
--- or -1, woke, paused, most leases in flight or 0, held back by the rate}: the counts come
--- from meta, so the common case reads no list.
+-- or -1, woke, paused, most leases in flight or 0, held back by the rate, most leases in
+-- flight per group or 0, every ready job held back by that}: the counts come from meta, so
+-- the common case reads no list.
 -- Housekeeping (due delayed jobs, run-out leases) runs only once meta's due has come.
 -- A script publishes the calling replica's id on the wake channel only when its change
 -- may serve a request parked elsewhere: jobs became ready where none were, room came where
@@ -56,7 +58,7 @@ local function begin(keys, args)
 end
 
 local FIELDS = { 'gen', 'capacity', 'lease', 'attempts', 'dlq', 'dlqto', 'closed', 'purging', 'paused', 'due', 'r',
-  'd', 'f', 'o', 'm', 'mif', 'rps', 'tk', 'tt' }
+  'd', 'f', 'o', 'm', 'mif', 'rps', 'tk', 'tt', 'mifg' }
 
 -- The queue, or nil if it does not exist (deleted, or another generation). What the
 -- script changes is written back by reply() in one HSET.
@@ -73,7 +75,7 @@ local function load()
     due = tonumber(m[10] or '-1'), r = tonumber(m[11] or '0'), d = tonumber(m[12] or '0'),
     f = tonumber(m[13] or '0'), o = tonumber(m[14] or '0'), m = tonumber(m[15] or '0'),
     mif = tonumber(m[16] or '0'), rps = tonumber(m[17] or '0'), tk = tonumber(m[18] or '-1'),
-    tt = tonumber(m[19] or '0'), dirty = {} }
+    tt = tonumber(m[19] or '0'), mifg = tonumber(m[20] or '0'), dirty = {} }
   q.was = { r = q.r, d = q.d, f = q.f, capacity = q.capacity, closed = q.closed, purging = q.purging,
     paused = q.paused, mif = q.mif }
   return q
@@ -119,6 +121,11 @@ end
 -- priority with jobs, the group at the head of its round (the next round starts when this
 -- one is empty); a group served goes to the next round if it still has jobs. A group that
 -- gets jobs joins this round, unless it was served in it already (then the next one).
+-- Under a limit per group (meta mifg > 0) the leases each group holds are counted (hash
+-- LEASES .. '|groups', group -> count, kept only while there is a limit), and a take passes
+-- over a group at the limit: it keeps its place; if every group of this round is held so,
+-- the first of the next round that is not is served (and stays in the next round, at its
+-- end). The rules are ReadyJobs's, to the job.
 local function lane_of(code)
   if not code or code == '' then
     return 5, ''
@@ -139,6 +146,60 @@ end
 
 local function levels_key()
   return READY .. '|levels'
+end
+
+local function busy_key()
+  return LEASES .. '|groups'
+end
+
+-- The group a lane code names ('' the default group).
+local function group_of(code)
+  local _, g = lane_of(code)
+  return g
+end
+
+-- The leases group g holds (counted only under a limit per group).
+local function held(g)
+  return tonumber(redis.call('HGET', busy_key(), g) or '0')
+end
+
+-- Whether a job of group g may be leased under the limit per group.
+local function allowed(q, g)
+  return q.mifg == 0 or held(g) < q.mifg
+end
+
+-- Leases of group g's jobs began (delta > 0) or ended (delta < 0).
+local function count_leases(q, g, delta)
+  if q.mifg > 0 and delta ~= 0 then
+    if redis.call('HINCRBY', busy_key(), g, delta) <= 0 then
+      redis.call('HDEL', busy_key(), g)
+    end
+  end
+end
+
+-- A lease of job id ended.
+local function lease_ended(q, id)
+  if q.mifg > 0 then
+    count_leases(q, group_of(redis.call('HGET', JOB .. id, 'y')), -1)
+  end
+end
+
+-- The first group of the list at key that the limit per group lets through, or nil.
+local function first_allowed(q, key)
+  local start = 0
+  repeat
+    local groups = redis.call('LRANGE', key, start, start + 31)
+    if #groups > 0 then
+      local counts = redis.call('HMGET', busy_key(), unpack(groups))
+      for i, g in ipairs(groups) do
+        if tonumber(counts[i] or '0') < q.mifg then
+          return g
+        end
+      end
+    end
+    start = start + 32
+  until #groups < 32
+  return nil
 end
 
 -- Group g of priority p got its first job: its turn comes in this round or the next.
@@ -203,27 +264,104 @@ local function top_level(q)
   return top
 end
 
--- Takes up to max ready jobs, in turn; returns their ids.
-local function pop_ready(q, max)
-  if q.m == 0 then
-    local ids = redis.call('LPOP', READY, max) or {}
-    count(q, 'r', -#ids)
-    return ids
+-- Every priority with ready jobs, highest first (only while some are outside the default
+-- lane).
+local function levels(q)
+  local counts = redis.call('HGETALL', levels_key())
+  local has = { [5] = q.r > q.m }
+  for i = 1, #counts, 2 do
+    if tonumber(counts[i + 1]) > 0 then
+      has[tonumber(counts[i])] = true
+    end
   end
-  local ids = {}
-  while #ids < max and q.m > 0 do
-    local p = top_level(q)
-    local this_round, next_round, served = turns(p)
+  local found = {}
+  for p = 9, 1, -1 do
+    if has[p] then
+      table.insert(found, p)
+    end
+  end
+  return found
+end
+
+-- The group whose turn it is at priority p: this round's first; when the round is over,
+-- the next one begins. Under a limit per group, the first of this round that the limit
+-- lets through, else the first such of the next round. Takes it out of its round; returns
+-- it, or nil.
+local function turn(q, p)
+  local this_round, next_round, served = turns(p)
+  if q.mifg == 0 then
     local g = redis.call('LPOP', this_round)
     if not g then
-      -- this round is over: the next one begins
       redis.call('RENAME', next_round, this_round)
       redis.call('DEL', served)
       g = redis.call('LPOP', this_round)
     end
+    return g
+  end
+  if redis.call('LLEN', this_round) == 0 and redis.call('EXISTS', next_round) == 1 then
+    redis.call('RENAME', next_round, this_round)
+    redis.call('DEL', served)
+  end
+  for _, round in ipairs({ this_round, next_round }) do
+    local g = first_allowed(q, round)
+    if g then
+      redis.call('LREM', round, 1, g)
+      return g
+    end
+  end
+  return nil
+end
+
+-- How many of max jobs of group g the limit per group lets through now ('' the default
+-- group); an auto-settled delivery holds no lease, so it is let through whole or not.
+local function group_room(q, g, max, auto)
+  if q.mifg == 0 then
+    return max
+  end
+  local room = math.max(0, q.mifg - held(g))
+  if auto then
+    return (room > 0) and max or 0
+  end
+  return math.min(max, room)
+end
+
+-- Takes up to max ready jobs, in turn; returns their ids. Unless auto (settled at
+-- delivery), each counts as a lease of its group.
+local function pop_ready(q, max, auto)
+  if q.m == 0 then
+    local n = group_room(q, '', max, auto)
+    local ids = (n > 0) and redis.call('LPOP', READY, n) or {}
+    count(q, 'r', -#ids)
+    if not auto then
+      count_leases(q, '', #ids)
+    end
+    return ids
+  end
+  local ids = {}
+  while #ids < max and q.m > 0 do
+    local p, g
+    if q.mifg == 0 then
+      p = top_level(q)
+      g = turn(q, p)
+    else
+      for _, level in ipairs(levels(q)) do
+        g = turn(q, level)
+        if g then
+          p = level
+          break
+        end
+      end
+      if not g then
+        break
+      end
+    end
+    local _, next_round, served = turns(p)
     local key = lane_key(p, g)
     table.insert(ids, redis.call('LPOP', key))
     count(q, 'r', -1)
+    if not auto then
+      count_leases(q, g, 1)
+    end
     local left
     if key == READY then
       left = q.r - q.m
@@ -241,12 +379,16 @@ local function pop_ready(q, max)
       forget_turns()
     end
   end
-  if #ids < max and q.r > 0 then
-    local rest = redis.call('LPOP', READY, max - #ids) or {}
+  if #ids < max and q.r > 0 and q.m == 0 then
+    local n = group_room(q, '', max - #ids, auto)
+    local rest = (n > 0) and redis.call('LPOP', READY, n) or {}
     for _, id in ipairs(rest) do
       table.insert(ids, id)
     end
     count(q, 'r', -#rest)
+    if not auto then
+      count_leases(q, '', #rest)
+    end
   end
   return ids
 end
@@ -410,6 +552,7 @@ local function housekeep(q)
     count(q, 'f', -#expired)
     for _, lease in ipairs(expired) do
       local id = job_of(lease)
+      lease_ended(q, id)
       redis.call('HDEL', JOB .. id, 'l')
       tally.expired = tally.expired + 1
       requeue_failed(q, id, 0)
@@ -559,11 +702,31 @@ local function drained(q)
   return q.closed and (q.purging or q.r + q.d + q.f == 0)
 end
 
+-- Whether jobs are ready but every one is in a group at the limit per group.
+local function held_by_groups(q)
+  if q.mifg == 0 or q.r == 0 then
+    return false
+  end
+  if q.m == 0 then
+    return not allowed(q, '')
+  end
+  for _, p in ipairs(levels(q)) do
+    local this_round, next_round = turns(p)
+    if first_allowed(q, this_round) or first_allowed(q, next_round) then
+      return false
+    end
+  end
+  return true
+end
+
 -- Whether this script's change may serve a request parked elsewhere.
 local function woke(q)
   local was = q.was
   if q.closed ~= was.closed or q.purging ~= was.purging then
     return true
+  end
+  if q.mifg > 0 and q.f < was.f and q.r > 0 and not q.paused then
+    return true -- takes held back by the limit per group, perhaps
   end
   if serves_takes(q.r, q.paused, q.f, q.mif) and not serves_takes(was.r, was.paused, was.f, was.mif) then
     return true -- takes
@@ -585,7 +748,8 @@ local function state(q, woken)
     end
   end
   return { q.r, q.d, q.f, q.closed and 1 or 0, q.purging and 1 or 0, q.capacity, q.o, tally.expired, tally.max,
-    tally.purged, due, woken and 1 or 0, q.paused and 1 or 0, q.mif, limited and 1 or 0 }
+    tally.purged, due, woken and 1 or 0, q.paused and 1 or 0, q.mif, limited and 1 or 0, q.mifg,
+    held_by_groups(q) and 1 or 0 }
 end
 
 -- Writes back what changed, wakes the other replicas if that may serve them, and answers:
@@ -656,7 +820,7 @@ local function deliver(q, max, length, auto, token)
   if q.paused or q.r == 0 or max == 0 then
     return {}
   end
-  local ids = pop_ready(q, max)
+  local ids = pop_ready(q, max, auto)
   spend(q, #ids)
   length = length or q.lease
   local expiry = now + length
@@ -709,6 +873,7 @@ local function settle(q, from, to)
     else
       count(q, 'f', -1)
       local id = job_of(lease)
+      lease_ended(q, id)
       if action == 'ack' then
         redis.call('DEL', JOB .. id)
       elseif action == 'nack' then

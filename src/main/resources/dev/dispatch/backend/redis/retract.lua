@@ -10,6 +10,7 @@ end
 local id, lease = ARGV[5], ARGV[6]
 if lease ~= '' and job_of(lease) == id and redis.call('ZREM', LEASES, lease) == 1 then
   count(q, 'f', -1)
+  lease_ended(q, id)
 elseif redis.call('ZREM', DELAYED, id) == 1 then
   count(q, 'd', -1)
 elseif not remove_ready(q, id, redis.call('HGET', JOB .. id, 'y')) then

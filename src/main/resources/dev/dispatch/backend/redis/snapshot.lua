@@ -3,7 +3,8 @@
 -- the oldest of the first 10 ready jobs (by lane) or -1, drained 0|1, most leases in
 -- flight or 0, groups with ready jobs (of the first 1000 in turn order), {group, ready
 -- jobs}... of the 10 with the most (the default group as ''), the dead-letter queue's
--- effective name or '' for none, most jobs delivered per second or 0}, missing.
+-- effective name or '' for none, most jobs delivered per second or 0, most leases in
+-- flight per group or 0}, missing.
 local q = load()
 if not q then
   return missing()
@@ -59,4 +60,4 @@ else
   end
 end
 return reply(q, 'state', q.capacity, q.lease, q.attempts, q.dlq, oldest, drained(q) and 1 or 0, q.mif, groups,
-  largest, q.dlqto, q.rps)
+  largest, q.dlqto, q.rps, q.mifg)

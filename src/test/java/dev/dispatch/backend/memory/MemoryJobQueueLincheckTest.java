@@ -39,7 +39,7 @@ import static org.jetbrains.lincheck.datastructures.ManagedStrategyGuaranteeKt.f
 @Param(name = "key", gen = IntGen.class, conf = "1:2")
 @Param(name = "capacity", gen = IntGen.class, conf = "1:3")
 @Param(name = "lane", gen = IntGen.class, conf = "0:3")
-@Param(name = "limit", gen = IntGen.class, conf = "0:2")
+@Param(name = "limit", gen = IntGen.class, conf = "0:3")
 public class MemoryJobQueueLincheckTest {
 
 	/**
@@ -161,13 +161,14 @@ public class MemoryJobQueueLincheckTest {
 
 	/**
 	 * Sets limits live: 0 none, 1 one lease in flight, 2 one lease per second (whose
-	 * bucket, with the test's clock standing still, never fills again).
+	 * bucket, with the test's clock standing still, never fills again), 3 one lease per
+	 * group.
 	 */
 	@Operation
 	public void limit(@Param(name = "limit") int limit) {
 		this.queue
 			.configure(new QueueConfig(2, Duration.ofSeconds(30), 2, null, (limit == 1) ? 1 : QueueConfig.UNLIMITED,
-					(limit == 2) ? 1 : QueueConfig.UNLIMITED))
+					(limit == 2) ? 1 : QueueConfig.UNLIMITED, (limit == 3) ? 1 : QueueConfig.UNLIMITED))
 			.join();
 	}
 

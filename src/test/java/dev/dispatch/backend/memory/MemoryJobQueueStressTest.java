@@ -81,13 +81,13 @@ class MemoryJobQueueStressTest {
 	}
 
 	/**
-	 * The queue of a run: even seeds run with limits on leases in flight and per second,
-	 * which the workers then meet now and then.
+	 * The queue of a run: even seeds run with limits on leases in flight, per second and
+	 * per group, which the workers then meet now and then.
 	 */
 	private static QueueConfig config(long seed) {
 		boolean limits = seed % 2 == 0;
 		return new QueueConfig(8, LEASE, MAX_ATTEMPTS, null, limits ? 6 : QueueConfig.UNLIMITED,
-				limits ? 3000 : QueueConfig.UNLIMITED);
+				limits ? 3000 : QueueConfig.UNLIMITED, limits ? 2 : QueueConfig.UNLIMITED);
 	}
 
 	/** One run: its workers, and the ledger they keep. */

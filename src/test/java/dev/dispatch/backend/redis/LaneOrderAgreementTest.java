@@ -43,9 +43,11 @@ class LaneOrderAgreementTest {
 		try (RedisServer server = RedisServer.start()) {
 			RedisClient client = RedisClient.create(server.uri());
 			try (RedisConnections redis = RedisConnections.open(client)) {
-				for (long seed = 1; seed <= 6; seed++) {
+				// seeds 7 to 10 with a limit per group, changed live now and then
+				for (long seed = 1; seed <= 10; seed++) {
 					ManualScheduler time = new ManualScheduler();
-					QueueConfig config = new QueueConfig(10_000, LEASE, 4, null);
+					QueueConfig config = new QueueConfig(10_000, LEASE, 4, null, 0, 0,
+							(seed > 6) ? (int) seed % 3 + 1 : 0);
 					MemoryQueueRegistry memory = new MemoryQueueRegistry(time, QueueListener.NONE, config, true,
 							Duration.ofMinutes(10));
 					try (RedisQueueRegistry shared = new RedisQueueRegistry(redis,
@@ -72,7 +74,15 @@ class LaneOrderAgreementTest {
 		int taken = 0;
 		for (int step = 0; step < 2500; step++) {
 			int what = random.nextInt(100);
-			if (what < 40) {
+			int perGroup = done(a.snapshot()).config().maxInFlightPerGroup();
+			if (perGroup > 0 && random.nextInt(50) == 0) {
+				int limit = random.nextInt(4);
+				QueueConfig config = done(a.snapshot()).config().withMaxInFlightPerGroup(limit);
+				memory.configure("q", config);
+				shared.configure("q", config);
+				note(recent, "limit per group " + limit);
+			}
+			else if (what < 40) {
 				// a delay that falls due at a time no other does: ties are not part of
 				// the rule
 				Duration delay = (random.nextInt(5) == 0) ? Duration.ofMillis(1000L * step + 7) : Duration.ZERO;
@@ -118,6 +128,9 @@ class LaneOrderAgreementTest {
 			}
 			assertThat(done(b.snapshot()).size()).as("seed %d, step %d: ready", seed, step)
 				.isEqualTo(done(a.snapshot()).size());
+			assertThat(done(b.snapshot()).groupLimited())
+				.as("seed %d, step %d: held by the limit per group", seed, step)
+				.isEqualTo(done(a.snapshot()).groupLimited());
 		}
 		assertThat(taken).as("enough takes to mean something").isGreaterThan(500);
 	}

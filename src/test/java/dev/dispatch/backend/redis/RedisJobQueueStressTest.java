@@ -138,13 +138,14 @@ class RedisJobQueueStressTest {
 	}
 
 	/**
-	 * The queue of a run: even seeds run with limits on leases in flight and per second
-	 * (kept in Redis, shared by the replicas), which the workers then meet now and then.
+	 * The queue of a run: even seeds run with limits on leases in flight, per second and
+	 * per group (kept in Redis, shared by the replicas), which the workers then meet now
+	 * and then.
 	 */
 	private static QueueConfig config(int capacity, long seed) {
 		boolean limits = seed % 2 == 0;
 		return new QueueConfig(capacity, LEASE, MAX_ATTEMPTS, null, limits ? 6 : QueueConfig.UNLIMITED,
-				limits ? 3000 : QueueConfig.UNLIMITED);
+				limits ? 3000 : QueueConfig.UNLIMITED, limits ? 2 : QueueConfig.UNLIMITED);
 	}
 
 	/** A registry as one replica has it: a client, connections, timers of its own. */

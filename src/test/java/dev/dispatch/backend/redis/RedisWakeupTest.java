@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.dispatch.queue.JobQueue;
+import dev.dispatch.queue.job.Lane;
 import dev.dispatch.queue.job.NewJob;
 import dev.dispatch.queue.job.Payload;
 import dev.dispatch.queue.job.PutOptions;
@@ -111,15 +112,34 @@ class RedisWakeupTest {
 	 */
 	@Test
 	void aTakeHeldBackByTheLimitOnOneReplicaIsWokenByAnAckThroughTheOther() throws Exception {
-		RedisQueueRegistry a = replica("limit", Duration.ofMinutes(5));
-		RedisQueueRegistry b = replica("limit", Duration.ofMinutes(5));
-		a.configure("q", QueueConfig.DEFAULTS.withCapacity(10).withMaxInFlight(1));
+		heldBackOnOneReplicaWokenThroughTheOther("limit", QueueConfig.DEFAULTS.withCapacity(10).withMaxInFlight(1),
+				PutOptions.noWait());
+	}
+
+	/**
+	 * So does the limit per group: the take parked on one replica, held back because the
+	 * only ready job's group holds the one lease the limit allows through the other, is
+	 * woken by that lease's ack (which publishes a wake-up: a lease ended with jobs
+	 * ready).
+	 */
+	@Test
+	void aTakeHeldBackByTheLimitPerGroupIsWokenByAnAckThroughTheOther() throws Exception {
+		heldBackOnOneReplicaWokenThroughTheOther("group",
+				QueueConfig.DEFAULTS.withCapacity(10).withMaxInFlightPerGroup(1),
+				PutOptions.noWait().withLane(Lane.of(5, "tenant-a")));
+	}
+
+	private void heldBackOnOneReplicaWokenThroughTheOther(String prefix, QueueConfig config, PutOptions put)
+			throws Exception {
+		RedisQueueRegistry a = replica(prefix, Duration.ofMinutes(5));
+		RedisQueueRegistry b = replica(prefix, Duration.ofMinutes(5));
+		a.configure("q", config);
 		JobQueue onA = a.require("q");
-		onA.put(Payload.of("1"), PutOptions.noWait()).get(5, TimeUnit.SECONDS);
-		onA.put(Payload.of("2"), PutOptions.noWait()).get(5, TimeUnit.SECONDS);
+		onA.put(Payload.of("1"), put).get(5, TimeUnit.SECONDS);
+		onA.put(Payload.of("2"), put).get(5, TimeUnit.SECONDS);
 		TakeOutcome held = onA.take(TakeOptions.leased(Duration.ZERO)).get(5, TimeUnit.SECONDS);
 		CompletableFuture<TakeOutcome> parked = b.require("q").take(TakeOptions.leased(Duration.ofMinutes(1)));
-		awaitListeners("limit", "q", 1);
+		awaitListeners(prefix, "q", 1);
 		Thread.sleep(100);
 		assertThat(parked).as("held back: a job is ready, but the one lease allowed is held").isNotDone();
 
