@@ -7,7 +7,9 @@
 -- KEYS:  1 meta (hash: gen capacity lease attempts dlq dlqto closed purging paused, and
 --          due: no lease runs out and no delayed job falls due before it (ms, -1: none),
 --          r d f o: how many jobs are ready, delayed, leased and in the outbox,
---          m: how many of the ready ones are not in the default lane,
+--          m: how many of the ready ones are not in the default lane, tp: the highest
+--          priority that has some of those (0 none; -1 or absent: to be read from the
+--          lanes' counts),
 --          mif: most leases held at once, 0 for no limit,
 --          mifg: most leases held at once per group, 0 for no limit (see "Lanes"),
 --          rps: most jobs delivered per second, 0 for no limit, and its bucket: tk
@@ -58,7 +60,7 @@ local function begin(keys, args)
 end
 
 local FIELDS = { 'gen', 'capacity', 'lease', 'attempts', 'dlq', 'dlqto', 'closed', 'purging', 'paused', 'due', 'r',
-  'd', 'f', 'o', 'm', 'mif', 'rps', 'tk', 'tt', 'mifg' }
+  'd', 'f', 'o', 'm', 'mif', 'rps', 'tk', 'tt', 'mifg', 'tp' }
 
 -- The queue, or nil if it does not exist (deleted, or another generation). What the
 -- script changes is written back by reply() in one HSET.
@@ -75,7 +77,7 @@ local function load()
     due = tonumber(m[10] or '-1'), r = tonumber(m[11] or '0'), d = tonumber(m[12] or '0'),
     f = tonumber(m[13] or '0'), o = tonumber(m[14] or '0'), m = tonumber(m[15] or '0'),
     mif = tonumber(m[16] or '0'), rps = tonumber(m[17] or '0'), tk = tonumber(m[18] or '-1'),
-    tt = tonumber(m[19] or '0'), mifg = tonumber(m[20] or '0'), dirty = {} }
+    tt = tonumber(m[19] or '0'), mifg = tonumber(m[20] or '0'), tp = tonumber(m[21] or '-1'), dirty = {} }
   q.was = { r = q.r, d = q.d, f = q.f, capacity = q.capacity, closed = q.closed, purging = q.purging,
     paused = q.paused, mif = q.mif }
   return q
@@ -213,7 +215,8 @@ local function join(p, g)
 end
 
 -- Every ready job is in the default lane again: the turns are forgotten.
-local function forget_turns()
+local function forget_turns(q)
+  set(q, 'tp', 0)
   local keys = { levels_key() }
   for p = 1, 9 do
     local this_round, next_round, served = turns(p)
@@ -243,21 +246,35 @@ local function push_ready(q, id, code, head)
   count(q, 'r', 1)
   count(q, 'm', 1)
   redis.call('HINCRBY', levels_key(), p, 1)
+  if q.tp >= 0 and p > q.tp then
+    set(q, 'tp', p)
+  end
   if n == 1 then
     join(p, g)
   end
 end
 
+-- A ready job outside the default lane, of priority p, is no longer ready.
+local function level_less(q, p)
+  if redis.call('HINCRBY', levels_key(), p, -1) <= 0 and p == q.tp then
+    set(q, 'tp', -1) -- read again when next needed
+  end
+end
+
 -- The highest priority with ready jobs (only while some are outside the default lane).
 local function top_level(q)
-  local counts = redis.call('HGETALL', levels_key())
-  local top = 0
-  for i = 1, #counts, 2 do
-    local p = tonumber(counts[i])
-    if p > top and tonumber(counts[i + 1]) > 0 then
-      top = p
+  if q.tp < 0 then
+    local counts = redis.call('HGETALL', levels_key())
+    local top = 0
+    for i = 1, #counts, 2 do
+      local p = tonumber(counts[i])
+      if p > top and tonumber(counts[i + 1]) > 0 then
+        top = p
+      end
     end
+    set(q, 'tp', top)
   end
+  local top = q.tp
   if top < 5 and q.r > q.m then
     top = 5
   end
@@ -283,13 +300,20 @@ local function levels(q)
   return found
 end
 
+-- Whether some group may hold as many leases as the limit per group allows, with held
+-- more leased now: while fewer leases than the limit are held in all, none can, and no
+-- group's count needs reading.
+local function may_hold(q, held)
+  return q.mifg > 0 and q.f + held >= q.mifg
+end
+
 -- The group whose turn it is at priority p: this round's first; when the round is over,
--- the next one begins. Under a limit per group, the first of this round that the limit
--- lets through, else the first such of the next round. Takes it out of its round; returns
--- it, or nil.
-local function turn(q, p)
+-- the next one begins. Under a limit per group (with held more leased in this call), the
+-- first of this round that the limit lets through, else the first such of the next round.
+-- Takes it out of its round; returns it, or nil.
+local function turn(q, p, held)
   local this_round, next_round, served = turns(p)
-  if q.mifg == 0 then
+  if not may_hold(q, held) then
     local g = redis.call('LPOP', this_round)
     if not g then
       redis.call('RENAME', next_round, this_round)
@@ -340,12 +364,12 @@ local function pop_ready(q, max, auto)
   local ids = {}
   while #ids < max and q.m > 0 do
     local p, g
-    if q.mifg == 0 then
+    if not may_hold(q, auto and 0 or #ids) then
       p = top_level(q)
-      g = turn(q, p)
+      g = turn(q, p, 0)
     else
       for _, level in ipairs(levels(q)) do
-        g = turn(q, level)
+        g = turn(q, level, auto and 0 or #ids)
         if g then
           p = level
           break
@@ -367,7 +391,7 @@ local function pop_ready(q, max, auto)
       left = q.r - q.m
     else
       count(q, 'm', -1)
-      redis.call('HINCRBY', levels_key(), p, -1)
+      level_less(q, p)
       left = redis.call('LLEN', key)
     end
     if left > 0 then
@@ -376,7 +400,7 @@ local function pop_ready(q, max, auto)
       redis.call('SADD', served, g)
     end
     if q.m == 0 then
-      forget_turns()
+      forget_turns(q)
     end
   end
   if #ids < max and q.r > 0 and q.m == 0 then
@@ -403,14 +427,14 @@ local function remove_ready(q, id, code)
   count(q, 'r', -1)
   if key ~= READY then
     count(q, 'm', -1)
-    redis.call('HINCRBY', levels_key(), p, -1)
+    level_less(q, p)
   end
   if q.m > 0 and redis.call('EXISTS', key) == 0 then
     local this_round, next_round = turns(p)
     redis.call('LREM', this_round, 0, g)
     redis.call('LREM', next_round, 0, g)
   elseif q.m == 0 and key ~= READY then
-    forget_turns()
+    forget_turns(q)
   end
   return true
 end
@@ -439,7 +463,7 @@ end
 local function clear_ready(q)
   local keys = ready_keys(q)
   if q.m > 0 then
-    forget_turns()
+    forget_turns(q)
   end
   in_chunks(keys, function(chunk)
     redis.call('DEL', unpack(chunk))
@@ -704,7 +728,7 @@ end
 
 -- Whether jobs are ready but every one is in a group at the limit per group.
 local function held_by_groups(q)
-  if q.mifg == 0 or q.r == 0 then
+  if q.r == 0 or not may_hold(q, 0) then
     return false
   end
   if q.m == 0 then

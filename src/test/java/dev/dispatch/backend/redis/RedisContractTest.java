@@ -138,6 +138,21 @@ abstract class RedisContractTest extends JobQueueContractTest {
 	}
 
 	/**
+	 * Not part of the shared contract: a queue stored before {@code meta} kept its
+	 * highest priority outside the default lane ({@code tp}) is served as ever: the
+	 * priority is read from the lanes' counts when the field is missing.
+	 */
+	@Test
+	void aQueueStoredWithoutItsTopPriorityIsServedInOrder() {
+		JobQueue queue = queue("upgraded", 10);
+		acceptIn(queue, "\"low\"", 2, "a");
+		acceptIn(queue, "\"high\"", 8, "b");
+		accept(queue, "\"default\"");
+		withKeyCommands((redis) -> assertThat(redis.hdel(this.prefix + ":{upgraded}:meta", "tp")).isEqualTo(1));
+		assertThat(drainReady(queue)).containsExactly("\"high\"", "\"default\"", "\"low\"");
+	}
+
+	/**
 	 * Every key of queue {@code name} in Redis (on every node of a cluster), by what
 	 * follows its hash tag: {@code meta}, {@code ready}, {@code job:<id>}…
 	 */
