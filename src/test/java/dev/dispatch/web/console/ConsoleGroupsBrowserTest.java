@@ -183,7 +183,8 @@ class ConsoleGroupsBrowserTest extends ConsoleBrowserTesting {
 				.isEqualTo(typed);
 		}
 		assertThat(chromium.driver().findElement(By.id("limit-outcome")).getText())
-			.isEqualTo("Invalid request (400): maxInFlight must be at least 1, or 0 for no limit; got -1");
+			.isEqualTo("Invalid request (400): 'maxInFlight' must be 0 for no limit, or a whole number from 1 to"
+					+ " 2147483647; got -1");
 		chromium.screenshot("limit-refused");
 		assertThat(JSON.readTree(send("GET", "/v1/queues/console.badlimit", null).body()).path("maxInFlight").asInt())
 			.isEqualTo(5);
