@@ -103,6 +103,14 @@ public abstract class JobQueueContractTest {
 		return (PutOutcome.Accepted) outcome;
 	}
 
+	/** Puts a job of priority {@code priority} and group {@code group} (null: none). */
+	protected static PutOutcome.Accepted acceptIn(JobQueue queue, String payload, int priority, String group) {
+		PutOutcome outcome = done(
+				queue.put(Payload.of(payload), PutOptions.noWait().withLane(Lane.of(priority, group))));
+		assertThat(outcome).isInstanceOf(PutOutcome.Accepted.class);
+		return (PutOutcome.Accepted) outcome;
+	}
+
 	protected static CompletableFuture<TakeOutcome> take(JobQueue queue, Duration wait) {
 		return queue.take(TakeOptions.leased(wait));
 	}
@@ -2123,13 +2131,6 @@ public abstract class JobQueueContractTest {
 	@Nested
 	class Lanes {
 
-		private PutOutcome.Accepted acceptIn(JobQueue queue, String payload, int priority, String group) {
-			PutOutcome outcome = done(
-					queue.put(Payload.of(payload), PutOptions.noWait().withLane(Lane.of(priority, group))));
-			assertThat(outcome).isInstanceOf(PutOutcome.Accepted.class);
-			return (PutOutcome.Accepted) outcome;
-		}
-
 		@Test
 		void theHighestPriorityIsServedFirstAndFifoWithinIt() {
 			JobQueue lanes = queue("lanes", 10);
@@ -2514,6 +2515,167 @@ public abstract class JobQueueContractTest {
 			assertThatIllegalArgumentException()
 				.isThrownBy(() -> new QueueConfig(10, LEASE, 3, null, QueueConfig.UNLIMITED, -1))
 				.withMessageContaining("maxLeasesPerSecond");
+		}
+
+	}
+
+	@Nested
+	class GroupLimits {
+
+		private JobQueue limited(int capacity, int perGroup) {
+			return queue("fair",
+					new QueueConfig(capacity, LEASE, 3, null, QueueConfig.UNLIMITED, QueueConfig.UNLIMITED, perGroup));
+		}
+
+		private void acceptAll(JobQueue queue, String group, String... payloads) {
+			for (String payload : payloads) {
+				acceptIn(queue, payload, 5, group);
+			}
+		}
+
+		private List<String> takeNow(JobQueue queue, int max) {
+			TakeOutcome outcome = done(queue.take(TakeOptions.leased(Duration.ZERO).withMax(max)));
+			return (outcome instanceof TakeOutcome.Delivered delivered) ? payloads(delivered.deliveries()) : List.of();
+		}
+
+		@Test
+		void aGroupAtItsLimitIsPassedOverAndKeepsItsTurn() {
+			JobQueue fair = limited(20, 1);
+			acceptAll(fair, "a", "a1", "a2", "a3");
+			acceptAll(fair, "b", "b1", "b2");
+			acceptAll(fair, "c", "c1", "c2");
+			Delivery a1 = takeOne(fair);
+			Delivery b1 = takeOne(fair);
+			Delivery c1 = takeOne(fair);
+			assertThat(payloads(List.of(a1, b1, c1))).containsExactly("a1", "b1", "c1");
+			done(fair.ack(b1.leaseId()));
+			done(fair.ack(c1.leaseId()));
+			assertThat(takeNow(fair, 1)).as("a, first in this round, holds its one lease").containsExactly("b2");
+			done(fair.ack(a1.leaseId()));
+			assertThat(takeNow(fair, 1)).as("a kept its turn, before c").containsExactly("a2");
+			assertThat(takeNow(fair, 1)).containsExactly("c2");
+			assertThat(takeNow(fair, 1)).as("every group with jobs is at its limit").isEmpty();
+			assertThat(snapshot(fair).groupLimited()).isTrue();
+		}
+
+		@Test
+		void theDefaultGroupHasALimitToo() {
+			JobQueue fair = limited(10, 2);
+			accept(fair, "1");
+			accept(fair, "2");
+			accept(fair, "3");
+			acceptIn(fair, "x", 5, "x");
+			assertThat(takeNow(fair, 10)).containsExactly("1", "x", "2");
+			assertThat(takeNow(fair, 10)).isEmpty();
+			assertThat(snapshot(fair).groupLimited()).isTrue();
+			assertThat(snapshot(fair).size()).isEqualTo(1);
+		}
+
+		@Test
+		void aTakeOfManyKeepsToTheLimitAndTheTurns() {
+			JobQueue fair = limited(20, 2);
+			acceptAll(fair, "a", "a1", "a2", "a3");
+			acceptAll(fair, "b", "b1", "b2", "b3");
+			acceptIn(fair, "p9", 9, "a");
+			assertThat(takeNow(fair, 10)).as("priority first; then each group to its limit, in turns")
+				.containsExactly("p9", "a1", "b1", "b2");
+			assertThat(done(fair.take(TakeOptions.autoAcked(Duration.ZERO)))).as("an auto-acked take waits too")
+				.isInstanceOf(TakeOutcome.Empty.class);
+		}
+
+		@Test
+		void everyWayALeaseEndsFreesItsGroupForAParkedTake() {
+			JobQueue fair = limited(10, 1);
+			acceptAll(fair, "a", "1", "2", "3", "4", "5");
+			Delivery held = takeOne(fair);
+			CompletableFuture<TakeOutcome> parked = take(fair, WAIT);
+			assertParked(parked);
+			done(fair.ack(held.leaseId()));
+			held = delivered(parked).getFirst();
+
+			parked = take(fair, WAIT);
+			assertParked(parked);
+			done(fair.nack(held.leaseId(), Duration.ofSeconds(5)));
+			held = delivered(parked).getFirst();
+
+			parked = take(fair, WAIT);
+			assertParked(parked);
+			done(fair.release(held.leaseId()));
+			held = delivered(parked).getFirst();
+
+			parked = take(fair, LEASE.multipliedBy(2));
+			assertParked(parked);
+			time.advance(LEASE);
+			snapshot(fair);
+			assertThat(delivered(parked)).as("after the lease ran out").hasSize(1);
+		}
+
+		@Test
+		void aPutHandsItsJobToAParkedTakeOnlyIfItsGroupAllows() {
+			JobQueue fair = limited(10, 1);
+			acceptIn(fair, "a1", 5, "a");
+			takeOne(fair);
+			CompletableFuture<TakeOutcome> parked = take(fair, WAIT);
+			assertParked(parked);
+			acceptIn(fair, "a2", 5, "a");
+			assertParked(parked);
+			assertThat(snapshot(fair).size()).isEqualTo(1);
+			acceptIn(fair, "b1", 5, "b");
+			assertThat(payloads(delivered(parked))).containsExactly("b1");
+			assertThat(snapshot(fair).size()).as("a2 waits for a's lease").isEqualTo(1);
+		}
+
+		/**
+		 * A parked take is room for a put into a full queue only if the put's group may
+		 * have a lease: else the put waits until a lease's end lets a job leave.
+		 */
+		@Test
+		void aPutIntoAFullQueueGoesToAParkedTakeOnlyIfItsGroupAllows() {
+			JobQueue fair = limited(1, 1);
+			acceptIn(fair, "a1", 5, "a");
+			Delivery held = takeOne(fair);
+			acceptIn(fair, "a2", 5, "a");
+			CompletableFuture<TakeOutcome> parked = take(fair, WAIT);
+			CompletableFuture<PutOutcome> put = fair.put(Payload.of("a3"),
+					PutOptions.waiting(WAIT).withLane(Lane.of(5, "a")));
+			assertParked(parked);
+			assertParked(put);
+			done(fair.ack(held.leaseId()));
+			assertThat(payloads(delivered(parked))).containsExactly("a2");
+			assertThat(done(put)).isInstanceOf(PutOutcome.Accepted.class);
+			assertThat(snapshot(fair).size()).isEqualTo(1);
+
+			CompletableFuture<TakeOutcome> next = take(fair, WAIT);
+			assertParked(next);
+			assertThat(done(fair.put(Payload.of("b1"), PutOptions.waiting(WAIT).withLane(Lane.of(5, "b")))))
+				.as("b may have a lease: the parked take makes room")
+				.isInstanceOf(PutOutcome.Accepted.class);
+			assertThat(payloads(delivered(next))).containsExactly("b1");
+		}
+
+		@Test
+		void aLimitChangedLiveTakesEffectAtOnce() {
+			JobQueue fair = limited(10, QueueConfig.UNLIMITED);
+			acceptAll(fair, "a", "a1", "a2", "a3");
+			acceptAll(fair, "b", "b1");
+			assertThat(takeNow(fair, 3)).containsExactly("a1", "b1", "a2");
+			registry.configure("fair", new QueueConfig(10, LEASE, 3, null, 0, 0, 2));
+			assertThat(snapshot(fair).config().maxInFlightPerGroup()).isEqualTo(2);
+			assertThat(snapshot(fair).groupLimited()).as("a holds two leases taken before the limit").isTrue();
+			CompletableFuture<TakeOutcome> parked = take(fair, WAIT);
+			assertParked(parked);
+			registry.configure("fair", new QueueConfig(10, LEASE, 3, null, 0, 0, 3));
+			assertThat(payloads(delivered(parked))).containsExactly("a3");
+			acceptAll(fair, "a", "a4");
+			assertThat(takeNow(fair, 1)).isEmpty();
+			registry.configure("fair", new QueueConfig(10, LEASE, 3, null));
+			assertThat(takeNow(fair, 1)).as("no limit").containsExactly("a4");
+		}
+
+		@Test
+		void aNegativeLimitIsRefused() {
+			assertThatIllegalArgumentException().isThrownBy(() -> new QueueConfig(10, LEASE, 3, null, 0, 0, -1))
+				.withMessageContaining("maxInFlightPerGroup");
 		}
 
 	}

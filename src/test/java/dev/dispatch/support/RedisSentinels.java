@@ -146,18 +146,26 @@ public final class RedisSentinels implements AutoCloseable {
 
 	/**
 	 * Starts a killed server again as a replica of the primary the sentinels name now (as
-	 * an operator or a Kubernetes init step that asks them does: started as it was, the
-	 * sentinels would turn it into one after several seconds), and waits until it is in
-	 * sync.
+	 * an operator or a Kubernetes init step that asks them does: started as it was, an
+	 * empty primary, the sentinels would turn it into one after several seconds, and
+	 * might meanwhile take it for the primary again), and waits until the sentinels name
+	 * a primary whose replica is in sync. On a loaded machine the sentinels may fail over
+	 * once more while it syncs (a second down-after of the new primary), and name the old
+	 * server primary again; that is a failover like any other, and the pair is as the
+	 * next round expects it: a primary and a replica in sync.
 	 */
 	public void rejoin(RedisServer old) {
 		RedisServer current = primary();
-		old.restart();
-		old.command("REPLICAOF", current.host(), Integer.toString(current.port()));
+		old.restartAsReplicaOf(current.host(), current.port());
 		await("the sentinels to make " + old + " a replica", () -> awaitable(() -> {
 			RedisServer primary = primary();
-			return primary != old && isInSync(primary, old);
+			return this.data.stream()
+				.filter((server) -> server != primary)
+				.allMatch((server) -> isInSync(primary, server));
 		}), this::describe);
+		if (primary() == old) {
+			System.out.println("the sentinels failed over again while " + old + " rejoined: it is the primary again");
+		}
 	}
 
 	@Override

@@ -358,6 +358,18 @@ public final class RedisServer implements AutoCloseable {
 		restart();
 	}
 
+	/**
+	 * Starts a killed server again, as {@link #restart}, but as a replica of the server
+	 * at {@code host}:{@code port} from its first moment: a server without persistence
+	 * comes back empty, and as a primary (as it was) even for a moment it could be taken
+	 * for the one holding the data — by a sentinel, which then makes it primary again and
+	 * its replica copy its emptiness, as Redis's documentation warns.
+	 */
+	public void restartAsReplicaOf(String host, int port) {
+		this.nextRunArguments = List.of("--replicaof", host, Integer.toString(port));
+		restart();
+	}
+
 	/** Lets clients in again after {@link #restartGuarded}. */
 	public void unguard() {
 		command("CONFIG", "SET", "requirepass", "");

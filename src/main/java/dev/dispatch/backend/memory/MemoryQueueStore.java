@@ -190,8 +190,10 @@ final class MemoryQueueStore implements QueueStore {
 			}
 			reserved = attempt.bytes();
 		}
-		boolean handOff = !this.paused && leaseRoom() > 0 && (attempt.handOff() == PutAttempt.HandOff.PARKED
-				|| (attempt.handOff() == PutAttempt.HandOff.IF_NONE_READY && this.ready.isEmpty()));
+		boolean handOff = !this.paused && leaseRoom() > 0
+				&& this.ready.allows(wanted.lane(), this.config.maxInFlightPerGroup())
+				&& (attempt.handOff() == PutAttempt.HandOff.PARKED
+						|| (attempt.handOff() == PutAttempt.HandOff.IF_NONE_READY && this.ready.isEmpty()));
 		if (waiting() >= this.config.capacity() && !handOff) {
 			return PutResult.full(1, reserved);
 		}
@@ -293,8 +295,10 @@ final class MemoryQueueStore implements QueueStore {
 			for (Settle settlement : attempt.settleFirst()) {
 				settled.add(settle(settlement, change));
 			}
-			if (!this.paused && !this.ready.isEmpty() && leaseRoom() > 0) {
-				return new TakeResult(TakeResult.Status.DELIVERED, deliver(attempt.options(), change), settled);
+			List<Delivery> deliveries = (!this.paused && !this.ready.isEmpty() && leaseRoom() > 0)
+					? deliver(attempt.options(), change) : List.of();
+			if (!deliveries.isEmpty()) {
+				return new TakeResult(TakeResult.Status.DELIVERED, deliveries, settled);
 			}
 			TakeResult.Status status = isDrained() ? TakeResult.Status.DRAINED : TakeResult.Status.EMPTY;
 			return new TakeResult(status, List.of(), settled);
@@ -311,8 +315,11 @@ final class MemoryQueueStore implements QueueStore {
 		Duration length = (options.lease() != null) ? options.lease() : this.config.leaseTimeout();
 		int max = Math.min(options.max(), leaseRoom());
 		List<Delivery> deliveries = new ArrayList<>(Math.min(max, this.ready.size()));
-		while (deliveries.size() < max && !this.ready.isEmpty()) {
-			MemoryJob job = this.ready.pollFirst();
+		while (deliveries.size() < max) {
+			MemoryJob job = this.ready.pollFirst(this.config.maxInFlightPerGroup());
+			if (job == null) {
+				break;
+			}
 			job.attempt++;
 			if (options.autoAck()) {
 				forget(job);
@@ -324,6 +331,7 @@ final class MemoryQueueStore implements QueueStore {
 				job.lease = lease;
 				lease.expiry = this.scheduler.schedule(length, () -> expire(lease));
 				this.leases.put(lease.id, lease);
+				this.ready.leased(job);
 				deliveries.add(new Delivery(lease.id, job.id, job.payload, job.attempt, job.enqueuedAt, lease.expiresAt,
 						job.deadLetter, job.trace, job.lane));
 			}
@@ -361,6 +369,7 @@ final class MemoryQueueStore implements QueueStore {
 		if (lease == null) {
 			return Settled.NOT_HELD;
 		}
+		this.ready.unleased(lease.job);
 		change.cancel(lease.expiry);
 		switch (settlement.action()) {
 			case ACK -> forget(lease.job);
@@ -502,6 +511,7 @@ final class MemoryQueueStore implements QueueStore {
 			MemoryJob.Lease lease = (leaseId != null) ? this.leases.get(leaseId) : null;
 			if (lease != null && lease.job == job) {
 				this.leases.remove(leaseId);
+				this.ready.unleased(job);
 				change.cancel(lease.expiry);
 			}
 			else if (this.delayed.containsKey(job)) {
@@ -776,7 +786,8 @@ final class MemoryQueueStore implements QueueStore {
 		return new QueueState(this.ready.size(), this.delayed.size(), this.leases.size(), this.config.capacity(),
 				this.closed, this.purging, this.paused, nextDue, (change != null) ? change.expired : 0,
 				(change != null) ? change.deadLetteredMaxAttempts : 0, (change != null) ? change.deadLetteredPurged : 0,
-				this.config.maxInFlight(), rateLimited);
+				this.config.maxInFlight(), rateLimited, this.config.maxInFlightPerGroup(),
+				this.ready.heldByGroupLimit(this.config.maxInFlightPerGroup()));
 	}
 
 	/** How many more leases the queue's limits allow now. */
@@ -821,6 +832,7 @@ final class MemoryQueueStore implements QueueStore {
 				return false;
 			}
 			this.leases.remove(lease.id);
+			this.ready.unleased(lease.job);
 			change.expired++;
 			requeueFailed(lease.job, Duration.ZERO, change);
 			return true;

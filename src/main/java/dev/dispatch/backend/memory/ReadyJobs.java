@@ -32,6 +32,13 @@ import dev.dispatch.queue.job.Lane;
  * fast path; this is the same rule.)
  *
  * <p>
+ * Under a limit on leases per group, a take passes over a group that holds as many as the
+ * limit allows: the group keeps its place in the round, and is served in its turn once
+ * one of its leases ends. If every group of this round is held so, the take serves the
+ * first one of the next round that is not (which stays in the next round, at its end).
+ * The counts of leases per group are kept here, as the store tells of them.
+ *
+ * <p>
  * Not thread-safe: the store's lock guards it.
  */
 final class ReadyJobs implements Iterable<MemoryJob> {
@@ -43,6 +50,9 @@ final class ReadyJobs implements Iterable<MemoryJob> {
 
 	/** How many of them are not in the default lane. */
 	private int outside;
+
+	/** Leases held of each group's jobs ("" the default group's), for groups with any. */
+	private final Map<String, Integer> leases = new HashMap<>();
 
 	int size() {
 		return this.size;
@@ -86,18 +96,66 @@ final class ReadyJobs implements Iterable<MemoryJob> {
 		}
 	}
 
-	/** Takes the job whose turn it is, or null if there is none. */
-	MemoryJob pollFirst() {
+	/**
+	 * Takes the job whose turn it is among groups holding fewer than {@code perGroup}
+	 * leases (0: no limit), or null if there is none.
+	 */
+	MemoryJob pollFirst(int perGroup) {
+		Predicate<String> allowed = (perGroup == 0) ? (name) -> true : (name) -> leasesOf(name) < perGroup;
 		for (int p = Lane.MAX_PRIORITY; p >= Lane.MIN_PRIORITY; p--) {
 			Level level = this.levels[p];
-			if (level != null && level.size > 0) {
+			MemoryJob job = (level != null && level.size > 0) ? level.poll(allowed) : null;
+			if (job != null) {
 				this.size--;
-				MemoryJob job = level.poll();
 				leaving(job);
 				return job;
 			}
 		}
 		return null;
+	}
+
+	/** A lease of {@code job} begins. */
+	void leased(MemoryJob job) {
+		this.leases.merge(groupOf(job.lane), 1, Integer::sum);
+	}
+
+	/** A lease of {@code job} ends. */
+	void unleased(MemoryJob job) {
+		this.leases.computeIfPresent(groupOf(job.lane), (name, held) -> (held > 1) ? held - 1 : null);
+	}
+
+	/** Whether a job of {@code lane} may be leased under a limit of {@code perGroup}. */
+	boolean allows(Lane lane, int perGroup) {
+		return perGroup == 0 || leasesOf(groupOf(lane)) < perGroup;
+	}
+
+	/**
+	 * Whether jobs are ready but every one is in a group holding {@code perGroup} leases
+	 * (0: no limit). Looks at groups until one is not held: at most the groups that hold
+	 * leases, and one.
+	 */
+	boolean heldByGroupLimit(int perGroup) {
+		if (perGroup == 0 || this.size == 0) {
+			return false;
+		}
+		for (Level level : this.levels) {
+			if (level != null) {
+				for (String name : level.groups.keySet()) {
+					if (leasesOf(name) < perGroup) {
+						return false;
+					}
+				}
+			}
+		}
+		return true;
+	}
+
+	private int leasesOf(String group) {
+		return this.leases.getOrDefault(group, 0);
+	}
+
+	private static String groupOf(Lane lane) {
+		return (lane.group() != null) ? lane.group() : "";
 	}
 
 	/** Takes a job out wherever it is; false if it is not ready here. */
@@ -256,7 +314,11 @@ final class ReadyJobs implements Iterable<MemoryJob> {
 			this.size++;
 		}
 
-		MemoryJob poll() {
+		/**
+		 * Takes the job of the first group in turn that {@code allowed} lets through, or
+		 * null if none does.
+		 */
+		MemoryJob poll(Predicate<String> allowed) {
 			if (this.current.isEmpty()) {
 				ArrayDeque<Group> next = this.following;
 				this.following = this.current;
@@ -266,7 +328,17 @@ final class ReadyJobs implements Iterable<MemoryJob> {
 					this.servedEmptied.clear();
 				}
 			}
-			Group group = this.current.pollFirst();
+			Group group = first(this.current, allowed);
+			if (group == null) {
+				group = first(this.following, allowed);
+				if (group == null) {
+					return null;
+				}
+				this.following.remove(group);
+			}
+			else {
+				this.current.remove(group);
+			}
 			MemoryJob job = group.jobs.pollFirst();
 			this.size--;
 			if (group.jobs.isEmpty()) {
@@ -278,6 +350,15 @@ final class ReadyJobs implements Iterable<MemoryJob> {
 				this.following.addLast(group);
 			}
 			return job;
+		}
+
+		private static Group first(ArrayDeque<Group> groups, Predicate<String> allowed) {
+			for (Group group : groups) {
+				if (allowed.test(group.name)) {
+					return group;
+				}
+			}
+			return null;
 		}
 
 		/**
