@@ -88,6 +88,22 @@ class InFlightLimitHttpTest {
 		JsonNode read = body(send("GET", "/v1/queues/grouped", ""), 200);
 		assertThat(read.get("maxInFlightPerGroup").asInt()).isEqualTo(1);
 		assertThat(read.get("maxInFlight").asInt()).isEqualTo(7);
+
+		body(send("POST", "/v1/queues/grouped/jobs?group=a", "1"), 201);
+		body(send("POST", "/v1/queues/grouped/jobs?group=a", "2"), 201);
+		body(send("POST", "/v1/queues/grouped/jobs?group=b", "3"), 201);
+		JsonNode taken = body(send("POST", "/v1/queues/grouped/leases?wait=0&max=3", ""), 200);
+		assertThat(taken.valueStream().map((job) -> job.get("payload").asInt())).as("group a passed over at 1")
+			.containsExactly(1, 3);
+		assertThat(send("POST", "/v1/queues/grouped/leases?wait=0", "").statusCode()).as("a's job waits")
+			.isEqualTo(204);
+		assertThat(body(send("GET", "/v1/queues/grouped", ""), 200).get("groupLimited").asBoolean()).isTrue();
+		String leaseOfA = taken.get(0).get("leaseId").asString();
+		assertThat(send("POST", "/v1/queues/grouped/leases/" + leaseOfA + "/ack", "").statusCode()).isEqualTo(204);
+		assertThat(body(send("GET", "/v1/queues/grouped", ""), 200).get("groupLimited").asBoolean()).isFalse();
+		assertThat(body(send("POST", "/v1/queues/grouped/leases?wait=0", ""), 200).get(0).get("payload").asInt())
+			.isEqualTo(2);
+
 		assertThat(body(send("GET", "/v1/queues", ""), 200).valueStream()
 			.filter((queue) -> queue.get("name").asString().equals("grouped"))
 			.map((queue) -> queue.get("maxInFlightPerGroup").asInt())).as("in the list too").containsExactly(1);
