@@ -355,14 +355,22 @@
 		};
 	}
 
+	/** Parked takes that ready jobs wait for, when `held` says a limit holds them back. */
+	const takesHeld = (queue, held) => (held && queue.size > 0 && !queue.paused ? queue.waitingTakers : 0);
+
 	/**
 	 * Parked takes that ready jobs wait for, held back because the leases in flight are at the
 	 * limit: what the gauge dispatch_queue_takers_held{limit="inflight"} counts, from the same
 	 * numbers.
 	 */
-	function heldByLimit(queue) {
-		return atLimit(queue) && queue.size > 0 && !queue.paused ? queue.waitingTakers : 0;
-	}
+	const heldByLimit = (queue) => takesHeld(queue, atLimit(queue));
+
+	/**
+	 * Parked takes held back because every ready job is in a group that holds as many leases as
+	 * maxInFlightPerGroup allows (groupLimited), and not by the in-flight limit, which counts
+	 * first: what dispatch_queue_takers_held{limit="group"} counts.
+	 */
+	const heldByGroupLimit = (queue) => takesHeld(queue, !atLimit(queue) && queue.groupLimited);
 
 	/** A job's fairness group by name; the default group (jobs put without one) as "(default)". */
 	function showGroup(span, group) {
@@ -475,6 +483,10 @@
 			field: 'heldByLimit', label: 'Takes held by the limit', when: (q) => q.maxInFlight,
 			text: (q) => String(heldByLimit(q)),
 		},
+		{
+			field: 'heldByGroupLimit', label: 'Takes held by the group limit', when: (q) => q.maxInFlightPerGroup,
+			text: (q) => String(heldByGroupLimit(q)),
+		},
 		{ field: 'unfinished', label: 'Unfinished' },
 		{ field: 'fill', label: 'Fill', make: fillMeter, show: showFill },
 		{ field: 'waitingPutters', label: 'Parked puts' },
@@ -501,6 +513,10 @@
 		{
 			field: 'maxLeasesPerSecond', label: 'Max leases per second',
 			text: (q) => (q.maxLeasesPerSecond ? String(q.maxLeasesPerSecond) : 'no limit'),
+		},
+		{
+			field: 'maxInFlightPerGroup', label: 'Max in flight per group',
+			text: (q) => (q.maxInFlightPerGroup ? String(q.maxInFlightPerGroup) : 'no limit'),
 		},
 		{
 			field: 'deadLetterQueue', label: 'Dead-letter queue', make: () => el('span', {}, el('a'), el('span')),

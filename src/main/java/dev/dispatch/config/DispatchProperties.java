@@ -114,10 +114,13 @@ public record DispatchProperties(@DefaultValue("memory") Backend backend, @Defau
 	 * no limit
 	 * @param maxLeasesPerSecond most jobs delivered per second to every consumer
 	 * together; unset or 0: no limit
+	 * @param maxInFlightPerGroup most leases held at once of one fairness group's jobs
+	 * (the default group's too) by every consumer together; takes pass over a group at
+	 * its limit, which keeps its turn; unset or 0: no limit
 	 */
 	public record QueueProperties(@Min(1) Integer capacity, Duration leaseTimeout, @Min(1) Integer maxAttempts,
 			@Pattern(regexp = QueueNames.PATTERN) String deadLetterQueue, @Min(0) Integer maxInFlight,
-			@Min(0) Integer maxLeasesPerSecond) {
+			@Min(0) Integer maxLeasesPerSecond, @Min(0) Integer maxInFlightPerGroup) {
 
 		/** This queue's configuration, with unset parts taken from {@code defaults}. */
 		public QueueConfig toQueueConfig(Defaults defaults) {
@@ -125,7 +128,8 @@ public record DispatchProperties(@DefaultValue("memory") Backend backend, @Defau
 					(this.leaseTimeout != null) ? this.leaseTimeout : defaults.leaseTimeout(),
 					(this.maxAttempts != null) ? this.maxAttempts : defaults.maxAttempts(), this.deadLetterQueue,
 					(this.maxInFlight != null) ? this.maxInFlight : QueueConfig.UNLIMITED,
-					(this.maxLeasesPerSecond != null) ? this.maxLeasesPerSecond : QueueConfig.UNLIMITED);
+					(this.maxLeasesPerSecond != null) ? this.maxLeasesPerSecond : QueueConfig.UNLIMITED,
+					(this.maxInFlightPerGroup != null) ? this.maxInFlightPerGroup : QueueConfig.UNLIMITED);
 		}
 
 	}

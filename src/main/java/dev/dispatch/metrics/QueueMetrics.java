@@ -196,27 +196,48 @@ public final class QueueMetrics implements QueueListener {
 	private record Reading(long at, Optional<QueueSnapshot> snapshot) {
 	}
 
+	/**
+	 * A limit that may hold back parked takes although jobs are ready, as the tag
+	 * {@code limit} of {@code dispatch.queue.takers.held} names it.
+	 */
+	private enum Limit {
+
+		INFLIGHT("inflight"), GROUP("group"), RATE("rate");
+
+		final String tag;
+
+		Limit(String tag) {
+			this.tag = tag;
+		}
+
+	}
+
+	/**
+	 * The limit that holds back the parked takes jobs are ready for, or null when none
+	 * does (nothing ready, delivery paused, or no limit reached: a take then waits at
+	 * most for its own try's answer). When several do, the first of leases in flight,
+	 * leases per group and leases per second: each take is counted under one limit only.
+	 */
+	private static Limit holdingBack(QueueSnapshot s) {
+		if (s.size() == 0 || s.paused()) {
+			return null;
+		}
+		int maxInFlight = s.config().maxInFlight();
+		if (maxInFlight > 0 && s.inFlight() >= maxInFlight) {
+			return Limit.INFLIGHT;
+		}
+		if (s.groupLimited()) {
+			return Limit.GROUP;
+		}
+		return s.rateLimited() ? Limit.RATE : null;
+	}
+
+	/** Parked takes that jobs are ready for, held back by {@code limit}. */
+	private static ToDoubleFunction<QueueSnapshot> heldBy(Limit limit) {
+		return (s) -> (holdingBack(s) == limit) ? s.waitingTakers() : 0;
+	}
+
 	/** The meters of one queue. */
-
-	/**
-	 * Parked takes that jobs are ready for, held back because the queue's leases in
-	 * flight are at its limit.
-	 */
-	private static double heldByInFlightLimit(QueueSnapshot s) {
-		int limit = s.config().maxInFlight();
-		return (limit > 0 && s.size() > 0 && s.inFlight() >= limit && !s.paused()) ? s.waitingTakers() : 0;
-	}
-
-	/**
-	 * Parked takes that jobs are ready for, held back by the queue's limit on leases per
-	 * second: with jobs ready, delivery on and the in-flight limit not reached, a take
-	 * waits only for the rate (or, for a moment, for its own try's answer).
-	 */
-	private static double heldByRate(QueueSnapshot s) {
-		return (s.config().maxLeasesPerSecond() > 0 && s.size() > 0 && !s.paused() && heldByInFlightLimit(s) == 0)
-				? s.waitingTakers() : 0;
-	}
-
 	private final class QueueMeters {
 
 		final Tags tags;
@@ -275,12 +296,15 @@ public final class QueueMetrics implements QueueListener {
 			gauge(queue, "dispatch.queue.groups", "Fairness groups with ready jobs", QueueSnapshot::groups, this.tags);
 			gauge(queue, "dispatch.queue.inflight.limit", "Most leases held at once (0: no limit)",
 					(s) -> s.config().maxInFlight(), this.tags);
-			gauge(queue, "dispatch.queue.takers.held", "Parked takes held back by a limit though jobs are ready",
-					QueueMetrics::heldByInFlightLimit, this.tags.and("limit", "inflight"));
+			gauge(queue, "dispatch.queue.inflight.group.limit",
+					"Most leases held at once per fairness group (0: no limit)",
+					(s) -> s.config().maxInFlightPerGroup(), this.tags);
 			gauge(queue, "dispatch.queue.lease.rate.limit", "Most jobs delivered per second (0: no limit)",
 					(s) -> s.config().maxLeasesPerSecond(), this.tags);
-			gauge(queue, "dispatch.queue.takers.held", "Parked takes held back by a limit though jobs are ready",
-					QueueMetrics::heldByRate, this.tags.and("limit", "rate"));
+			for (Limit limit : Limit.values()) {
+				gauge(queue, "dispatch.queue.takers.held", "Parked takes held back by a limit though jobs are ready",
+						heldBy(limit), this.tags.and("limit", limit.tag));
+			}
 			track(Gauge
 				.builder("dispatch.queue.oldest.age",
 						() -> snapshot(queue).map(QueueMetrics.this::oldestAge).orElse(Double.NaN))

@@ -125,7 +125,7 @@ class QueueController {
 					examples = @ExampleObject(name = "all settings",
 							value = "{\"capacity\": 500, \"leaseTimeout\": \"2m\", \"maxAttempts\": 5,"
 									+ " \"deadLetterQueue\": \"emails.failed\", \"maxInFlight\": 20,"
-									+ " \"maxLeasesPerSecond\": 50}")))
+									+ " \"maxLeasesPerSecond\": 50, \"maxInFlightPerGroup\": 2}")))
 	@ApiResponse(responseCode = "201", description = "created; the queue's state",
 			headers = @Header(name = "Location", description = "the queue's path", required = true,
 					schema = @Schema(type = "string", format = "uri-reference", example = "/v1/queues/emails")),
@@ -141,7 +141,8 @@ class QueueController {
 				(asked.maxAttempts() != null) ? asked.maxAttempts() : current.maxAttempts(),
 				(asked.deadLetterQueue() != null) ? asked.deadLetterQueue() : current.deadLetterQueue(),
 				(asked.maxInFlight() != null) ? asked.maxInFlight() : current.maxInFlight(),
-				(asked.maxLeasesPerSecond() != null) ? asked.maxLeasesPerSecond() : current.maxLeasesPerSecond());
+				(asked.maxLeasesPerSecond() != null) ? asked.maxLeasesPerSecond() : current.maxLeasesPerSecond(),
+				(asked.maxInFlightPerGroup() != null) ? asked.maxInFlightPerGroup() : current.maxInFlightPerGroup());
 		// "" asks for no dead-letter queue: nowhere to check
 		if (asked.deadLetterQueue() != null && config.hasDeadLetterQueue()) {
 			String deadLetters = config.deadLetterQueueFor(queue);

@@ -44,26 +44,35 @@ final class Views {
 	record BatchJob(String id, Instant enqueuedAt, Instant readyAt, Boolean duplicate) {
 	}
 
-	/** A queue's state. */
+	/**
+	 * A queue's state. Each limit shows only when the queue has it; so does
+	 * {@code groupLimited}, with its limit per group.
+	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record QueueInfo(String name, int capacity, String leaseTimeout, int maxAttempts, String deadLetterQueue,
-			Integer maxInFlight, Integer maxLeasesPerSecond, int size, int delayed, int inFlight, int unfinished,
-			int waitingPutters, int waitingTakers, boolean closed, boolean drained, boolean paused,
-			Instant oldestReadyAt, int groups, List<GroupReady> largestGroups, Integer purged) {
+			Integer maxInFlight, Integer maxLeasesPerSecond, Integer maxInFlightPerGroup, int size, int delayed,
+			int inFlight, int unfinished, int waitingPutters, int waitingTakers, boolean closed, boolean drained,
+			boolean paused, Instant oldestReadyAt, int groups, List<GroupReady> largestGroups, Boolean groupLimited,
+			Integer purged) {
 
 		static QueueInfo of(QueueSnapshot s) {
 			return of(s, null);
 		}
 
 		static QueueInfo of(QueueSnapshot s, Integer purged) {
-			return new QueueInfo(s.name(), s.capacity(), s.config().leaseTimeout().toString(), s.config().maxAttempts(),
-					s.config().deadLetterQueueFor(s.name()),
-					(s.config().maxInFlight() == QueueConfig.UNLIMITED) ? null : s.config().maxInFlight(),
-					(s.config().maxLeasesPerSecond() == QueueConfig.UNLIMITED) ? null : s.config().maxLeasesPerSecond(),
-					s.size(), s.delayed(), s.inFlight(), s.unfinished(), s.waitingPutters(), s.waitingTakers(),
-					s.closed(), s.drained(), s.paused(), s.oldestReadyAt(), s.groups(),
+			QueueConfig config = s.config();
+			return new QueueInfo(s.name(), s.capacity(), config.leaseTimeout().toString(), config.maxAttempts(),
+					config.deadLetterQueueFor(s.name()), limit(config.maxInFlight()),
+					limit(config.maxLeasesPerSecond()), limit(config.maxInFlightPerGroup()), s.size(), s.delayed(),
+					s.inFlight(), s.unfinished(), s.waitingPutters(), s.waitingTakers(), s.closed(), s.drained(),
+					s.paused(), s.oldestReadyAt(), s.groups(),
 					s.largestGroups().isEmpty() ? null : s.largestGroups().stream().map(GroupReady::of).toList(),
-					purged);
+					(config.maxInFlightPerGroup() == QueueConfig.UNLIMITED) ? null : s.groupLimited(), purged);
+		}
+
+		/** A limit as shown: absent when there is none. */
+		private static Integer limit(int limit) {
+			return (limit == QueueConfig.UNLIMITED) ? null : limit;
 		}
 
 	}

@@ -521,6 +521,8 @@ class HelmChartTest {
 			QueueConfig thumbnails = queues.require("thumbnails").snapshot().join().config();
 			assertThat(thumbnails.maxAttempts()).isEqualTo(10);
 			assertThat(thumbnails.deadLetterQueueFor("thumbnails")).isEqualTo("thumbnails.failed");
+			assertThat(thumbnails.maxInFlightPerGroup()).isEqualTo(2);
+			assertThat(emails.maxInFlightPerGroup()).as("unset: no limit").isEqualTo(QueueConfig.UNLIMITED);
 			assertThat(queues.defaults().capacity()).isEqualTo(500);
 			assertThat(service.getEnvironment().getProperty("dispatch.http.max-wait")).isEqualTo("30s");
 			assertThat(service.getEnvironment().getProperty("dispatch.max-held-bytes")).isEqualTo("128MB");

@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.dispatch.backend.memory.MemoryQueueRegistry;
 import dev.dispatch.queue.CloseMode;
 import dev.dispatch.queue.job.Delivery;
+import dev.dispatch.queue.job.Lane;
 import dev.dispatch.queue.JobQueue;
 import dev.dispatch.queue.ManualScheduler;
 import dev.dispatch.queue.job.Payload;
@@ -59,6 +60,12 @@ class QueueMetricsTest {
 
 	private PutOutcome put(String payload, Duration wait) {
 		return this.queue.put(Payload.of(payload), PutOptions.waiting(wait)).join();
+	}
+
+	private void putInGroup(String group) {
+		assertThat(
+				this.queue.put(Payload.of(group), PutOptions.noWait().withLane(Lane.DEFAULT.withGroup(group))).join())
+			.isInstanceOf(PutOutcome.Accepted.class);
 	}
 
 	private Delivery take() {
@@ -146,6 +153,53 @@ class QueueMetricsTest {
 		this.time.advance(Duration.ofMillis(100));
 		assertThat(parked.join()).isInstanceOf(TakeOutcome.Delivered.class);
 		assertThat(gauge("dispatch.queue.takers.held", "limit", "rate")).isZero();
+	}
+
+	@Test
+	void takesHeldBackByTheLimitPerGroupAreCounted() {
+		this.registry.configure("q",
+				new QueueConfig(2, Duration.ofSeconds(30), 2, null, QueueConfig.UNLIMITED, QueueConfig.UNLIMITED, 1));
+		assertThat(gauge("dispatch.queue.inflight.group.limit")).isEqualTo(1);
+		assertThat(gauge("dispatch.queue.inflight.limit")).isZero();
+		putInGroup("a");
+		putInGroup("a");
+		Delivery a = take();
+		CompletableFuture<TakeOutcome> parked = this.queue.take(TakeOptions.leased(Duration.ofMinutes(1)));
+		assertThat(parked).isNotDone();
+		assertThat(gauge("dispatch.queue.takers.held", "limit", "group")).isEqualTo(1);
+		assertThat(gauge("dispatch.queue.takers.held", "limit", "inflight")).isZero();
+		assertThat(gauge("dispatch.queue.takers.held", "limit", "rate")).isZero();
+		this.queue.ack(a.leaseId()).join();
+		assertThat(parked.join()).isInstanceOf(TakeOutcome.Delivered.class);
+		assertThat(gauge("dispatch.queue.takers.held", "limit", "group")).isZero();
+	}
+
+	@Test
+	void aTakeHeldBackByMoreThanOneLimitIsCountedUnderTheFirst() {
+		// in flight before per group: both reached, the take counts as held by in flight
+		this.registry.configure("q", new QueueConfig(2, Duration.ofSeconds(30), 2, null, 1, QueueConfig.UNLIMITED, 1));
+		putInGroup("a");
+		putInGroup("a");
+		Delivery a = take();
+		CompletableFuture<TakeOutcome> parked = this.queue.take(TakeOptions.leased(Duration.ofMinutes(1)));
+		assertThat(gauge("dispatch.queue.takers.held", "limit", "inflight")).isEqualTo(1);
+		assertThat(gauge("dispatch.queue.takers.held", "limit", "group")).isZero();
+		assertThat(gauge("dispatch.queue.takers.held", "limit", "rate")).isZero();
+		this.queue.ack(a.leaseId()).join();
+		Delivery second = ((TakeOutcome.Delivered) parked.join()).deliveries().getFirst();
+		this.queue.ack(second.leaseId()).join();
+
+		// per group before per second: the one lease a second is spent and group "a"
+		// holds
+		// its one lease
+		this.registry.configure("q", new QueueConfig(2, Duration.ofSeconds(30), 2, null, QueueConfig.UNLIMITED, 1, 1));
+		putInGroup("a");
+		putInGroup("a");
+		take();
+		parked = this.queue.take(TakeOptions.leased(Duration.ofMinutes(1)));
+		assertThat(gauge("dispatch.queue.takers.held", "limit", "group")).isEqualTo(1);
+		assertThat(gauge("dispatch.queue.takers.held", "limit", "rate")).isZero();
+		assertThat(gauge("dispatch.queue.takers.held", "limit", "inflight")).isZero();
 	}
 
 	@Test

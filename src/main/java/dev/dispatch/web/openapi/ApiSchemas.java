@@ -428,12 +428,21 @@ public final class ApiSchemas {
 				+ " such a limit", minimum = "1", example = "50")
 		public Integer maxLeasesPerSecond;
 
+		@Schema(description = "most leases held at once of one fairness group's jobs (the default group's too) by"
+				+ " every consumer together; only when the queue has such a limit", minimum = "1", example = "2")
+		public Integer maxInFlightPerGroup;
+
 		@Schema(description = "fairness groups with ready jobs, the default group among them (on Redis, of the"
 				+ " first 1000 in turn order)", example = "3", requiredMode = RequiredMode.REQUIRED)
 		public int groups;
 
 		@Schema(description = "the 10 groups with the most ready jobs, most first; only when jobs are ready")
 		public List<GroupReady> largestGroups;
+
+		@Schema(description = "whether every ready job is in a group that holds as many leases as"
+				+ " maxInFlightPerGroup allows, so that takes wait for one of those leases to end although jobs are"
+				+ " ready; only when the queue has that limit", example = "false")
+		public Boolean groupLimited;
 
 		@Schema(description = "jobs ready to be taken", example = "12", requiredMode = RequiredMode.REQUIRED)
 		public int size;
@@ -507,6 +516,12 @@ public final class ApiSchemas {
 				+ " replica), spread evenly with bursts of at most a tenth of a second's worth: a take the rate does"
 				+ " not allow yet waits; 0: no limit (the default)", minimum = "0", example = "50")
 		public Integer maxLeasesPerSecond;
+
+		@Schema(description = "most leases held at once of one fairness group's jobs (the default group's too) by"
+				+ " every consumer together (on Redis, through every replica): takes pass over a group at its limit,"
+				+ " which keeps its turn for when one of its leases ends; 0: no limit (the default)", minimum = "0",
+				example = "2")
+		public Integer maxInFlightPerGroup;
 
 	}
 

@@ -11,7 +11,9 @@ package dev.dispatch.web.request;
  * @param maxInFlight most leases held at once by every consumer together; 0: no limit
  * @param maxLeasesPerSecond most jobs delivered per second to every consumer together; 0:
  * no limit
+ * @param maxInFlightPerGroup most leases held at once of one fairness group's jobs by
+ * every consumer together; 0: no limit
  */
 public record QueueSettings(Integer capacity, String leaseTimeout, Integer maxAttempts, String deadLetterQueue,
-		Integer maxInFlight, Integer maxLeasesPerSecond) {
+		Integer maxInFlight, Integer maxLeasesPerSecond, Integer maxInFlightPerGroup) {
 }

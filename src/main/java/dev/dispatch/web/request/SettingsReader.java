@@ -20,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class SettingsReader {
 
 	private static final List<String> FIELDS = List.of("capacity", "leaseTimeout", "maxAttempts", "deadLetterQueue",
-			"maxInFlight", "maxLeasesPerSecond");
+			"maxInFlight", "maxLeasesPerSecond", "maxInFlightPerGroup");
 
 	/** Refuses an object that names a field twice: which of the two was meant? */
 	private static final JsonMapper STRICT = JsonMapper.builder()
@@ -34,7 +34,7 @@ public final class SettingsReader {
 	public static QueueSettings read(HttpServletRequest request) {
 		byte[] body = RequestBodies.read(request, BodyLimit.SETTINGS);
 		if (body.length == 0) {
-			return new QueueSettings(null, null, null, null, null, null);
+			return new QueueSettings(null, null, null, null, null, null, null);
 		}
 		JsonNode settings;
 		try {
@@ -59,22 +59,34 @@ public final class SettingsReader {
 			}
 		}
 		return new QueueSettings(whole(settings, "capacity"), duration(settings, "leaseTimeout"),
-				whole(settings, "maxAttempts"), text(settings, "deadLetterQueue"), whole(settings, "maxInFlight"),
-				whole(settings, "maxLeasesPerSecond"));
+				whole(settings, "maxAttempts"), text(settings, "deadLetterQueue"), limit(settings, "maxInFlight"),
+				limit(settings, "maxLeasesPerSecond"), limit(settings, "maxInFlightPerGroup"));
 	}
 
 	/** A whole number from 1 to 2147483647, or null when absent or null. */
 	private static Integer whole(JsonNode settings, String field) {
+		return number(settings, field, 1, "a whole number from 1 to " + Integer.MAX_VALUE);
+	}
+
+	/** A limit: 0 for none, or a whole number from 1; null when absent or null. */
+	private static Integer limit(JsonNode settings, String field) {
+		return number(settings, field, 0, "0 for no limit, or a whole number from 1 to " + Integer.MAX_VALUE);
+	}
+
+	/**
+	 * A whole number from {@code least} to 2147483647, or null when absent or null;
+	 * {@code allowed} says so in words.
+	 */
+	private static Integer number(JsonNode settings, String field, int least, String allowed) {
 		JsonNode value = given(settings, field);
 		if (value == null) {
 			return null;
 		}
 		if (!value.isIntegralNumber()) {
-			throw wrongType(field, "a whole number");
+			throw wrongType(field, allowed);
 		}
-		if (!value.canConvertToInt()) {
-			throw new InvalidRequestException(
-					"'" + field + "' must be a whole number from 1 to " + Integer.MAX_VALUE + "; got " + value);
+		if (!value.canConvertToInt() || value.intValue() < least) {
+			throw new InvalidRequestException("'" + field + "' must be " + allowed + "; got " + value);
 		}
 		return value.intValue();
 	}

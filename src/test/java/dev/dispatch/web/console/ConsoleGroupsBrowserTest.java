@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * against the running service: a queue's page shows how many groups have ready jobs and
  * the largest of them with their counts (the default group as "(default)", a group's name
  * as text whatever it holds), its jobs' priority and group, its leases in flight against
- * its limit (on the list too), and changes the limit live through the API, showing the
- * API's own words when it refuses a value.
+ * its limit (on the list too), the takes its limits hold back, and changes the limit live
+ * through the API, showing the API's own words when it refuses a value.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ConsoleGroupsBrowserTest extends ConsoleBrowserTesting {
@@ -91,7 +91,9 @@ class ConsoleGroupsBrowserTest extends ConsoleBrowserTesting {
 		assertThat(field("inFlight").getText()).isEqualTo("0 (no limit)");
 		assertThat(field("maxInFlight").getText()).isEqualTo("no limit");
 		assertThat(field("maxLeasesPerSecond").getText()).isEqualTo("no limit");
+		assertThat(field("maxInFlightPerGroup").getText()).isEqualTo("no limit");
 		assertThat(field("heldByLimit").isDisplayed()).as("no limit, nothing held").isFalse();
+		assertThat(field("heldByGroupLimit").isDisplayed()).as("no limit per group, nothing held").isFalse();
 	}
 
 	@Test
@@ -161,12 +163,47 @@ class ConsoleGroupsBrowserTest extends ConsoleBrowserTesting {
 	}
 
 	@Test
+	void takesHeldBackByTheLimitPerGroupAreCounted() throws Exception {
+		assertThat(send("PUT", "/v1/queues/console.pergroup", "{\"maxInFlightPerGroup\": 1}").statusCode())
+			.isEqualTo(201);
+		put("console.pergroup", "group=tenant-a", "1");
+		put("console.pergroup", "group=tenant-a", "2");
+		HttpResponse<String> taken = send("POST", "/v1/queues/console.pergroup/leases?wait=0&max=2&lease=5m", null);
+		assertThat(taken.statusCode()).isEqualTo(200);
+		assertThat(JSON.readTree(taken.body()).size()).as("one lease of tenant-a at a time").isEqualTo(1);
+		String lease = JSON.readTree(taken.body()).get(0).path("leaseId").asString();
+		openQueuePage("console.pergroup");
+		awaitField("maxInFlightPerGroup", "1");
+		assertThat(field("heldByGroupLimit").getText()).isEqualTo("0");
+
+		// a take now waits for tenant-a's lease to end, although its second job is ready
+		CompletableFuture<HttpResponse<String>> held = sendAsync("POST", "/v1/queues/console.pergroup/leases?wait=30s",
+				null);
+		try {
+			awaitField("heldByGroupLimit", "1");
+			assertThat(field("heldByLimit").isDisplayed()).as("no in-flight limit").isFalse();
+			chromium.screenshot("group-limit");
+			assertThat(send("POST", "/v1/queues/console.pergroup/leases/" + lease + "/ack", null).statusCode())
+				.isEqualTo(204);
+			assertThat(held.get(10, TimeUnit.SECONDS).statusCode()).as("the held take is served").isEqualTo(200);
+			awaitField("heldByGroupLimit", "0");
+		}
+		finally {
+			send("PUT", "/v1/queues/console.pergroup", "{\"maxInFlightPerGroup\": 0}");
+			held.get(10, TimeUnit.SECONDS);
+		}
+	}
+
+	@Test
 	void aBadLimitShowsTheApisMessageAndChangesNothing() throws Exception {
-		assertThat(send("PUT", "/v1/queues/console.badlimit", "{\"maxInFlight\": 5, \"maxLeasesPerSecond\": 50}")
+		assertThat(send("PUT", "/v1/queues/console.badlimit",
+				"{\"maxInFlight\": 5, \"maxLeasesPerSecond\": 50, \"maxInFlightPerGroup\": 3}")
 			.statusCode()).isEqualTo(201);
 		openQueuePage("console.badlimit");
 		awaitField("maxInFlight", "5");
 		assertThat(field("maxLeasesPerSecond").getText()).isEqualTo("50");
+		assertThat(field("maxInFlightPerGroup").getText()).isEqualTo("3");
+		assertThat(field("heldByGroupLimit").getText()).as("nothing ready, nothing held").isEqualTo("0");
 
 		for (String typed : new String[] { "1.5", "many", "99999999999", "-1" }) {
 			HttpResponse<String> refusal = send("PUT", "/v1/queues/console.badlimit",
@@ -183,7 +220,8 @@ class ConsoleGroupsBrowserTest extends ConsoleBrowserTesting {
 				.isEqualTo(typed);
 		}
 		assertThat(chromium.driver().findElement(By.id("limit-outcome")).getText())
-			.isEqualTo("Invalid request (400): maxInFlight must be at least 1, or 0 for no limit; got -1");
+			.isEqualTo("Invalid request (400): 'maxInFlight' must be 0 for no limit, or a whole number from 1 to"
+					+ " 2147483647; got -1");
 		chromium.screenshot("limit-refused");
 		assertThat(JSON.readTree(send("GET", "/v1/queues/console.badlimit", null).body()).path("maxInFlight").asInt())
 			.isEqualTo(5);
