@@ -12,9 +12,10 @@
 #
 # B_LANES=on runs B's load with every job in one of 16 fairness groups and priorities 4-6
 # (bench/cycle.lua's BENCH_LANES): with the same jar as A and B, the cost of lanes.
-# B_LIMITS=on gives B's queue a limit on leases in flight (1000) and per second (1,000,000):
-# limits that are checked on every take but never reached (8 connections), so that with the same
-# jar as A and B (and B_LANES=on) the run gives the cost of keeping them.
+# B_LIMITS=on gives B's queue a limit on leases in flight (1000), per second (1,000,000) and per
+# group (8): limits that are checked on every take but never reached (8 connections; with
+# B_LANES=on the per-group one has each group's count read once 8 leases are out), so that with
+# the same jar as A and B (and B_LANES=on) the run gives the cost of keeping them.
 set -eu
 cd "$(dirname "$0")/.."
 . bench/service.sh
@@ -43,7 +44,7 @@ for round in $(seq 1 "$rounds"); do
       echo "== round $round, $backend, $build"
       settings='{"capacity": 10000}'
       if [ "$build" = B ] && [ "${B_LIMITS:-off}" = on ]; then
-        settings='{"capacity": 10000, "maxInFlight": 1000, "maxLeasesPerSecond": 1000000}'
+        settings='{"capacity": 10000, "maxInFlight": 1000, "maxLeasesPerSecond": 1000000, "maxInFlightPerGroup": 8}'
       fi
       curl -fs -X PUT "$url/v1/queues/bench" -H 'Content-Type: application/json' -d "$settings" > /dev/null
       lanes=off
