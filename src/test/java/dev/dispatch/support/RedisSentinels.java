@@ -148,11 +148,13 @@ public final class RedisSentinels implements AutoCloseable {
 	 * Starts a killed server again as a replica of the primary the sentinels name now (as
 	 * an operator or a Kubernetes init step that asks them does: started as it was, an
 	 * empty primary, the sentinels would turn it into one after several seconds, and
-	 * might meanwhile take it for the primary again), and waits until the sentinels name
-	 * a primary whose replica is in sync. On a loaded machine the sentinels may fail over
-	 * once more while it syncs (a second down-after of the new primary), and name the old
-	 * server primary again; that is a failover like any other, and the pair is as the
-	 * next round expects it: a primary and a replica in sync.
+	 * might meanwhile take it for the primary again), not to be promoted before it is in
+	 * sync (promoted during its first sync, it would be promoted empty), and waits until
+	 * the sentinels name a primary whose replica is in sync; then it may be promoted.
+	 * Should the sentinels fail over once more after that (a loaded machine can make the
+	 * new primary miss its down-after), the old server is primary again, a failover like
+	 * any other: the pair is as the next round expects it, a primary and a replica in
+	 * sync.
 	 */
 	public void rejoin(RedisServer old) {
 		RedisServer current = primary();
@@ -163,8 +165,15 @@ public final class RedisSentinels implements AutoCloseable {
 				.filter((server) -> server != primary)
 				.allMatch((server) -> isInSync(primary, server));
 		}), this::describe);
+		old.promotable();
 		if (primary() == old) {
 			System.out.println("the sentinels failed over again while " + old + " rejoined: it is the primary again");
+			for (RedisServer server : this.sentinels) {
+				System.out.println("sentinel " + server + ":\n" + server.log());
+			}
+			for (RedisServer server : this.data) {
+				System.out.println(server + ":\n" + server.log());
+			}
 		}
 	}
 

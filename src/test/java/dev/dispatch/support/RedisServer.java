@@ -360,14 +360,22 @@ public final class RedisServer implements AutoCloseable {
 
 	/**
 	 * Starts a killed server again, as {@link #restart}, but as a replica of the server
-	 * at {@code host}:{@code port} from its first moment: a server without persistence
-	 * comes back empty, and as a primary (as it was) even for a moment it could be taken
-	 * for the one holding the data — by a sentinel, which then makes it primary again and
-	 * its replica copy its emptiness, as Redis's documentation warns.
+	 * at {@code host}:{@code port} from its first moment, and one that Sentinel never
+	 * promotes ({@code replica-priority 0}) until {@link #promotable}: a server without
+	 * persistence comes back empty, and as a primary (as it was) even for a moment, or
+	 * promoted before its first sync is done, it would be taken for the one holding the
+	 * data — its replica would then copy its emptiness, as Redis's documentation warns.
 	 */
 	public void restartAsReplicaOf(String host, int port) {
-		this.nextRunArguments = List.of("--replicaof", host, Integer.toString(port));
+		this.nextRunArguments = List.of("--replicaof", host, Integer.toString(port), "--replica-priority", "0");
 		restart();
+	}
+
+	/**
+	 * Lets Sentinel promote it again (after {@link #restartAsReplicaOf}, once in sync).
+	 */
+	public void promotable() {
+		command("CONFIG", "SET", "replica-priority", "100");
 	}
 
 	/** Lets clients in again after {@link #restartGuarded}. */
