@@ -127,6 +127,37 @@ public abstract class JobQueueContractTest {
 		return deliveries.getFirst();
 	}
 
+	/**
+	 * With jobs ready but a limit that allows one lease only: each way that lease can end
+	 * (ack, nack, release, expiry) serves a take parked behind it.
+	 */
+	protected void assertEveryEndOfTheOneLeaseServesAParkedTake(JobQueue queue) {
+		Delivery held = takeOne(queue);
+		CompletableFuture<TakeOutcome> parked = take(queue, WAIT);
+		assertParked(parked);
+		done(queue.ack(held.leaseId()));
+		held = delivered(parked).getFirst();
+
+		parked = take(queue, WAIT);
+		assertParked(parked);
+		done(queue.nack(held.leaseId(), Duration.ofSeconds(5)));
+		held = delivered(parked).getFirst();
+
+		parked = take(queue, WAIT);
+		assertParked(parked);
+		done(queue.release(held.leaseId()));
+		delivered(parked);
+
+		parked = take(queue, LEASE.multipliedBy(2));
+		assertParked(parked);
+		this.time.advance(LEASE);
+		// a shared backend expires leases on its own timer: reading the queue brings it
+		// up
+		// to now
+		snapshot(queue);
+		assertThat(delivered(parked)).as("after the lease ran out").hasSize(1);
+	}
+
 	protected static List<String> payloads(List<Delivery> deliveries) {
 		return deliveries.stream().map((d) -> d.payload().asString()).toList();
 	}
@@ -2346,30 +2377,7 @@ public abstract class JobQueueContractTest {
 			for (int i = 1; i <= 5; i++) {
 				accept(limited, Integer.toString(i));
 			}
-			Delivery held = takeOne(limited);
-			CompletableFuture<TakeOutcome> parked = take(limited, WAIT);
-			assertParked(parked);
-			done(limited.ack(held.leaseId()));
-			held = delivered(parked).getFirst();
-
-			parked = take(limited, WAIT);
-			assertParked(parked);
-			done(limited.nack(held.leaseId(), Duration.ofSeconds(5)));
-			held = delivered(parked).getFirst();
-
-			parked = take(limited, WAIT);
-			assertParked(parked);
-			done(limited.release(held.leaseId()));
-			held = delivered(parked).getFirst();
-
-			parked = take(limited, LEASE.multipliedBy(2));
-			assertParked(parked);
-			time.advance(LEASE);
-			// a shared backend expires leases on its own timer: reading the queue brings
-			// it
-			// up to now
-			snapshot(limited);
-			assertThat(delivered(parked)).as("after the lease ran out").hasSize(1);
+			assertEveryEndOfTheOneLeaseServesAParkedTake(limited);
 		}
 
 		@Test
@@ -2587,27 +2595,7 @@ public abstract class JobQueueContractTest {
 		void everyWayALeaseEndsFreesItsGroupForAParkedTake() {
 			JobQueue fair = limited(10, 1);
 			acceptAll(fair, "a", "1", "2", "3", "4", "5");
-			Delivery held = takeOne(fair);
-			CompletableFuture<TakeOutcome> parked = take(fair, WAIT);
-			assertParked(parked);
-			done(fair.ack(held.leaseId()));
-			held = delivered(parked).getFirst();
-
-			parked = take(fair, WAIT);
-			assertParked(parked);
-			done(fair.nack(held.leaseId(), Duration.ofSeconds(5)));
-			held = delivered(parked).getFirst();
-
-			parked = take(fair, WAIT);
-			assertParked(parked);
-			done(fair.release(held.leaseId()));
-			held = delivered(parked).getFirst();
-
-			parked = take(fair, LEASE.multipliedBy(2));
-			assertParked(parked);
-			time.advance(LEASE);
-			snapshot(fair);
-			assertThat(delivered(parked)).as("after the lease ran out").hasSize(1);
+			assertEveryEndOfTheOneLeaseServesAParkedTake(fair);
 		}
 
 		@Test
