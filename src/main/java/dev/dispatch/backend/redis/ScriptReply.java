@@ -63,7 +63,8 @@ record ScriptReply(String status, State state, List<Object> values) {
 	 * @param maxInFlight its limit on leases held at once, 0 for none
 	 * @param rateLimited whether its limit on leases per second allows none now
 	 * @param maxInFlightPerGroup its limit on leases held at once per group, 0 for none
-	 * @param groupLimited whether every ready job is in a group at that limit
+	 * @param groupLimited whether every ready job is in a group at that limit (told by a
+	 * take that got nothing and by a snapshot; false in other answers)
 	 */
 	record State(long ready, long delayed, long inFlight, boolean closed, boolean purging, long capacity, long outbox,
 			long expired, long deadLetteredMaxAttempts, long deadLetteredPurged, long nextDue, boolean changed,

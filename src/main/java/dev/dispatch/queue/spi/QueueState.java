@@ -25,7 +25,9 @@ package dev.dispatch.queue.spi;
  * @param maxInFlightPerGroup the queue's limit on leases held at once per fairness group;
  * 0: none
  * @param groupLimited whether every ready job is in a group that holds as many leases as
- * that limit allows (a lease's end may change it)
+ * that limit allows (a lease's end may change it). A store may look only when a take got
+ * nothing and when it is looked at, and say false otherwise: the room then tries a parked
+ * take once more, whose answer tells
  */
 public record QueueState(long ready, long delayed, long inFlight, long capacity, boolean closed, boolean purging,
 		boolean paused, long nextDue, long expired, long deadLetteredMaxAttempts, long deadLetteredPurged,

@@ -32,8 +32,8 @@
 -- Every reply is {status, state, ...}; state = {ready, delayed, inflight, closed, purging,
 -- capacity, outbox, expired, dead-lettered max-attempts, dead-lettered purged, next due ms
 -- or -1, woke, paused, most leases in flight or 0, held back by the rate, most leases in
--- flight per group or 0, every ready job held back by that}: the counts come from meta, so
--- the common case reads no list.
+-- flight per group or 0, every ready job held back by that (see LOOK)}: the counts come from
+-- meta, so the common case reads no list.
 -- Housekeeping (due delayed jobs, run-out leases) runs only once meta's due has come.
 -- A script publishes the calling replica's id on the wake channel only when its change
 -- may serve a request parked elsewhere: jobs became ready where none were, room came where
@@ -44,6 +44,10 @@ local ARGV, now, gen, channel, caller, tally
 -- library loads), and the queue while many.lua runs several of them in one call: then
 -- load() gives them that queue and reply() answers without writing it back.
 local OPS, BATCH = {}, nil
+-- Whether this call's answer tells if every ready job is held back by the limit per group
+-- (that costs reads of groups' counts): a take that got nothing and a snapshot ask; any
+-- other answer says no, and at worst a replica with parked takes tries one of them again.
+local LOOK = false
 
 -- Takes one call's keys and arguments (Redis runs one call at a time): every function of
 -- the library starts with it.
@@ -57,6 +61,7 @@ local function begin(keys, args)
   caller = args[4]
   tally = { expired = 0, max = 0, purged = 0 }
   BATCH = nil
+  LOOK = false
 end
 
 local FIELDS = { 'gen', 'capacity', 'lease', 'attempts', 'dlq', 'dlqto', 'closed', 'purging', 'paused', 'due', 'r',
@@ -728,7 +733,7 @@ end
 
 -- Whether jobs are ready but every one is in a group at the limit per group.
 local function held_by_groups(q)
-  if q.r == 0 or not may_hold(q, 0) then
+  if not LOOK or q.r == 0 or not may_hold(q, 0) then
     return false
   end
   if q.m == 0 then

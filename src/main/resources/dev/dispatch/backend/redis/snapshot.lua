@@ -10,6 +10,7 @@ if not q then
   return missing()
 end
 housekeep(q)
+LOOK = true
 local oldest = -1
 if q.r > 0 then
   local looked = 0

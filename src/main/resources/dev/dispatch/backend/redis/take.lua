@@ -13,6 +13,7 @@ local jobs = deliver(q, tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7] == '1', AR
 if #jobs > 0 then
   return reply(q, 'delivered', settled, unpack(jobs))
 end
+LOOK = true
 if drained(q) then
   return reply(q, 'drained', settled)
 end
