@@ -373,11 +373,18 @@ local function pop_ready(q, max, auto)
       p = top_level(q)
       g = turn(q, p, 0)
     else
-      for _, level in ipairs(levels(q)) do
-        g = turn(q, level, auto and 0 or #ids)
-        if g then
-          p = level
-          break
+      -- the highest priority first, which most often has a group to serve; every
+      -- priority with jobs only when it has none
+      local top = top_level(q)
+      g = turn(q, top, auto and 0 or #ids)
+      p = top
+      if not g then
+        for _, level in ipairs(levels(q)) do
+          g = (level ~= top) and turn(q, level, auto and 0 or #ids) or nil
+          if g then
+            p = level
+            break
+          end
         end
       end
       if not g then

@@ -21,8 +21,8 @@ end
 housekeep(q)
 local id, payload, key, window = ARGV[5], ARGV[6], ARGV[7], tonumber(ARGV[8])
 local delay = tonumber(ARGV[11])
-local hand_off = delay == 0 and not q.paused and lease_room(q) > 0 and allowed(q, group_of(ARGV[13]))
-  and (ARGV[10] == '1' or (ARGV[10] == '2' and q.r == 0))
+local hand_off = delay == 0 and not q.paused and (ARGV[10] == '1' or (ARGV[10] == '2' and q.r == 0))
+  and lease_room(q) > 0 and allowed(q, group_of(ARGV[13]))
 local marker = (ARGV[14] == '1') and (IDEM .. '!' .. id) or nil
 if marker then
   local at = redis.call('GET', marker)
