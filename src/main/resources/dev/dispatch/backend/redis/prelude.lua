@@ -305,20 +305,20 @@ local function levels(q)
   return found
 end
 
--- Whether some group may hold as many leases as the limit per group allows, with held
--- more leased now: while fewer leases than the limit are held in all, none can, and no
--- group's count needs reading.
-local function may_hold(q, held)
-  return q.mifg > 0 and q.f + held >= q.mifg
+-- Whether some group may hold as many leases as the limit per group allows, with extra
+-- more leased by this call: while fewer leases than the limit are held in all, none can,
+-- and no group's count needs reading.
+local function may_hold(q, extra)
+  return q.mifg > 0 and q.f + extra >= q.mifg
 end
 
 -- The group whose turn it is at priority p: this round's first; when the round is over,
--- the next one begins. Under a limit per group (with held more leased in this call), the
+-- the next one begins. Under a limit per group (with extra more leased by this call), the
 -- first of this round that the limit lets through, else the first such of the next round.
 -- Takes it out of its round; returns it, or nil.
-local function turn(q, p, held)
+local function turn(q, p, extra)
   local this_round, next_round, served = turns(p)
-  if not may_hold(q, held) then
+  if not may_hold(q, extra) then
     local g = redis.call('LPOP', this_round)
     if not g then
       redis.call('RENAME', next_round, this_round)
