@@ -21,19 +21,20 @@ if existing then
   set(q, 'dlq', ARGV[9])
   set(q, 'dlqto', ARGV[10])
   set(q, 'mif', tonumber(ARGV[12]))
+  -- a limit per group set where there was none counts the leases held by group at once
   local per_group = tonumber(ARGV[14])
-  if per_group == 0 or q.mifg == 0 then
+  local counting = per_group > 0 and q.mifg == 0
+  if per_group == 0 or counting then
     redis.call('DEL', busy_key())
   end
-  if per_group > 0 and q.mifg == 0 then
-    set(q, 'mifg', per_group)
+  set(q, 'mifg', per_group)
+  if counting then
     each_leased_chunk(function(ids)
       for _, id in ipairs(ids) do
         count_leases(q, group_of(redis.call('HGET', JOB .. id, 'y')), 1)
       end
     end)
   end
-  set(q, 'mifg', per_group)
   -- a changed rate keeps the tokens its bucket had (up to its new size)
   local was, rps = q.rps, tonumber(ARGV[13])
   if was > 0 then

@@ -266,31 +266,11 @@ local function level_less(q, p)
   end
 end
 
--- The highest priority with ready jobs (only while some are outside the default lane).
-local function top_level(q)
-  if q.tp < 0 then
-    local counts = redis.call('HGETALL', levels_key())
-    local top = 0
-    for i = 1, #counts, 2 do
-      local p = tonumber(counts[i])
-      if p > top and tonumber(counts[i + 1]) > 0 then
-        top = p
-      end
-    end
-    set(q, 'tp', top)
-  end
-  local top = q.tp
-  if top < 5 and q.r > q.m then
-    top = 5
-  end
-  return top
-end
-
--- Every priority with ready jobs, highest first (only while some are outside the default
--- lane).
-local function levels(q)
+-- The priorities with ready jobs outside the default lane, highest first, from their
+-- counts.
+local function counted_levels()
   local counts = redis.call('HGETALL', levels_key())
-  local has = { [5] = q.r > q.m }
+  local has = {}
   for i = 1, #counts, 2 do
     if tonumber(counts[i + 1]) > 0 then
       has[tonumber(counts[i])] = true
@@ -301,6 +281,36 @@ local function levels(q)
     if has[p] then
       table.insert(found, p)
     end
+  end
+  return found
+end
+
+-- The highest priority with ready jobs (only while some are outside the default lane).
+local function top_level(q)
+  if q.tp < 0 then
+    set(q, 'tp', counted_levels()[1] or 0)
+  end
+  if q.tp < 5 and q.r > q.m then
+    return 5
+  end
+  return q.tp
+end
+
+-- Every priority with ready jobs, highest first (only while some are outside the default
+-- lane).
+local function levels(q)
+  local found = counted_levels()
+  if q.r > q.m then
+    local at = #found + 1
+    for i, p in ipairs(found) do
+      if p == 5 then
+        return found
+      elseif p < 5 then
+        at = i
+        break
+      end
+    end
+    table.insert(found, at, 5)
   end
   return found
 end
@@ -342,9 +352,11 @@ local function turn(q, p, extra)
 end
 
 -- How many of max jobs of group g the limit per group lets through now ('' the default
--- group); an auto-settled delivery holds no lease, so it is let through whole or not.
-local function group_room(q, g, max, auto)
-  if q.mifg == 0 then
+-- group), with extra leases given by this call already; an auto-settled delivery holds no
+-- lease, so it is let through whole or not. While the leases held in all stay within the
+-- limit, no group's count needs reading.
+local function group_room(q, g, max, auto, extra)
+  if q.mifg == 0 or q.f + extra + max <= q.mifg then
     return max
   end
   local room = math.max(0, q.mifg - held(g))
@@ -358,7 +370,7 @@ end
 -- delivery), each counts as a lease of its group.
 local function pop_ready(q, max, auto)
   if q.m == 0 then
-    local n = group_room(q, '', max, auto)
+    local n = group_room(q, '', max, auto, 0)
     local ids = (n > 0) and redis.call('LPOP', READY, n) or {}
     count(q, 'r', -#ids)
     if not auto then
@@ -416,7 +428,7 @@ local function pop_ready(q, max, auto)
     end
   end
   if #ids < max and q.r > 0 and q.m == 0 then
-    local n = group_room(q, '', max - #ids, auto)
+    local n = group_room(q, '', max - #ids, auto, auto and 0 or #ids)
     local rest = (n > 0) and redis.call('LPOP', READY, n) or {}
     for _, id in ipairs(rest) do
       table.insert(ids, id)
