@@ -5,6 +5,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -78,6 +80,20 @@ abstract class RedisContractTest extends JobQueueContractTest {
 					assertThat(scan(redis, base + "ready|*")).as("turns kept while every job is in the default lane")
 						.isEmpty();
 				}
+				Map<String, Long> perPriority = new TreeMap<>();
+				for (String lane : scan(redis, base + "ready:*")) {
+					perPriority.merge(
+							lane.substring(base.length() + "ready:".length(), base.length() + "ready:".length() + 1),
+							redis.llen(lane), Long::sum);
+				}
+				Map<String, Long> counted = new TreeMap<>();
+				redis.hgetall(base + "ready|levels").forEach((priority, count) -> {
+					if (Long.parseLong(count) != 0) {
+						counted.put(priority, Long.parseLong(count));
+					}
+				});
+				assertThat(counted).as("the ready jobs outside the default lane per priority of %s", base)
+					.isEqualTo(perPriority);
 			}
 		});
 	}
