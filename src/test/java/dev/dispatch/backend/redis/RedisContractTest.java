@@ -80,6 +80,8 @@ abstract class RedisContractTest extends JobQueueContractTest {
 					assertThat(scan(redis, base + "ready|*")).as("turns kept while every job is in the default lane")
 						.isEmpty();
 				}
+				assertThat(redis.objectEncoding(key)).as("how Redis keeps %s (a hash table: see prelude.lua)", key)
+					.isEqualTo("hashtable");
 				Map<String, Long> perPriority = new TreeMap<>();
 				for (String lane : scan(redis, base + "ready:*")) {
 					perPriority.merge(
@@ -166,6 +168,28 @@ abstract class RedisContractTest extends JobQueueContractTest {
 		accept(queue, "\"default\"");
 		withKeyCommands((redis) -> assertThat(redis.hdel(this.prefix + ":{upgraded}:meta", "tp")).isEqualTo(1));
 		assertThat(drainReady(queue)).containsExactly("\"high\"", "\"default\"", "\"low\"");
+	}
+
+	/**
+	 * Not part of the shared contract: a queue whose {@code meta} an older version stored
+	 * compact (a listpack, each field found by a scan) is made a hash table by its next
+	 * call, and served as ever.
+	 */
+	@Test
+	void aQueueStoredCompactIsKeptAsAHashTableFromItsNextCall() {
+		JobQueue queue = queue("compact", 10);
+		accept(queue, "\"a\"");
+		String meta = this.prefix + ":{compact}:meta";
+		withKeyCommands((redis) -> {
+			Map<String, String> fields = new TreeMap<>(redis.hgetall(meta));
+			assertThat(fields.remove("about")).hasSizeGreaterThan(64);
+			redis.del(meta);
+			redis.hset(meta, fields);
+			assertThat(redis.objectEncoding(meta)).isEqualTo("listpack");
+		});
+		accept(queue, "\"b\"");
+		withKeyCommands((redis) -> assertThat(redis.objectEncoding(meta)).isEqualTo("hashtable"));
+		assertThat(drainReady(queue)).containsExactly("\"a\"", "\"b\"");
 	}
 
 	/**
