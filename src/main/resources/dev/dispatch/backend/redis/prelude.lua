@@ -48,6 +48,8 @@ local OPS, BATCH = {}, nil
 -- (that costs reads of groups' counts): a take that got nothing and a snapshot ask; any
 -- other answer says no, and at worst a replica with parked takes tries one of them again.
 local LOOK = false
+-- The keys of each priority's turns, by priority, as this call made them (turns(p)).
+local TURNS = {}
 
 -- Takes one call's keys and arguments (Redis runs one call at a time): every function of
 -- the library starts with it.
@@ -62,6 +64,7 @@ local function begin(keys, args)
   tally = { expired = 0, max = 0, purged = 0 }
   BATCH = nil
   LOOK = false
+  TURNS = {}
 end
 
 -- Every call reads meta's fields by name and writes some back. Redis keeps a hash this
@@ -153,15 +156,25 @@ local function lane_of(code)
   return tonumber(string.sub(code, 1, 1)), string.sub(code, 2)
 end
 
+-- The priorities' digits (Lua writes a number into a string with sprintf).
+local DIGITS = { '1', '2', '3', '4', '5', '6', '7', '8', '9' }
+
 local function lane_key(p, g)
   if p == 5 and g == '' then
     return READY
   end
-  return READY .. ':' .. p .. g
+  return READY .. ':' .. DIGITS[p] .. g
 end
 
+-- The keys of priority p's turns (made once a call: TURNS).
 local function turns(p)
-  return READY .. '|now' .. p, READY .. '|next' .. p, READY .. '|served' .. p
+  local keys = TURNS[p]
+  if not keys then
+    local digit = DIGITS[p]
+    keys = { READY .. '|now' .. digit, READY .. '|next' .. digit, READY .. '|served' .. digit }
+    TURNS[p] = keys
+  end
+  return keys[1], keys[2], keys[3]
 end
 
 local function levels_key()
@@ -232,12 +245,16 @@ local function join(p, g)
   end
 end
 
--- Every ready job is in the default lane again: the turns are forgotten.
+-- Every ready job is in the default lane again: the turns are forgotten. Those of the
+-- priorities that had jobs since they were last forgotten (each has its count, if 0) and
+-- of the default group's.
 local function forget_turns(q)
   set(q, 'tp', 0)
   local keys = { levels_key() }
-  for p = 1, 9 do
-    local this_round, next_round, served = turns(p)
+  local had = redis.call('HKEYS', levels_key())
+  table.insert(had, '5')
+  for _, p in ipairs(had) do
+    local this_round, next_round, served = turns(tonumber(p))
     table.insert(keys, this_round)
     table.insert(keys, next_round)
     table.insert(keys, served)
@@ -263,7 +280,7 @@ local function push_ready(q, id, code, head)
   end
   count(q, 'r', 1)
   count(q, 'm', 1)
-  redis.call('HINCRBY', levels_key(), p, 1)
+  redis.call('HINCRBY', levels_key(), DIGITS[p], '1')
   if q.tp >= 0 and p > q.tp then
     set(q, 'tp', p)
   end
@@ -274,7 +291,7 @@ end
 
 -- A ready job outside the default lane, of priority p, is no longer ready.
 local function level_less(q, p)
-  if redis.call('HINCRBY', levels_key(), p, -1) <= 0 and p == q.tp then
+  if redis.call('HINCRBY', levels_key(), DIGITS[p], '-1') <= 0 and p == q.tp then
     set(q, 'tp', -1) -- read again when next needed
   end
 end
