@@ -71,7 +71,7 @@ end
 -- small compact (a listpack, where each field is found by scanning the fields before it)
 -- until one of its values is longer than hash-max-listpack-value (64 bytes by default):
 -- meta's 'about', a line for whoever looks at the key, is longer, so that meta is a hash
--- table, where each field is found at once (15 % less Redis CPU in the scripts of a put, a
+-- table, where each field is found at once (7-15 % less Redis CPU in the scripts of a put, a
 -- take and an ack: docs/benchmarks.md). load() writes it where it is missing (a queue made
 -- by an older version, or just made).
 local ABOUT = 'the state of one Dispatch queue: its settings, counts and limits (see prelude.lua)'
