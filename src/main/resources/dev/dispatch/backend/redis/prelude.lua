@@ -201,11 +201,17 @@ local function allowed(q, g)
   return q.mifg == 0 or held(g) < q.mifg
 end
 
--- Leases of group g's jobs began (delta > 0) or ended (delta < 0).
+-- Leases of group g's jobs began (delta > 0) or ended (delta < 0). A group that held as
+-- many as the limit allows and now holds fewer is freed (q.freed): takes held back by it
+-- may be served now.
 local function count_leases(q, g, delta)
   if q.mifg > 0 and delta ~= 0 then
-    if redis.call('HINCRBY', busy_key(), g, delta) <= 0 then
+    local held_now = redis.call('HINCRBY', busy_key(), g, delta)
+    if held_now <= 0 then
       redis.call('HDEL', busy_key(), g)
+    end
+    if held_now < q.mifg and held_now - delta >= q.mifg then
+      q.freed = true
     end
   end
 end
@@ -803,7 +809,7 @@ local function woke(q)
   if q.closed ~= was.closed or q.purging ~= was.purging then
     return true
   end
-  if q.mifg > 0 and q.f < was.f and q.r > 0 and not q.paused then
+  if q.freed and q.r > 0 and not q.paused then
     return true -- takes held back by the limit per group, perhaps
   end
   if serves_takes(q.r, q.paused, q.f, q.mif) and not serves_takes(was.r, was.paused, was.f, was.mif) then

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.dispatch.queue.JobQueue;
+import dev.dispatch.queue.job.Delivery;
 import dev.dispatch.queue.job.Lane;
 import dev.dispatch.queue.job.NewJob;
 import dev.dispatch.queue.job.Payload;
@@ -127,6 +130,37 @@ class RedisWakeupTest {
 		heldBackOnOneReplicaWokenThroughTheOther("group",
 				QueueConfig.DEFAULTS.withCapacity(10).withMaxInFlightPerGroup(1),
 				PutOptions.noWait().withLane(Lane.of(5, "tenant-a")));
+	}
+
+	/**
+	 * Under the limit per group, only the end of a lease whose group held as many as the
+	 * limit allows publishes a wake-up (with jobs ready): a take is held back by such
+	 * groups alone, and a wake-up on every ack of a busy queue would reach every replica
+	 * for nothing.
+	 */
+	@Test
+	void onlyALeaseEndThatFreesAGroupAtItsLimitPublishesAWakeUp() throws Exception {
+		RedisQueueRegistry a = replica("freed", Duration.ofMinutes(5));
+		a.configure("q", QueueConfig.DEFAULTS.withCapacity(10).withMaxInFlightPerGroup(2));
+		JobQueue queue = a.require("q");
+		for (String group : List.of("a", "a", "b", "a")) {
+			queue.put(Payload.of(group), PutOptions.noWait().withLane(Lane.of(5, group))).get(5, TimeUnit.SECONDS);
+		}
+		TakeOutcome taken = queue.take(TakeOptions.leased(Duration.ZERO).withMax(3)).get(5, TimeUnit.SECONDS);
+		List<Delivery> leased = ((TakeOutcome.Delivered) taken).deliveries();
+		assertThat(leased).extracting((delivery) -> delivery.payload().asString()).containsExactly("a", "b", "a");
+		long before = wakeUpsPublished();
+
+		assertThat(queue.ack(leased.get(1).leaseId()).get(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(wakeUpsPublished()).as("group b held one lease of the two allowed").isEqualTo(before);
+
+		assertThat(queue.ack(leased.get(0).leaseId()).get(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(wakeUpsPublished()).as("group a held both, and its third job is ready").isEqualTo(before + 1);
+	}
+
+	private static long wakeUpsPublished() {
+		Matcher calls = Pattern.compile("cmdstat_spublish:calls=(\\d+)").matcher(watching.sync().info("commandstats"));
+		return calls.find() ? Long.parseLong(calls.group(1)) : 0;
 	}
 
 	private void heldBackOnOneReplicaWokenThroughTheOther(String prefix, QueueConfig config, PutOptions put)
