@@ -290,6 +290,9 @@ public final class DispatchClient implements AutoCloseable {
 				(settings.leaseTimeout() != null) ? Http.duration(settings.leaseTimeout()) : null);
 		appendField(body, "maxAttempts", settings.maxAttempts());
 		appendField(body, "deadLetterQueue", settings.deadLetterQueue());
+		appendField(body, "maxInFlight", settings.maxInFlight());
+		appendField(body, "maxLeasesPerSecond", settings.maxLeasesPerSecond());
+		appendField(body, "maxInFlightPerGroup", settings.maxInFlightPerGroup());
 		body.append('}');
 		Http.Call call = Http.Call.of("PUT", queue, "/v1/queues/" + queue)
 			.body(body.toString().getBytes(StandardCharsets.UTF_8));
@@ -515,7 +518,10 @@ public final class DispatchClient implements AutoCloseable {
 		return new QueueInfo(info.path("name").asString(), info.path("capacity").asInt(), info.path("size").asInt(),
 				info.path("delayed").asInt(), info.path("inFlight").asInt(), info.path("unfinished").asInt(),
 				info.path("waitingPutters").asInt(), info.path("waitingTakers").asInt(),
-				info.path("closed").asBoolean(), info.path("drained").asBoolean());
+				info.path("closed").asBoolean(), info.path("drained").asBoolean(), info.path("paused").asBoolean(),
+				new QueueInfo.Limits(info.path("maxInFlight").asInt(), info.path("maxLeasesPerSecond").asInt(),
+						info.path("maxInFlightPerGroup").asInt(), info.path("groupLimited").asBoolean()),
+				info.path("groups").asInt());
 	}
 
 	/** A lease taken by {@link #take}: each settlement is one request. */

@@ -186,4 +186,26 @@ class ProducerAndTakeTest {
 		assertThat(taken.leases()).extracting((lease) -> lease.job().payload(String.class)).containsExactly("hello");
 	}
 
+	@ParameterizedTest
+	@EnumSource(Backend.class)
+	void aQueuesLimitsAreSetChangedAndReported(Backend backend) {
+		DispatchClient client = Services.client(backend);
+		String queue = Services.queue("limits");
+		QueueInfo limited = client.configureQueue(queue,
+				QueueSettings.UNCHANGED.withMaxInFlight(5).withMaxLeasesPerSecond(50).withMaxInFlightPerGroup(1));
+		assertThat(limited.limits()).isEqualTo(new QueueInfo.Limits(5, 50, 1, false));
+		for (int i = 0; i < 3; i++) {
+			client.put(queue, NewJob.of(i).withGroup("tenant-a"), Duration.ZERO);
+		}
+		assertThat(client.take(queue, NOW).leases()).extracting((lease) -> lease.job().payload(Integer.class))
+			.containsExactly(0);
+		QueueInfo held = client.queueInfo(queue);
+		assertThat(held.limits().groupLimited()).isTrue();
+		assertThat(held.groups()).isEqualTo(1);
+		assertThat(held.paused()).isFalse();
+		QueueInfo unlimited = client.configureQueue(queue, QueueSettings.UNCHANGED.withMaxInFlightPerGroup(0));
+		assertThat(unlimited.limits()).isEqualTo(new QueueInfo.Limits(5, 50, 0, false));
+		assertThat(client.take(queue, NOW).leases()).hasSize(2);
+	}
+
 }
