@@ -33,9 +33,6 @@ final class CallBatcher {
 	/** And about this many bytes of their arguments (a larger single one goes alone). */
 	static final long MAX_BYTES = 1 << 20;
 
-	/** Where in a script's state the counts of this script's own doings are. */
-	private static final int[] TALLIES = { 7, 8, 9 };
-
 	/** Runs a script on this queue with the arguments after the prelude's. */
 	@FunctionalInterface
 	interface Sender {
@@ -44,7 +41,7 @@ final class CallBatcher {
 
 	}
 
-	private record Call(Script script, List<byte[]> args, long bytes, CompletableFuture<List<Object>> reply) {
+	private record Call(Script script, List<byte[]> args, long bytes, CompletableFuture<ScriptReply> reply) {
 	}
 
 	private final Sender sender;
@@ -65,7 +62,7 @@ final class CallBatcher {
 	 * Runs {@code script} on the queue, now or after the call that is out.
 	 * @return the script's answer, as if it had run alone
 	 */
-	CompletableFuture<List<Object>> run(Script script, List<byte[]> args) {
+	CompletableFuture<ScriptReply> run(Script script, List<byte[]> args) {
 		long bytes = 0;
 		for (byte[] arg : args) {
 			bytes += arg.length;
@@ -97,7 +94,7 @@ final class CallBatcher {
 		}
 		sent.whenComplete((raw, failure) -> {
 			if (failure == null) {
-				answer(calls, raw);
+				answerEach(calls, raw);
 				next();
 			}
 			else if (calls.size() > 1 && isOutOfMemory(failure)) {
@@ -170,7 +167,7 @@ final class CallBatcher {
 					call.reply().completeExceptionally(failure);
 				}
 				else {
-					call.reply().complete(raw);
+					answerEach(List.of(call), raw);
 				}
 			});
 		}
@@ -184,9 +181,13 @@ final class CallBatcher {
 
 	/** {@code many.lua}'s arguments: per call its operation, how many arguments, them. */
 	private static List<byte[]> together(List<Call> calls) {
-		List<byte[]> args = new ArrayList<>();
+		int size = 0;
 		for (Call call : calls) {
-			args.add(call.script().file().getBytes(StandardCharsets.US_ASCII));
+			size += 2 + call.args().size();
+		}
+		List<byte[]> args = new ArrayList<>(size);
+		for (Call call : calls) {
+			args.add(call.script().opName());
 			args.add(Integer.toString(call.args().size()).getBytes(StandardCharsets.US_ASCII));
 			args.addAll(call.args());
 		}
@@ -194,31 +195,47 @@ final class CallBatcher {
 	}
 
 	/**
+	 * Gives each call its answer read from {@code raw}, or, if that answer cannot be
+	 * read, the failure to read it (no call is left without an answer).
+	 */
+	private static void answerEach(List<Call> calls, List<Object> raw) {
+		try {
+			answer(calls, raw);
+		}
+		catch (RuntimeException ex) {
+			calls.forEach((call) -> call.reply().completeExceptionally(ex));
+		}
+	}
+
+	/**
 	 * Gives each call its answer: alone, it is the answer; together, many.lua's answer
 	 * holds each one's without a state, and the state after them all, which each gets
 	 * (the counts of what the scripts did, such as leases found run out, only the first:
-	 * they are counted once).
+	 * they are counted once). The state is read once for them all; the calls are answered
+	 * only once every answer is read.
 	 */
 	@SuppressWarnings("unchecked")
 	private static void answer(List<Call> calls, List<Object> raw) {
 		if (calls.size() == 1) {
-			calls.getFirst().reply().complete(raw);
+			calls.getFirst().reply().complete(ScriptReply.of(raw));
 			return;
 		}
 		if (!"many".equals(ScriptReply.text(raw.get(0)))) {
 			// the queue is gone: each is answered so
-			calls.forEach((call) -> call.reply().complete(raw));
+			ScriptReply gone = ScriptReply.of(raw);
+			calls.forEach((call) -> call.reply().complete(gone));
 			return;
 		}
-		List<Object> state = (List<Object>) raw.get(1);
-		List<Object> quiet = new ArrayList<>(state);
-		for (int tally : TALLIES) {
-			quiet.set(tally, 0L);
+		ScriptReply.State state = ScriptReply.stateOf((List<Object>) raw.get(1));
+		ScriptReply.State quiet = (state != null) ? state.untallied() : null;
+		ScriptReply[] replies = new ScriptReply[calls.size()];
+		for (int i = 0; i < replies.length; i++) {
+			List<Object> own = (List<Object>) raw.get(2 + i);
+			replies[i] = new ScriptReply(ScriptReply.text(own.get(0)), (i == 0) ? state : quiet,
+					own.subList(2, own.size()));
 		}
-		for (int i = 0; i < calls.size(); i++) {
-			List<Object> own = new ArrayList<>((List<Object>) raw.get(2 + i));
-			own.set(1, (i == 0) ? state : quiet);
-			calls.get(i).reply().complete(own);
+		for (int i = 0; i < replies.length; i++) {
+			calls.get(i).reply().complete(replies[i]);
 		}
 	}
 

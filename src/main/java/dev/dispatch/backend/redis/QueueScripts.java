@@ -34,6 +34,17 @@ final class QueueScripts {
 
 	private static final byte[] NONE = new byte[0];
 
+	/*
+	 * Arguments that are the same in every call, made once: Lettuce only reads the
+	 * arguments it is given.
+	 */
+
+	private static final byte[] ZERO = bytes("0");
+
+	private static final byte[] ONE = bytes("1");
+
+	private static final byte[] TWO = bytes("2");
+
 	private final RedisScripts scripts;
 
 	private final Scheduler scheduler;
@@ -67,17 +78,24 @@ final class QueueScripts {
 	 */
 	CompletableFuture<ScriptReply> put(CallBatcher calls, PutAttempt attempt, Duration dedupWindow) {
 		NewJob job = attempt.job();
-		String handOff = switch (attempt.handOff()) {
-			case NONE -> "0";
-			case PARKED -> "1";
-			case IF_NONE_READY -> "2";
+		byte[] handOff = switch (attempt.handOff()) {
+			case NONE -> ZERO;
+			case PARKED -> ONE;
+			case IF_NONE_READY -> TWO;
 		};
-		List<byte[]> args = new ArrayList<>(List.of(bytes(attempt.id()), job.payload().toByteArray(),
-				text(job.idempotencyKey()), millis(dedupWindow), flag(attempt.lookUpOnly()), bytes(handOff),
-				bytes(Long.toString(delayMillis(job.delay()))), trace(job.trace()), lane(job.lane()),
-				flag(attempt.repeatable())));
+		List<byte[]> args = new ArrayList<>(14);
+		args.add(bytes(attempt.id()));
+		args.add(job.payload().toByteArray());
+		args.add(text(job.idempotencyKey()));
+		args.add(millis(dedupWindow));
+		args.add(flag(attempt.lookUpOnly()));
+		args.add(handOff);
+		args.add(bytes(Long.toString(delayMillis(job.delay()))));
+		args.add(trace(job.trace()));
+		args.add(lane(job.lane()));
+		args.add(flag(attempt.repeatable()));
 		if (attempt.handTo() != null) {
-			args.addAll(takeArguments(attempt.handTo()));
+			addTakeArguments(args, attempt.handTo());
 		}
 		return run(calls, Script.PUT, args);
 	}
@@ -104,7 +122,8 @@ final class QueueScripts {
 	 * them).
 	 */
 	CompletableFuture<ScriptReply> take(CallBatcher calls, TakeOptions options, List<Settle> settleFirst) {
-		List<byte[]> args = takeArguments(options);
+		List<byte[]> args = new ArrayList<>(4 + settleFirst.size() * 3);
+		addTakeArguments(args, options);
 		addSettlements(args, settleFirst);
 		return run(calls, Script.TAKE, args);
 	}
@@ -123,8 +142,8 @@ final class QueueScripts {
 		for (Settle settlement : settlements) {
 			args.add(bytes(settlement.leaseId()));
 			args.add(bytes(settlement.action().label()));
-			args.add(bytes((settlement.duration() != null) ? Long.toString(settlement.duration().toMillis())
-					: (settlement.action() == Settle.Action.NACK) ? "0" : ""));
+			args.add((settlement.duration() != null) ? millis(settlement.duration())
+					: (settlement.action() == Settle.Action.NACK) ? ZERO : NONE);
 		}
 	}
 
@@ -338,7 +357,7 @@ final class QueueScripts {
 	}
 
 	private static CompletableFuture<ScriptReply> run(CallBatcher calls, Script script, List<byte[]> args) {
-		return calls.run(script, args).thenApply(ScriptReply::of);
+		return calls.run(script, args);
 	}
 
 	private CompletableFuture<ScriptReply> run(Script script, QueueKeys queue, byte[] generation, List<byte[]> args) {
@@ -360,16 +379,14 @@ final class QueueScripts {
 	}
 
 	/**
-	 * A take's arguments to a script: max, lease, auto-ack, and the secret token of its
-	 * lease ids (one per take: each lease id is the job's id and this token).
+	 * Adds a take's arguments to a script: max, lease, auto-ack, and the secret token of
+	 * its lease ids (one per take: each lease id is the job's id and this token).
 	 */
-	private static List<byte[]> takeArguments(TakeOptions options) {
-		List<byte[]> args = new ArrayList<>(4);
-		args.add(bytes(Integer.toString(options.max())));
+	private static void addTakeArguments(List<byte[]> args, TakeOptions options) {
+		args.add((options.max() == 1) ? ONE : bytes(Integer.toString(options.max())));
 		args.add((options.lease() != null) ? millis(options.lease()) : NONE);
 		args.add(flag(options.autoAck()));
 		args.add(options.autoAck() ? NONE : bytes(Ids.newLeaseId()));
-		return args;
 	}
 
 	/** A put's delay in Redis's milliseconds; a positive one is at least 1. */
@@ -382,7 +399,7 @@ final class QueueScripts {
 	}
 
 	private static byte[] flag(boolean on) {
-		return bytes(on ? "1" : "0");
+		return on ? ONE : ZERO;
 	}
 
 	/** A text argument, or empty for {@code null}. */

@@ -51,6 +51,9 @@ final class RedisScripts {
 
 		private final String file;
 
+		/** {@link #file}, as {@code many.lua} reads it among its arguments. */
+		private final byte[] opName;
+
 		/**
 		 * Whether it runs on a Redis out of memory ({@code allow-oom}): everything but
 		 * accepting new jobs and queues, so that consumers drain a full Redis and jobs
@@ -62,14 +65,18 @@ final class RedisScripts {
 			this(file, true);
 		}
 
-		/** Its name in the library's {@code OPS} (and its file's). */
-		String file() {
-			return this.file;
-		}
-
 		Script(String file, boolean whenFull) {
 			this.file = file;
+			this.opName = file.getBytes(StandardCharsets.US_ASCII);
 			this.whenFull = whenFull;
+		}
+
+		/**
+		 * Its name in the library's {@code OPS} (and its file's), as an argument: made
+		 * once, never changed (Lettuce only reads it).
+		 */
+		byte[] opName() {
+			return this.opName;
 		}
 
 	}

@@ -15,11 +15,14 @@ import dev.dispatch.queue.spi.QueueState;
  */
 record ScriptReply(String status, State state, List<Object> values) {
 
+	@SuppressWarnings("unchecked")
 	static ScriptReply of(List<Object> raw) {
-		String status = text(raw.get(0));
-		@SuppressWarnings("unchecked")
-		List<Object> state = (List<Object>) raw.get(1);
-		return new ScriptReply(status, state.isEmpty() ? null : State.of(state), raw.subList(2, raw.size()));
+		return new ScriptReply(text(raw.get(0)), stateOf((List<Object>) raw.get(1)), raw.subList(2, raw.size()));
+	}
+
+	/** The state a script answered, or {@code null} for none (empty). */
+	static State stateOf(List<Object> state) {
+		return state.isEmpty() ? null : State.of(state);
 	}
 
 	boolean is(String status) {
@@ -75,6 +78,17 @@ record ScriptReply(String status, State state, List<Object> values) {
 					number(v.get(4)) == 1, number(v.get(5)), number(v.get(6)), number(v.get(7)), number(v.get(8)),
 					number(v.get(9)), number(v.get(10)), number(v.get(11)) == 1, number(v.get(12)) == 1,
 					number(v.get(13)), number(v.get(14)) == 1, number(v.get(15)), number(v.get(16)) == 1);
+		}
+
+		/**
+		 * The same state without the counts of what the script did (expired,
+		 * dead-lettered), for the calls after the first of one {@code many}: they are
+		 * counted once.
+		 */
+		State untallied() {
+			return new State(this.ready, this.delayed, this.inFlight, this.closed, this.purging, this.capacity,
+					this.outbox, 0, 0, 0, this.nextDue, this.changed, this.paused, this.maxInFlight, this.rateLimited,
+					this.maxInFlightPerGroup, this.groupLimited);
 		}
 
 		/** What a waiting room needs of it. */
