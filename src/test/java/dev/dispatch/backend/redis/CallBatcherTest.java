@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -141,11 +142,60 @@ class CallBatcherTest {
 		}
 	}
 
+	@Test
+	void leasesFoundRunOutByCallsThatWentTogetherAreCountedOnce() throws Exception {
+		ManualScheduler clock = new ManualScheduler();
+		AtomicInteger expired = new AtomicInteger();
+		QueueListener listener = new QueueListener() {
+			@Override
+			public void expired(String queue) {
+				expired.incrementAndGet();
+			}
+		};
+		try (RedisServer server = RedisServer.start()) {
+			RedisClient client = RedisClient.create(server.uri());
+			try (RedisConnections redis = RedisConnections.open(client);
+					RedisQueueRegistry registry = registry(redis, clock, listener)) {
+				JobQueue queue = registry.obtain("q");
+				int leased = 5;
+				for (int i = 0; i < leased; i++) {
+					queue.put(Payload.of(Integer.toString(i)), PutOptions.noWait()).get(10, TimeUnit.SECONDS);
+					assertThat(queue.take(TakeOptions.leased(Duration.ZERO).withLease(Duration.ofSeconds(1)))
+						.get(10, TimeUnit.SECONDS)).isInstanceOf(TakeOutcome.Delivered.class);
+				}
+				server.command("CONFIG", "RESETSTAT");
+				// the first put goes alone and is held by Redis while the others come;
+				// the
+				// leases run out before they go, together (the room's own look at the
+				// queue, which the clock's move starts, waits behind them)
+				server.command("CLIENT", "PAUSE", "300", "ALL");
+				List<CompletableFuture<PutOutcome>> puts = new ArrayList<>();
+				puts.add(queue.put(Payload.of("first"), PutOptions.noWait()));
+				int together = 20;
+				for (int i = 0; i < together; i++) {
+					puts.add(queue.put(Payload.of(Integer.toString(i)), PutOptions.noWait()));
+				}
+				clock.advance(Duration.ofSeconds(2));
+				for (CompletableFuture<PutOutcome> put : puts) {
+					assertThat(put.get(10, TimeUnit.SECONDS)).isInstanceOf(PutOutcome.Accepted.class);
+				}
+				assertThat(fcalls(server)).as("calls for %d puts", together + 1).isLessThan(together);
+				assertThat(expired).as("leases run out, each told once").hasValue(leased);
+			}
+			finally {
+				client.shutdown();
+			}
+		}
+	}
+
 	private static RedisQueueRegistry registry(RedisConnections redis) {
+		return registry(redis, new ManualScheduler(), QueueListener.NONE);
+	}
+
+	private static RedisQueueRegistry registry(RedisConnections redis, ManualScheduler clock, QueueListener listener) {
 		return new RedisQueueRegistry(redis,
-				new RedisQueueRegistry.Settings(new ManualScheduler(), QueueListener.NONE,
-						QueueConfig.DEFAULTS.withCapacity(100_000), true, Duration.ofMinutes(10), 100, "batched",
-						Duration.ofSeconds(1), Duration.ofSeconds(2)));
+				new RedisQueueRegistry.Settings(clock, listener, QueueConfig.DEFAULTS.withCapacity(100_000), true,
+						Duration.ofMinutes(10), 100, "batched", Duration.ofSeconds(1), Duration.ofSeconds(2)));
 	}
 
 	private static long fcalls(RedisServer server) {
