@@ -13,7 +13,9 @@
 --          mif: most leases held at once, 0 for no limit,
 --          mifg: most leases held at once per group, 0 for no limit (see "Lanes"),
 --          rps: most jobs delivered per second, 0 for no limit, and its bucket: tk
---          thousandths of a lease at tt ms, see "The rate" below)
+--          thousandths of a lease at tt ms, see "The rate" below,
+--          about: a line for whoever looks at the key, long enough that Redis keeps
+--          meta as a hash table, see ABOUT below)
 --        2 ready (list of the ready job ids of the default lane, head first; the other
 --          lanes' keys start with it, see "Lanes" below)   3 delayed (zset id -> due ms)
 --        4 leases (zset lease id -> expiry ms; a lease id is '<job id>.<token>')
