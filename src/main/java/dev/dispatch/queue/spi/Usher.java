@@ -460,15 +460,18 @@ final class Usher {
 				Tries.PutTry put = null;
 				this.room.lock.lock();
 				try {
-					if (this.room.takesWanted) {
-						this.room.takesWanted = false;
-						TakeWaiter taker = this.room.nextTake();
-						take = (taker != null) ? prepareTake(taker, true) : null;
-					}
+					// the put first: it may hand its job to the oldest parked take, which
+					// a try of the take's own, made first, would keep from it (the put
+					// would find the queue full and wait, and the take find nothing)
 					if (this.room.putsWanted) {
 						this.room.putsWanted = false;
 						PutWaiter putter = this.room.nextPut();
 						put = (putter != null) ? preparePut(putter, false, true) : null;
+					}
+					if (this.room.takesWanted) {
+						this.room.takesWanted = false;
+						TakeWaiter taker = this.room.nextTake();
+						take = (taker != null) ? prepareTake(taker, true) : null;
 					}
 					if (take == null && put == null) {
 						this.room.pumpLoop = false;
