@@ -10,7 +10,7 @@ if not existing then
   created = 1
   redis.call('HSET', META, 'gen', ARGV[5], 'capacity', ARGV[6], 'lease', ARGV[7], 'attempts', ARGV[8],
     'dlq', '', 'dlqto', ARGV[9], 'closed', '0', 'purging', '0', 'paused', '0', 'due', -1, 'r', 0, 'd', 0, 'f', 0,
-    'o', 0)
+    'o', 0, 'pm', 0, 'pu', 0)
   existing = ARGV[5]
 end
 gen = existing

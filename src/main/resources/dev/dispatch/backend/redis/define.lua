@@ -49,6 +49,6 @@ if existing then
 end
 redis.call('HSET', META, 'gen', ARGV[5], 'capacity', ARGV[6], 'lease', ARGV[7], 'attempts', ARGV[8],
   'dlq', ARGV[9], 'dlqto', ARGV[10], 'closed', '0', 'purging', '0', 'paused', '0', 'due', -1, 'r', 0, 'd', 0, 'f', 0,
-  'o', 0, 'mif', ARGV[12], 'rps', ARGV[13], 'tk', -1, 'tt', now, 'mifg', ARGV[14], 'tp', 0)
+  'o', 0, 'mif', ARGV[12], 'rps', ARGV[13], 'tk', -1, 'tt', now, 'mifg', ARGV[14], 'pm', 0, 'pu', 0)
 gen = ARGV[5]
 return reply(load(), 'created', ARGV[5])

@@ -7,9 +7,9 @@
 -- KEYS:  1 meta (hash: gen capacity lease attempts dlq dlqto closed purging paused, and
 --          due: no lease runs out and no delayed job falls due before it (ms, -1: none),
 --          r d f o: how many jobs are ready, delayed, leased and in the outbox,
---          m: how many of the ready ones are not in the default lane, tp: the highest
---          priority that has some of those (0 none; -1 or absent: to be read from the
---          lanes' counts),
+--          m: how many of the ready ones are not in the default lane, pm: the
+--          priorities whose turns hold some group (bit p - 1 for priority p; 0 while m = 0),
+--          pu: those whose turns were kept since they were last forgotten (see "Lanes"),
 --          mif: most leases held at once, 0 for no limit,
 --          mifg: most leases held at once per group, 0 for no limit (see "Lanes"),
 --          rps: most jobs delivered per second, 0 for no limit, and its bucket: tk
@@ -79,7 +79,10 @@ end
 local ABOUT = 'the state of one Dispatch queue: its settings, counts and limits (see prelude.lua)'
 
 local FIELDS = { 'gen', 'capacity', 'lease', 'attempts', 'dlq', 'dlqto', 'closed', 'purging', 'paused', 'due', 'r',
-  'd', 'f', 'o', 'm', 'mif', 'rps', 'tk', 'tt', 'mifg', 'tp', 'about' }
+  'd', 'f', 'o', 'm', 'mif', 'rps', 'tk', 'tt', 'mifg', 'pm', 'pu', 'about' }
+
+-- Sets the priorities' masks of a queue stored before meta kept them (see "Lanes").
+local mask_turns
 
 -- The queue, or nil if it does not exist (deleted, or another generation). What the
 -- script changes is written back by reply() in one HSET.
@@ -96,10 +99,14 @@ local function load()
     due = tonumber(m[10] or '-1'), r = tonumber(m[11] or '0'), d = tonumber(m[12] or '0'),
     f = tonumber(m[13] or '0'), o = tonumber(m[14] or '0'), m = tonumber(m[15] or '0'),
     mif = tonumber(m[16] or '0'), rps = tonumber(m[17] or '0'), tk = tonumber(m[18] or '-1'),
-    tt = tonumber(m[19] or '0'), mifg = tonumber(m[20] or '0'), tp = tonumber(m[21] or '-1'), dirty = {} }
-  if not m[22] then
+    tt = tonumber(m[19] or '0'), mifg = tonumber(m[20] or '0'), pm = tonumber(m[21] or '0'), pu = tonumber(m[22] or '0'),
+    dirty = {} }
+  if not m[23] then
     q.about = ABOUT
     q.dirty.about = true
+  end
+  if q.m > 0 and not m[21] then
+    mask_turns(q)
   end
   q.was = { r = q.r, d = q.d, f = q.f, capacity = q.capacity, closed = q.closed, purging = q.purging,
     paused = q.paused, mif = q.mif }
@@ -141,8 +148,9 @@ end
 -- While every ready job is in the default lane (meta m = 0) a take pops READY and nothing
 -- else is kept. Otherwise, per priority p with jobs: the groups whose turn comes in this
 -- round (list READY .. '|now' .. p), in the next round ('|next' .. p), and those served in
--- this round that had no jobs left then (set '|served' .. p); and the ready count of each
--- priority outside the default lane (hash READY .. '|levels'). A take serves the highest
+-- this round that had no jobs left then (set '|served' .. p); meta pm has bit p - 1 set
+-- while p's turns hold a group (so the highest priority with jobs is read from meta), and pu
+-- while p's turns or served set may exist. A take serves the highest
 -- priority with jobs, the group at the head of its round (the next round starts when this
 -- one is empty); a group served goes to the next round if it still has jobs. A group that
 -- gets jobs joins this round, unless it was served in it already (then the next one).
@@ -158,8 +166,10 @@ local function lane_of(code)
   return tonumber(string.sub(code, 1, 1)), string.sub(code, 2)
 end
 
--- The priorities' digits (Lua writes a number into a string with sprintf).
+-- The priorities' digits (Lua writes a number into a string with sprintf), and their bits in
+-- meta's pm and pu.
 local DIGITS = { '1', '2', '3', '4', '5', '6', '7', '8', '9' }
+local BITS = { 1, 2, 4, 8, 16, 32, 64, 128, 256 }
 
 local function lane_key(p, g)
   if p == 5 and g == '' then
@@ -179,8 +189,33 @@ local function turns(p)
   return keys[1], keys[2], keys[3]
 end
 
-local function levels_key()
-  return READY .. '|levels'
+-- Whether mask (meta's pm or pu) has priority p.
+local function has(mask, p)
+  return bit.band(mask, BITS[p]) ~= 0
+end
+
+-- The priorities of mask, the highest first.
+local function priorities(mask)
+  local found = {}
+  for p = 9, 1, -1 do
+    if has(mask, p) then
+      table.insert(found, p)
+    end
+  end
+  return found
+end
+
+mask_turns = function(q)
+  local pm = 0
+  for p = 1, 9 do
+    local this_round, next_round = turns(p)
+    if redis.call('EXISTS', this_round, next_round) > 0 then
+      pm = pm + BITS[p]
+    end
+  end
+  set(q, 'pm', pm)
+  set(q, 'pu', 511)
+  redis.call('DEL', READY .. '|levels') -- the ready counts per priority kept before
 end
 
 local function busy_key()
@@ -244,30 +279,44 @@ local function first_allowed(q, key)
 end
 
 -- Group g of priority p got its first job: its turn comes in this round or the next.
-local function join(p, g)
+local function join(q, p, g)
   local this_round, next_round, served = turns(p)
   if redis.call('SISMEMBER', served, g) == 1 then
     redis.call('RPUSH', next_round, g)
   else
     redis.call('RPUSH', this_round, g)
   end
+  if not has(q.pm, p) then
+    set(q, 'pm', q.pm + BITS[p])
+  end
+  if not has(q.pu, p) then
+    set(q, 'pu', q.pu + BITS[p])
+  end
 end
 
--- Every ready job is in the default lane again: the turns are forgotten. Those of the
--- priorities that had jobs since they were last forgotten (each has its count, if 0) and
--- of the default group's.
+-- A group of priority p left its turns: p has none once both rounds are empty.
+local function left_turns(q, p)
+  local this_round, next_round = turns(p)
+  if redis.call('EXISTS', this_round, next_round) == 0 then
+    set(q, 'pm', q.pm - BITS[p])
+  end
+end
+
+-- Every ready job is in the default lane again: the turns are forgotten (those of the
+-- priorities kept since they were last forgotten).
 local function forget_turns(q)
-  set(q, 'tp', 0)
-  local keys = { levels_key() }
-  local had = redis.call('HKEYS', levels_key())
-  table.insert(had, '5')
-  for _, p in ipairs(had) do
-    local this_round, next_round, served = turns(tonumber(p))
+  local keys = {}
+  for _, p in ipairs(priorities(bit.bor(q.pu, q.pm))) do
+    local this_round, next_round, served = turns(p)
     table.insert(keys, this_round)
     table.insert(keys, next_round)
     table.insert(keys, served)
   end
-  redis.call('DEL', unpack(keys))
+  if #keys > 0 then
+    redis.call('DEL', unpack(keys))
+  end
+  set(q, 'pm', 0)
+  set(q, 'pu', 0)
 end
 
 -- Makes job id ready in the lane code names ('' or nil: the default), after the others
@@ -279,78 +328,29 @@ local function push_ready(q, id, code, head)
   if key == READY then
     count(q, 'r', 1)
     if q.m > 0 and n == 1 then
-      join(5, '')
+      join(q, 5, '')
     end
     return
   end
   if q.m == 0 and q.r > 0 then
-    join(5, '') -- the default lane takes turns from now on
+    join(q, 5, '') -- the default lane takes turns from now on
   end
   count(q, 'r', 1)
   count(q, 'm', 1)
-  redis.call('HINCRBY', levels_key(), DIGITS[p], '1')
-  if q.tp >= 0 and p > q.tp then
-    set(q, 'tp', p)
-  end
   if n == 1 then
-    join(p, g)
+    join(q, p, g)
   end
-end
-
--- A ready job outside the default lane, of priority p, is no longer ready.
-local function level_less(q, p)
-  if redis.call('HINCRBY', levels_key(), DIGITS[p], '-1') <= 0 and p == q.tp then
-    set(q, 'tp', -1) -- read again when next needed
-  end
-end
-
--- The priorities with ready jobs outside the default lane, highest first, from their
--- counts.
-local function counted_levels()
-  local counts = redis.call('HGETALL', levels_key())
-  local has = {}
-  for i = 1, #counts, 2 do
-    if tonumber(counts[i + 1]) > 0 then
-      has[tonumber(counts[i])] = true
-    end
-  end
-  local found = {}
-  for p = 9, 1, -1 do
-    if has[p] then
-      table.insert(found, p)
-    end
-  end
-  return found
 end
 
 -- The highest priority with ready jobs (only while some are outside the default lane).
 local function top_level(q)
-  if q.tp < 0 then
-    set(q, 'tp', counted_levels()[1] or 0)
-  end
-  if q.tp < 5 and q.r > q.m then
-    return 5
-  end
-  return q.tp
+  return priorities(q.pm)[1]
 end
 
 -- Every priority with ready jobs, highest first (only while some are outside the default
 -- lane).
 local function levels(q)
-  local found = counted_levels()
-  if q.r > q.m then
-    local at = #found + 1
-    for i, p in ipairs(found) do
-      if p == 5 then
-        return found
-      elseif p < 5 then
-        at = i
-        break
-      end
-    end
-    table.insert(found, at, 5)
-  end
-  return found
+  return priorities(q.pm)
 end
 
 -- Whether some group may hold as many leases as the limit per group allows, with extra
@@ -453,7 +453,6 @@ local function pop_ready(q, max, auto)
       left = q.r - q.m
     else
       count(q, 'm', -1)
-      level_less(q, p)
       left = redis.call('LLEN', key)
     end
     if left > 0 then
@@ -463,6 +462,8 @@ local function pop_ready(q, max, auto)
     end
     if q.m == 0 then
       forget_turns(q)
+    elseif left == 0 then
+      left_turns(q, p)
     end
   end
   if #ids < max and q.r > 0 and q.m == 0 then
@@ -489,12 +490,12 @@ local function remove_ready(q, id, code)
   count(q, 'r', -1)
   if key ~= READY then
     count(q, 'm', -1)
-    level_less(q, p)
   end
   if q.m > 0 and redis.call('EXISTS', key) == 0 then
     local this_round, next_round = turns(p)
     redis.call('LREM', this_round, 0, g)
     redis.call('LREM', next_round, 0, g)
+    left_turns(q, p)
   elseif q.m == 0 and key ~= READY then
     forget_turns(q)
   end
@@ -508,7 +509,7 @@ local function ready_keys(q)
   if q.m == 0 then
     return keys
   end
-  for p = 9, 1, -1 do
+  for _, p in ipairs(priorities(q.pm)) do
     local this_round, next_round = turns(p)
     for _, list in ipairs({ this_round, next_round }) do
       for _, g in ipairs(redis.call('LRANGE', list, 0, -1)) do

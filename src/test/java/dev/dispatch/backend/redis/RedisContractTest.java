@@ -82,20 +82,13 @@ abstract class RedisContractTest extends JobQueueContractTest {
 				}
 				assertThat(redis.objectEncoding(key)).as("how Redis keeps %s (a hash table: see prelude.lua)", key)
 					.isEqualTo("hashtable");
-				Map<String, Long> perPriority = new TreeMap<>();
-				for (String lane : scan(redis, base + "ready:*")) {
-					perPriority.merge(
-							lane.substring(base.length() + "ready:".length(), base.length() + "ready:".length() + 1),
-							redis.llen(lane), Long::sum);
+				long mask = Long.parseLong(redis.hget(key, "pm"));
+				for (int p = 1; p <= 9; p++) {
+					boolean turns = redis.exists(base + "ready|now" + p, base + "ready|next" + p) > 0;
+					assertThat((mask & (1L << (p - 1))) != 0).as("priority %d has turns in meta pm of %s", p, base)
+						.isEqualTo(turns);
 				}
-				Map<String, Long> counted = new TreeMap<>();
-				redis.hgetall(base + "ready|levels").forEach((priority, count) -> {
-					if (Long.parseLong(count) != 0) {
-						counted.put(priority, Long.parseLong(count));
-					}
-				});
-				assertThat(counted).as("the ready jobs outside the default lane per priority of %s", base)
-					.isEqualTo(perPriority);
+				assertThat(redis.exists(base + "ready|levels")).as("the counts per priority kept before").isZero();
 			}
 		});
 	}
@@ -156,18 +149,25 @@ abstract class RedisContractTest extends JobQueueContractTest {
 	}
 
 	/**
-	 * Not part of the shared contract: a queue stored before {@code meta} kept its
-	 * highest priority outside the default lane ({@code tp}) is served as ever: the
-	 * priority is read from the lanes' counts when the field is missing.
+	 * Not part of the shared contract: a queue stored before {@code meta} marked the
+	 * priorities with turns ({@code pm}, {@code pu}), when it kept its highest priority
+	 * ({@code tp}) and the ready jobs per priority ({@code ready|levels}), is served as
+	 * ever: its next call marks them from the turns, and drops what was kept before.
 	 */
 	@Test
-	void aQueueStoredWithoutItsTopPriorityIsServedInOrder() {
+	void aQueueStoredWithItsCountsPerPriorityIsServedInOrder() {
 		JobQueue queue = queue("upgraded", 10);
 		acceptIn(queue, "\"low\"", 2, "a");
 		acceptIn(queue, "\"high\"", 8, "b");
 		accept(queue, "\"default\"");
-		withKeyCommands((redis) -> assertThat(redis.hdel(this.prefix + ":{upgraded}:meta", "tp")).isEqualTo(1));
+		String base = this.prefix + ":{upgraded}:";
+		withKeyCommands((redis) -> {
+			assertThat(redis.hdel(base + "meta", "pm", "pu")).isEqualTo(2);
+			redis.hset(base + "meta", "tp", "8");
+			redis.hset(base + "ready|levels", Map.of("2", "1", "8", "1"));
+		});
 		assertThat(drainReady(queue)).containsExactly("\"high\"", "\"default\"", "\"low\"");
+		withKeyCommands((redis) -> assertThat(redis.exists(base + "ready|levels")).isZero());
 	}
 
 	/**
