@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -31,7 +32,8 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
  *
  * <p>
  * The library's name, and its functions', carry a digest of its source: replicas of two
- * versions of Dispatch on one Redis (a rolling update) each call their own.
+ * versions of Dispatch on one Redis (a rolling update) each call their own; after a load,
+ * the libraries of versions no longer loaded go ({@link OldLibraries}).
  */
 final class RedisScripts {
 
@@ -83,8 +85,14 @@ final class RedisScripts {
 
 	private final RedisClusterAsyncCommands<byte[], byte[]> commands;
 
+	/** The library's name: {@code dispatch_} and a digest of its source. */
+	private final String name;
+
 	/** The library's source, as {@code FUNCTION LOAD} takes it. */
 	private final String library;
+
+	/** Deletes the libraries of earlier versions after each load. */
+	private final OldLibraries old;
 
 	private final Map<Script, String> functions = new EnumMap<>(Script.class);
 
@@ -94,13 +102,19 @@ final class RedisScripts {
 	private final AtomicReference<CompletableFuture<Void>> loading = new AtomicReference<>();
 
 	RedisScripts(RedisClusterAsyncCommands<byte[], byte[]> commands) {
+		this(commands, Clock.systemUTC());
+	}
+
+	RedisScripts(RedisClusterAsyncCommands<byte[], byte[]> commands, Clock clock) {
 		this.commands = commands;
+		this.old = new OldLibraries(commands, clock);
 		StringBuilder body = new StringBuilder(read("prelude")).append('\n');
 		StringBuilder all = new StringBuilder();
 		for (Script script : Script.values()) {
 			all.append(read(script.file));
 		}
 		String name = "dispatch_" + digest(body + all.toString());
+		this.name = name;
 		for (Script script : Script.values()) {
 			String function = name + "_" + script.file;
 			this.functions.put(script, function);
@@ -163,11 +177,20 @@ final class RedisScripts {
 	}
 
 	private CompletableFuture<Void> loadNow() {
+		CompletableFuture<Void> loaded;
 		if (this.commands instanceof RedisAdvancedClusterAsyncCommands<byte[], byte[]> cluster) {
 			AsyncExecutions<String> loads = cluster.upstream().commands().functionLoad(this.library, true);
-			return CompletableFuture.allOf(loads.futures());
+			loaded = CompletableFuture.allOf(loads.futures());
 		}
-		return this.commands.functionLoad(this.library, true).toCompletableFuture().thenApply((name) -> null);
+		else {
+			loaded = this.commands.functionLoad(this.library, true).toCompletableFuture().thenApply((done) -> null);
+		}
+		return loaded.thenCompose((done) -> this.old.loaded(this.name));
+	}
+
+	/** The library's name. */
+	String name() {
+		return this.name;
 	}
 
 	/** Whether Redis answered that a function is not there (so the library is not). */

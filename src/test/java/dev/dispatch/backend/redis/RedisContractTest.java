@@ -15,6 +15,11 @@ import io.lettuce.core.FlushMode;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanIterator;
+import io.lettuce.core.ScoredValue;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
@@ -145,6 +150,57 @@ abstract class RedisContractTest extends JobQueueContractTest {
 		});
 		accept(queue, "\"b\"");
 		accept(queue("refilled-too", 10), "\"c\"");
+		assertThat(drainReady(queue)).containsExactly("\"a\"", "\"b\"");
+	}
+
+	/**
+	 * Not part of the shared contract: each version of Dispatch loads a library of its
+	 * own, and a load deletes those of versions no longer loaded — all but the three
+	 * loaded last, and those of versions before the record of loads — on every primary;
+	 * libraries that are not Dispatch's stay.
+	 */
+	@Test
+	void aLoadDeletesTheLibrariesOfEarlierVersions() {
+		JobQueue queue = queue("versions", 10);
+		accept(queue, "\"a\"");
+		List<String> fakes = List.of("dispatch_00000000000a", "dispatch_00000000000b", "dispatch_00000000000c",
+				"dispatch_00000000000d");
+		onEveryNode((redis) -> {
+			assertThat(redis.functionFlush(FlushMode.SYNC)).isEqualTo("OK");
+			for (String fake : fakes) {
+				redis.functionLoad("#!lua name=" + fake + "\nredis.register_function('" + fake
+						+ "_put', function() return 1 end)");
+			}
+			redis.functionLoad("#!lua name=mine\nredis.register_function('mine', function() return 1 end)");
+		});
+		withKeyCommands((redis) -> {
+			redis.del("dispatch:functions");
+			redis.zadd("dispatch:functions", ScoredValue.just(1, "dispatch_00000000000a"),
+					ScoredValue.just(2, "dispatch_00000000000b"), ScoredValue.just(3, "dispatch_00000000000d"));
+		});
+
+		accept(queue, "\"b\"");
+
+		onEveryNode((redis) -> {
+			List<String> libraries = redis.functionList()
+				.stream()
+				.map((library) -> String.valueOf(library.get("library_name")))
+				.toList();
+			assertThat(libraries).as("the two loaded last before this one, this one, and one not Dispatch's")
+				.hasSize(4)
+				.contains("dispatch_00000000000b", "dispatch_00000000000d", "mine")
+				.doesNotContain("dispatch_00000000000a", "dispatch_00000000000c");
+			for (String left : List.of("dispatch_00000000000b", "dispatch_00000000000d", "mine")) {
+				redis.dispatch(CommandType.FUNCTION, new StatusOutput<>(StringCodec.UTF8),
+						new CommandArgs<>(StringCodec.UTF8).add("DELETE").add(left));
+			}
+		});
+		withKeyCommands((redis) -> {
+			assertThat(redis.zrange("dispatch:functions", 0, -1)).as("the record of loads, trimmed")
+				.hasSize(3)
+				.startsWith("dispatch_00000000000b", "dispatch_00000000000d");
+			redis.del("dispatch:functions");
+		});
 		assertThat(drainReady(queue)).containsExactly("\"a\"", "\"b\"");
 	}
 
