@@ -9,6 +9,11 @@
 #
 #   bench/profile.sh JAR BACKEND [duration, default 20s] [service arguments...]
 #
+# SETTINGS: the queue's settings (JSON; default {"capacity": 10000}), and BENCH_LANES=on (passed
+# to bench/cycle.lua) puts the jobs in fairness groups and priorities: with
+# SETTINGS='{"capacity": 10000, "maxInFlight": 1000, "maxLeasesPerSecond": 1000000,
+# "maxInFlightPerGroup": 8}' the load of bench/ab.sh's B_LANES=on B_LIMITS=on.
+#
 # The recording and the wrk output stay in the results directory it prints;
 # `python3 bench/profile_summary.py --jfr JDK/bin/jfr DIR` prints the breakdown again.
 set -eu
@@ -19,6 +24,7 @@ jar=$1 backend=$2 duration=${3:-20s}
 shift 2
 [ $# -gt 0 ] && shift
 warmup=${WARMUP:-20s}
+settings=${SETTINGS:-'{"capacity": 10000}'}
 out=$(mktemp -d "${TMPDIR:-/tmp}/dispatch-profile.XXXXXX")
 jdk="$(./mvnw --java-home)"
 java="$jdk/bin/java"
@@ -28,7 +34,7 @@ trap 'exit 130' INT TERM
 
 [ "$backend" = redis ] && start_redis
 JDK_JAVA_OPTIONS="-XX:FlightRecorderOptions:stackdepth=256" start_service "$jar" "$out/service.log" "$backend" "$@"
-curl -fs -X PUT "$url/v1/queues/bench" -H 'Content-Type: application/json' -d '{"capacity": 10000}' > /dev/null
+curl -fs -X PUT "$url/v1/queues/bench" -H 'Content-Type: application/json' -d "$settings" > /dev/null
 wrk -t 8 -c 8 -d "$warmup" -s bench/cycle.lua "$url" > /dev/null
 "$jdk/bin/jcmd" "$service_pid" JFR.start name=profile settings=profile jdk.CPUTimeSample#enabled=true \
   jdk.CPUTimeSample#throttle=2ms filename="$out/profile.jfr" > /dev/null
