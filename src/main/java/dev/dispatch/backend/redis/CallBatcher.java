@@ -142,7 +142,7 @@ final class CallBatcher {
 	 * run.
 	 */
 	private void failWaiting(Throwable failure) {
-		if (RedisScripts.unwrap(failure) instanceof RedisCommandExecutionException) {
+		if (Failures.unwrap(failure) instanceof RedisCommandExecutionException) {
 			return;
 		}
 		List<Call> failed;
@@ -240,7 +240,7 @@ final class CallBatcher {
 	}
 
 	static boolean isOutOfMemory(Throwable failure) {
-		Throwable cause = RedisScripts.unwrap(failure);
+		Throwable cause = Failures.unwrap(failure);
 		return cause instanceof RedisCommandExecutionException && cause.getMessage() != null
 				&& cause.getMessage().startsWith("OOM");
 	}

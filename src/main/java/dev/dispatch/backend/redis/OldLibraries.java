@@ -88,7 +88,7 @@ final class OldLibraries {
 				if (!this.warned) {
 					this.warned = true;
 					logger.warn("Could not delete the Redis function libraries of earlier versions of Dispatch"
-							+ " (they stay; Dispatch works on): " + RedisScripts.unwrap(failure));
+							+ " (they stay; Dispatch works on): " + Failures.unwrap(failure));
 				}
 				return null;
 			});
@@ -160,7 +160,7 @@ final class OldLibraries {
 		return node.dispatch(CommandType.FUNCTION, new StatusOutput<>(ByteArrayCodec.INSTANCE), args)
 			.toCompletableFuture()
 			.handle((deleted, failure) -> {
-				Throwable cause = (failure != null) ? RedisScripts.unwrap(failure) : null;
+				Throwable cause = (failure != null) ? Failures.unwrap(failure) : null;
 				if (cause != null && (cause.getMessage() == null || !cause.getMessage().contains("not found"))) {
 					throw new CompletionException(cause);
 				}

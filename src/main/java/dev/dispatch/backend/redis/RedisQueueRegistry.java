@@ -246,7 +246,7 @@ public final class RedisQueueRegistry implements QueueRegistry, QueueDirectory, 
 					});
 			})
 			.exceptionallyCompose((failure) -> {
-				Throwable cause = RedisScripts.unwrap(failure);
+				Throwable cause = Failures.unwrap(failure);
 				return CompletableFuture.failedFuture((cause instanceof RuntimeException known
 						&& (known instanceof QueueNotFoundException || known instanceof BackendUnavailableException))
 								? known : new BackendUnavailableException("Redis failed for the redrive of "

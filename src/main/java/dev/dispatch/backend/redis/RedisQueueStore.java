@@ -411,7 +411,7 @@ final class RedisQueueStore implements QueueStore {
 	}
 
 	private RuntimeException unavailable(Throwable failure) {
-		Throwable cause = RedisScripts.unwrap(failure);
+		Throwable cause = Failures.unwrap(failure);
 		if (cause instanceof BackendUnavailableException unavailable) {
 			return unavailable;
 		}

@@ -12,7 +12,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.lettuce.core.RedisCommandExecutionException;
@@ -143,7 +142,7 @@ final class RedisScripts {
 		return this.commands.<List<Object>>fcall(function, ScriptOutputType.MULTI, keys, args)
 			.toCompletableFuture()
 			.exceptionallyCompose((failure) -> {
-				if (!isMissing(unwrap(failure))) {
+				if (!isMissing(Failures.unwrap(failure))) {
 					return CompletableFuture.failedFuture(failure);
 				}
 				return load().thenCompose(
@@ -197,10 +196,6 @@ final class RedisScripts {
 	private static boolean isMissing(Throwable failure) {
 		return failure instanceof RedisCommandExecutionException && failure.getMessage() != null
 				&& failure.getMessage().contains("Function not found");
-	}
-
-	static Throwable unwrap(Throwable failure) {
-		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
 	}
 
 	private static String digest(String source) {
