@@ -97,7 +97,7 @@ final class QueueScripts {
 		if (attempt.handTo() != null) {
 			addTakeArguments(args, attempt.handTo());
 		}
-		return run(calls, Script.PUT, args);
+		return calls.run(Script.PUT, args);
 	}
 
 	/** A batch put's try ({@code put_all.lua}): its jobs, in order. */
@@ -114,7 +114,7 @@ final class QueueScripts {
 			args.add(trace(job.trace()));
 			args.add(lane(job.lane()));
 		}
-		return run(calls, Script.PUT_ALL, args);
+		return calls.run(Script.PUT_ALL, args);
 	}
 
 	/**
@@ -125,7 +125,7 @@ final class QueueScripts {
 		List<byte[]> args = new ArrayList<>(4 + settleFirst.size() * 3);
 		addTakeArguments(args, options);
 		addSettlements(args, settleFirst);
-		return run(calls, Script.TAKE, args);
+		return calls.run(Script.TAKE, args);
 	}
 
 	/**
@@ -135,7 +135,7 @@ final class QueueScripts {
 	CompletableFuture<ScriptReply> settle(CallBatcher calls, List<Settle> settlements) {
 		List<byte[]> args = new ArrayList<>(settlements.size() * 3);
 		addSettlements(args, settlements);
-		return run(calls, Script.SETTLE, args);
+		return calls.run(Script.SETTLE, args);
 	}
 
 	private static void addSettlements(List<byte[]> args, List<Settle> settlements) {
@@ -162,24 +162,24 @@ final class QueueScripts {
 			args.add(trace(delivery.trace()));
 			args.add(lane(delivery.lane()));
 		}
-		return run(calls, Script.RESTORE, args);
+		return calls.run(Script.RESTORE, args);
 	}
 
 	/**
 	 * Takes back a withdrawn put's job ({@code retract.lua}), by its hand-off's lease.
 	 */
 	CompletableFuture<ScriptReply> retract(CallBatcher calls, String jobId, String leaseId) {
-		return run(calls, Script.RETRACT, List.of(bytes(jobId), text(leaseId)));
+		return calls.run(Script.RETRACT, List.of(bytes(jobId), text(leaseId)));
 	}
 
 	/** Closes the queue ({@code close.lua}). */
 	CompletableFuture<ScriptReply> close(CallBatcher calls, CloseMode mode) {
-		return run(calls, Script.CLOSE, List.of(flag(mode == CloseMode.IMMEDIATE)));
+		return calls.run(Script.CLOSE, List.of(flag(mode == CloseMode.IMMEDIATE)));
 	}
 
 	/** Brings the queue up to now and reads it ({@code snapshot.lua}). */
 	CompletableFuture<ScriptReply> snapshot(CallBatcher calls) {
-		return run(calls, Script.SNAPSHOT, List.of());
+		return calls.run(Script.SNAPSHOT, List.of());
 	}
 
 	/** {@link #snapshot(CallBatcher)} of a queue this replica may not serve. */
@@ -198,7 +198,7 @@ final class QueueScripts {
 
 	/** Changes the settings of the queue {@code calls} serves ({@code define.lua}). */
 	CompletableFuture<ScriptReply> configure(CallBatcher calls, QueueKeys queue, QueueConfig config) {
-		return run(calls, Script.DEFINE, defineArguments(queue, "", config, false));
+		return calls.run(Script.DEFINE, defineArguments(queue, "", config, false));
 	}
 
 	private List<byte[]> defineArguments(QueueKeys queue, String newGeneration, QueueConfig config,
@@ -217,22 +217,22 @@ final class QueueScripts {
 
 	/** Pauses or resumes delivery ({@code pause.lua}). */
 	CompletableFuture<ScriptReply> pause(CallBatcher calls, boolean paused) {
-		return run(calls, Script.PAUSE, List.of(flag(paused)));
+		return calls.run(Script.PAUSE, List.of(flag(paused)));
 	}
 
 	/** Throws every ready and delayed job away ({@code purge.lua}). */
 	CompletableFuture<ScriptReply> purge(CallBatcher calls) {
-		return run(calls, Script.PURGE, List.of());
+		return calls.run(Script.PURGE, List.of());
 	}
 
 	/** Looks a job up ({@code job.lua}). */
 	CompletableFuture<ScriptReply> job(CallBatcher calls, String id) {
-		return run(calls, Script.JOB, List.of(bytes(id)));
+		return calls.run(Script.JOB, List.of(bytes(id)));
 	}
 
 	/** Lists a page of jobs in one state ({@code jobs.lua}). */
 	CompletableFuture<ScriptReply> jobs(CallBatcher calls, JobInfo.State state, String after, int limit) {
-		return run(calls, Script.JOBS, List.of(bytes(state.label()), text(after), bytes(Integer.toString(limit))));
+		return calls.run(Script.JOBS, List.of(bytes(state.label()), text(after), bytes(Integer.toString(limit))));
 	}
 
 	/**
@@ -354,10 +354,6 @@ final class QueueScripts {
 	static byte[] origin(DeadLetter origin) {
 		return (origin != null) ? bytes(origin.queue() + "\n" + origin.reason().label() + "\n" + origin.attempts())
 				: NONE;
-	}
-
-	private static CompletableFuture<ScriptReply> run(CallBatcher calls, Script script, List<byte[]> args) {
-		return calls.run(script, args);
 	}
 
 	private CompletableFuture<ScriptReply> run(Script script, QueueKeys queue, byte[] generation, List<byte[]> args) {

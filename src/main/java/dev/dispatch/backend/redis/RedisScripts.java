@@ -101,12 +101,8 @@ final class RedisScripts {
 	private final AtomicReference<CompletableFuture<Void>> loading = new AtomicReference<>();
 
 	RedisScripts(RedisClusterAsyncCommands<byte[], byte[]> commands) {
-		this(commands, Clock.systemUTC());
-	}
-
-	RedisScripts(RedisClusterAsyncCommands<byte[], byte[]> commands, Clock clock) {
 		this.commands = commands;
-		this.old = new OldLibraries(commands, clock);
+		this.old = new OldLibraries(commands, Clock.systemUTC());
 		StringBuilder body = new StringBuilder(read("prelude")).append('\n');
 		StringBuilder all = new StringBuilder();
 		for (Script script : Script.values()) {
@@ -185,11 +181,6 @@ final class RedisScripts {
 			loaded = this.commands.functionLoad(this.library, true).toCompletableFuture().thenApply((done) -> null);
 		}
 		return loaded.thenCompose((done) -> this.old.loaded(this.name));
-	}
-
-	/** The library's name. */
-	String name() {
-		return this.name;
 	}
 
 	/** Whether Redis answered that a function is not there (so the library is not). */

@@ -298,7 +298,7 @@ end
 local function left_turns(q, p)
   local this_round, next_round = turns(p)
   if redis.call('EXISTS', this_round, next_round) == 0 then
-    set(q, 'pm', q.pm - BITS[p])
+    set(q, 'pm', bit.band(q.pm, bit.bnot(BITS[p])))
   end
 end
 
@@ -344,7 +344,11 @@ end
 
 -- The highest priority with ready jobs (only while some are outside the default lane).
 local function top_level(q)
-  return priorities(q.pm)[1]
+  for p = 9, 1, -1 do
+    if has(q.pm, p) then
+      return p
+    end
+  end
 end
 
 -- Every priority with ready jobs, highest first (only while some are outside the default
